@@ -1,0 +1,76 @@
+/**
+ * Contracts shared by the schema engine (functions/domain/schema), the table readers and
+ * writers (functions/domain/standardize) and the pipeline. Pure types: no I/O here.
+ */
+
+/** A Frictionless Table Schema field, as we accept it (subset of the spec plus SCDL extras). */
+export interface FieldDescriptor {
+  name: string;
+  title?: string;
+  description?: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'year' | 'yearmonth' | 'any';
+  format?: string;
+  example?: string;
+  decimalChar?: string;
+  groupChar?: string;
+  bareNumber?: boolean;
+  trueValues?: string[];
+  falseValues?: string[];
+  constraints?: {
+    required?: boolean;
+    unique?: boolean;
+    minLength?: number;
+    maxLength?: number;
+    minimum?: number | string;
+    maximum?: number | string;
+    pattern?: string;
+    enum?: (string | number | boolean)[];
+  };
+}
+
+/** A Validata custom check as written in SCDL schemas. */
+export interface CustomCheckDescriptor {
+  name: string;
+  params: Record<string, unknown>;
+}
+
+export interface TableSchemaDescriptor {
+  /** Our id: `scdl/subventions`, `bal`, `decp`, or a registered custom id. */
+  id: string;
+  /** Version as we report it, without a `v` prefix (e.g. `1.1.6`). */
+  version: string;
+  title: string;
+  description?: string;
+  /** Official schema URL (for `dct:conformsTo`), when there is one. */
+  url?: string;
+  fields: FieldDescriptor[];
+  missingValues?: string[];
+  primaryKey?: string | string[];
+  custom_checks?: CustomCheckDescriptor[];
+  /** Columns holding coordinates, when the schema is geographic (→ GeoJSON output). */
+  geo?: { longitude: string; latitude: string };
+  /** Extra accepted header spellings per field name (beyond case/accent/space/_/- folding). */
+  aliases?: Record<string, string[]>;
+  /** Preferred CSV delimiter of the official format (BAL uses `;`). Output is always `,` unless stated. */
+  outputDelimiter?: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** One finding of validation or reading, with a stable English code and a French message. */
+export interface ValidationIssue {
+  code: string;
+  severity: Severity;
+  /** 1-based line of the record in the source table, header = 1 (absent for file-level issues). */
+  row?: number;
+  /** Field name (schema name when known, else the source header). */
+  column?: string;
+  value?: string;
+  message: string;
+}
+
+/** A cell as read from the source: text, or null for an empty/absent cell. */
+export type Cell = string | null;
+
+/** Typed, normalized value of a cell after validation. */
+export type Value = string | number | boolean | null;
