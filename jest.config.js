@@ -5,10 +5,10 @@ const common = {
     '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  testTimeout: 120000,
 };
 
 module.exports = {
-  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
