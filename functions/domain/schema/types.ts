@@ -26,6 +26,16 @@ export interface FieldDescriptor {
     pattern?: string;
     enum?: (string | number | boolean)[];
   };
+  /** Field-level missing values (BAL writes them per field); overrides the table's. */
+  missingValues?: string[];
+  /**
+   * Set when the official schema declares `type: "array"` (menus-collectifs): the cell is a
+   * JSON array text, kept as a string value, whose items must satisfy these constraints.
+   */
+  arrayItem?: {
+    type: 'string';
+    constraints?: { required?: boolean; enum?: string[] };
+  };
 }
 
 /** A Validata custom check as written in SCDL schemas. */

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { isValidSiret } from '../luhn';
+import { defineCheck, issue } from './check';
+
+/** The cell, when filled, is a real SIRET: 14 digits and a valid key (La Poste rule included). */
+export const frenchSiretValue = defineCheck({
+  name: 'french-siret-value',
+  code: 'siret',
+  params: z.object({ column: z.string().min(1) }),
+  columns: (p) => [p.column],
+  create(p, ctx) {
+    const i = ctx.index(p.column);
+    return (values, row, issues) => {
+      const v = values[i];
+      if (v === null) return;
+      const s = String(v);
+      if (!isValidSiret(s)) {
+        issues.push(
+          issue('siret', row, p.column, v, `La valeur « ${s} » n'est pas un numéro SIRET valide (14 chiffres dont une clé de contrôle).`),
+        );
+      }
+    };
+  },
+});

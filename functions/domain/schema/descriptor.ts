@@ -1,0 +1,282 @@
+/**
+ * Parsing of Table Schema descriptors at the boundary: a custom schema POSTed by an admin
+ * (`parseSchemaDescriptor`, strict: unknown keys are typos) and an official SCDL
+ * `schema.json` (`fromFrictionless`, lenient about metadata keys, then the same checks).
+ * Everything the compiler relies on is verified here (types, formats, compilable patterns,
+ * enum/minimum types, field references), so compileSchema never meets a bad descriptor.
+ */
+import { z } from 'zod';
+import { CUSTOM_CHECKS } from './custom-checks';
+import type { FieldDescriptor, TableSchemaDescriptor } from './types';
+
+export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'year', 'yearmonth', 'any'] as const;
+type FieldType = FieldDescriptor['type'];
+
+const STRING_FORMATS = new Set(['default', 'email', 'uri', 'uuid', 'binary']);
+const TIME_FORMATS = new Set(['default', 'any']);
+
+export interface SchemaDescriptorIssue {
+  path: string;
+  message: string;
+}
+
+export class SchemaDescriptorError extends Error {
+  readonly code = 'invalid_schema';
+  readonly status = 400;
+  readonly expose = true;
+  constructor(readonly details: SchemaDescriptorIssue[]) {
+    super(
+      `Schéma invalide (${details.length} problème${details.length > 1 ? 's' : ''}) : ` +
+        details.map((d) => (d.path ? `${d.path} : ${d.message}` : d.message)).join(' ; '),
+    );
+    this.name = 'SchemaDescriptorError';
+  }
+}
+
+/** `^(?:p)$`: Frictionless matches a pattern against the whole value. */
+export function anchoredPattern(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const stringList = z.array(z.string());
+
+const constraintsSchema = z.strictObject({
+  required: z.boolean().optional(),
+  unique: z.boolean().optional(),
+  minLength: z.number().int().nonnegative().optional(),
+  maxLength: z.number().int().nonnegative().optional(),
+  minimum: z.union([z.number(), z.string()]).optional(),
+  maximum: z.union([z.number(), z.string()]).optional(),
+  pattern: z.string().optional(),
+  enum: z.array(scalar).min(1).optional(),
+});
+
+const fieldSchema = z.strictObject({
+  name: z.string().min(1),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  type: z.enum(FIELD_TYPES, { error: (i) => `type « ${String(i.input)} » inconnu (attendu : ${FIELD_TYPES.join(', ')})` }),
+  format: z.string().optional(),
+  example: scalar.transform(String).optional(),
+  decimalChar: z.string().min(1).optional(),
+  groupChar: z.string().min(1).optional(),
+  bareNumber: z.boolean().optional(),
+  trueValues: stringList.min(1).optional(),
+  falseValues: stringList.min(1).optional(),
+  constraints: constraintsSchema.optional(),
+  missingValues: stringList.optional(),
+  arrayItem: z
+    .strictObject({
+      type: z.literal('string'),
+      constraints: z.strictObject({ required: z.boolean().optional(), enum: stringList.optional() }).optional(),
+    })
+    .optional(),
+});
+
+const descriptorSchema = z.strictObject({
+  id: z.string().min(1),
+  version: z
+    .string()
+    .min(1)
+    .transform((v) => v.replace(/^v(?=\d)/, '')),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  url: z.string().url().optional(),
+  fields: z.array(fieldSchema).min(1, { error: 'au moins un champ est requis' }),
+  missingValues: stringList.optional(),
+  primaryKey: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  custom_checks: z.array(z.strictObject({ name: z.string(), params: z.record(z.string(), z.unknown()) })).optional(),
+  geo: z.strictObject({ longitude: z.string(), latitude: z.string() }).optional(),
+  aliases: z.record(z.string(), stringList).optional(),
+  outputDelimiter: z.string().length(1).optional(),
+});
+
+type Add = (path: (string | number)[], message: string) => void;
+
+const isNumeric = (t: FieldType): boolean => t === 'integer' || t === 'number' || t === 'year';
+
+function checkBound(f: FieldDescriptor, key: 'minimum' | 'maximum', path: (string | number)[], add: Add): void {
+  const v = f.constraints?.[key];
+  if (v === undefined) return;
+  const p = [...path, 'constraints', key];
+  if (isNumeric(f.type)) {
+    if (typeof v !== 'number') add(p, `doit être un nombre pour un champ de type ${f.type}`);
+  } else if (f.type === 'date' || f.type === 'datetime' || f.type === 'yearmonth') {
+    if (typeof v !== 'string') add(p, `doit être une date écrite en texte ISO 8601 pour un champ de type ${f.type}`);
+  } else {
+    add(p, `ne s'applique pas à un champ de type ${f.type}`);
+  }
+}
+
+function enumTypeOk(t: FieldType, v: string | number | boolean): boolean {
+  switch (t) {
+    case 'integer':
+    case 'year':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'any':
+      return true;
+    default:
+      return typeof v === 'string';
+  }
+}
+
+function checkField(f: FieldDescriptor, path: (string | number)[], add: Add): void {
+  const c = f.constraints;
+  if (f.format !== undefined) {
+    const ok =
+      f.type === 'string'
+        ? STRING_FORMATS.has(f.format)
+        : f.type === 'date' || f.type === 'datetime'
+          ? TIME_FORMATS.has(f.format) || f.format.includes('%')
+          : f.format === 'default';
+    if (!ok) add([...path, 'format'], `format « ${f.format} » non pris en charge pour un champ de type ${f.type}`);
+  }
+  if (c === undefined) return;
+  if (c.pattern !== undefined) {
+    try {
+      anchoredPattern(c.pattern);
+    } catch (e) {
+      add([...path, 'constraints', 'pattern'], `expression régulière invalide : ${(e as Error).message}`);
+    }
+  }
+  if (c.enum !== undefined) {
+    c.enum.forEach((v, k) => {
+      if (!enumTypeOk(f.type, v)) add([...path, 'constraints', 'enum', k], `valeur ${JSON.stringify(v)} incompatible avec le type ${f.type}`);
+    });
+  }
+  if ((c.minLength !== undefined || c.maxLength !== undefined) && f.type !== 'string' && f.type !== 'any') {
+    add([...path, 'constraints'], `minLength/maxLength ne s'appliquent qu'aux champs texte (type ${f.type})`);
+  }
+  if (c.minLength !== undefined && c.maxLength !== undefined && c.minLength > c.maxLength) {
+    add([...path, 'constraints', 'minLength'], 'minLength est supérieur à maxLength');
+  }
+  checkBound(f, 'minimum', path, add);
+  checkBound(f, 'maximum', path, add);
+}
+
+function checkDescriptor(d: TableSchemaDescriptor, add: Add): void {
+  const names = new Set<string>();
+  d.fields.forEach((f, i) => {
+    if (names.has(f.name)) add(['fields', i, 'name'], `nom de champ « ${f.name} » en double`);
+    names.add(f.name);
+    checkField(f, ['fields', i], add);
+  });
+  const known = (name: string, path: (string | number)[]): void => {
+    if (!names.has(name)) add(path, `le champ « ${name} » n'existe pas dans le schéma`);
+  };
+  if (d.primaryKey !== undefined) {
+    const pk = typeof d.primaryKey === 'string' ? [d.primaryKey] : d.primaryKey;
+    pk.forEach((n, k) => known(n, typeof d.primaryKey === 'string' ? ['primaryKey'] : ['primaryKey', k]));
+  }
+  if (d.geo !== undefined) {
+    known(d.geo.longitude, ['geo', 'longitude']);
+    known(d.geo.latitude, ['geo', 'latitude']);
+  }
+  for (const name of Object.keys(d.aliases ?? {})) known(name, ['aliases', name]);
+  (d.custom_checks ?? []).forEach((cc, i) => {
+    const check = CUSTOM_CHECKS.get(cc.name);
+    if (check === undefined) {
+      add(['custom_checks', i, 'name'], `contrôle « ${cc.name} » inconnu (connus : ${[...CUSTOM_CHECKS.keys()].join(', ')})`);
+      return;
+    }
+    const parsed = check.params.safeParse(cc.params, { error: frenchError });
+    if (!parsed.success) {
+      for (const iss of parsed.error.issues) add(['custom_checks', i, 'params', ...iss.path.map(pathPart)], iss.message);
+      return;
+    }
+    for (const col of check.columns(parsed.data)) known(col, ['custom_checks', i, 'params']);
+  });
+}
+
+const pathPart = (p: PropertyKey): string | number => (typeof p === 'number' ? p : String(p));
+
+function frenchError(iss: z.core.$ZodRawIssue): string | undefined {
+  switch (iss.code) {
+    case 'invalid_type':
+      return iss.input === undefined ? 'valeur requise' : `type attendu : ${iss.expected}`;
+    case 'unrecognized_keys':
+      return `clé(s) inconnue(s) : ${iss.keys.join(', ')}`;
+    case 'invalid_value':
+      return `valeur non autorisée (attendu : ${iss.values.map((v) => JSON.stringify(v)).join(', ')})`;
+    case 'too_small':
+      return `trop petit (minimum ${String(iss.minimum)})`;
+    case 'too_big':
+      return `trop grand (maximum ${String(iss.maximum)})`;
+    case 'invalid_union':
+      return 'valeur de type inattendu';
+    case 'invalid_format':
+      return `format invalide (${iss.format})`;
+    default:
+      return undefined;
+  }
+}
+
+const dotted = (path: readonly (string | number)[]): string => path.join('.');
+
+/** Parses and verifies a descriptor; throws SchemaDescriptorError listing every problem. */
+export function parseSchemaDescriptor(input: unknown): TableSchemaDescriptor {
+  const parsed = descriptorSchema.safeParse(input, { error: frenchError });
+  if (!parsed.success) {
+    throw new SchemaDescriptorError(parsed.error.issues.map((i) => ({ path: dotted(i.path.map(pathPart)), message: i.message })));
+  }
+  const d = parsed.data as TableSchemaDescriptor;
+  const details: SchemaDescriptorIssue[] = [];
+  checkDescriptor(d, (path, message) => details.push({ path: dotted(path), message }));
+  if (details.length > 0) throw new SchemaDescriptorError(details);
+  return d;
+}
+
+const FIELD_KEYS = [
+  'name', 'title', 'description', 'type', 'format', 'decimalChar', 'groupChar', 'bareNumber',
+  'trueValues', 'falseValues', 'constraints', 'missingValues',
+] as const;
+
+function officialField(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const f = raw as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of FIELD_KEYS) if (f[k] !== undefined) out[k] = f[k];
+  if (out.format === 'default') delete out.format;
+  if (f.example !== undefined) out.example = f.example;
+  else if (Array.isArray(f.examples) && f.examples.length > 0) out.example = f.examples[0];
+  else if (typeof f.examples === 'string') out.example = f.examples;
+  if (f.type === 'array') {
+    // Our field types have no array: the cell stays a JSON text, items checked via arrayItem.
+    out.type = 'string';
+    const item = (f.arrayItem ?? {}) as Record<string, unknown>;
+    const c = (item.constraints ?? {}) as Record<string, unknown>;
+    out.arrayItem = {
+      type: 'string',
+      constraints: { ...(c.required !== undefined ? { required: c.required } : {}), ...(c.enum !== undefined ? { enum: c.enum } : {}) },
+    };
+  }
+  return out;
+}
+
+/**
+ * Maps an official Frictionless / SCDL `schema.json` to our descriptor under `id`: metadata
+ * keys we do not use (`$schema`, `contributors`, `resources`…) are dropped, `version` loses
+ * its `v`, `path` becomes `url`, `examples[0]` becomes `example`, `array` fields become
+ * strings with `arrayItem`. Then the same verification as parseSchemaDescriptor.
+ */
+export function fromFrictionless(json: unknown, id: string): TableSchemaDescriptor {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new SchemaDescriptorError([{ path: '', message: 'le schéma doit être un objet JSON' }]);
+  }
+  const s = json as Record<string, unknown>;
+  const out: Record<string, unknown> = {
+    id,
+    version: s.version === undefined ? '0.0.0' : String(s.version),
+    title: s.title ?? s.name ?? id,
+    fields: Array.isArray(s.fields) ? s.fields.map(officialField) : s.fields,
+  };
+  if (typeof s.description === 'string') out.description = s.description;
+  if (typeof s.path === 'string' && /^https?:\/\//.test(s.path)) out.url = s.path;
+  for (const k of ['missingValues', 'primaryKey', 'custom_checks'] as const) if (s[k] !== undefined) out[k] = s[k];
+  return parseSchemaDescriptor(out);
+}

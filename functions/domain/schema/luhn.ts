@@ -1,0 +1,50 @@
+/**
+ * SIREN / SIRET keys (INSEE): both end with a Luhn check digit. La Poste's establishments
+ * share SIREN 356000000 and cannot all satisfy Luhn, so INSEE gives their SIRETs a
+ * different rule: the plain sum of the 14 digits is a multiple of 5.
+ */
+
+const LA_POSTE_SIREN = '356000000';
+/** La Poste's head office keeps an ordinary Luhn key. */
+const LA_POSTE_HEAD_OFFICE = '35600000000048';
+
+function allDigits(s: string, length: number): boolean {
+  if (s.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Luhn checksum over an all-digit string (caller checks the digits). */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** 9 digits with a valid Luhn key. */
+export function isValidSiren(s: string): boolean {
+  return allDigits(s, 9) && luhnValid(s);
+}
+
+/** 14 digits with a valid Luhn key, or a La Poste establishment SIRET whose digit sum is a multiple of 5. */
+export function isValidSiret(s: string): boolean {
+  if (!allDigits(s, 14)) return false;
+  if (s.startsWith(LA_POSTE_SIREN) && s !== LA_POSTE_HEAD_OFFICE) {
+    let sum = 0;
+    for (let i = 0; i < 14; i++) sum += s.charCodeAt(i) - 48;
+    return sum % 5 === 0;
+  }
+  return luhnValid(s);
+}

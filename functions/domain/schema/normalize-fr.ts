@@ -1,0 +1,187 @@
+/**
+ * French spellings of values, turned into the canonical form the SCDL schemas expect.
+ * The compiled field validators call these only after the canonical parse failed, so the
+ * common case (a file already in the official format) never pays for them. Every regex is
+ * built once here; nothing allocates unless the value needs rewriting.
+ */
+
+const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function isValidYmd(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  if (d > DAYS_IN_MONTH[m]) return false;
+  if (m === 2 && d === 29) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return true;
+}
+
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Reads `n` digits at `i`, or -1. */
+function readInt(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const d = digitAt(s, i + k);
+    if (d < 0) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `YYYY-MM-DD` naming a real day. */
+export function isIsoDate(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y = readInt(s, 0, 4);
+  const m = readInt(s, 5, 2);
+  const d = readInt(s, 8, 2);
+  return y >= 0 && m >= 0 && d >= 0 && isValidYmd(y, m, d);
+}
+
+const ISO_TIME = /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
+
+/** `YYYY-MM-DDTHH:MM:SS` with optional fraction and zone, as ISO 8601 / RFC 3339 write it. */
+export function isIsoDateTime(s: string): boolean {
+  return s.length >= 19 && s.charCodeAt(10) === 84 && isIsoDate(s.slice(0, 10)) && ISO_TIME.test(s.slice(11));
+}
+
+const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+
+const FR_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[ T]+(\d{1,2})[:hH](\d{2})(?::(\d{2}))?)?$/;
+const ISO_SPACED_DATETIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+interface DateParts {
+  date: string;
+  /** `HH:MM:SS`, or null when the value had no time. */
+  time: string | null;
+}
+
+function frDateParts(s: string): DateParts | null {
+  const m = FR_DATE.exec(s);
+  if (m === null) return null;
+  const d = Number(m[1]);
+  const mo = Number(m[3]);
+  const y = Number(m[4]);
+  if (!isValidYmd(y, mo, d)) return null;
+  const date = `${m[4]}-${pad2(mo)}-${pad2(d)}`;
+  if (m[5] === undefined) return { date, time: null };
+  const h = Number(m[5]);
+  const mi = Number(m[6]);
+  const se = m[7] === undefined ? 0 : Number(m[7]);
+  if (h > 23 || mi > 59 || se > 59) return null;
+  return { date, time: `${pad2(h)}:${pad2(mi)}:${pad2(se)}` };
+}
+
+/**
+ * `31/12/2024`, `31-12-2024`, `31.12.2024` (day first, as in France) → `2024-12-31`.
+ * A midnight time part (spreadsheet exports) is dropped; any other time is not a date.
+ * Impossible days (31/02) give null.
+ */
+export function frDateToIso(s: string): string | null {
+  const p = frDateParts(s);
+  if (p === null) {
+    const iso = ISO_SPACED_DATETIME.exec(s);
+    if (iso !== null && isIsoDate(iso[1]) && iso[2] === '00' && iso[3] === '00' && (iso[4] ?? '00') === '00') return iso[1];
+    return null;
+  }
+  if (p.time !== null && p.time !== '00:00:00') return null;
+  return p.date;
+}
+
+/**
+ * French or loose date-times → `YYYY-MM-DDTHH:MM:SS`: `31/12/2024 14:30`, `31/12/2024 14h30:05`,
+ * `2024-12-31 14:30:00` (space instead of `T`), a bare date (midnight).
+ */
+export function frDateTimeToIso(s: string): string | null {
+  const p = frDateParts(s);
+  if (p !== null) return `${p.date}T${p.time ?? '00:00:00'}`;
+  const iso = ISO_SPACED_DATETIME.exec(s);
+  if (iso !== null && isIsoDate(iso[1])) {
+    const v = `${iso[1]}T${iso[2]}:${iso[3]}:${iso[4] ?? '00'}${iso[5] ?? ''}${iso[6] ?? ''}`;
+    return isIsoDateTime(v) ? v : null;
+  }
+  if (isIsoDate(s)) return `${s}T00:00:00`;
+  return null;
+}
+
+/** `12/2024` or `12-2024` → `2024-12`. */
+export function frYearMonthToIso(s: string): string | null {
+  const m = /^(\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (m === null) return null;
+  const mo = Number(m[1]);
+  return mo >= 1 && mo <= 12 ? `${m[2]}-${pad2(mo)}` : null;
+}
+
+const CANONICAL_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const SPACES = /[\s\u00A0\u202F]+/g;
+const CURRENCY = /^(€|eur(os?)?)|(€|eur(os?)?)$/gi;
+// One comma is a French decimal (`1,234` = 1.234); only repeated ones are English grouping.
+const GROUPED_COMMA = /^[+-]?\d{1,3}(,\d{3}){2,}$/;
+const GROUPED_DOT = /^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$/;
+
+/** A number as Table Schema writes it by default: `.` decimal, no group char. */
+export function isCanonicalNumber(s: string): boolean {
+  return CANONICAL_NUMBER.test(s);
+}
+
+/**
+ * `1 234,56 €` (normal space, NBSP U+00A0 or narrow NBSP U+202F as thousands separators,
+ * `€`/`EUR` before or after, `,` decimal) → 1234.56. `1.234,56` and `1,234.56` are read by
+ * whichever separator comes last. NaN when the text is not a number.
+ */
+export function frNumber(raw: string): number {
+  let s = raw.replace(SPACES, '').replace(CURRENCY, '');
+  const comma = s.lastIndexOf(',');
+  const dot = s.lastIndexOf('.');
+  if (comma >= 0 && dot >= 0) {
+    s = comma > dot ? s.replace(/\./g, '').replace(',', '.') : s.replace(/,/g, '');
+  } else if (comma >= 0) {
+    s = GROUPED_COMMA.test(s) ? s.replace(/,/g, '') : s.indexOf(',') === comma ? s.replace(',', '.') : s;
+  } else if (dot >= 0 && s.indexOf('.') !== dot && GROUPED_DOT.test(s)) {
+    s = s.replace(/\./g, '');
+  }
+  return CANONICAL_NUMBER.test(s) ? Number(s) : NaN;
+}
+
+const FR_BOOLEANS = new Map<string, boolean>([
+  ['oui', true], ['vrai', true], ['1', true], ['true', true], ['o', true], ['yes', true],
+  ['non', false], ['faux', false], ['0', false], ['false', false], ['n', false], ['no', false],
+]);
+
+/** `oui`/`non`, `vrai`/`faux`, `1`/`0`, `true`/`false`, `o`/`n`, `yes`/`no`, any case; else null. */
+export function frBoolean(s: string): boolean | null {
+  return FR_BOOLEANS.get(s.toLowerCase()) ?? null;
+}
+
+const ID_SEPARATORS = /[\s\u00A0\u202F.-]/g;
+const DIGITS = /^\d+$/;
+
+/** `123 456 789 00012` or `123.456.789` (SIREN/SIRET as typed) → the digits; null if other characters remain. */
+export function stripIdSeparators(s: string): string | null {
+  const d = s.replace(ID_SEPARATORS, '');
+  return d.length > 0 && DIGITS.test(d) ? d : null;
+}
+
+/**
+ * A code that lost its leading zeros in a spreadsheet (`1004` for INSEE `01004`): left-pad
+ * an all-digit value with zeros until `pattern` matches, up to `maxLength` characters.
+ */
+export function padDigitsToPattern(s: string, pattern: RegExp, maxLength: number): string | null {
+  if (!DIGITS.test(s)) return null;
+  let v = s;
+  while (v.length < maxLength) {
+    v = '0' + v;
+    if (pattern.test(v)) return v;
+  }
+  return null;
+}
+
+/** Header/enum folding: lower case, no accents, no spaces, `_` or `-`. */
+export function foldName(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\s\u00A0\u202F_-]+/g, '');
+}
