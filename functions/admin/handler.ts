@@ -1,0 +1,118 @@
+import { ulid } from 'ulid';
+import { generateToken, hashToken } from '../domain/auth/token';
+import { createTenantSchema, newTenant, slugSchema, updateTenantSchema, type Tenant } from '../domain/tenants/tenant';
+import { apiHandler, type RequestContext } from '../http/api-handler';
+import { coreDeps } from '../http/deps';
+import { conflict, notFound } from '../http/errors';
+import { paginationSchema } from '../http/pagination';
+import { parseJsonBody, parseWith } from '../http/validation';
+import { AlreadyExistsError, type ApiKey } from '../store/ports';
+import { z } from 'zod';
+
+const tenantPath = z.object({ tenantId: slugSchema }).strict();
+const keyPath = z.object({ tenantId: slugSchema, keyId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'identifiant de clé invalide') }).strict();
+const noQuery = z.object({}).strict();
+
+function body<T extends z.ZodType>(schema: T, ctx: RequestContext): z.infer<T> {
+  return parseJsonBody(schema, ctx.event.body, ctx.event.isBase64Encoded);
+}
+
+function tenantNotFound(id: string) {
+  return notFound('tenant_not_found', `La collectivité « ${id} » n’existe pas.`);
+}
+
+async function existingTenant(ctx: RequestContext): Promise<Tenant> {
+  const { tenantId } = parseWith(tenantPath, ctx.params, 'path');
+  parseWith(noQuery, ctx.query, 'query');
+  const tenant = await coreDeps().tenants.get(tenantId);
+  if (!tenant) throw tenantNotFound(tenantId);
+  return tenant;
+}
+
+/** What the API shows of a key: never the token nor its hash. */
+function publicKey(key: ApiKey) {
+  return {
+    id: key.id,
+    role: key.role,
+    tenantId: key.tenantId,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt ?? null,
+    revokedAt: key.revokedAt ?? null,
+  };
+}
+
+async function setStatus(ctx: RequestContext, status: 'active' | 'suspended') {
+  const { tenantId } = parseWith(tenantPath, ctx.params, 'path');
+  const tenant = await coreDeps().tenants.setStatus(tenantId, status, coreDeps().now());
+  if (!tenant) throw tenantNotFound(tenantId);
+  return { body: tenant };
+}
+
+export const handler = apiHandler(
+  'admin',
+  {
+    async createTenant(ctx) {
+      parseWith(noQuery, ctx.query, 'query');
+      const input = body(createTenantSchema, ctx);
+      const tenant = newTenant(input, coreDeps().now());
+      try {
+        await coreDeps().tenants.create(tenant);
+      } catch (error) {
+        if (error instanceof AlreadyExistsError) {
+          throw conflict('tenant_exists', `Une collectivité avec l’identifiant « ${tenant.id} » existe déjà.`);
+        }
+        throw error;
+      }
+      return { status: 201, body: tenant, headers: { location: `/v1/admin/tenants/${tenant.id}` } };
+    },
+
+    async listTenants(ctx) {
+      const { limit, cursor } = parseWith(paginationSchema(100, 50), ctx.query, 'query');
+      return { body: await coreDeps().tenants.list(limit, cursor) };
+    },
+
+    async getTenant(ctx) {
+      return { body: await existingTenant(ctx) };
+    },
+
+    async updateTenant(ctx) {
+      const { tenantId } = parseWith(tenantPath, ctx.params, 'path');
+      const patch = body(updateTenantSchema, ctx);
+      const tenant = await coreDeps().tenants.update(tenantId, patch, coreDeps().now());
+      if (!tenant) throw tenantNotFound(tenantId);
+      return { body: tenant };
+    },
+
+    suspendTenant: (ctx) => setStatus(ctx, 'suspended'),
+    reactivateTenant: (ctx) => setStatus(ctx, 'active'),
+
+    async createKey(ctx) {
+      const tenant = await existingTenant(ctx);
+      if (ctx.event.body) body(z.object({}).strict(), ctx);
+      const token = generateToken();
+      const key: ApiKey = {
+        id: ulid(),
+        tokenHash: hashToken(token),
+        role: 'publisher',
+        tenantId: tenant.id,
+        createdAt: coreDeps().now(),
+      };
+      await coreDeps().keys.create(key);
+      return { status: 201, body: { id: key.id, token, createdAt: key.createdAt, tenantId: tenant.id, role: key.role } };
+    },
+
+    async listKeys(ctx) {
+      const tenant = await existingTenant(ctx);
+      const items = await coreDeps().keys.listByTenant(tenant.id);
+      return { body: { items: items.map(publicKey) } };
+    },
+
+    async revokeKey(ctx) {
+      const { tenantId, keyId } = parseWith(keyPath, ctx.params, 'path');
+      const revoked = await coreDeps().keys.revoke(tenantId, keyId, coreDeps().now());
+      if (!revoked) throw notFound('key_not_found', `La clé « ${keyId} » n’existe pas pour cette collectivité.`);
+      return { status: 204 };
+    },
+  },
+  coreDeps,
+);

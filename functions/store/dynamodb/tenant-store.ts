@@ -1,0 +1,80 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Tenant, TenantStatus, UpdateTenantInput } from '../../domain/tenants/tenant';
+import { keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
+import { AlreadyExistsError, type Page, type TenantStore } from '../ports';
+import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from './client';
+import { updateExpression } from './update-expression';
+
+const ITEM_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'];
+
+function toTenant(item: Record<string, unknown>): Tenant {
+  const tenant = { ...item };
+  for (const k of ITEM_KEYS) delete tenant[k];
+  return tenant as unknown as Tenant;
+}
+
+export class DynamoTenantStore implements TenantStore {
+  constructor(private readonly table: string) {}
+
+  async create(tenant: Tenant): Promise<void> {
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.tenant(tenant.id), ...keys.tenantList(tenant.id), entity: 'tenant', ...tenant },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new AlreadyExistsError(`tenant ${tenant.id}`);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Tenant | undefined> {
+    const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.tenant(id) }));
+    return out.Item ? toTenant(out.Item) : undefined;
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<Tenant>> {
+    const { gsi1 } = TABLE_INDEXES;
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: gsi1.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': gsi1.pk },
+        ExpressionAttributeValues: { ':pk': TENANT_LIST_PK },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, ['pk', 'sk', gsi1.pk, gsi1.sk]),
+      }),
+    );
+    return { items: (out.Items ?? []).map(toTenant), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  async update(id: string, patch: UpdateTenantInput, now: string): Promise<Tenant | undefined> {
+    return this.conditionalUpdate(id, { ...patch, updatedAt: now });
+  }
+
+  async setStatus(id: string, status: TenantStatus, now: string): Promise<Tenant | undefined> {
+    return this.conditionalUpdate(id, { status, updatedAt: now });
+  }
+
+  private async conditionalUpdate(id: string, patch: Record<string, unknown>): Promise<Tenant | undefined> {
+    try {
+      const out = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.tenant(id),
+          ...updateExpression(patch),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? toTenant(out.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+}
