@@ -1,0 +1,371 @@
+/**
+ * Compiles a TableSchemaDescriptor ONCE into closures, then validates rows without looking
+ * at the descriptor again (a 1,000,000-row file pays for the schema once).
+ *
+ *   const schema = compileSchema(descriptor);
+ *   const { issues, validator } = schema.bind(headerCells);   // header → field positions
+ *   for each record: const { values, issues } = validator.validate(cells, line);
+ *   const tail = validator.finish();                          // end-of-table issues
+ *   schema.format(values)                                     // cells as the official schema writes them
+ *
+ * Header matching ignores case, accents, spaces, `_` and `-`, and accepts `aliases`.
+ * `values` are in schema field order: typed and normalised (ISO dates and date-times as
+ * strings, numbers, booleans), null for an empty or absent cell AND for a cell with a
+ * type-error (the caller still holds the raw cell). Unique and primary-key duplicates are
+ * reported on the row where they occur, so they stream and respect the caller's cap;
+ * finish() then only releases the sets it kept.
+ */
+import { anchoredPattern } from './descriptor';
+import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
+import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, parserFor } from './field-parsers';
+import { foldName, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { isValidSiret } from './luhn';
+import type { Cell, FieldDescriptor, TableSchemaDescriptor, ValidationIssue, Value } from './types';
+
+export interface RowResult {
+  values: Value[];
+  issues: ValidationIssue[];
+}
+
+export interface RowValidator {
+  /** `row` is the 1-based line of the record in the source (header = 1). */
+  validate(cells: readonly Cell[], row: number): RowResult;
+  finish(): ValidationIssue[];
+}
+
+export interface BindResult {
+  issues: ValidationIssue[];
+  validator: RowValidator;
+}
+
+export interface CompiledSchema {
+  readonly descriptor: TableSchemaDescriptor;
+  /** Output column names, in order. */
+  readonly fieldNames: readonly string[];
+  bind(header: readonly Cell[]): BindResult;
+  format(values: readonly Value[]): string[];
+}
+
+/** Validates one present cell (trimmed, not a missing value); pushes issues; returns the value. */
+type CellCheck = (s: string, row: number, issues: ValidationIssue[]) => Value;
+
+interface FieldRuntime {
+  name: string;
+  required: boolean;
+  unique: boolean;
+  /** null when the missing values are just `""` (checked by length). */
+  missing: Set<string> | null;
+  check: CellCheck;
+  format: (v: Value) => string;
+}
+
+/** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
+const MAX_ZERO_PADDING = 2;
+const DIGITS_14 = /^\d{14}$/;
+
+function err(code: string, row: number, column: string, value: string | undefined, message: string): ValidationIssue {
+  return { code, severity: 'error', row, column, value, message };
+}
+
+const show = (v: Value): string => (typeof v === 'boolean' ? (v ? 'vrai' : 'faux') : String(v));
+
+function lengthOf(s: string): number {
+  // Frictionless counts characters (code points), not UTF-16 units.
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+/** Pattern, length, enum and bound checks, plus the normalisations they allow. */
+function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck {
+  const name = f.name;
+  const parse = parserFor(f);
+  const c = f.constraints ?? {};
+  const pattern = c.pattern !== undefined ? anchoredPattern(c.pattern) : null;
+  const minLength = c.minLength;
+  const maxLength = c.maxLength;
+  const isText = f.type === 'string' || f.type === 'any';
+  const expected = expectedLabel(f);
+
+  let enumSet: Set<Value> | null = null;
+  let enumFolded: Map<string, string> | null = null;
+  let enumList = '';
+  if (c.enum !== undefined) {
+    enumSet = new Set(c.enum);
+    enumList = c.enum.map(String).join(', ');
+    if (isText) {
+      const folded = new Map<string, string>();
+      const clash = new Set<string>();
+      for (const v of c.enum) {
+        const k = foldName(String(v));
+        if (folded.has(k)) clash.add(k);
+        folded.set(k, String(v));
+      }
+      for (const k of clash) folded.delete(k);
+      enumFolded = folded;
+    }
+  }
+  const min = c.minimum;
+  const max = c.maximum;
+  const itemEnum = f.arrayItem?.constraints?.enum !== undefined ? new Set(f.arrayItem.constraints.enum) : null;
+  const itemsRequired = f.arrayItem?.constraints?.required === true;
+  const isArray = f.arrayItem !== undefined;
+
+  const fixToPattern = (s: string): string | null => {
+    const digits = stripIdSeparators(s);
+    if (digits !== null && digits !== s && pattern!.test(digits)) return digits;
+    const base = digits ?? s;
+    return padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
+  };
+
+  return (raw, row, issues) => {
+    const parsed = parse(raw);
+    if (parsed === INVALID) {
+      issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n'est pas ${expected}.`));
+      return null;
+    }
+    let v: Value = parsed;
+    if (typeof v === 'string' && isText) {
+      if (pattern !== null) {
+        if (!pattern.test(v)) {
+          const fixed = fixToPattern(v);
+          if (fixed === null) issues.push(err('pattern', row, name, raw, `La valeur « ${raw} » ne respecte pas le format attendu (motif ${c.pattern}).`));
+          else v = fixed;
+        }
+      } else if (siretColumn && !DIGITS_14.test(v)) {
+        const d = stripIdSeparators(v);
+        if (d !== null) v = d.length === 13 && isValidSiret('0' + d) ? '0' + d : d;
+      }
+      if (isArray) checkArray(v, row, issues);
+      if (minLength !== undefined || maxLength !== undefined) {
+        const len = lengthOf(v);
+        if (minLength !== undefined && len < minLength) {
+          issues.push(err('min-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractère(s) ; au moins ${minLength} attendu(s).`));
+        }
+        if (maxLength !== undefined && len > maxLength) {
+          issues.push(err('max-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractères ; au plus ${maxLength} attendus.`));
+        }
+      }
+    }
+    if (enumSet !== null && !enumSet.has(v)) {
+      const canonical = enumFolded !== null && typeof v === 'string' ? enumFolded.get(foldName(v)) : undefined;
+      if (canonical !== undefined) v = canonical;
+      else issues.push(err('enum', row, name, raw, `La valeur « ${raw} » n'est pas autorisée (valeurs possibles : ${enumList}).`));
+    }
+    if (min !== undefined && v !== null && typeof v !== 'boolean' && v < min) {
+      issues.push(err('minimum', row, name, raw, `La valeur ${show(v)} est inférieure au minimum autorisé (${min}).`));
+    }
+    if (max !== undefined && v !== null && typeof v !== 'boolean' && v > max) {
+      issues.push(err('maximum', row, name, raw, `La valeur ${show(v)} est supérieure au maximum autorisé (${max}).`));
+    }
+    return v;
+  };
+
+  function checkArray(s: string, row: number, issues: ValidationIssue[]): void {
+    let items: unknown;
+    if (s.startsWith('[')) {
+      try {
+        items = JSON.parse(s);
+      } catch {
+        items = null;
+      }
+    }
+    if (!Array.isArray(items) || !items.every((x) => typeof x === 'string')) {
+      issues.push(err('type-error', row, name, s, `La valeur « ${s} » n'est pas une liste JSON de textes (ex. ["a", "b"]).`));
+      return;
+    }
+    if (itemsRequired && items.length === 0) issues.push(err('required', row, name, s, `La liste « ${name} » doit contenir au moins un élément.`));
+    if (itemEnum !== null) {
+      for (const it of items as string[]) {
+        if (!itemEnum.has(it)) {
+          issues.push(err('enum', row, name, it, `L'élément « ${it} » n'est pas autorisé (valeurs possibles : ${[...itemEnum].join(', ')}).`));
+        }
+      }
+    }
+  }
+}
+
+function formatterFor(f: FieldDescriptor): (v: Value) => string {
+  switch (f.type) {
+    case 'boolean': {
+      const t = (f.trueValues ?? DEFAULT_TRUE_VALUES)[0];
+      const fa = (f.falseValues ?? DEFAULT_FALSE_VALUES)[0];
+      return (v) => (v === null ? '' : v ? t : fa);
+    }
+    case 'number':
+    case 'integer': {
+      const dec = f.decimalChar ?? '.';
+      return dec === '.' ? (v) => (v === null ? '' : String(v)) : (v) => (v === null ? '' : String(v).replace('.', dec));
+    }
+    case 'date':
+    case 'datetime': {
+      const custom = customTimeFormat(f);
+      return custom === null ? (v) => (v === null ? '' : String(v)) : (v) => (v === null ? '' : custom.write(String(v)));
+    }
+    default:
+      return (v) => (v === null ? '' : String(v));
+  }
+}
+
+export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
+  const fields = d.fields;
+  const n = fields.length;
+  const indexOf = new Map(fields.map((f, i) => [f.name, i]));
+  const pk = d.primaryKey === undefined ? [] : typeof d.primaryKey === 'string' ? [d.primaryKey] : d.primaryKey;
+  const pkIdx = pk.map((name) => indexOf.get(name)!);
+
+  const checks: RowCheck[] = [];
+  const siretColumns = new Set<string>();
+  for (const cc of d.custom_checks ?? []) {
+    const def = CUSTOM_CHECKS.get(cc.name);
+    if (def === undefined) throw new Error(`custom check ${cc.name} not registered (descriptor not parsed?)`);
+    const params = def.params.parse(cc.params);
+    if (cc.name === 'french-siret-value') siretColumns.add((params as { column: string }).column);
+    checks.push(def.create(params, { index: (name) => indexOf.get(name)! }));
+  }
+
+  const tableMissing = d.missingValues ?? [''];
+  const runtimes: FieldRuntime[] = fields.map((f, i) => {
+    const mv = f.missingValues ?? tableMissing;
+    return {
+      name: f.name,
+      required: f.constraints?.required === true || pkIdx.includes(i),
+      unique: f.constraints?.unique === true,
+      missing: mv.length === 1 && mv[0] === '' ? null : new Set(mv),
+      check: compileField(f, siretColumns.has(f.name)),
+      format: formatterFor(f),
+    };
+  });
+  const formatters = runtimes.map((r) => r.format);
+
+  // Header lookup: exact names, then folded names and aliases.
+  const byFolded = new Map<string, number>();
+  fields.forEach((f, i) => {
+    byFolded.set(foldName(f.name), i);
+    for (const a of d.aliases?.[f.name] ?? []) byFolded.set(foldName(a), i);
+  });
+
+  function bind(header: readonly Cell[]): BindResult {
+    const issues: ValidationIssue[] = [];
+    const source = new Int32Array(n).fill(-1);
+    header.forEach((cell, col) => {
+      const h = (col === 0 ? (cell ?? '').replace(/^\uFEFF/, '') : (cell ?? '')).trim();
+      const i = indexOf.get(h) ?? byFolded.get(foldName(h));
+      if (i === undefined) {
+        issues.push({
+          code: 'extra-column',
+          severity: 'warning',
+          row: 1,
+          column: h,
+          message: h === '' ? `La colonne n° ${col + 1} n'a pas de nom : elle sera ignorée.` : `La colonne « ${h} » ne fait pas partie du schéma : elle sera ignorée.`,
+        });
+      } else if (source[i] >= 0) {
+        issues.push({
+          code: 'duplicate-column',
+          severity: 'error',
+          row: 1,
+          column: fields[i].name,
+          value: h,
+          message: `La colonne « ${fields[i].name} » apparaît plusieurs fois (colonnes n° ${source[i] + 1} et ${col + 1}) : seule la première est prise en compte.`,
+        });
+      } else {
+        source[i] = col;
+      }
+    });
+    for (let i = 0; i < n; i++) {
+      if (source[i] < 0 && runtimes[i].required) {
+        issues.push({
+          code: 'missing-column',
+          severity: 'error',
+          row: 1,
+          column: fields[i].name,
+          message: `La colonne obligatoire « ${fields[i].name} » est absente.`,
+        });
+      }
+    }
+    return { issues, validator: rowValidator(source) };
+  }
+
+  function rowValidator(source: Int32Array): RowValidator {
+    let seen: (Map<Value, number> | null)[] = runtimes.map((r) => (r.unique ? new Map<Value, number>() : null));
+    let seenKeys: Map<string, number> | null = pkIdx.length > 0 ? new Map() : null;
+    const pkNames = pk.join(', ');
+
+    return {
+      validate(cells, row) {
+        const values: Value[] = new Array<Value>(n);
+        const issues: ValidationIssue[] = [];
+        for (let i = 0; i < n; i++) {
+          const src = source[i];
+          if (src < 0) {
+            values[i] = null; // absent column: reported once by bind()
+            continue;
+          }
+          const rt = runtimes[i];
+          const cell = cells[src];
+          let s = cell === null || cell === undefined ? '' : cell;
+          const missing = rt.missing;
+          if (missing !== null && missing.has(s)) s = '';
+          else {
+            s = s.trim();
+            if (missing !== null && missing.has(s)) s = '';
+          }
+          if (s.length === 0) {
+            values[i] = null;
+            if (rt.required) issues.push(err('required', row, rt.name, undefined, `La colonne « ${rt.name} » est obligatoire : valeur manquante.`));
+            continue;
+          }
+          const v = rt.check(s, row, issues);
+          values[i] = v;
+          const m = seen[i];
+          if (m !== null && v !== null) {
+            const first = m.get(v);
+            if (first === undefined) m.set(v, row);
+            else issues.push(err('unique', row, rt.name, s, `La valeur « ${s} » figure déjà ligne ${first} ; la colonne « ${rt.name} » doit être unique.`));
+          }
+        }
+        if (seenKeys !== null) {
+          let key = '';
+          let complete = true;
+          for (let k = 0; k < pkIdx.length; k++) {
+            const v = values[pkIdx[k]];
+            if (v === null) {
+              complete = false;
+              break;
+            }
+            key += (k === 0 ? '' : '\u001f') + String(v);
+          }
+          if (complete) {
+            const first = seenKeys.get(key);
+            if (first === undefined) seenKeys.set(key, row);
+            else {
+              const shown = key.split('\u001f').join(', ');
+              issues.push(err('primary-key', row, pk[0], shown, `La clé « ${shown} » (${pkNames}) figure déjà ligne ${first} : elle doit être unique.`));
+            }
+          }
+        }
+        for (let k = 0; k < checks.length; k++) checks[k](values, row, issues);
+        return { values, issues };
+      },
+      finish() {
+        seen = seen.map(() => null);
+        seenKeys = null;
+        return [];
+      },
+    };
+  }
+
+  return {
+    descriptor: d,
+    fieldNames: fields.map((f) => f.name),
+    bind,
+    format(values) {
+      const out = new Array<string>(n);
+      for (let i = 0; i < n; i++) out[i] = formatters[i](values[i] ?? null);
+      return out;
+    },
+  };
+}

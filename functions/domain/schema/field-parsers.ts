@@ -1,0 +1,212 @@
+/**
+ * One parser per field, built at compile time from its descriptor: takes a trimmed,
+ * non-missing cell, returns the typed canonical value or INVALID. The canonical spelling
+ * is tried first; French spellings (normalize-fr.ts) only when it fails.
+ */
+import type { FieldDescriptor, Value } from './types';
+import {
+  frBoolean,
+  frDateTimeToIso,
+  frDateToIso,
+  frNumber,
+  frYearMonthToIso,
+  isCanonicalNumber,
+  isIsoDate,
+  isIsoDateTime,
+  isValidYmd,
+} from './normalize-fr';
+
+export const INVALID: unique symbol = Symbol('invalid');
+export type Parsed = Value | typeof INVALID;
+export type Parser = (s: string) => Parsed;
+
+/** Table Schema v1 defaults. */
+export const DEFAULT_TRUE_VALUES = ['true', 'True', 'TRUE', '1'];
+export const DEFAULT_FALSE_VALUES = ['false', 'False', 'FALSE', '0'];
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const URI = /^[a-zA-Z][a-zA-Z\d+.-]*:[^\s]+$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const INTEGER = /^[+-]?\d+$/;
+const YEAR = /^\d{4}$/;
+const YEARMONTH = /^(\d{4})-(\d{2})$/;
+const NOT_NUMERIC_EDGES = /^[^\d+\-.]+|[^\d.]+$/g;
+
+function stringParser(f: FieldDescriptor): Parser {
+  switch (f.format) {
+    case 'email':
+      return (s) => (EMAIL.test(s) ? s : INVALID);
+    case 'uuid':
+      return (s) => (UUID.test(s) ? s.toLowerCase() : INVALID);
+    case 'uri':
+      // `www.commune.fr` typed without a scheme is the usual slip.
+      return (s) => (URI.test(s) ? s : s.startsWith('www.') && !/\s/.test(s) ? 'https://' + s : INVALID);
+    default:
+      return (s) => s;
+  }
+}
+
+function numberParser(f: FieldDescriptor, integer: boolean): Parser {
+  const dec = f.decimalChar ?? '.';
+  const group = f.groupChar;
+  const custom = dec !== '.' || group !== undefined;
+  const stripEdges = f.bareNumber === false;
+  const canonical = (s: string): number => {
+    let t = s;
+    if (custom) {
+      if (group !== undefined) t = t.split(group).join('');
+      if (dec !== '.') t = t.split(dec).join('.');
+    }
+    if (stripEdges) t = t.replace(NOT_NUMERIC_EDGES, '');
+    if (integer) return INTEGER.test(t) ? Number(t) : NaN;
+    return isCanonicalNumber(t) ? Number(t) : NaN;
+  };
+  return (s) => {
+    let n = !custom && !stripEdges ? (integer ? (INTEGER.test(s) ? Number(s) : NaN) : isCanonicalNumber(s) ? Number(s) : NaN) : canonical(s);
+    // NaN/INF spellings of Table Schema are not accepted: no SCDL amount can be one.
+    if (Number.isNaN(n)) {
+      n = frNumber(stripEdges ? s.replace(NOT_NUMERIC_EDGES, '') : s);
+      if (Number.isNaN(n)) return INVALID;
+    }
+    if (integer && !Number.isSafeInteger(n)) return INVALID;
+    return n;
+  };
+}
+
+function booleanParser(f: FieldDescriptor): Parser {
+  const t = new Set(f.trueValues ?? DEFAULT_TRUE_VALUES);
+  const fa = new Set(f.falseValues ?? DEFAULT_FALSE_VALUES);
+  return (s) => {
+    if (t.has(s)) return true;
+    if (fa.has(s)) return false;
+    return frBoolean(s) ?? INVALID;
+  };
+}
+
+interface StrptimeFormat {
+  parse(s: string): string | null;
+  write(iso: string): string;
+}
+
+/** A `%d/%m/%Y`-style format (the subset schemas use) to an ISO parser and writer. */
+export function strptime(format: string, withTime: boolean): StrptimeFormat {
+  const order: string[] = [];
+  let src = '';
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i];
+    if (c === '%' && i + 1 < format.length) {
+      const k = format[++i];
+      order.push(k);
+      src += k === 'Y' ? '(\\d{4})' : k === 'y' ? '(\\d{2})' : '(\\d{1,2})';
+    } else {
+      src += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+  }
+  const re = new RegExp(`^${src}$`);
+  const p2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+  return {
+    parse(s) {
+      const m = re.exec(s);
+      if (m === null) return null;
+      let y = 0, mo = 1, d = 1, h = 0, mi = 0, se = 0;
+      for (let k = 0; k < order.length; k++) {
+        const v = Number(m[k + 1]);
+        switch (order[k]) {
+          case 'Y': y = v; break;
+          case 'y': y = 2000 + v; break;
+          case 'm': mo = v; break;
+          case 'd': d = v; break;
+          case 'H': h = v; break;
+          case 'M': mi = v; break;
+          case 'S': se = v; break;
+        }
+      }
+      if (!isValidYmd(y, mo, d) || h > 23 || mi > 59 || se > 59) return null;
+      const date = `${y}-${p2(mo)}-${p2(d)}`;
+      return withTime ? `${date}T${p2(h)}:${p2(mi)}:${p2(se)}` : date;
+    },
+    write(iso) {
+      const parts: Record<string, string> = {
+        Y: iso.slice(0, 4), y: iso.slice(2, 4), m: iso.slice(5, 7), d: iso.slice(8, 10),
+        H: iso.slice(11, 13) || '00', M: iso.slice(14, 16) || '00', S: iso.slice(17, 19) || '00',
+      };
+      return format.replace(/%([a-zA-Z])/g, (_, k: string) => parts[k] ?? '');
+    },
+  };
+}
+
+export function customTimeFormat(f: FieldDescriptor): StrptimeFormat | null {
+  return f.format !== undefined && f.format.includes('%') && (f.type === 'date' || f.type === 'datetime')
+    ? strptime(f.format, f.type === 'datetime')
+    : null;
+}
+
+function dateParser(f: FieldDescriptor): Parser {
+  const custom = customTimeFormat(f);
+  if (custom !== null) return (s) => custom.parse(s) ?? (isIsoDate(s) ? s : frDateToIso(s) ?? INVALID);
+  return (s) => (isIsoDate(s) ? s : frDateToIso(s) ?? INVALID);
+}
+
+function dateTimeParser(f: FieldDescriptor): Parser {
+  const custom = customTimeFormat(f);
+  if (custom !== null) return (s) => custom.parse(s) ?? (isIsoDateTime(s) ? s : frDateTimeToIso(s) ?? INVALID);
+  return (s) => (isIsoDateTime(s) ? s : frDateTimeToIso(s) ?? INVALID);
+}
+
+function yearMonthParser(): Parser {
+  return (s) => {
+    const m = YEARMONTH.exec(s);
+    if (m !== null) {
+      const mo = Number(m[2]);
+      return mo >= 1 && mo <= 12 ? s : INVALID;
+    }
+    return frYearMonthToIso(s) ?? INVALID;
+  };
+}
+
+export function parserFor(f: FieldDescriptor): Parser {
+  switch (f.type) {
+    case 'string':
+      return stringParser(f);
+    case 'integer':
+      return numberParser(f, true);
+    case 'number':
+      return numberParser(f, false);
+    case 'boolean':
+      return booleanParser(f);
+    case 'date':
+      return dateParser(f);
+    case 'datetime':
+      return dateTimeParser(f);
+    case 'year':
+      return (s) => (YEAR.test(s) ? Number(s) : INVALID);
+    case 'yearmonth':
+      return yearMonthParser();
+    case 'any':
+      return (s) => s;
+  }
+}
+
+const TYPE_LABEL: Record<FieldDescriptor['type'], string> = {
+  string: 'un texte',
+  integer: 'un nombre entier',
+  number: 'un nombre',
+  boolean: 'un booléen',
+  date: 'une date (AAAA-MM-JJ)',
+  datetime: 'une date et heure (AAAA-MM-JJTHH:MM:SS)',
+  year: 'une année (AAAA)',
+  yearmonth: 'un mois (AAAA-MM)',
+  any: 'une valeur',
+};
+
+/** What the field expects, in French, for type-error messages. */
+export function expectedLabel(f: FieldDescriptor): string {
+  if (f.type === 'string' && f.format === 'email') return 'une adresse e-mail';
+  if (f.type === 'string' && f.format === 'uri') return 'une URL (avec https://)';
+  if (f.type === 'string' && f.format === 'uuid') return 'un UUID';
+  if (f.type === 'boolean') {
+    return `un booléen (${(f.trueValues ?? DEFAULT_TRUE_VALUES)[0]} ou ${(f.falseValues ?? DEFAULT_FALSE_VALUES)[0]})`;
+  }
+  if ((f.type === 'date' || f.type === 'datetime') && f.format?.includes('%')) return `${TYPE_LABEL[f.type].split(' (')[0]} (${f.format})`;
+  return TYPE_LABEL[f.type];
+}
