@@ -1,0 +1,107 @@
+import { parseSchemaDescriptor, SchemaDescriptorError } from '../../../functions/domain/schema/descriptor';
+
+const base = { id: 'custom/test', version: 'v1.0.0', title: 'Test' };
+
+function problems(input: unknown): { path: string; message: string }[] {
+  try {
+    parseSchemaDescriptor(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SchemaDescriptorError);
+    const err = e as SchemaDescriptorError;
+    expect(err.code).toBe('invalid_schema');
+    expect(err.message).toMatch(/^Schéma invalide/);
+    return err.details;
+  }
+  throw new Error('expected a SchemaDescriptorError');
+}
+
+describe('parseSchemaDescriptor', () => {
+  it('accepts a valid descriptor and drops the v of the version', () => {
+    const d = parseSchemaDescriptor({
+      ...base,
+      fields: [
+        { name: 'code', type: 'string', constraints: { required: true, pattern: '\\d{5}', enum: ['01004'] } },
+        { name: 'n', type: 'integer', constraints: { minimum: 0, enum: [1, 2] } },
+        { name: 'd', type: 'date', format: '%d/%m/%Y', constraints: { minimum: '2000-01-01' } },
+        { name: 'siret', type: 'string' },
+      ],
+      primaryKey: ['code', 'n'],
+      custom_checks: [{ name: 'french-siret-value', params: { column: 'siret' } }],
+      aliases: { code: ['code_insee'] },
+    });
+    expect(d.version).toBe('1.0.0');
+    expect(d.fields).toHaveLength(4);
+  });
+
+  it('rejects an unknown type, naming it and the path', () => {
+    const p = problems({ ...base, fields: [{ name: 'a', type: 'text' }] });
+    expect(p).toEqual([{ path: 'fields.0.type', message: expect.stringContaining('« text » inconnu') }]);
+  });
+
+  it('rejects a pattern that does not compile', () => {
+    const p = problems({ ...base, fields: [{ name: 'a', type: 'string', constraints: { pattern: '([0-9' } }] });
+    expect(p).toEqual([{ path: 'fields.0.constraints.pattern', message: expect.stringContaining('expression régulière invalide') }]);
+  });
+
+  it('rejects enum values of the wrong type', () => {
+    const p = problems({ ...base, fields: [{ name: 'a', type: 'integer', constraints: { enum: [1, 'deux', 2.5] } }] });
+    expect(p.map((x) => x.path)).toEqual(['fields.0.constraints.enum.1', 'fields.0.constraints.enum.2']);
+    expect(p[0].message).toContain('incompatible avec le type integer');
+  });
+
+  it('rejects duplicate field names', () => {
+    const p = problems({ ...base, fields: [{ name: 'a', type: 'string' }, { name: 'a', type: 'integer' }] });
+    expect(p).toEqual([{ path: 'fields.1.name', message: 'nom de champ « a » en double' }]);
+  });
+
+  it('rejects a primaryKey naming an unknown field', () => {
+    const p = problems({ ...base, fields: [{ name: 'a', type: 'string' }], primaryKey: ['a', 'b'] });
+    expect(p).toEqual([{ path: 'primaryKey.1', message: "le champ « b » n'existe pas dans le schéma" }]);
+  });
+
+  it('rejects unknown custom checks, bad params and unknown columns', () => {
+    const p = problems({
+      ...base,
+      fields: [{ name: 'a', type: 'integer' }, { name: 'b', type: 'integer' }],
+      custom_checks: [
+        { name: 'magic-check', params: {} },
+        { name: 'compare-columns-value', params: { column: 'a', column2: 'b', op: '~' } },
+        { name: 'sum-columns-value', params: { column: 'a' } },
+        { name: 'french-siret-value', params: { column: 'zz' } },
+      ],
+    });
+    expect(p.map((x) => x.path)).toEqual([
+      'custom_checks.0.name',
+      'custom_checks.1.params.op',
+      'custom_checks.2.params.columns',
+      'custom_checks.3.params',
+    ]);
+    expect(p[0].message).toContain('contrôle « magic-check » inconnu');
+    expect(p[1].message).toContain('valeur non autorisée');
+    expect(p[2].message).toBe('valeur requise');
+    expect(p[3].message).toContain('« zz »');
+  });
+
+  it('rejects unknown keys (typos) and unsupported formats, in French', () => {
+    const p = problems({ ...base, fields: [{ name: 'a', type: 'string', constrains: {} }] });
+    expect(p).toEqual([{ path: 'fields.0', message: 'clé(s) inconnue(s) : constrains' }]);
+    const q = problems({ ...base, fields: [{ name: 'a', type: 'string', format: 'phone' }] });
+    expect(q[0]).toEqual({ path: 'fields.0.format', message: expect.stringContaining('« phone » non pris en charge') });
+  });
+
+  it('rejects a minimum of the wrong kind and minLength > maxLength', () => {
+    const p = problems({
+      ...base,
+      fields: [
+        { name: 'n', type: 'number', constraints: { minimum: 'zéro' } },
+        { name: 's', type: 'string', constraints: { minLength: 5, maxLength: 2 } },
+      ],
+    });
+    expect(p.map((x) => x.path)).toEqual(['fields.0.constraints.minimum', 'fields.1.constraints.minLength']);
+  });
+
+  it('rejects a missing fields list', () => {
+    const p = problems({ ...base });
+    expect(p[0].path).toBe('fields');
+  });
+});
