@@ -1,0 +1,239 @@
+import { compileSchema } from '../../../functions/domain/schema/compile';
+import { one, schemaOf, validatorFor } from './helpers';
+
+describe('field types', () => {
+  it('string, with email / uri / uuid formats', () => {
+    expect(one({ name: 's', type: 'string' }, '  texte  ')).toMatchObject({ value: 'texte', codes: [] });
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'mairie@ville.fr').codes).toEqual([]);
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'mairie@').codes).toEqual(['type-error']);
+    expect(one({ name: 'u', type: 'string', format: 'uri' }, 'https://ville.fr/a').codes).toEqual([]);
+    expect(one({ name: 'u', type: 'string', format: 'uri' }, 'www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: [] });
+    expect(one({ name: 'u', type: 'string', format: 'uri' }, 'pas une url').codes).toEqual(['type-error']);
+    expect(one({ name: 'i', type: 'string', format: 'uuid' }, '65D5B6C7-102C-4440-AC3B-768F708EDC0A').value).toBe('65d5b6c7-102c-4440-ac3b-768f708edc0a');
+    expect(one({ name: 'i', type: 'string', format: 'uuid' }, '65d5b6c7').codes).toEqual(['type-error']);
+  });
+
+  it('integer, canonical and French', () => {
+    expect(one({ name: 'n', type: 'integer' }, '42')).toMatchObject({ value: 42, codes: [] });
+    expect(one({ name: 'n', type: 'integer' }, '1 234')).toMatchObject({ value: 1234, codes: [] });
+    expect(one({ name: 'n', type: 'integer' }, '12,5').codes).toEqual(['type-error']);
+    expect(one({ name: 'n', type: 'integer' }, 'douze')).toMatchObject({ value: null, codes: ['type-error'] });
+  });
+
+  it('number: canonical, French, decimalChar/groupChar and bareNumber', () => {
+    expect(one({ name: 'm', type: 'number' }, '47800.20').value).toBe(47800.2);
+    expect(one({ name: 'm', type: 'number' }, '1\u202F234,56 €').value).toBe(1234.56);
+    expect(one({ name: 'm', type: 'number', decimalChar: ',', groupChar: ' ' }, '1 234,5').value).toBe(1234.5);
+    expect(one({ name: 'm', type: 'number', bareNumber: false }, '12.5%').value).toBe(12.5);
+    expect(one({ name: 'm', type: 'number' }, '12.5%').codes).toEqual(['type-error']);
+  });
+
+  it('boolean: the field values, the spec defaults, then French spellings', () => {
+    const ouiNon = { name: 'b', type: 'boolean' as const, trueValues: ['oui'], falseValues: ['non'] };
+    expect(one(ouiNon, 'oui').value).toBe(true);
+    expect(one(ouiNon, 'Non').value).toBe(false);
+    expect(one(ouiNon, 'yes').value).toBe(true);
+    expect(one(ouiNon, 'peut-être')).toMatchObject({ value: null, codes: ['type-error'] });
+    expect(one({ name: 'b', type: 'boolean' }, 'TRUE').value).toBe(true);
+    expect(one({ name: 'b', type: 'boolean' }, '0').value).toBe(false);
+    expect(one(ouiNon, 'peut-être').issues[0].message).toContain('oui ou non');
+  });
+
+  it('date: ISO, French spellings, a schema format; 31/02 rejected', () => {
+    expect(one({ name: 'd', type: 'date' }, '2024-12-31').value).toBe('2024-12-31');
+    expect(one({ name: 'd', type: 'date' }, '31/12/2024').value).toBe('2024-12-31');
+    expect(one({ name: 'd', type: 'date' }, '31.12.2024').value).toBe('2024-12-31');
+    expect(one({ name: 'd', type: 'date' }, '31/02/2024').codes).toEqual(['type-error']);
+    expect(one({ name: 'd', type: 'date' }, '2017-30-05').codes).toEqual(['type-error']);
+    expect(one({ name: 'd', type: 'date', format: '%d/%m/%Y' }, '05/12/2016').value).toBe('2016-12-05');
+    expect(one({ name: 'd', type: 'date', format: '%Y-%m-%d' }, '2016-12-05').value).toBe('2016-12-05');
+  });
+
+  it('datetime, year, yearmonth and any', () => {
+    expect(one({ name: 't', type: 'datetime' }, '2024-12-31T10:00:00Z').value).toBe('2024-12-31T10:00:00Z');
+    expect(one({ name: 't', type: 'datetime' }, '31/12/2024 10:05').value).toBe('2024-12-31T10:05:00');
+    expect(one({ name: 't', type: 'datetime' }, 'hier').codes).toEqual(['type-error']);
+    expect(one({ name: 'y', type: 'year' }, '2024').value).toBe(2024);
+    expect(one({ name: 'y', type: 'year' }, '24').codes).toEqual(['type-error']);
+    expect(one({ name: 'ym', type: 'yearmonth' }, '2024-03').value).toBe('2024-03');
+    expect(one({ name: 'ym', type: 'yearmonth' }, '03/2024').value).toBe('2024-03');
+    expect(one({ name: 'ym', type: 'yearmonth' }, '2024-13').codes).toEqual(['type-error']);
+    expect(one({ name: 'a', type: 'any' }, 'n’importe quoi').value).toBe('n’importe quoi');
+  });
+});
+
+describe('constraints', () => {
+  it('required, with missingValues', () => {
+    const f = { name: 'r', type: 'string' as const, constraints: { required: true } };
+    expect(one(f, '').codes).toEqual(['required']);
+    expect(one(f, '   ').codes).toEqual(['required']);
+    expect(one(f, null).codes).toEqual(['required']);
+    expect(one({ name: 'o', type: 'string' }, '')).toMatchObject({ value: null, codes: [] });
+    const v = validatorFor([f], { missingValues: ['', 'NA'] });
+    expect(v.validate(['NA'], 2).issues.map((i) => i.code)).toEqual(['required']);
+    const perField = validatorFor([{ name: 'x', type: 'integer', missingValues: ['-'] }]);
+    expect(perField.validate(['-'], 2)).toEqual({ values: [null], issues: [] });
+  });
+
+  it('minLength and maxLength count characters', () => {
+    const f = { name: 's', type: 'string' as const, constraints: { minLength: 2, maxLength: 3 } };
+    expect(one(f, 'a').codes).toEqual(['min-length']);
+    expect(one(f, 'abcd').codes).toEqual(['max-length']);
+    expect(one(f, 'é😀').codes).toEqual([]);
+  });
+
+  it('minimum and maximum on numbers and dates', () => {
+    const n = { name: 'p', type: 'number' as const, constraints: { minimum: 0.01, maximum: 1 } };
+    expect(one(n, '0.5').codes).toEqual([]);
+    expect(one(n, '0').codes).toEqual(['minimum']);
+    expect(one(n, '1,5').codes).toEqual(['maximum']);
+    const d = { name: 'd', type: 'date' as const, constraints: { minimum: '2020-01-01' } };
+    expect(one(d, '31/12/2019').codes).toEqual(['minimum']);
+    expect(one(d, '2020-01-01').codes).toEqual([]);
+  });
+
+  it('pattern matches the whole value', () => {
+    const f = { name: 'w', type: 'string' as const, constraints: { pattern: 'W\\d{9}' } };
+    expect(one(f, 'W380475558').codes).toEqual([]);
+    expect(one(f, 'xW380475558x').codes).toEqual(['pattern']);
+    const alt = { name: 'a', type: 'string' as const, constraints: { pattern: 'a|b' } };
+    expect(one(alt, 'ab').codes).toEqual(['pattern']);
+  });
+
+  it('pattern normalisation: SIREN with spaces/dots, INSEE code that lost its leading zero', () => {
+    const siren = { name: 's', type: 'string' as const, constraints: { pattern: '^\\d{9}$' } };
+    expect(one(siren, '218 601 946')).toMatchObject({ value: '218601946', codes: [] });
+    expect(one(siren, '218.601.946')).toMatchObject({ value: '218601946', codes: [] });
+    const insee = { name: 'c', type: 'string' as const, constraints: { pattern: '^([013-9]\\d|2[AB1-9])\\d{3}$' } };
+    expect(one(insee, '1004')).toMatchObject({ value: '01004', codes: [] });
+    expect(one(insee, '86194')).toMatchObject({ value: '86194', codes: [] });
+    // A SIREN in a SIRET column is not "padded" into a SIRET.
+    const siret = { name: 't', type: 'string' as const, constraints: { pattern: '^\\d{14}$' } };
+    expect(one(siret, '218601946').codes).toEqual(['pattern']);
+  });
+
+  it('enum, fixing case and accents when one value matches', () => {
+    const f = { name: 'n', type: 'string' as const, constraints: { enum: ['aide en numéraire', 'aide en nature'] } };
+    expect(one(f, 'aide en nature').codes).toEqual([]);
+    expect(one(f, 'Aide en Numeraire')).toMatchObject({ value: 'aide en numéraire', codes: [] });
+    expect(one(f, 'prêt')).toMatchObject({ codes: ['enum'] });
+    expect(one({ name: 'i', type: 'integer', constraints: { enum: [1, 2] } }, '3').codes).toEqual(['enum']);
+    expect(one({ name: 'i', type: 'integer', constraints: { enum: [1, 2] } }, '2').codes).toEqual([]);
+  });
+
+  it('array fields (JSON text) check their items', () => {
+    const f = { name: 'l', type: 'string' as const, arrayItem: { type: 'string' as const, constraints: { enum: ['lait', 'soja'] } } };
+    expect(one(f, '["lait","soja"]').codes).toEqual([]);
+    expect(one(f, '["lait","bois"]').codes).toEqual(['enum']);
+    expect(one(f, 'lait').codes).toEqual(['type-error']);
+  });
+
+  it('issues carry row, column, value and a French message', () => {
+    const r = one({ name: 'montant', type: 'number' }, 'beaucoup');
+    expect(r.issues[0]).toEqual({
+      code: 'type-error',
+      severity: 'error',
+      row: 2,
+      column: 'montant',
+      value: 'beaucoup',
+      message: "La valeur « beaucoup » n'est pas un nombre.",
+    });
+  });
+});
+
+describe('unique and primaryKey', () => {
+  it('reports a duplicate on the row where it occurs', () => {
+    const v = validatorFor([{ name: 'id', type: 'string', constraints: { unique: true } }]);
+    expect(v.validate(['a'], 2).issues).toEqual([]);
+    expect(v.validate(['b'], 3).issues).toEqual([]);
+    const dup = v.validate(['a'], 4).issues;
+    expect(dup).toMatchObject([{ code: 'unique', row: 4, column: 'id', value: 'a' }]);
+    expect(dup[0].message).toContain('ligne 2');
+    expect(v.validate([''], 5).issues).toEqual([]);
+    expect(v.finish()).toEqual([]);
+  });
+
+  it('checks composite primary keys and makes their fields required', () => {
+    const v = validatorFor(
+      [
+        { name: 'commune', type: 'string' },
+        { name: 'annee', type: 'year' },
+      ],
+      { primaryKey: ['commune', 'annee'] },
+    );
+    expect(v.validate(['86194', '2024'], 2).issues).toEqual([]);
+    expect(v.validate(['86194', '2023'], 3).issues).toEqual([]);
+    expect(v.validate(['86194', '2024'], 4).issues).toMatchObject([{ code: 'primary-key', row: 4, value: '86194, 2024' }]);
+    expect(v.validate(['', '2024'], 5).issues.map((i) => i.code)).toEqual(['required']);
+  });
+});
+
+describe('header binding', () => {
+  const schema = compileSchema(
+    schemaOf(
+      [
+        { name: 'dateConvention', type: 'date', constraints: { required: true } },
+        { name: 'nomBeneficiaire', type: 'string', constraints: { required: true } },
+        { name: 'idRAE', type: 'string' },
+        { name: 'montant', type: 'number', constraints: { required: true } },
+      ],
+      { aliases: { montant: ['somme allouée'] } },
+    ),
+  );
+
+  it('ignores case, accents, spaces, _ and -, a BOM, and accepts aliases; output in schema order', () => {
+    const { issues, validator } = schema.bind(['\uFEFFSomme Allouee', 'nom_beneficiaire', 'Date-Convention']);
+    expect(issues).toEqual([]);
+    const r = validator.validate(['10', 'Asso', '2024-01-02'], 2);
+    expect(r).toEqual({ values: ['2024-01-02', 'Asso', null, 10], issues: [] });
+  });
+
+  it('reports a missing required column once, and not on every row', () => {
+    const { issues, validator } = schema.bind(['nomBeneficiaire', 'montant']);
+    expect(issues).toMatchObject([{ code: 'missing-column', severity: 'error', column: 'dateConvention' }]);
+    expect(validator.validate(['Asso', '1'], 2)).toEqual({ values: [null, 'Asso', null, 1], issues: [] });
+  });
+
+  it('warns about extra columns and drops them; errors on duplicated columns', () => {
+    const { issues, validator } = schema.bind(['dateConvention', 'commentaire', 'nomBeneficiaire', 'montant', 'NOM BENEFICIAIRE']);
+    expect(issues).toMatchObject([
+      { code: 'extra-column', severity: 'warning', column: 'commentaire' },
+      { code: 'duplicate-column', severity: 'error', column: 'nomBeneficiaire' },
+    ]);
+    expect(validator.validate(['2024-01-02', 'x', 'Asso', '5', 'Autre'], 2).values).toEqual(['2024-01-02', 'Asso', null, 5]);
+  });
+
+  it('treats short rows as empty cells', () => {
+    const { validator } = schema.bind(['dateConvention', 'nomBeneficiaire', 'montant']);
+    expect(validator.validate(['2024-01-02'], 2).issues.map((i) => i.code)).toEqual(['required', 'required']);
+  });
+});
+
+describe('format', () => {
+  const schema = compileSchema(
+    schemaOf([
+      { name: 'd', type: 'date' },
+      { name: 'm', type: 'number' },
+      { name: 'ue', type: 'boolean', trueValues: ['oui'], falseValues: ['non'] },
+      { name: 'b', type: 'boolean' },
+      { name: 'fr', type: 'date', format: '%d/%m/%Y' },
+      { name: 'n', type: 'integer' },
+      { name: 'vide', type: 'string' },
+    ]),
+  );
+
+  it('writes values the way the official schema expects them', () => {
+    const { validator } = schema.bind(schema.fieldNames as string[]);
+    const r = validator.validate(['31/12/2024', '1 234,56 €', 'Oui', 'non', '2024-01-05', '1 000', ''], 2);
+    expect(r.issues).toEqual([]);
+    expect(schema.format(r.values)).toEqual(['2024-12-31', '1234.56', 'oui', 'false', '05/01/2024', '1000', '']);
+  });
+
+  it('round-trips: formatted output validates to the same values', () => {
+    const { validator } = schema.bind(schema.fieldNames as string[]);
+    const first = validator.validate(['2024-12-31', '0,5', 'non', 'vrai', '31/12/2024', '7', 'x'], 2);
+    const again = validator.validate(schema.format(first.values), 3);
+    expect(again).toEqual({ values: first.values, issues: [] });
+    expect(schema.format(again.values)).toEqual(schema.format(first.values));
+  });
+});
