@@ -1,0 +1,312 @@
+import { App, AppProps, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  EventType,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { isDevStage, parseStageConfig, stageConfigSchema, type StageConfig } from './config';
+import { retentionDays, SocleFunction, UPLOAD_PREFIX } from './constructs/socle-function';
+import { routeKey, routes, type HandlerName } from './routes';
+import { tableDefinition } from './table-definition';
+
+export interface SocleStackProps extends StackProps {
+  config: StageConfig;
+}
+
+/** The whole AWS platform of one stage: API, functions, table, buckets, queue. */
+export class SocleStack extends Stack {
+  readonly api: HttpApi;
+  readonly functions: Record<HandlerName | 'standardize', SocleFunction>;
+
+  constructor(scope: Construct, id: string, props: SocleStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const keep = isDevStage(config.stage) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    // ---- Data -------------------------------------------------------------------------
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: keep,
+    });
+    for (const gsi of tableDefinition.globalSecondaryIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: gsi.indexName,
+        partitionKey: { name: gsi.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: gsi.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    // S3 server access logs of the two data buckets (who downloaded what, failed uploads).
+    const accessLogs = new Bucket(this, 'AccessLogsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED, // log delivery only supports SSE-S3
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy: keep,
+    });
+    // The access-log bucket cannot log into itself (that would loop).
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log destination; logging it into itself would loop.',
+    });
+
+    const uploadBucket = new Bucket(this, 'UploadBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'upload-bucket/',
+      lifecycleRules: [
+        { id: 'ExpireRawUploads', prefix: UPLOAD_PREFIX, expiration: Duration.days(config.rawUploadRetentionDays) },
+        { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      // Browsers PUT files straight to S3 with the presigned URLs the publish function signs.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: [config.portalOrigin],
+          allowedHeaders: ['content-type', 'content-md5', 'x-amz-*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3000,
+        },
+      ],
+      removalPolicy: keep,
+    });
+
+    // Published open data: every object is readable by anyone (GetObject only, through the
+    // bucket policy; ACLs stay blocked, nobody else may write or list).
+    const publicBucket = new Bucket(this, 'PublicBucket', {
+      publicReadAccess: true,
+      blockPublicAccess: new BlockPublicAccess({
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: false,
+        restrictPublicBuckets: false,
+      }),
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'public-bucket/',
+      lifecycleRules: [{ id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      cors: [{ allowedMethods: [HttpMethods.GET, HttpMethods.HEAD], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAge: 86400 }],
+      removalPolicy: keep,
+    });
+    // Open data is public by definition: the bucket policy grants s3:GetObject to everyone
+    // and nothing else; a CloudFront distribution can be put in front where configured.
+    Validations.of(publicBucket).acknowledge({
+      id: 'AwsSolutions-S2',
+      reason: 'Published open data (Licence Ouverte) must be downloadable by anyone: public GetObject only, ACLs blocked.',
+    });
+    Validations.of(publicBucket).acknowledge({
+      id: 'AwsSolutions-S5',
+      reason: 'Public read of published open data is the purpose of this bucket; no CloudFront OAI by default.',
+    });
+    const publicBaseUrl = `https://${publicBucket.bucketRegionalDomainName}`;
+
+    // Bootstrap admin token (the département's first key). An operator reads it with:
+    //   aws secretsmanager get-secret-value --secret-id <AdminTokenSecretArn output> \
+    //     --query SecretString --output text
+    const adminToken = new Secret(this, 'AdminToken', {
+      description: `Socle ${config.stage}: bootstrap admin (département) bearer token`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: keep,
+    });
+    // Rotating this token would lock the operator out without notice; it is rotated by hand
+    // (put-secret-value) and functions re-read it on cold start.
+    Validations.of(adminToken).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Bootstrap admin bearer token, rotated manually by the operator; automatic rotation would lock them out.',
+    });
+
+    // ---- Upload pipeline: S3 ObjectCreated → SQS (+ DLQ, alarm) → standardize ----------
+    const standardizeTimeout = Duration.minutes(5);
+    const deadLetters = new Queue(this, 'StandardizeDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // A dead-letter queue does not get a dead-letter queue of its own.
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the standardize queue.',
+    });
+    const uploads = new Queue(this, 'StandardizeQueue', {
+      encryption: QueueEncryption.SQS_MANAGED, // S3 notifications cannot use the AWS-managed KMS key
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(standardizeTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
+    });
+    uploadBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(uploads), {
+      prefix: UPLOAD_PREFIX,
+    });
+    // The CDK's own custom resource that writes the bucket notification configuration at
+    // deploy time; its role and policy are fixed by the CDK, not ours to narrow.
+    const notificationsHandler = this.node.findChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    Validations.of(notificationsHandler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'CDK-provided deploy-time handler for S3 bucket notifications; its role is defined by aws-cdk-lib.',
+    });
+    deadLetters
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+      .createAlarm(this, 'StandardizeDeadLettersAlarm', {
+        alarmDescription: 'Uploads failed standardization 3 times and wait in the dead-letter queue.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+
+    // ---- Functions (least privilege through the use* bind methods) ---------------------
+    const http = { memoryMiB: 256, timeout: Duration.seconds(10), logRetentionDays: config.logRetentionDays, removalPolicy: keep };
+    const admin = new SocleFunction(this, 'Admin', { context: 'admin', ...http })
+      .useTable(table, 'readWrite')
+      .useAdminSecret(adminToken);
+    const publish = new SocleFunction(this, 'Publish', { context: 'publish', ...http })
+      .useTable(table, 'readWrite')
+      .useUploadBucket(uploadBucket, 'presign')
+      .usePublicBucket(publicBucket, publicBaseUrl, 'readDelete')
+      .useAdminSecret(adminToken)
+      .setEnv('MAX_UPLOAD_BYTES', String(config.maxUploadBytes));
+    const catalog = new SocleFunction(this, 'Catalog', { context: 'catalog', ...http })
+      .useTable(table, 'read')
+      .usePublicBucket(publicBucket, publicBaseUrl, 'read');
+    // 512 MB on purpose: standardization streams, so memory stays flat whatever the file size.
+    const standardize = new SocleFunction(this, 'Standardize', {
+      context: 'standardize',
+      memoryMiB: 512,
+      timeout: standardizeTimeout,
+      logRetentionDays: config.logRetentionDays,
+      removalPolicy: keep,
+    })
+      .useTable(table, 'readWrite')
+      .useUploadBucket(uploadBucket, 'read')
+      .usePublicBucket(publicBucket, publicBaseUrl, 'readWrite')
+      .setEnv('MAX_UPLOAD_BYTES', String(config.maxUploadBytes));
+    standardize.fn.addEventSource(
+      new SqsEventSource(uploads, { batchSize: 5, maxBatchingWindow: Duration.seconds(5), reportBatchItemFailures: true }),
+    );
+    this.functions = { admin, publish, catalog, standardize };
+
+    // ---- HTTP API: one route per entry of lib/routes.ts --------------------------------
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `socle-${config.stage}`,
+      createDefaultStage: false,
+      corsPreflight: {
+        // Tokens travel in the Authorization header, never in cookies: any origin may call.
+        allowOrigins: ['*'],
+        allowHeaders: ['authorization', 'content-type'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
+        maxAge: Duration.days(1),
+      },
+    });
+    const accessLogGroup = new LogGroup(this, 'ApiAccessLogs', {
+      retention: retentionDays(config.logRetentionDays),
+      removalPolicy: keep,
+    });
+    const stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogGroup), format: accessLogFormat() },
+    });
+
+    const integrations: Record<HandlerName, HttpLambdaIntegration> = {
+      admin: new HttpLambdaIntegration('AdminIntegration', admin.fn),
+      publish: new HttpLambdaIntegration('PublishIntegration', publish.fn),
+      catalog: new HttpLambdaIntegration('CatalogIntegration', catalog.fn),
+    };
+    routes.forEach((route) => {
+      const [httpRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.handler],
+      });
+      // Bearer tokens (admin / publisher, hashed in DynamoDB) are checked in the function,
+      // per route (lib/routes.ts `auth`); public routes have no authorization on purpose.
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${routeKey(route)} (${route.auth}): bearer tokens are verified in the Lambda, per the route table.`,
+      });
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: `${routeKey(route)}: no Cognito; API keys are Socle bearer tokens checked in the Lambda.`,
+      });
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'Base URL of published files' });
+    new CfnOutput(this, 'AdminTokenSecretArn', {
+      value: adminToken.secretArn,
+      description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',
+    });
+  }
+}
+
+/** JSON access log line with the HTTP API context variables worth keeping. */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      requestTime: '$context.requestTime',
+      routeKey: '$context.routeKey',
+      path: '$context.path',
+      status: '$context.status',
+      protocol: '$context.protocol',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      integrationError: '$context.integrationErrorMessage',
+      userAgent: '$context.identity.userAgent',
+    }),
+  );
+}
+
+/**
+ * The CDK app: stage config from context (`-c stage=prod -c portalOrigin=…`), one stack
+ * `Socle-<stage>`, and the cdk-nag AwsSolutions checks on everything.
+ */
+export function createSocleApp(props?: AppProps): { app: App; stack: SocleStack; config: StageConfig } {
+  const app = new App(props);
+  // S3 server access logs delivered through a bucket policy, not the legacy LogDeliveryWrite
+  // ACL (ACLs stay disabled on every bucket). cdk.json sets no feature flags, so set it here.
+  app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+  // Only the keys the schema knows: the CDK puts its own entries in the context too.
+  const context: Record<string, unknown> = {};
+  for (const key of Object.keys(stageConfigSchema.shape)) {
+    const value: unknown = app.node.tryGetContext(key);
+    if (value !== undefined) context[key] = value;
+  }
+  const config = parseStageConfig(context);
+  const stack = new SocleStack(app, `Socle-${config.stage}`, {
+    config,
+    description: `Socle open-data platform (${config.stage})`,
+  });
+  // writeSuppressionsToCloudFormation: every acknowledged rule and its reason is kept in the
+  // template metadata (cdk_nag.rules_to_suppress), where the infra tests audit them.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  return { app, stack, config };
+}
