@@ -1,0 +1,43 @@
+/**
+ * Errors that stop reading a table. Codes are English and stable (the report and the API
+ * expose them); messages are French, for the publisher.
+ */
+export type TableReadErrorCode =
+  | 'unknown-format'
+  | 'empty-file'
+  | 'header-only'
+  | 'invalid-encoding'
+  | 'row-too-large'
+  | 'zip-too-large'
+  | 'invalid-zip'
+  | 'unterminated-quote'
+  | 'invalid-json'
+  | 'invalid-json-shape'
+  | 'invalid-spreadsheet';
+
+export class TableReadError extends Error {
+  readonly code: TableReadErrorCode;
+  /** 1-based line (CSV) or row (spreadsheet) or element index + 1 (JSON), header = 1. */
+  readonly row?: number;
+  /** Rejected upload: a client error, safe to show. */
+  readonly status = 422;
+  readonly expose = true;
+
+  constructor(code: TableReadErrorCode, message: string, row?: number) {
+    super(message);
+    this.name = 'TableReadError';
+    this.code = code;
+    if (row !== undefined) this.row = row;
+  }
+}
+
+export function isTableReadError(e: unknown): e is TableReadError {
+  return e instanceof TableReadError;
+}
+
+/** Human size for messages: `1,5 Mo`. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} octets`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace('.', ',')} Ko`;
+  return `${(n / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
+}
