@@ -1,0 +1,135 @@
+import type { FieldDescriptor, TableSchemaDescriptor } from '../../../functions/domain/schema/types';
+import { validatorFor } from './helpers';
+
+function codesFor(
+  fields: FieldDescriptor[],
+  check: NonNullable<TableSchemaDescriptor['custom_checks']>[number],
+  cells: (string | null)[],
+): { codes: string[]; messages: string[] } {
+  const r = validatorFor(fields, { custom_checks: [check] }).validate(cells, 2);
+  return { codes: r.issues.map((i) => i.code), messages: r.issues.map((i) => i.message) };
+}
+
+describe('french-siret-value', () => {
+  const fields: FieldDescriptor[] = [{ name: 'idBeneficiaire', type: 'string' }];
+  const check = { name: 'french-siret-value', params: { column: 'idBeneficiaire' } };
+  it('accepts a valid SIRET, empty cells, and one typed with spaces', () => {
+    expect(codesFor(fields, check, ['21860194600013']).codes).toEqual([]);
+    expect(codesFor(fields, check, ['']).codes).toEqual([]);
+    const r = validatorFor(fields, { custom_checks: [check] }).validate(['218 601 946 00013'], 2);
+    expect(r).toEqual({ values: ['21860194600013'], issues: [] });
+  });
+  it('rejects a bad key, a SIREN and a spreadsheet float', () => {
+    expect(codesFor(fields, check, ['21860194600014']).codes).toEqual(['siret']);
+    expect(codesFor(fields, check, ['218601946']).codes).toEqual(['siret']);
+    const r = codesFor(fields, check, ['32402138500000.0']);
+    expect(r.codes).toEqual(['siret']);
+    expect(r.messages[0]).toContain("n'est pas un numéro SIRET valide");
+  });
+  it('restores a leading zero lost by a spreadsheet when the key then holds', () => {
+    const r = validatorFor(fields, { custom_checks: [check] }).validate(['1234567800010'], 2);
+    expect(r.issues).toEqual([]);
+    expect(r.values).toEqual(['01234567800010']);
+  });
+});
+
+describe('one-of-required', () => {
+  const fields: FieldDescriptor[] = [
+    { name: 'idBeneficiaire', type: 'string' },
+    { name: 'rnaBeneficiaire', type: 'string' },
+  ];
+  const check = { name: 'one-of-required', params: { column1: 'idBeneficiaire', column2: 'rnaBeneficiaire' } };
+  it('accepts either column', () => {
+    expect(codesFor(fields, check, ['', 'W380475558']).codes).toEqual([]);
+    expect(codesFor(fields, check, ['21860194600013', '']).codes).toEqual([]);
+  });
+  it('rejects both empty', () => {
+    const r = codesFor(fields, check, ['', '']);
+    expect(r.codes).toEqual(['one-of-required']);
+    expect(r.messages[0]).toContain('« idBeneficiaire » ou « rnaBeneficiaire »');
+  });
+});
+
+describe('compare-columns-value', () => {
+  const dates: FieldDescriptor[] = [
+    { name: 'PREF_DATE', type: 'date' },
+    { name: 'DELIB_DATE', type: 'date' },
+  ];
+  const ge = { name: 'compare-columns-value', params: { column: 'PREF_DATE', op: '>=', column2: 'DELIB_DATE' } };
+  it('compares dates (also written in French)', () => {
+    expect(codesFor(dates, ge, ['2024-02-01', '31/01/2024']).codes).toEqual([]);
+    expect(codesFor(dates, ge, ['2024-01-30', '2024-01-31']).codes).toEqual(['compare-columns']);
+    expect(codesFor(dates, ge, ['', '2024-01-31']).codes).toEqual([]);
+  });
+  it('compares numbers as numbers', () => {
+    const ints: FieldDescriptor[] = [
+      { name: 'VOTE_REEL', type: 'integer' },
+      { name: 'VOTE_POUR', type: 'integer' },
+    ];
+    const c = { name: 'compare-columns-value', params: { column: 'VOTE_REEL', op: '>=', column2: 'VOTE_POUR' } };
+    expect(codesFor(ints, c, ['10', '9']).codes).toEqual([]);
+    const r = codesFor(ints, c, ['9', '10']);
+    expect(r.codes).toEqual(['compare-columns']);
+    expect(r.messages[0]).toContain('supérieure ou égale à');
+  });
+});
+
+describe('sum-columns-value', () => {
+  const fields: FieldDescriptor[] = ['VOTE_REEL', 'VOTE_POUR', 'VOTE_CONTRE', 'VOTE_ABSTENTION'].map((name) => ({ name, type: 'integer' as const }));
+  const check = { name: 'sum-columns-value', params: { column: 'VOTE_REEL', columns: ['VOTE_POUR', 'VOTE_CONTRE', 'VOTE_ABSTENTION'] } };
+  it('accepts a correct total and an all-empty row', () => {
+    expect(codesFor(fields, check, ['40', '25', '10', '5']).codes).toEqual([]);
+    expect(codesFor(fields, check, ['', '', '', '']).codes).toEqual([]);
+  });
+  it('rejects a wrong total', () => {
+    const r = codesFor(fields, check, ['40', '25', '10', '4']);
+    expect(r.codes).toEqual(['sum-columns']);
+    expect(r.messages[0]).toContain('VOTE_POUR + VOTE_CONTRE + VOTE_ABSTENTION (39)');
+  });
+});
+
+describe('cohesive-columns-value', () => {
+  const fields: FieldDescriptor[] = [
+    { name: 'BUDGET_ANNEE', type: 'string' },
+    { name: 'BUDGET_NOM', type: 'string' },
+  ];
+  const check = { name: 'cohesive-columns-value', params: { column: 'BUDGET_ANNEE', othercolumns: ['BUDGET_NOM'] } };
+  it('accepts all filled or all empty', () => {
+    expect(codesFor(fields, check, ['2024', 'Budget principal']).codes).toEqual([]);
+    expect(codesFor(fields, check, ['', '']).codes).toEqual([]);
+  });
+  it('rejects a partly filled group, naming the empty columns', () => {
+    const r = codesFor(fields, check, ['2024', '']);
+    expect(r.codes).toEqual(['cohesive-columns']);
+    expect(r.messages[0]).toContain('vides ici : « BUDGET_NOM »');
+  });
+});
+
+describe('year-interval-value', () => {
+  const fields: FieldDescriptor[] = [{ name: 'BUDGET_ANNEE', type: 'string' }];
+  const strict = { name: 'year-interval-value', params: { column: 'BUDGET_ANNEE' } };
+  const yearOnly = { name: 'year-interval-value', params: { column: 'BUDGET_ANNEE', 'allow-year-only': 'yes' } };
+  it('accepts an increasing interval, and a single year when allowed', () => {
+    expect(codesFor(fields, strict, ['2017/2018']).codes).toEqual([]);
+    expect(codesFor(fields, yearOnly, ['2017']).codes).toEqual([]);
+  });
+  it('rejects a single year when not allowed, equal or decreasing years, and other text', () => {
+    expect(codesFor(fields, strict, ['2017']).codes).toEqual(['year-interval']);
+    expect(codesFor(fields, strict, ['2017/2017']).messages[0]).toContain('doivent être différentes');
+    expect(codesFor(fields, strict, ['2018/2017']).messages[0]).toContain('postérieure à la première (2017/2018)');
+    expect(codesFor(fields, yearOnly, ['toto']).codes).toEqual(['year-interval']);
+  });
+});
+
+describe('nomenclature-actes-value', () => {
+  const fields: FieldDescriptor[] = [{ name: 'DELIB_MATIERE_NOM', type: 'string' }];
+  const check = { name: 'nomenclature-actes-value', params: { column: 'DELIB_MATIERE_NOM' } };
+  it('accepts an ACTES subject in any case, with or without accents', () => {
+    expect(codesFor(fields, check, ['Domaines de compétences par thèmes/Aménagement du territoire']).codes).toEqual([]);
+    expect(codesFor(fields, check, ['LIBERTES PUBLIQUES ET POUVOIRS DE POLICE/Police municipale']).codes).toEqual([]);
+  });
+  it('rejects an unknown subject and a value without "/"', () => {
+    expect(codesFor(fields, check, ['Voirie/Entretien']).codes).toEqual(['nomenclature-actes']);
+    expect(codesFor(fields, check, ['Urbanisme']).messages[0]).toContain('matière/sous-matière');
+  });
+});
