@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { CUSTOM_CHECKS } from './custom-checks';
+import { isIsoDate, isIsoDateTime } from './normalize-fr';
 import type { FieldDescriptor, TableSchemaDescriptor } from './types';
 
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'year', 'yearmonth', 'any'] as const;
@@ -103,7 +104,8 @@ function checkBound(f: FieldDescriptor, key: 'minimum' | 'maximum', path: (strin
   if (isNumeric(f.type)) {
     if (typeof v !== 'number') add(p, `doit être un nombre pour un champ de type ${f.type}`);
   } else if (f.type === 'date' || f.type === 'datetime' || f.type === 'yearmonth') {
-    if (typeof v !== 'string') add(p, `doit être une date écrite en texte ISO 8601 pour un champ de type ${f.type}`);
+    const iso = f.type === 'date' ? isIsoDate : f.type === 'datetime' ? isIsoDateTime : (s: string) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
+    if (typeof v !== 'string' || !iso(v)) add(p, `doit être écrit en ISO 8601 (ex. 2024-12-31) pour un champ de type ${f.type}`);
   } else {
     add(p, `ne s'applique pas à un champ de type ${f.type}`);
   }

@@ -95,9 +95,10 @@ describe('parseSchemaDescriptor', () => {
       fields: [
         { name: 'n', type: 'number', constraints: { minimum: 'zéro' } },
         { name: 's', type: 'string', constraints: { minLength: 5, maxLength: 2 } },
+        { name: 'd', type: 'date', constraints: { maximum: '31/12/2024' } },
       ],
     });
-    expect(p.map((x) => x.path)).toEqual(['fields.0.constraints.minimum', 'fields.1.constraints.minLength']);
+    expect(p.map((x) => x.path)).toEqual(['fields.0.constraints.minimum', 'fields.1.constraints.minLength', 'fields.2.constraints.maximum']);
   });
 
   it('rejects a missing fields list', () => {
