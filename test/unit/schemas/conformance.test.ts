@@ -1,4 +1,5 @@
 import type { FieldDescriptor, TableSchemaDescriptor } from '../../../functions/domain/schema/types';
+import { parseSchemaDescriptor } from '../../../functions/domain/schema/descriptor';
 import { builtinSchemas, getBuiltinSchema } from '../../../functions/domain/schemas/registry';
 import { describeWithReference, type OfficialField, type OfficialSchema, readReferenceJson } from './reference';
 
@@ -70,6 +71,10 @@ describe('built-in registry', () => {
       ];
       for (const name of referenced) expect(names).toContain(name);
     }
+  });
+
+  it('passes the strict descriptor parser the admin API uses', () => {
+    for (const schema of builtinSchemas) expect(() => parseSchemaDescriptor(schema)).not.toThrow();
   });
 
   // Not in Unicode mode: official patterns escape `-` and `'` outside classes, which `u` rejects.
