@@ -1,0 +1,83 @@
+/**
+ * JSON uploads: an array of flat objects → rows. The document is parsed whole (JSON has no
+ * record boundary to stream on): uploads are capped at 100 MB upstream, and we refuse
+ * above `MAX_JSON_BYTES` here too. Header = union of keys in order of first appearance.
+ * Numbers and booleans are written the way a CSV export would (`1234.56`, `true`); `null`
+ * is an empty cell. A nested object or array is `invalid-json-shape`, unless the caller
+ * provides `flatten` (the DECP schema does: its official format is nested).
+ */
+import { Cell } from '../../schema/types';
+import { decodeBytes } from './decode';
+import { TableReadError, formatBytes } from './errors';
+
+export const MAX_JSON_BYTES = 100 * 1024 * 1024;
+
+export type JsonFlattener = (doc: unknown) => Record<string, unknown>[];
+
+export interface JsonTable {
+  header: string[];
+  rows: { cells: Cell[]; row: number }[];
+  encoding: string;
+}
+
+function shape(message: string, row?: number): TableReadError {
+  return new TableReadError('invalid-json-shape', message, row);
+}
+
+export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener } = {}): JsonTable {
+  if (bytes.length > MAX_JSON_BYTES) {
+    throw new TableReadError('invalid-json', `Fichier JSON trop volumineux (limite ${formatBytes(MAX_JSON_BYTES)}).`);
+  }
+  const { text, encoding } = decodeBytes(bytes);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    const at = /position (\d+)/.exec(detail);
+    const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
+    throw new TableReadError(
+      'invalid-json',
+      `Le fichier n'est pas un JSON valide${line ? ` (erreur ligne ${line})` : ''}.`,
+      line,
+    );
+  }
+  const records = opts.flatten ? opts.flatten(doc) : doc;
+  if (!Array.isArray(records)) {
+    throw shape('Le JSON doit être un tableau d\'objets : [{"colonne": "valeur", …}, …].');
+  }
+  const index = new Map<string, number>();
+  const header: string[] = [];
+  const rows: { cells: Cell[]; row: number }[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const rec: unknown = records[i];
+    const row = i + 2;
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
+      throw shape(`L'élément n°${i + 1} du tableau JSON n'est pas un objet.`, row);
+    }
+    const cells: Cell[] = new Array<Cell>(header.length).fill(null);
+    for (const [key, v] of Object.entries(rec as Record<string, unknown>)) {
+      let col = index.get(key);
+      if (col === undefined) {
+        col = header.length;
+        index.set(key, col);
+        header.push(key);
+      }
+      let cell: Cell;
+      if (v === null || v === undefined) cell = null;
+      else if (typeof v === 'string') cell = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') cell = String(v);
+      else {
+        throw shape(
+          `L'élément n°${i + 1} contient une valeur imbriquée (« ${key} ») : seuls les objets plats sont acceptés pour ce schéma.`,
+          row,
+        );
+      }
+      while (cells.length < col) cells.push(null);
+      cells[col] = cell;
+    }
+    rows.push({ cells, row });
+  }
+  for (const r of rows) while (r.cells.length < header.length) r.cells.push(null);
+  return { header, rows, encoding };
+}

@@ -1,0 +1,150 @@
+/**
+ * First sheet of an .ods (OpenDocument) as rows of text. Typed cells use their typed
+ * attribute (`office:value` for float/percentage/currency, `office:date-value`,
+ * `office:boolean-value`, `office:time-value`); other cells their `text:p` paragraphs joined
+ * with `\n`, `text:s` expanded to spaces. Comments (`office:annotation`) are ignored.
+ *
+ * Repetition without blow-up: empty rows (even `number-rows-repeated="1048000"`) are
+ * skipped without materialising them; empty repeated cells are only written out when a
+ * non-empty cell follows them on the row; widths are capped at 16384 columns and row
+ * counts at 1 048 576.
+ */
+import { TableReadError } from './errors';
+import { XmlScanner, attr } from './xml-scanner';
+import { MAX_COLUMNS, MAX_ROWS, SheetRow, formatNumber } from './xlsx';
+import { DEFAULT_MAX_INFLATED_BYTES, InflateBudget, ZipEntry, checkZipBudget, inflateEntry, readZipDirectory } from './zip';
+
+function fail(detail: string): TableReadError {
+  return new TableReadError('invalid-spreadsheet', `Le classeur est illisible : ${detail}.`);
+}
+
+/** `PT08H30M00S` → `08:30:00`. */
+function isoDuration(v: string): string {
+  const m = /^-?PT?(\d+)H(\d+)M(\d+(?:\.\d+)?)S$/.exec(v);
+  if (!m) return v;
+  const pad = (s: string): string => s.split('.')[0].padStart(2, '0');
+  return `${pad(m[1])}:${pad(m[2])}:${pad(m[3])}`;
+}
+
+export function* readOds(
+  bytes: Uint8Array,
+  opts: { maxInflatedBytes?: number; entries?: Map<string, ZipEntry> } = {},
+): Generator<SheetRow> {
+  const entries = opts.entries ?? readZipDirectory(bytes);
+  const limit = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+  const budget: InflateBudget = { remaining: limit, limit };
+  const content = entries.get('content.xml');
+  if (!content) throw fail('content.xml manquant');
+  checkZipBudget([content], limit);
+
+  const ready: SheetRow[] = [];
+  let tableDepth = 0;
+  let tablesSeen = 0;
+  let rowNum = 0;
+  let rowRepeat = 1;
+  let cells: string[] = [];
+  let pendingEmpty = 0;
+  let inCell = false;
+  let cellRepeat = 1;
+  let typed: string | null = null;
+  let paragraphs: string[] = [];
+  let para: string[] | null = null;
+  let annotation = 0;
+  let done = false;
+
+  const addCell = (text: string, repeat: number): void => {
+    if (text === '') {
+      pendingEmpty += repeat;
+      return;
+    }
+    if (cells.length + pendingEmpty + repeat > MAX_COLUMNS) throw fail(`plus de ${MAX_COLUMNS} colonnes ligne ${rowNum}`);
+    for (; pendingEmpty > 0; pendingEmpty--) cells.push('');
+    for (let i = 0; i < repeat; i++) cells.push(text);
+  };
+
+  const scanner = new XmlScanner({
+    open(name, attrs, selfClosing) {
+      if (done) return;
+      if (name === 'table:table') {
+        tableDepth++;
+        tablesSeen++;
+        return;
+      }
+      if (tablesSeen !== 1 || tableDepth === 0) return;
+      if (name === 'table:table-row') {
+        rowRepeat = Number(attr(attrs, 'table:number-rows-repeated') ?? 1) || 1;
+        cells = [];
+        pendingEmpty = 0;
+      } else if (name === 'table:table-cell' || name === 'table:covered-table-cell') {
+        cellRepeat = Math.min(MAX_COLUMNS, Number(attr(attrs, 'table:number-columns-repeated') ?? 1) || 1);
+        const type = name === 'table:covered-table-cell' ? undefined : attr(attrs, 'office:value-type');
+        typed = null;
+        if (type === 'float' || type === 'percentage' || type === 'currency') {
+          const v = attr(attrs, 'office:value');
+          if (v !== undefined) typed = formatNumber(v);
+        } else if (type === 'date') {
+          const v = attr(attrs, 'office:date-value');
+          if (v !== undefined) typed = v.replace(/T00:00:00(\.0+)?$/, '');
+        } else if (type === 'boolean') {
+          const v = attr(attrs, 'office:boolean-value');
+          if (v !== undefined) typed = v === 'true' || v === '1' ? 'true' : 'false';
+        } else if (type === 'time') {
+          const v = attr(attrs, 'office:time-value');
+          if (v !== undefined) typed = isoDuration(v);
+        }
+        paragraphs = [];
+        inCell = !selfClosing;
+        if (selfClosing) addCell(typed ?? '', cellRepeat);
+      } else if (!inCell) return;
+      else if (name === 'office:annotation') annotation++;
+      else if (annotation > 0) return;
+      else if (name === 'text:p' || name === 'text:h') {
+        para = [];
+        if (selfClosing) paragraphs.push('');
+      } else if (para && name === 'text:s') para.push(' '.repeat(Math.min(1000, Number(attr(attrs, 'text:c') ?? 1) || 1)));
+      else if (para && name === 'text:tab') para.push('\t');
+      else if (para && name === 'text:line-break') para.push('\n');
+    },
+    close(name) {
+      if (done) return;
+      if (name === 'table:table') {
+        tableDepth--;
+        if (tablesSeen === 1 && tableDepth === 0) done = true;
+        return;
+      }
+      if (tablesSeen !== 1 || tableDepth === 0) return;
+      if (name === 'office:annotation') annotation--;
+      else if ((name === 'text:p' || name === 'text:h') && para && annotation === 0) {
+        paragraphs.push(para.join(''));
+        para = null;
+      } else if ((name === 'table:table-cell' || name === 'table:covered-table-cell') && inCell) {
+        inCell = false;
+        addCell(typed ?? paragraphs.join('\n'), cellRepeat);
+      } else if (name === 'table:table-row') {
+        const first = rowNum + 1;
+        rowNum += rowRepeat;
+        if (rowNum > MAX_ROWS) {
+          if (cells.length === 0) {
+            done = true;
+            return;
+          }
+          throw fail(`plus de ${MAX_ROWS} lignes`);
+        }
+        if (cells.length > 0) for (let r = first; r <= rowNum; r++) ready.push({ cells: r === first ? cells : cells.slice(), row: r });
+      }
+    },
+    text(t) {
+      if (para && annotation === 0) para.push(t);
+    },
+  });
+
+  const decoder = new TextDecoder();
+  for (const chunk of inflateEntry(bytes, content, budget)) {
+    scanner.push(decoder.decode(chunk, { stream: true }));
+    for (const r of ready) yield r;
+    ready.length = 0;
+    if (done) return;
+  }
+  scanner.push(decoder.decode());
+  for (const r of ready) yield r;
+}

@@ -1,0 +1,260 @@
+/**
+ * One entry point for every upload: detect the format from the bytes, decode, parse, and
+ * hand back the header and a lazy row iterator.
+ *
+ * Contract:
+ * - `openTable` reads the header AND the first data row before resolving, so `empty-file`
+ *   and `header-only` are thrown here, never from the iterator.
+ * - Errors that stop reading later (`row-too-large`, `unterminated-quote`,
+ *   `invalid-encoding`, `zip-too-large`, `invalid-spreadsheet`) are thrown by the `rows`
+ *   iterator, with `row` when known. All are `TableReadError` (stable English code,
+ *   French message).
+ * - Every yielded row has exactly `header.length` cells. CSV follows Frictionless: a short
+ *   record is padded with `null` and carries one `missing-cell` error per absent cell; a long
+ *   one is cut and carries one `extra-cell` error per extra cell. Spreadsheets do not store
+ *   trailing empty cells, so short rows are padded with `''` silently; only non-empty extra
+ *   cells are `extra-cell` errors.
+ * - `issues` holds file-level warnings; it grows while rows are read (e.g. `blank-row`).
+ * - `encoding` may change from `utf-8` to `windows-1252` while reading (see decode.ts).
+ *
+ * Memory: CSV streams (bounded by `maxRecordBytes` + one chunk); ZIP spreadsheets and JSON
+ * are buffered whole, bounded by `maxBufferedBytes` (the upload limit).
+ */
+import { Cell, ValidationIssue } from '../../schema/types';
+import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES, readCsv } from './csv';
+import { TextEncoding, decodeStream } from './decode';
+import { TableReadError, formatBytes } from './errors';
+import { JsonFlattener, openJsonTable } from './json';
+import { readOds } from './ods';
+import { sniffFormat } from './sniff';
+import { SheetRow, readXlsx } from './xlsx';
+import { DEFAULT_MAX_INFLATED_BYTES } from './zip';
+
+export type TableFormat = 'csv' | 'xlsx' | 'ods' | 'json';
+
+export interface TableRow {
+  cells: Cell[];
+  /** 1-based line (CSV), sheet row (spreadsheets) or element index + 1 (JSON); header = 1. */
+  row: number;
+  /** Structural errors of this row (`missing-cell`, `extra-cell`). */
+  issues?: ValidationIssue[];
+}
+
+export interface OpenedTable {
+  format: TableFormat;
+  /** Text formats only. */
+  readonly encoding?: TextEncoding;
+  /** CSV only. */
+  delimiter?: CsvDelimiter;
+  header: Cell[];
+  rows: AsyncIterable<TableRow>;
+  /** File-level warnings so far. */
+  issues: ValidationIssue[];
+}
+
+export interface OpenTableOptions {
+  maxRecordBytes?: number;
+  maxInflatedBytes?: number;
+  /** Upload limit for formats read whole (xlsx, ods, json). */
+  maxBufferedBytes?: number;
+  flattenJson?: JsonFlattener;
+}
+
+export const DEFAULT_MAX_BUFFERED_BYTES = 100 * 1024 * 1024;
+const SNIFF_BYTES = 8192;
+
+const UNKNOWN_MESSAGES: Record<string, string> = {
+  pdf: 'Le fichier est un PDF : déposez le tableau au format CSV, Excel (.xlsx) ou OpenDocument (.ods).',
+  xls: 'Le format Excel 97-2003 (.xls) n\'est pas pris en charge : enregistrez le fichier en .xlsx ou en CSV.',
+  zip: 'Archive ZIP non reconnue : seuls les classeurs .xlsx et .ods sont acceptés.',
+};
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>, done: boolean): AsyncGenerator<Uint8Array> {
+  if (head.length) yield head;
+  if (done) return;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+function columnName(header: Cell[], i: number): string {
+  return header[i] || `colonne ${i + 1}`;
+}
+
+/** Fit a row to the header width (see module doc for the CSV vs spreadsheet policy). */
+function fitRow(cells: Cell[], row: number, header: Cell[], strict: boolean): TableRow {
+  const width = header.length;
+  if (cells.length === width) return { cells, row };
+  const issues: ValidationIssue[] = [];
+  if (cells.length < width) {
+    for (let i = cells.length; i < width; i++) {
+      if (strict) {
+        issues.push({
+          code: 'missing-cell',
+          severity: 'error',
+          row,
+          column: columnName(header, i),
+          message: `Ligne ${row} : la cellule de la colonne « ${columnName(header, i)} » est absente (${cells.length} valeurs pour ${width} colonnes).`,
+        });
+      }
+      cells.push(strict ? null : '');
+    }
+  } else {
+    for (let i = width; i < cells.length; i++) {
+      const value = cells[i];
+      if (!strict && !value) continue;
+      issues.push({
+        code: 'extra-cell',
+        severity: 'error',
+        row,
+        column: `colonne ${i + 1}`,
+        value: value ?? '',
+        message: `Ligne ${row} : valeur en trop en colonne ${i + 1} (${cells.length} valeurs pour ${width} colonnes d'en-tête).`,
+      });
+    }
+    cells.length = width;
+  }
+  return issues.length ? { cells, row, issues } : { cells, row };
+}
+
+function emptyFile(): TableReadError {
+  return new TableReadError('empty-file', 'Le fichier est vide.');
+}
+
+function headerOnly(): TableReadError {
+  return new TableReadError('header-only', "Le fichier ne contient qu'une ligne d'en-tête, sans aucune donnée.", 1);
+}
+
+/** Header + first row peeked, the rest lazily: shared by CSV and spreadsheets. */
+async function fromRecords(
+  records: AsyncIterator<{ cells: Cell[]; row: number }> | Iterator<{ cells: Cell[]; row: number }>,
+  strict: boolean,
+  onEnd: () => void,
+): Promise<{ header: Cell[]; rows: AsyncIterable<TableRow> }> {
+  const first = await records.next();
+  if (first.done) throw emptyFile();
+  const header = first.value.cells;
+  const second = await records.next();
+  if (second.done) throw headerOnly();
+  async function* rows(): AsyncGenerator<TableRow> {
+    yield fitRow(second.value.cells, second.value.row, header, strict);
+    for (;;) {
+      const r = await records.next();
+      if (r.done) break;
+      yield fitRow(r.value.cells, r.value.row, header, strict);
+    }
+    onEnd();
+  }
+  return { header, rows: rows() };
+}
+
+export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions = {}): Promise<OpenedTable> {
+  const it = source[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
+  while (total < SNIFF_BYTES) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    chunks.push(r.value);
+    total += r.value.length;
+  }
+  let head = concat(chunks, total);
+  let sniffed = sniffFormat(head);
+  const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  if (sniffed.format === 'xlsx' || sniffed.format === 'ods' || sniffed.detail === 'zip' || sniffed.format === 'json') {
+    while (!done) {
+      const r = await it.next();
+      if (r.done) break;
+      chunks.push(r.value);
+      total += r.value.length;
+      if (total > maxBuffered) {
+        throw new TableReadError(
+          sniffed.format === 'json' ? 'invalid-json' : 'zip-too-large',
+          `Le fichier dépasse la taille maximale acceptée (${formatBytes(maxBuffered)}).`,
+        );
+      }
+    }
+    done = true;
+    head = concat(chunks, total);
+    if (sniffed.format !== 'json') sniffed = sniffFormat(head);
+  }
+  const issues: ValidationIssue[] = [];
+
+  switch (sniffed.format) {
+    case 'empty':
+      throw emptyFile();
+    case 'unknown':
+      if (sniffed.detail === 'utf-16') {
+        throw new TableReadError(
+          'invalid-encoding',
+          "Le fichier est encodé en UTF-16 (« Texte Unicode » d'Excel) : enregistrez-le en « CSV UTF-8 ».",
+        );
+      }
+      throw new TableReadError(
+        'unknown-format',
+        UNKNOWN_MESSAGES[sniffed.detail ?? ''] ??
+          "Format de fichier non reconnu : déposez un tableau CSV, Excel (.xlsx), OpenDocument (.ods) ou JSON.",
+      );
+    case 'json': {
+      const t = openJsonTable(head, { flatten: opts.flattenJson });
+      if (t.rows.length === 0) throw t.header.length ? headerOnly() : emptyFile();
+      const rows = t.rows;
+      return {
+        format: 'json',
+        encoding: t.encoding as TextEncoding,
+        header: t.header,
+        issues,
+        rows: (async function* () {
+          for (const r of rows) yield r;
+        })(),
+      };
+    }
+    case 'xlsx':
+    case 'ods': {
+      const read = sniffed.format === 'xlsx' ? readXlsx : readOds;
+      const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES });
+      const { header, rows } = await fromRecords(records, false, () => undefined);
+      return { format: sniffed.format, header, rows, issues };
+    }
+    case 'csv': {
+      const decoded = await decodeStream(prepend(head, it, done));
+      const csv = await readCsv(decoded.chunks, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
+      const { header, rows } = await fromRecords(csv.records, true, () => {
+        if (csv.blankRows > 0) {
+          issues.push({
+            code: 'blank-row',
+            severity: 'warning',
+            message: `${csv.blankRows} ligne(s) vide(s) ignorée(s).`,
+          });
+        }
+      });
+      return {
+        format: 'csv',
+        get encoding() {
+          return decoded.encoding;
+        },
+        delimiter: csv.delimiter,
+        header,
+        rows,
+        issues,
+      };
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Format detection from content, never from the file name: communes rename files freely.
+ * For ZIP-based spreadsheets the central directory is read when the whole archive is given
+ * (what `openTable` does); with only a head, local headers are inspected.
+ */
+import { isZip, readZipDirectory } from './zip';
+
+export type SniffedFormat = 'csv' | 'xlsx' | 'ods' | 'json' | 'unknown' | 'empty';
+
+export interface SniffResult {
+  format: SniffedFormat;
+  /** Why it is `unknown`, for the French message: `pdf`, `png`, `xls`, `utf-16`, `zip`… */
+  detail?: string;
+}
+
+const ODS_MIME = 'application/vnd.oasis.opendocument.spreadsheet';
+
+const MAGIC: [string, number[]][] = [
+  ['pdf', [0x25, 0x50, 0x44, 0x46]],
+  ['png', [0x89, 0x50, 0x4e, 0x47]],
+  ['gzip', [0x1f, 0x8b]],
+  ['jpeg', [0xff, 0xd8, 0xff]],
+  ['xls', [0xd0, 0xcf, 0x11, 0xe0]],
+  ['gif', [0x47, 0x49, 0x46, 0x38]],
+  ['7z', [0x37, 0x7a, 0xbc, 0xaf]],
+  ['rar', [0x52, 0x61, 0x72, 0x21]],
+];
+
+function startsWith(b: Uint8Array, sig: number[]): boolean {
+  return b.length >= sig.length && sig.every((x, i) => b[i] === x);
+}
+
+function sniffZip(bytes: Uint8Array): SniffResult {
+  const latin = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 200)).toString('latin1');
+  if (latin.startsWith('mimetype', 30) && latin.startsWith(ODS_MIME, 38)) return { format: 'ods' };
+  try {
+    const entries = readZipDirectory(bytes);
+    if (entries.has('xl/workbook.xml')) return { format: 'xlsx' };
+    const mime = entries.get('mimetype');
+    if (mime && mime.method === 0) {
+      const start = mime.localOffset + 30 + 8 + new DataView(bytes.buffer, bytes.byteOffset).getUint16(mime.localOffset + 28, true);
+      const text = Buffer.from(bytes.subarray(start, start + mime.compressedSize)).toString('latin1');
+      if (text === ODS_MIME) return { format: 'ods' };
+    }
+    if (entries.has('content.xml')) return { format: 'ods' };
+  } catch {
+    // Only the head, or a damaged archive: fall back to names in local headers.
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes('xl/workbook.xml')) return { format: 'xlsx' };
+  }
+  return { format: 'unknown', detail: 'zip' };
+}
+
+/** Detect the format of an upload from its first bytes (or all of them for ZIPs). */
+export function sniffFormat(bytes: Uint8Array): SniffResult {
+  if (bytes.length === 0) return { format: 'empty' };
+  if (isZip(bytes)) return sniffZip(bytes);
+  for (const [detail, sig] of MAGIC) if (startsWith(bytes, sig)) return { format: 'unknown', detail };
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return { format: 'unknown', detail: 'utf-16' };
+  let i = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
+  const n = Math.min(bytes.length, 8192);
+  let control = 0;
+  let printable = 0;
+  for (let k = i; k < n; k++) {
+    const b = bytes[k];
+    if (b === 0) return { format: 'unknown', detail: 'binary' };
+    if (b < 0x20 && b !== 9 && b !== 10 && b !== 13 && b !== 12) control++;
+    else printable++;
+  }
+  if (printable === 0) return { format: i === 3 || n > 0 ? 'empty' : 'empty' };
+  if (control / (control + printable) > 0.05) return { format: 'unknown', detail: 'binary' };
+  while (i < n && (bytes[i] === 32 || bytes[i] === 9 || bytes[i] === 10 || bytes[i] === 13)) i++;
+  if (i === n && n === bytes.length) return { format: 'empty' };
+  if (bytes[i] === 0x5b || bytes[i] === 0x7b) return { format: 'json' };
+  return { format: 'csv' };
+}
