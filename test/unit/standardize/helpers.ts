@@ -1,0 +1,43 @@
+import { OpenTableOptions, TableRow, openTable } from '../../../functions/domain/standardize/read/open-table';
+import { TableReadError } from '../../../functions/domain/standardize/read/errors';
+
+/** Feed bytes as a stream of small chunks, to exercise chunk boundaries. */
+export async function* chunked(bytes: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, Math.min(bytes.length, i + size));
+  if (bytes.length === 0) return;
+}
+
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** Read a whole upload; report thrown and row-level codes instead of throwing. */
+export async function readAll(
+  bytes: Uint8Array,
+  opts: OpenTableOptions & { chunkSize?: number } = {},
+): Promise<{ codes: string[]; rows: TableRow[]; header?: unknown[]; error?: TableReadError; format?: string; encoding?: string; delimiter?: string }> {
+  const codes: string[] = [];
+  const rows: TableRow[] = [];
+  let header: unknown[] | undefined;
+  let format: string | undefined;
+  let encoding: string | undefined;
+  let delimiter: string | undefined;
+  try {
+    const t = await openTable(chunked(bytes, opts.chunkSize), opts);
+    header = t.header;
+    format = t.format;
+    delimiter = t.delimiter;
+    for await (const r of t.rows) {
+      rows.push(r);
+      for (const i of r.issues ?? []) codes.push(i.code);
+    }
+    encoding = t.encoding;
+  } catch (e) {
+    if (!(e instanceof TableReadError)) throw e;
+    codes.push(e.code);
+    return { codes, rows, header, error: e, format, encoding, delimiter };
+  }
+  return { codes, rows, header, format, encoding, delimiter };
+}

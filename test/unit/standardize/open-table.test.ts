@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { badInputs, FRENCH_CP1252_CSV, toWindows1252 } from '../../fixtures/bad-inputs';
+import { readAll } from './helpers';
+
+describe('openTable on the bad-input corpus', () => {
+  for (const input of badInputs) {
+    it(`${input.name} → ${input.expectedCodes.join(', ') || 'reads cleanly'}`, async () => {
+      const { codes, error } = await readAll(input.bytes());
+      expect([...new Set(codes)].sort()).toEqual([...input.expectedCodes].sort());
+      if (error) {
+        expect(error.message).toMatch(/[a-zé]/);
+        expect(error.message).not.toMatch(/undefined|NaN|\[object/);
+      }
+    });
+  }
+
+  it('names the line of a late invalid UTF-8 byte', async () => {
+    const input = badInputs.find((b) => b.name.startsWith('invalid UTF-8 late'))!;
+    const { error, rows } = await readAll(input.bytes());
+    expect(error?.code).toBe('invalid-encoding');
+    expect(error?.row).toBe(40003);
+    expect(error?.message).toContain('ligne 40003');
+    expect(rows.length).toBeGreaterThan(30000);
+  });
+
+  it('switches to Windows-1252 exactly when the head was pure ASCII', async () => {
+    const input = badInputs.find((b) => b.name.startsWith('Latin-1 byte late'))!;
+    const { rows, encoding } = await readAll(input.bytes());
+    expect(rows.at(-1)).toEqual({ cells: ['Elève', 'A'], row: 40002 });
+    expect(encoding).toBe('windows-1252');
+  });
+
+  it('refuses the 2 MB line without waiting for its end', async () => {
+    const { error } = await readAll(badInputs.find((b) => b.name === '2 MB single line')!.bytes(), { chunkSize: 16 * 1024 });
+    expect(error).toMatchObject({ code: 'row-too-large', row: 2 });
+  });
+
+  it('reports missing and extra cells per row, Frictionless-style, and keeps the width', async () => {
+    const { rows } = await readAll(Buffer.from('a,b,c\n1,2,3\n4,5\n6,7,8,9\n'));
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['1', '2', '3'],
+      ['4', '5', null],
+      ['6', '7', '8'],
+    ]);
+    expect(rows[1].issues).toEqual([expect.objectContaining({ code: 'missing-cell', row: 3, column: 'c', severity: 'error' })]);
+    expect(rows[2].issues).toEqual([expect.objectContaining({ code: 'extra-cell', row: 4, value: '9' })]);
+  });
+
+  it('reads a Windows-1252 ; CSV with French values', async () => {
+    const { rows, header, encoding, delimiter, format } = await readAll(toWindows1252(FRENCH_CP1252_CSV));
+    expect({ format, encoding, delimiter }).toEqual({ format: 'csv', encoding: 'windows-1252', delimiter: ';' });
+    expect(header).toEqual(['dateConvention', 'montant', 'nomBeneficiaire', 'objet']);
+    expect(rows[0].cells).toEqual(['31/12/2024', '1 234,56 €', 'Société d’économie mixte', 'Fête de l’été']);
+    expect(rows[1].cells[2]).toBe('Œuvre des écoles');
+  });
+
+  it('keeps quoted newlines and counts lines from the record start', async () => {
+    const { rows } = await readAll(Buffer.from('id,commentaire\r\n1,"ligne 1\r\nligne 2"\r\n2,"dit ""bonjour"""\r\n'), { chunkSize: 5 });
+    expect(rows).toEqual([
+      { cells: ['1', 'ligne 1\r\nligne 2'], row: 2 },
+      { cells: ['2', 'dit "bonjour"'], row: 4 },
+    ]);
+  });
+
+  it('reads a UTF-8 BOM CSV', async () => {
+    const { rows, header, encoding } = await readAll(Buffer.from('\uFEFFnom;ville\nRené;Besançon\n'));
+    expect(header).toEqual(['nom', 'ville']);
+    expect(rows[0].cells).toEqual(['René', 'Besançon']);
+    expect(encoding).toBe('utf-8');
+  });
+
+  it('reads JSON arrays with the union of keys and CSV-like scalars', async () => {
+    const { rows, header, format } = await readAll(Buffer.from('[{"a": 1234.56, "b": true}, {"c": "x", "a": null}]'));
+    expect(format).toBe('json');
+    expect(header).toEqual(['a', 'b', 'c']);
+    expect(rows).toEqual([
+      { cells: ['1234.56', 'true', null], row: 2 },
+      { cells: [null, null, 'x'], row: 3 },
+    ]);
+  });
+
+  it('lets the caller flatten nested JSON (DECP)', async () => {
+    const doc = Buffer.from('{"marches": [{"id": "1", "titulaires": [{"siret": "123"}]}]}');
+    const { rows, header } = await readAll(doc, {
+      flattenJson: (d) =>
+        (d as { marches: { id: string; titulaires: { siret: string }[] }[] }).marches.map((m) => ({
+          id: m.id,
+          titulaireSiret: m.titulaires[0].siret,
+        })),
+    });
+    expect(header).toEqual(['id', 'titulaireSiret']);
+    expect(rows[0].cells).toEqual(['1', '123']);
+  });
+});
+
+/** The official SCDL examples, when the shared reference checkout is next to the repo. */
+const referenceRoot = path.resolve(__dirname, '../../../../shared/reference/scdl');
+const hasReference = fs.existsSync(referenceRoot);
+
+function csvFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? csvFiles(p) : e.name.endsWith('.csv') ? [p] : [];
+  });
+}
+
+describe('reference SCDL examples', () => {
+  if (!hasReference) {
+    it('are not available here (skipped)', () => {
+      console.log(`reference files absent at ${referenceRoot}: reference tests skipped`);
+      expect(hasReference).toBe(false);
+    });
+    return;
+  }
+
+  for (const file of csvFiles(referenceRoot)) {
+    it(`reads ${path.relative(referenceRoot, file)}`, async () => {
+      const bytes = fs.readFileSync(file);
+      const { rows, header, error } = await readAll(bytes);
+      if (error) expect(error.code).toBe('header-only');
+      else {
+        expect(header!.length).toBeGreaterThan(1);
+        expect(rows.length).toBeGreaterThan(0);
+        for (const r of rows) expect(r.cells).toHaveLength(header!.length);
+      }
+    });
+  }
+
+  it('decodes the Latin-1 subventions example as Windows-1252', async () => {
+    const { encoding, delimiter, header, rows } = await readAll(
+      fs.readFileSync(path.join(referenceRoot, 'subventions/examples/exemple-duplicate-column.csv')),
+    );
+    expect({ encoding, delimiter }).toEqual({ encoding: 'windows-1252', delimiter: ',' });
+    expect(header![0]).toBe('nomAttribuant');
+    expect(rows.map((r) => r.cells.join(' ')).join('\n')).toMatch(/[éèàç]/);
+  });
+
+  it('reads the BAL examples (BOM, ;) with the right header', async () => {
+    const { encoding, delimiter, header } = await readAll(
+      fs.readFileSync(path.join(referenceRoot, 'bal/examples/aitf/v1.5/bal_simple_v1.5.csv')),
+    );
+    expect({ encoding, delimiter }).toEqual({ encoding: 'utf-8', delimiter: ';' });
+    expect(header).toEqual(expect.arrayContaining(['id_ban_commune', 'voie_nom', 'commune_insee']));
+  });
+});
