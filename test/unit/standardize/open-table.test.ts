@@ -141,6 +141,6 @@ describe('reference SCDL examples', () => {
       fs.readFileSync(path.join(referenceRoot, 'bal/examples/aitf/v1.5/bal_simple_v1.5.csv')),
     );
     expect({ encoding, delimiter }).toEqual({ encoding: 'utf-8', delimiter: ';' });
-    expect(header).toEqual(expect.arrayContaining(['id_ban_commune', 'voie_nom', 'commune_insee']));
+    expect(header).toEqual(expect.arrayContaining(['id_ban_commune', 'toponyme', 'commune_insee']));
   });
 });
