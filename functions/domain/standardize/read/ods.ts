@@ -84,7 +84,7 @@ export function* readOds(
           if (v !== undefined) typed = formatNumber(v);
         } else if (type === 'date') {
           const v = attr(attrs, 'office:date-value');
-          if (v !== undefined) typed = v.replace(/T00:00:00(\.0+)?$/, '');
+          if (v !== undefined) typed = v.replace(/T00:00:00(\.0+)?Z?$/, '').replace(/(T\d\d:\d\d:\d\d)(\.\d+)?Z?$/, '$1');
         } else if (type === 'boolean') {
           const v = attr(attrs, 'office:boolean-value');
           if (v !== undefined) typed = v === 'true' || v === '1' ? 'true' : 'false';
