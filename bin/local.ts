@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   // One machine-readable line for scripts and tests that start the platform.
   console.log(
     'SOCLE_READY ' +
-      JSON.stringify({ apiUrl: platform.apiUrl, publicUrl: platform.publicUrl, adminToken: platform.adminToken, s3Endpoint: platform.s3Endpoint }),
+      JSON.stringify({ apiUrl: platform.apiUrl, publicUrl: platform.publicUrl, adminToken: platform.adminToken, s3Endpoint: platform.s3Endpoint, dynamoEndpoint: platform.dynamoEndpoint }),
   );
 
   let stopping = false;
