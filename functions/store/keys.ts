@@ -17,6 +17,44 @@ export const keys = {
   /** GSI1: the keys of one tenant, ordered by key id (ULID, so by creation time). */
   apiKeyList: (tenantId: string, keyId: string) => ({ gsi1pk: `TENANT#${tenantId}#KEYS`, gsi1sk: keyId }),
   apiKeyListPk: (tenantId: string) => `TENANT#${tenantId}#KEYS`,
+
+  dataset: (tenantId: string, slug: string) => ({ pk: `TENANT#${tenantId}`, sk: `DATASET#${slug}` }),
+  datasetSkPrefix: 'DATASET#',
+  /** GSI1: every published dataset, ordered by `<modified>#<tenant>#<slug>` (set only while published). */
+  datasetCatalog: (modified: string, tenantId: string, slug: string) => ({
+    gsi1pk: CATALOG_PK,
+    gsi1sk: `${modified}#${tenantId}#${slug}`,
+  }),
+  /** GSI2: the datasets of one schema (for consolidation), by tenant then slug. */
+  datasetSchema: (schemaId: string, tenantId: string, slug: string) => ({
+    gsi2pk: `SCHEMA#${schemaId}`,
+    gsi2sk: `${tenantId}#${slug}`,
+  }),
+
+  version: (tenantId: string, slug: string, version: number) => ({
+    pk: `DATASET#${tenantId}#${slug}`,
+    sk: `V#${String(version).padStart(6, '0')}`,
+  }),
+  versionPk: (tenantId: string, slug: string) => `DATASET#${tenantId}#${slug}`,
+  versionSkPrefix: 'V#',
+  /** Same bytes uploaded again: source SHA-256 → version. */
+  sourceHash: (tenantId: string, slug: string, sha256: string) => ({
+    pk: `DATASET#${tenantId}#${slug}`,
+    sk: `SRC#${sha256}`,
+  }),
+
+  upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'META' }),
+  /** GSI1: the uploads of a dataset, newest last (ULID order). */
+  uploadList: (tenantId: string, slug: string, uploadId: string) => ({
+    gsi1pk: `UPLOADS#${tenantId}#${slug}`,
+    gsi1sk: uploadId,
+  }),
+
+  customSchema: (schemaId: string) => ({ pk: `SCHEMA#${schemaId}`, sk: 'META' }),
+  /** GSI1: every registered custom schema. */
+  customSchemaList: (schemaId: string) => ({ gsi1pk: 'SCHEMAS', gsi1sk: schemaId }),
 } as const;
+
+export const CATALOG_PK = 'CATALOG';
 
 export const TENANT_LIST_PK = 'TENANTS';

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { schemaIdSchema, slugSchema } from '../tenants/tenant';
+
+export const LICENCES = ['etalab-2.0', 'odbl-1.0', 'cc-by-4.0', 'cc0-1.0'] as const;
+export type Licence = (typeof LICENCES)[number];
+
+/** Update frequencies, mapped to the EU frequency vocabulary for DCAT. */
+export const FREQUENCIES = [
+  'unknown',
+  'continuous',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'semiannual',
+  'annual',
+  'irregular',
+] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+
+const metadataFields = {
+  title: z.string().trim().min(3, 'au moins 3 caractères').max(200, 'au plus 200 caractères'),
+  description: z.string().trim().max(5000, 'au plus 5000 caractères').optional(),
+  licence: z.enum(LICENCES, 'licence attendue : etalab-2.0, odbl-1.0, cc-by-4.0 ou cc0-1.0').optional(),
+  keywords: z.array(z.string().trim().min(1).max(60)).max(30, 'au plus 30 mots-clés').optional(),
+  theme: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'thème attendu en minuscules sans accent (ex. « finances »)')
+    .max(60)
+    .optional(),
+  frequency: z.enum(FREQUENCIES, `fréquence attendue : ${FREQUENCIES.join(', ')}`).optional(),
+  temporalCoverage: z
+    .object({ start: isoDate.optional(), end: isoDate.optional() })
+    .strict()
+    .refine((t) => !t.start || !t.end || t.start <= t.end, 'la date de début doit précéder la date de fin')
+    .optional(),
+};
+
+export const createDatasetSchema = z
+  .object({
+    slug: slugSchema,
+    /** A schema id enabled for the tenant, or `none` (published as parsed, no validation). */
+    schema: z.union([z.literal('none'), schemaIdSchema]),
+    ...metadataFields,
+  })
+  .strict();
+
+export const updateDatasetSchema = z
+  .object({
+    title: metadataFields.title.optional(),
+    description: metadataFields.description.nullable(),
+    licence: metadataFields.licence,
+    keywords: metadataFields.keywords,
+    theme: metadataFields.theme.nullable(),
+    frequency: metadataFields.frequency,
+    temporalCoverage: metadataFields.temporalCoverage.nullable(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'au moins un champ à modifier est attendu');
+
+export type CreateDatasetInput = z.infer<typeof createDatasetSchema>;
+export type UpdateDatasetInput = z.infer<typeof updateDatasetSchema>;
+
+export type DistributionFormat = 'csv' | 'json' | 'geojson' | 'datapackage' | 'report';
+
+/** One published file of a version. `key` is the object key in the public bucket. */
+export interface Distribution {
+  format: DistributionFormat;
+  key: string;
+  mediaType: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ReportSummary {
+  valid: boolean;
+  rowCount: number;
+  errorCount: number;
+  warningCount: number;
+  /** Issue counts by code. */
+  codes: Record<string, number>;
+}
+
+/** `draft`: never published; `published`: has a current version; `unpublished`: removed from public view. */
+export type DatasetStatus = 'draft' | 'published' | 'unpublished';
+
+export interface Dataset {
+  tenantId: string;
+  slug: string;
+  title: string;
+  description?: string;
+  /** `none` or a schema id. */
+  schemaId: string;
+  /** Version of the schema the dataset is validated against (absent for `none`). */
+  schemaVersion?: string;
+  licence: Licence;
+  keywords: string[];
+  theme?: string;
+  frequency?: Frequency;
+  temporalCoverage?: { start?: string; end?: string };
+  status: DatasetStatus;
+  /** Number of the current published version. */
+  currentVersion?: number;
+  /** Highest version number ever created (versions are never reused). */
+  latestVersion: number;
+  /** When the current version was published (ISO). */
+  modified?: string;
+  rowCount?: number;
+  distributions?: Distribution[];
+  lastReport?: ReportSummary;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An immutable published version. */
+export interface DatasetVersion {
+  tenantId: string;
+  slug: string;
+  version: number;
+  uploadId: string;
+  /** SHA-256 of the uploaded bytes: the same bytes again is a duplicate of this version. */
+  sourceSha256: string;
+  sourceFilename: string;
+  schemaId: string;
+  schemaVersion?: string;
+  rowCount: number;
+  distributions: Distribution[];
+  report: ReportSummary;
+  createdAt: string;
+}
+
+export type UploadStatus = 'awaiting-file' | 'processing' | 'published' | 'rejected' | 'failed' | 'duplicate';
+
+export interface Upload {
+  id: string;
+  tenantId: string;
+  slug: string;
+  status: UploadStatus;
+  filename: string;
+  contentType: string;
+  size: number;
+  /** Key of the raw file in the upload bucket. */
+  objectKey: string;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  version?: number;
+  report?: ReportSummary;
+  /** Why a `failed` upload failed (French). */
+  reason?: string;
+}
+
+/** Public object keys of a dataset version: `datasets/<tenant>/<slug>/v<n>/` and `…/latest/`. */
+export function publicPrefix(tenantId: string, slug: string, version: number | 'latest'): string {
+  return `datasets/${tenantId}/${slug}/${version === 'latest' ? 'latest' : `v${version}`}/`;
+}
+
+/** Raw uploads live under `uploads/<tenant>/<slug>/<uploadId>/<filename>` in the upload bucket. */
+export function uploadObjectKey(tenantId: string, slug: string, uploadId: string, filename: string): string {
+  return `uploads/${tenantId}/${slug}/${uploadId}/${filename}`;
+}
+
+export function parseUploadObjectKey(key: string): { tenantId: string; slug: string; uploadId: string } | undefined {
+  const m = /^uploads\/([a-z0-9-]+)\/([a-z0-9-]+)\/([0-9A-HJKMNP-TV-Z]{26})\/[^/]+$/.exec(key);
+  return m ? { tenantId: m[1], slug: m[2], uploadId: m[3] } : undefined;
+}
