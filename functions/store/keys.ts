@@ -50,6 +50,12 @@ export const keys = {
     gsi1sk: uploadId,
   }),
 
+  /**
+   * Consolidation job of one schema (or `*exports` for the catalogue-level exports, a name
+   * no schema id can take): generation counter bumped per publish event + rebuild lease.
+   */
+  consolidation: (job: string) => ({ pk: `CONSOLIDATION#${job}`, sk: 'META' }),
+
   customSchema: (schemaId: string) => ({ pk: `SCHEMA#${schemaId}`, sk: 'META' }),
   /** GSI1: every registered custom schema. */
   customSchemaList: (schemaId: string) => ({ gsi1pk: 'SCHEMAS', gsi1sk: schemaId }),
