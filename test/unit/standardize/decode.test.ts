@@ -63,8 +63,8 @@ describe('decodeStream', () => {
   });
 
   it('refuses a head that mixes UTF-8 and Latin-1', () => {
-    expect(() => decodeBytes(Buffer.concat([Buffer.from('é', 'utf8'), Buffer.from([0xe9])]))).toThrow(
-      expect.objectContaining({ code: 'invalid-encoding' }),
+    expect(() => decodeBytes(Buffer.concat([Buffer.from('é\nb\n', 'utf8'), Buffer.from([0xe9])]))).toThrow(
+      expect.objectContaining({ code: 'invalid-encoding', row: 3 }),
     );
   });
 

@@ -123,6 +123,13 @@ function utf8(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
+/** 1-based line of the byte just after `prefix`. */
+function lineAt(prefix: Uint8Array): number {
+  let n = 1;
+  for (let i = prefix.indexOf(10); i >= 0; i = prefix.indexOf(10, i + 1)) n++;
+  return n;
+}
+
 function hasBom(b: Uint8Array): boolean {
   return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }
@@ -176,7 +183,7 @@ export async function decodeStream(source: AsyncIterable<Uint8Array>): Promise<D
     if (!isUtf8(checked)) {
       const bad = firstInvalidUtf8(checked);
       const prefix = checked.subarray(0, bad);
-      if (utf8(prefix).length !== prefix.length) throw new InvalidEncodingError(bad + (bom ? 3 : 0));
+      if (utf8(prefix).length !== prefix.length) throw new InvalidEncodingError(bad, lineAt(prefix));
       encoding = 'windows-1252';
     }
   }
@@ -249,12 +256,15 @@ export async function decodeStream(source: AsyncIterable<Uint8Array>): Promise<D
 export function decodeBytes(bytes: Uint8Array): { text: string; encoding: TextEncoding; bom: boolean } {
   if (hasBom(bytes)) {
     const body = bytes.subarray(3);
-    if (!isUtf8(body)) throw new InvalidEncodingError(3 + firstInvalidUtf8(body));
+    if (!isUtf8(body)) {
+      const bad = firstInvalidUtf8(body);
+      throw new InvalidEncodingError(3 + bad, lineAt(body.subarray(0, bad)));
+    }
     return { text: utf8(body), encoding: 'utf-8', bom: true };
   }
   if (isUtf8(bytes)) return { text: utf8(bytes), encoding: 'utf-8', bom: false };
   const bad = firstInvalidUtf8(bytes);
   const prefix = bytes.subarray(0, bad);
-  if (utf8(prefix).length !== prefix.length) throw new InvalidEncodingError(bad);
+  if (utf8(prefix).length !== prefix.length) throw new InvalidEncodingError(bad, lineAt(prefix));
   return { text: decodeWindows1252(bytes), encoding: 'windows-1252', bom: false };
 }
