@@ -29,6 +29,15 @@ export interface Route {
 
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/health', handler: 'catalog', auth: 'public', operation: 'health' },
+  { method: 'GET', path: '/v1/catalog/datasets', handler: 'catalog', auth: 'public', operation: 'listDatasets' },
+  { method: 'GET', path: '/v1/catalog/datasets/{tenantId}/{slug}', handler: 'catalog', auth: 'public', operation: 'getDataset' },
+  { method: 'GET', path: '/v1/catalog/datasets/{tenantId}/{slug}/records', handler: 'catalog', auth: 'public', operation: 'listRecords' },
+  { method: 'GET', path: '/v1/catalog/tenants', handler: 'catalog', auth: 'public', operation: 'listPublishers' },
+  { method: 'GET', path: '/v1/catalog/tenants/{tenantId}/datapackage.json', handler: 'catalog', auth: 'public', operation: 'tenantDatapackage' },
+  { method: 'GET', path: '/v1/catalog/schemas', handler: 'catalog', auth: 'public', operation: 'listSchemas' },
+  { method: 'GET', path: '/v1/catalog/schemas/{schemaId+}', handler: 'catalog', auth: 'public', operation: 'getSchema' },
+  { method: 'GET', path: '/v1/catalog/dcat.jsonld', handler: 'catalog', auth: 'public', operation: 'dcat' },
+  { method: 'GET', path: '/v1/catalog/catalogue.csv', handler: 'catalog', auth: 'public', operation: 'scdlCatalogue' },
 
   { method: 'POST', path: '/v1/admin/tenants', handler: 'admin', auth: 'admin', operation: 'createTenant' },
   { method: 'GET', path: '/v1/admin/tenants', handler: 'admin', auth: 'admin', operation: 'listTenants' },

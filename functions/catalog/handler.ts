@@ -4,6 +4,7 @@ import { env } from '../env';
 import { apiHandler } from '../http/api-handler';
 import { coreDeps } from '../http/deps';
 import { parseWith } from '../http/validation';
+import { catalogOperations } from './operations';
 
 export const handler = apiHandler(
   'catalog',
@@ -19,6 +20,7 @@ export const handler = apiHandler(
         },
       };
     },
+    ...catalogOperations,
   },
   coreDeps,
 );

@@ -1,0 +1,93 @@
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CatalogReader } from '../../domain/catalog/ports';
+import type { Dataset, DatasetVersion } from '../../domain/datasets/dataset';
+import type { TableSchemaDescriptor } from '../../domain/schema/types';
+import type { Tenant } from '../../domain/tenants/tenant';
+import { CATALOG_PK, keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
+import { documentClient } from './client';
+
+const ITEM_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'];
+
+function strip<T>(item: Record<string, unknown>): T {
+  const out = { ...item };
+  for (const k of ITEM_KEYS) delete out[k];
+  return out as T;
+}
+
+/** A registered schema item holds the descriptor, flat or under `descriptor`. */
+function toDescriptor(item: Record<string, unknown>): TableSchemaDescriptor | undefined {
+  const d = (item.descriptor ?? strip(item)) as Partial<TableSchemaDescriptor>;
+  return typeof d.id === 'string' && Array.isArray(d.fields) ? (d as TableSchemaDescriptor) : undefined;
+}
+
+/** Catalogue reads: GetItem and Query only (the catalog function is not even granted Scan). */
+export class DynamoCatalogStore implements CatalogReader {
+  constructor(private readonly table: string) {}
+
+  /** Every page of a Query. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await documentClient().send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private byIndex(index: 'gsi1' | 'gsi2', pk: string, forward = true) {
+    const gsi = TABLE_INDEXES[index];
+    return this.queryAll({
+      IndexName: gsi.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': gsi.pk },
+      ExpressionAttributeValues: { ':pk': pk },
+      ScanIndexForward: forward,
+    });
+  }
+
+  async listPublished(): Promise<Dataset[]> {
+    return (await this.byIndex('gsi1', CATALOG_PK, false)).map((i) => strip<Dataset>(i));
+  }
+
+  async getDataset(tenantId: string, slug: string): Promise<Dataset | undefined> {
+    const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.dataset(tenantId, slug) }));
+    return out.Item ? strip<Dataset>(out.Item) : undefined;
+  }
+
+  async listVersions(tenantId: string, slug: string, limit: number): Promise<DatasetVersion[]> {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+        ExpressionAttributeValues: { ':pk': keys.versionPk(tenantId, slug), ':v': keys.versionSkPrefix },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip<DatasetVersion>(i));
+  }
+
+  async getTenant(id: string): Promise<Tenant | undefined> {
+    const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.tenant(id) }));
+    return out.Item ? strip<Tenant>(out.Item) : undefined;
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return (await this.byIndex('gsi1', TENANT_LIST_PK)).map((i) => strip<Tenant>(i));
+  }
+
+  async listCustomSchemas(): Promise<TableSchemaDescriptor[]> {
+    return (await this.byIndex('gsi1', keys.customSchemaList('').gsi1pk)).map(toDescriptor).filter((d): d is TableSchemaDescriptor => d !== undefined);
+  }
+
+  async getCustomSchema(id: string): Promise<TableSchemaDescriptor | undefined> {
+    const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchema(id) }));
+    return out.Item ? toDescriptor(out.Item) : undefined;
+  }
+
+  async datasetsOfSchema(schemaId: string): Promise<Dataset[]> {
+    return (await this.byIndex('gsi2', keys.datasetSchema(schemaId, '', '').gsi2pk)).map((i) => strip<Dataset>(i));
+  }
+}
