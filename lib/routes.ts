@@ -48,6 +48,17 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/admin/tenants/{tenantId}/keys', handler: 'admin', auth: 'admin', operation: 'createKey' },
   { method: 'GET', path: '/v1/admin/tenants/{tenantId}/keys', handler: 'admin', auth: 'admin', operation: 'listKeys' },
   { method: 'DELETE', path: '/v1/admin/tenants/{tenantId}/keys/{keyId}', handler: 'admin', auth: 'admin', operation: 'revokeKey' },
+  { method: 'POST', path: '/v1/admin/schemas', handler: 'admin', auth: 'admin', operation: 'registerSchema' },
+
+  { method: 'POST', path: '/v1/tenants/{tenantId}/datasets', handler: 'publish', auth: 'publisher', operation: 'createDataset' },
+  { method: 'GET', path: '/v1/tenants/{tenantId}/datasets', handler: 'publish', auth: 'publisher', operation: 'listDatasets' },
+  { method: 'GET', path: '/v1/tenants/{tenantId}/datasets/{slug}', handler: 'publish', auth: 'publisher', operation: 'getDataset' },
+  { method: 'PATCH', path: '/v1/tenants/{tenantId}/datasets/{slug}', handler: 'publish', auth: 'publisher', operation: 'updateDataset' },
+  { method: 'DELETE', path: '/v1/tenants/{tenantId}/datasets/{slug}', handler: 'publish', auth: 'publisher', operation: 'unpublishDataset' },
+  { method: 'POST', path: '/v1/tenants/{tenantId}/datasets/{slug}/uploads', handler: 'publish', auth: 'publisher', operation: 'createUpload' },
+  { method: 'GET', path: '/v1/tenants/{tenantId}/datasets/{slug}/uploads/{uploadId}', handler: 'publish', auth: 'publisher', operation: 'getUpload' },
+  { method: 'GET', path: '/v1/tenants/{tenantId}/datasets/{slug}/versions', handler: 'publish', auth: 'publisher', operation: 'listVersions' },
+  { method: 'POST', path: '/v1/tenants/{tenantId}/datasets/{slug}/versions/{version}/restore', handler: 'publish', auth: 'publisher', operation: 'restoreVersion' },
 ];
 
 /** `GET /v1/admin/tenants/{tenantId}`: the API Gateway v2 route key of a route. */

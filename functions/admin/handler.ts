@@ -3,11 +3,13 @@ import { generateToken, hashToken } from '../domain/auth/token';
 import { createTenantSchema, newTenant, slugSchema, updateTenantSchema, type Tenant } from '../domain/tenants/tenant';
 import { apiHandler, type RequestContext } from '../http/api-handler';
 import { coreDeps } from '../http/deps';
-import { conflict, notFound } from '../http/errors';
+import { badRequest, conflict, notFound } from '../http/errors';
 import { paginationSchema } from '../http/pagination';
 import { parseJsonBody, parseWith } from '../http/validation';
 import { AlreadyExistsError, type ApiKey } from '../store/ports';
 import { z } from 'zod';
+import { isBuiltinId } from '../domain/datasets/schemas';
+import { parseSchemaDescriptor, SchemaDescriptorError } from '../domain/schema/descriptor';
 
 const tenantPath = z.object({ tenantId: slugSchema }).strict();
 const keyPath = z.object({ tenantId: slugSchema, keyId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'identifiant de clé invalide') }).strict();
@@ -105,6 +107,27 @@ export const handler = apiHandler(
       const tenant = await existingTenant(ctx);
       const items = await coreDeps().keys.listByTenant(tenant.id);
       return { body: { items: items.map(publicKey) } };
+    },
+
+    async registerSchema(ctx) {
+      parseWith(noQuery, ctx.query, 'query');
+      let descriptor;
+      try {
+        descriptor = parseSchemaDescriptor(body(z.unknown(), ctx));
+      } catch (error) {
+        if (error instanceof SchemaDescriptorError) throw badRequest('invalid_schema', error.message, { problems: error.details });
+        throw error;
+      }
+      if (isBuiltinId(descriptor.id)) {
+        throw conflict('schema_exists', `« ${descriptor.id} » est un schéma intégré : choisissez un autre identifiant.`);
+      }
+      try {
+        await coreDeps().schemas.register(descriptor, coreDeps().now());
+      } catch (error) {
+        if (error instanceof AlreadyExistsError) throw conflict('schema_exists', `Le schéma « ${descriptor.id} » est déjà enregistré.`);
+        throw error;
+      }
+      return { status: 201, body: descriptor, headers: { location: `/v1/catalog/schemas/${descriptor.id}` } };
     },
 
     async revokeKey(ctx) {

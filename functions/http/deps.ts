@@ -1,5 +1,7 @@
 import { env } from '../env';
+import { DynamoDatasetStore } from '../store/dynamodb/dataset-store';
 import { DynamoKeyStore } from '../store/dynamodb/key-store';
+import { DynamoSchemaStore } from '../store/dynamodb/schema-store';
 import { DynamoTenantStore } from '../store/dynamodb/tenant-store';
 import { adminTokenHash } from './admin-token';
 import type { AuthDeps } from './auth';
@@ -7,6 +9,8 @@ import type { AuthDeps } from './auth';
 /** Adapters wired from the environment, created once per process on first use. */
 export interface CoreDeps extends AuthDeps {
   table: string;
+  datasets: DynamoDatasetStore;
+  schemas: DynamoSchemaStore;
 }
 
 let deps: CoreDeps | undefined;
@@ -18,6 +22,8 @@ export function coreDeps(): CoreDeps {
       table,
       tenants: new DynamoTenantStore(table),
       keys: new DynamoKeyStore(table),
+      datasets: new DynamoDatasetStore(table),
+      schemas: new DynamoSchemaStore(table),
       adminTokenHash,
       now: () => new Date().toISOString(),
     };

@@ -1,4 +1,250 @@
-import { apiHandler } from '../http/api-handler';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import {
+  createDatasetSchema,
+  updateDatasetSchema,
+  uploadObjectKey,
+  type Dataset,
+  type DatasetVersion,
+  type Upload,
+} from '../domain/datasets/dataset';
+import { resolveSchema, schemaEnabled } from '../domain/datasets/schemas';
+import { slugSchema, type Tenant } from '../domain/tenants/tenant';
+import { env } from '../env';
+import { apiHandler, type RequestContext } from '../http/api-handler';
 import { coreDeps } from '../http/deps';
+import { AppError, badRequest, conflict, notFound, tooLarge } from '../http/errors';
+import { parseJsonBody, parseWith } from '../http/validation';
+import { AlreadyExistsError } from '../store/ports';
+import { getObjectText, presignPut } from '../store/s3/objects';
+import { reportKey } from '../standardize/process-upload';
+import { ensureVersionFiles, publicUrl, removePublicFiles, syncLatest, uploadBucket } from './publication';
 
-export const handler = apiHandler('publish', {}, coreDeps);
+/** Signed upload URLs live this long (the issue's bound: at most 15 minutes). */
+const UPLOAD_URL_SECONDS = 15 * 60;
+
+/** Accepted declared types; the standardizer still sniffs the real format from the bytes. */
+const CONTENT_TYPES = [
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'text/tab-separated-values',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/json',
+] as const;
+
+const noQuery = z.object({}).strict();
+const tenantPath = z.object({ tenantId: slugSchema }).strict();
+const datasetPath = z.object({ tenantId: slugSchema, slug: slugSchema }).strict();
+const uploadPath = datasetPath.extend({ uploadId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'identifiant de dépôt invalide') });
+const versionPath = datasetPath.extend({ version: z.coerce.number().int().min(1, 'numéro de version ≥ 1').max(999999) });
+
+const uploadRequestSchema = z
+  .object({
+    filename: z
+      .string()
+      .trim()
+      .min(1, 'nom de fichier requis')
+      .max(200, 'au plus 200 caractères')
+      .refine((f) => !/[\\/\u0000-\u001f]/.test(f), 'le nom de fichier ne doit contenir ni « / », ni « \\ », ni caractère de contrôle'),
+    contentType: z.enum(CONTENT_TYPES, `type attendu : ${CONTENT_TYPES.join(', ')}`),
+    size: z.number().int('taille en octets (entier)').positive('le fichier ne peut pas être vide'),
+  })
+  .strict();
+
+function body<T extends z.ZodType>(schema: T, ctx: RequestContext): z.infer<T> {
+  return parseJsonBody(schema, ctx.event.body, ctx.event.isBase64Encoded);
+}
+
+async function tenantOf(tenantId: string): Promise<Tenant> {
+  const tenant = await coreDeps().tenants.get(tenantId);
+  if (!tenant) throw notFound('tenant_not_found', `La collectivité « ${tenantId} » n’existe pas.`);
+  return tenant;
+}
+
+async function datasetOf(ctx: RequestContext): Promise<Dataset> {
+  const { tenantId, slug } = parseWith(datasetPath, pick(ctx.params, ['tenantId', 'slug']), 'path');
+  const dataset = await coreDeps().datasets.getDataset(tenantId, slug);
+  if (!dataset) throw notFound('dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);
+  return dataset;
+}
+
+function pick(params: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((n) => n in params).map((n) => [n, params[n]]));
+}
+
+/** The dataset as the API shows it: absolute URLs for its current files. */
+function view(d: Dataset) {
+  return {
+    ...d,
+    distributions: (d.distributions ?? []).map((x) => ({ ...x, url: publicUrl(x.key) })),
+    latestUrls: d.status === 'published' ? Object.fromEntries((d.distributions ?? []).map((x) => [x.format, publicUrl(x.key.replace(/\/v\d+\//, '/latest/'))])) : {},
+  };
+}
+
+function versionView(v: DatasetVersion, current: number | undefined) {
+  const { archivePrefix: _archive, ...rest } = v;
+  return { ...rest, current: v.version === current, distributions: v.distributions.map((x) => ({ ...x, url: publicUrl(x.key) })) };
+}
+
+function uploadView(u: Upload) {
+  return {
+    uploadId: u.id,
+    status: u.status,
+    filename: u.filename,
+    contentType: u.contentType,
+    size: u.size,
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+    ...(u.version !== undefined ? { version: u.version } : {}),
+    ...(u.reason ? { reason: u.reason } : {}),
+  };
+}
+
+export const handler = apiHandler(
+  'publish',
+  {
+    async createDataset(ctx) {
+      const { tenantId } = parseWith(tenantPath, ctx.params, 'path');
+      parseWith(noQuery, ctx.query, 'query');
+      const input = body(createDatasetSchema, ctx);
+      const tenant = await tenantOf(tenantId);
+      if (!schemaEnabled(tenant.enabledSchemas, input.schema)) {
+        throw badRequest('schema_not_enabled', `Le schéma « ${input.schema} » n’est pas ouvert pour cette collectivité.`);
+      }
+      const deps = coreDeps();
+      const schema = input.schema === 'none' ? null : await resolveSchema(input.schema, async (id) => (await deps.schemas.get(id))?.descriptor);
+      if (schema === undefined) throw badRequest('unknown_schema', `Schéma inconnu : « ${input.schema} ». Voir GET /v1/catalog/schemas.`);
+      const now = deps.now();
+      const dataset: Dataset = {
+        tenantId,
+        slug: input.slug,
+        title: input.title,
+        description: input.description,
+        schemaId: input.schema,
+        schemaVersion: schema?.version,
+        licence: input.licence ?? 'etalab-2.0',
+        keywords: input.keywords ?? [],
+        theme: input.theme,
+        frequency: input.frequency,
+        temporalCoverage: input.temporalCoverage,
+        status: 'draft',
+        latestVersion: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await deps.datasets.createDataset(dataset);
+      } catch (error) {
+        if (error instanceof AlreadyExistsError) throw conflict('dataset_exists', `Le jeu de données « ${input.slug} » existe déjà.`);
+        throw error;
+      }
+      return { status: 201, body: view(dataset), headers: { location: `/v1/tenants/${tenantId}/datasets/${input.slug}` } };
+    },
+
+    async listDatasets(ctx) {
+      const { tenantId } = parseWith(tenantPath, ctx.params, 'path');
+      parseWith(noQuery, ctx.query, 'query');
+      await tenantOf(tenantId);
+      const items = await coreDeps().datasets.listDatasets(tenantId);
+      return { body: { items: items.map(view) } };
+    },
+
+    async getDataset(ctx) {
+      parseWith(noQuery, ctx.query, 'query');
+      return { body: view(await datasetOf(ctx)) };
+    },
+
+    async updateDataset(ctx) {
+      const { tenantId, slug } = parseWith(datasetPath, ctx.params, 'path');
+      const patch = body(updateDatasetSchema, ctx);
+      const updated = await coreDeps().datasets.updateDataset(tenantId, slug, patch, coreDeps().now());
+      if (!updated) throw notFound('dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);
+      return { body: view(updated) };
+    },
+
+    async unpublishDataset(ctx) {
+      parseWith(noQuery, ctx.query, 'query');
+      const dataset = await datasetOf(ctx);
+      const updated = await coreDeps().datasets.unpublish(dataset.tenantId, dataset.slug, coreDeps().now());
+      const removed = await removePublicFiles(dataset);
+      return { body: { ...view(updated ?? dataset), removedFiles: removed } };
+    },
+
+    async createUpload(ctx) {
+      parseWith(noQuery, ctx.query, 'query');
+      const dataset = await datasetOf(ctx);
+      const request = body(uploadRequestSchema, ctx);
+      const tenant = await tenantOf(dataset.tenantId);
+      const limit = Math.min(tenant.maxUploadBytes ?? env().MAX_UPLOAD_BYTES, env().MAX_UPLOAD_BYTES);
+      if (request.size > limit) {
+        throw tooLarge('file_too_large', `Fichier trop volumineux : ${request.size} octets pour une limite de ${limit} octets.`);
+      }
+      const deps = coreDeps();
+      const id = ulid();
+      const safeName = request.filename.normalize('NFKD').replace(/[^\w.-]+/g, '_').slice(0, 120) || 'fichier';
+      const objectKey = uploadObjectKey(dataset.tenantId, dataset.slug, id, safeName);
+      const now = deps.now();
+      const expiresAt = new Date(Date.parse(now) + UPLOAD_URL_SECONDS * 1000).toISOString();
+      const signed = await presignPut(uploadBucket(), objectKey, request.contentType, request.size, UPLOAD_URL_SECONDS);
+      await deps.datasets.createUpload({
+        id,
+        tenantId: dataset.tenantId,
+        slug: dataset.slug,
+        status: 'awaiting-file',
+        filename: request.filename,
+        contentType: request.contentType,
+        size: request.size,
+        objectKey,
+        createdAt: now,
+        updatedAt: now,
+        expiresAt,
+      });
+      return {
+        status: 201,
+        body: { uploadId: id, method: 'PUT', url: signed.url, headers: signed.headers, expiresAt, maxBytes: request.size },
+        headers: { location: `/v1/tenants/${dataset.tenantId}/datasets/${dataset.slug}/uploads/${id}` },
+      };
+    },
+
+    async getUpload(ctx) {
+      const { tenantId, slug, uploadId } = parseWith(uploadPath, ctx.params, 'path');
+      parseWith(noQuery, ctx.query, 'query');
+      const upload = await coreDeps().datasets.getUpload(uploadId);
+      if (!upload || upload.tenantId !== tenantId || upload.slug !== slug) {
+        throw notFound('upload_not_found', `Le dépôt « ${uploadId} » n’existe pas pour ce jeu de données.`);
+      }
+      let report: unknown = upload.report;
+      if (upload.status === 'rejected') {
+        const text = await getObjectText(uploadBucket(), reportKey(upload.id));
+        if (text) report = JSON.parse(text);
+      }
+      return { body: { ...uploadView(upload), ...(report ? { report } : {}) } };
+    },
+
+    async listVersions(ctx) {
+      parseWith(noQuery, ctx.query, 'query');
+      const dataset = await datasetOf(ctx);
+      const versions = await coreDeps().datasets.listVersions(dataset.tenantId, dataset.slug);
+      return { body: { currentVersion: dataset.currentVersion ?? null, items: versions.map((v) => versionView(v, dataset.currentVersion)) } };
+    },
+
+    async restoreVersion(ctx) {
+      const { tenantId, slug, version } = parseWith(versionPath, ctx.params, 'path');
+      parseWith(noQuery, ctx.query, 'query');
+      const deps = coreDeps();
+      const target = await deps.datasets.getVersion(tenantId, slug, version);
+      if (!target) throw notFound('version_not_found', `La version ${version} n’existe pas pour ce jeu de données.`);
+      await ensureVersionFiles(target);
+      if (!(await deps.datasets.setCurrent(target, deps.now(), false))) {
+        throw new AppError(404, 'dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);
+      }
+      await syncLatest(deps.datasets, tenantId, slug);
+      const dataset = await deps.datasets.getDataset(tenantId, slug);
+      return { body: view(dataset!) };
+    },
+  },
+  coreDeps,
+);

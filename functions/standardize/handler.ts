@@ -1,17 +1,60 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseUploadObjectKey } from '../domain/datasets/dataset';
+import { coreDeps } from '../http/deps';
+import { processUpload } from './process-upload';
 import { objectsCreated } from './s3-event';
 
+/** Deliveries before SQS moves a message to the dead-letter queue (the stack's redrive policy). */
+const MAX_RECEIVES = 3;
+
+function log(entry: Record<string, unknown>): void {
+  console.log(JSON.stringify(entry));
+}
+
+/**
+ * Consumes the upload bucket's ObjectCreated notifications. A record that throws is
+ * reported as a batch item failure (retried by SQS); on its last delivery the upload is
+ * marked `failed` with a reason before the message goes to the dead-letter queue, so a
+ * crashing file never loops and never stays `processing`.
+ */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {
-      for (const object of objectsCreated(record)) {
-        console.log(JSON.stringify({ level: 'info', message: 'file arrived', bucket: object.bucket, key: object.key, size: object.size }));
-      }
+      await handleRecord(record);
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', message: 'unreadable event', error: String(error) }));
+      const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      log({ level: 'error', message: 'standardize failed', messageId: record.messageId, receives, error: error instanceof Error ? error.stack : String(error) });
+      if (receives >= MAX_RECEIVES) await markFailed(record, error).catch(() => undefined);
       failures.push({ itemIdentifier: record.messageId });
     }
   }
   return { batchItemFailures: failures };
+}
+
+async function handleRecord(record: SQSRecord): Promise<void> {
+  for (const object of objectsCreated(record)) {
+    const ids = parseUploadObjectKey(object.key);
+    if (!ids) {
+      log({ level: 'warn', message: 'ignored object outside uploads/<tenant>/<slug>/<uploadId>/', key: object.key });
+      continue;
+    }
+    const outcome = await processUpload(coreDeps(), ids, record.messageId);
+    log({ level: 'info', message: 'upload processed', ...ids, outcome });
+  }
+}
+
+async function markFailed(record: SQSRecord, error: unknown): Promise<void> {
+  const deps = coreDeps();
+  for (const object of objectsCreated(record)) {
+    const ids = parseUploadObjectKey(object.key);
+    if (!ids) continue;
+    const detail = error instanceof Error ? error.name : 'Error';
+    await deps.datasets.finishUpload(
+      ids.uploadId,
+      'failed',
+      { reason: `Le traitement du fichier a échoué ${MAX_RECEIVES} fois (${detail}). L’équipe du département a été alertée ; la version publiée précédente reste en ligne.` },
+      deps.now(),
+    );
+  }
 }

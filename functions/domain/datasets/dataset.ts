@@ -123,6 +123,8 @@ export interface DatasetVersion {
   /** SHA-256 of the uploaded bytes: the same bytes again is a duplicate of this version. */
   sourceSha256: string;
   sourceFilename: string;
+  /** Private copy of the outputs in the upload bucket: restores a version after an unpublish. */
+  archivePrefix: string;
   schemaId: string;
   schemaVersion?: string;
   rowCount: number;

@@ -3,15 +3,10 @@ import type { Tenant, TenantStatus, UpdateTenantInput } from '../../domain/tenan
 import { keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
 import { AlreadyExistsError, type Page, type TenantStore } from '../ports';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from './client';
+import { entityOf } from './item';
 import { updateExpression } from './update-expression';
 
-const ITEM_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'];
-
-function toTenant(item: Record<string, unknown>): Tenant {
-  const tenant = { ...item };
-  for (const k of ITEM_KEYS) delete tenant[k];
-  return tenant as unknown as Tenant;
-}
+const toTenant = (item: Record<string, unknown>) => entityOf<Tenant>(item);
 
 export class DynamoTenantStore implements TenantStore {
   constructor(private readonly table: string) {}

@@ -2,7 +2,11 @@
  * Builds a DynamoDB update expression from a patch: `undefined` leaves a field alone,
  * `null` removes it, anything else sets it.
  */
-export function updateExpression(patch: Record<string, unknown>): {
+export function updateExpression(
+  patch: Record<string, unknown>,
+  condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+): {
+  ConditionExpression?: string;
   UpdateExpression: string;
   ExpressionAttributeNames: Record<string, string>;
   ExpressionAttributeValues: Record<string, unknown>;
@@ -24,5 +28,10 @@ export function updateExpression(patch: Record<string, unknown>): {
   const parts = [];
   if (sets.length) parts.push(`SET ${sets.join(', ')}`);
   if (removes.length) parts.push(`REMOVE ${removes.join(', ')}`);
-  return { UpdateExpression: parts.join(' '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: parts.join(' '),
+    ...(condition ? { ConditionExpression: condition.expression } : {}),
+    ExpressionAttributeNames: { ...names, ...condition?.names },
+    ExpressionAttributeValues: { ...values, ...condition?.values },
+  };
 }

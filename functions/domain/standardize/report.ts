@@ -1,0 +1,56 @@
+import type { ValidationIssue } from '../schema/types';
+
+/** Detail is kept for this many issues; every issue is counted. */
+export const MAX_REPORTED_ISSUES = 1000;
+
+export interface Report {
+  valid: boolean;
+  schema: { id: string; version?: string } | null;
+  file: { format?: string; encoding?: string; delimiter?: string; bytes: number; sha256?: string };
+  rowCount: number;
+  errorCount: number;
+  warningCount: number;
+  /** Counts per issue code, over all issues (not just the detailed ones). */
+  codes: Record<string, number>;
+  /** The first MAX_REPORTED_ISSUES issues. */
+  issues: ValidationIssue[];
+  truncated: boolean;
+  /** One French sentence for the publisher. */
+  summary: string;
+}
+
+/** Collects issues with a cap on detail, and counts all of them. */
+export class IssueCollector {
+  readonly issues: ValidationIssue[] = [];
+  readonly codes: Record<string, number> = {};
+  errorCount = 0;
+  warningCount = 0;
+
+  constructor(private readonly cap = MAX_REPORTED_ISSUES) {}
+
+  add(issue: ValidationIssue): void {
+    if (issue.severity === 'error') this.errorCount++;
+    else this.warningCount++;
+    this.codes[issue.code] = (this.codes[issue.code] ?? 0) + 1;
+    if (this.issues.length < this.cap) this.issues.push(issue);
+  }
+
+  addAll(issues: readonly ValidationIssue[]): void {
+    for (let i = 0; i < issues.length; i++) this.add(issues[i]);
+  }
+
+  get total(): number {
+    return this.errorCount + this.warningCount;
+  }
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
+}
+
+export function summarize(valid: boolean, rowCount: number, errors: number, warnings: number): string {
+  const rows = plural(rowCount, 'ligne', 'lignes');
+  const warn = warnings ? ` (${plural(warnings, 'avertissement', 'avertissements')})` : '';
+  if (valid) return `Fichier conforme : ${rows} publiées${warn}.`;
+  return `Fichier refusé : ${plural(errors, 'erreur', 'erreurs')} à corriger sur ${rows}${warn}. La version publiée précédente reste en ligne.`;
+}

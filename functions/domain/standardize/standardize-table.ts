@@ -1,0 +1,279 @@
+/**
+ * The standardization path, independent of where bytes come from and go to: open the table
+ * (sniff, decode, parse), bind the header to the schema, validate and normalize each row,
+ * and stream the outputs (CSV in the official format, JSON, GeoJSON) to sinks. One pass,
+ * flat memory: rows are never all held, except for the few schemas whose checks span rows
+ * (BAL: one file per commune; DECP: nested output) — bounded by the upload size.
+ *
+ * Outputs are written while validating and abandoned as soon as an error is found (the
+ * caller discards them); the report always counts every issue.
+ */
+import { createHash } from 'node:crypto';
+import { compileSchema, type CompiledSchema } from '../schema/compile';
+import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
+import { checkBalRows } from '../schemas/bal/checks';
+import { checkDecpRows } from '../schemas/decp/checks';
+import { flattenDecp, unflattenDecp } from '../schemas/decp/flatten';
+import { isTableReadError } from './read/errors';
+import { openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
+import { IssueCollector, summarize, type Report } from './report';
+import { CsvWriter } from './write/csv-writer';
+import { GeoJsonWriter } from './write/geojson-writer';
+import { JsonWriter } from './write/json-writer';
+import type { TableWriter } from './write/table-writer';
+
+export type OutputName = 'data.csv' | 'data.json' | 'data.geojson' | 'decp.json';
+
+export interface OutputInfo {
+  name: OutputName;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** Where one output goes: a file, an S3 multipart upload… `write` may apply backpressure. */
+export interface ByteSink {
+  write(chunk: Buffer): Promise<void> | void;
+  /** Completes the output. */
+  end(): Promise<void>;
+  /** Gives up the output (on rejection). */
+  abort(): Promise<void>;
+}
+
+export type SinkFactory = (name: OutputName, contentType: string) => ByteSink;
+
+export interface StandardizeOptions {
+  /** null: no schema, the table is published as parsed. */
+  schema: TableSchemaDescriptor | null;
+  sinks: SinkFactory;
+  open?: OpenTableOptions;
+}
+
+export interface StandardizeResult {
+  report: Report;
+  /** Completed outputs (empty when the file is rejected). */
+  outputs: OutputInfo[];
+  /** SHA-256 of the source bytes. */
+  sourceSha256: string;
+  /** Output column names. */
+  fields: string[];
+}
+
+const FLUSH_BYTES = 256 * 1024;
+
+/** Buffers a writer's text and feeds a sink in large chunks, hashing and counting bytes. */
+class Output {
+  private buffer = '';
+  private bytes = 0;
+  private readonly hash = createHash('sha256');
+
+  constructor(
+    readonly name: OutputName,
+    readonly writer: TableWriter,
+    private readonly sink: ByteSink,
+  ) {}
+
+  async start(): Promise<void> {
+    this.buffer = this.writer.header();
+  }
+
+  /** Returns a promise only when the buffer was flushed (so callers can skip awaiting). */
+  row(values: readonly Value[]): Promise<void> | void {
+    this.buffer += this.writer.row(values);
+    if (this.buffer.length >= FLUSH_BYTES) return this.flush();
+  }
+
+  private flush(): Promise<void> | void {
+    const chunk = Buffer.from(this.buffer, 'utf8');
+    this.buffer = '';
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    return this.sink.write(chunk);
+  }
+
+  async finish(): Promise<OutputInfo> {
+    this.buffer += this.writer.footer();
+    await this.flush();
+    await this.sink.end();
+    return { name: this.name, contentType: this.writer.contentType, bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
+
+  abort(): Promise<void> {
+    return this.sink.abort();
+  }
+}
+
+const compiledCache = new Map<string, CompiledSchema>();
+
+function compiled(schema: TableSchemaDescriptor): CompiledSchema {
+  const key = `${schema.id}@${schema.version}`;
+  let c = compiledCache.get(key);
+  if (!c || c.descriptor !== schema) {
+    c = compileSchema(schema);
+    compiledCache.set(key, c);
+  }
+  return c;
+}
+
+/** Wraps a byte source to hash and count it as it is consumed. */
+function hashing(source: AsyncIterable<Uint8Array>) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let finished = false;
+  return {
+    stream: (async function* () {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        yield chunk;
+      }
+      finished = true;
+    })(),
+    /** Drains what the parser did not read, then returns the digest. */
+    async digest(self: AsyncIterable<Uint8Array>): Promise<{ sha256: string; bytes: number }> {
+      if (!finished) for await (const _ of self) void _;
+      return { sha256: hash.digest('hex'), bytes };
+    },
+  };
+}
+
+/** Column names for a table with no schema: the header, with blanks and duplicates made unique. */
+function plainFields(header: readonly Cell[]): string[] {
+  const seen = new Map<string, number>();
+  return header.map((h, i) => {
+    const base = (h ?? '').trim() || `colonne_${i + 1}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}_${n}`;
+  });
+}
+
+export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: StandardizeOptions): Promise<StandardizeResult> {
+  const { schema } = opts;
+  const issues = new IssueCollector();
+  const src = hashing(source);
+  let rowCount = 0;
+  let table: OpenedTable | undefined;
+  let fields: string[] = [];
+  const outputs: Output[] = [];
+  let writing = true;
+
+  const stopWriting = async () => {
+    if (!writing) return;
+    writing = false;
+    await Promise.all(outputs.map((o) => o.abort()));
+  };
+
+  try {
+    const isDecp = schema?.id === 'decp';
+    table = await openTable(src.stream, { ...opts.open, flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson });
+    issues.addAll(table.issues);
+    const schemaRuntime = schema ? compiled(schema) : undefined;
+    const bound = schemaRuntime?.bind(table.header);
+    if (bound) issues.addAll(bound.issues);
+    fields = schemaRuntime ? [...schemaRuntime.fieldNames] : plainFields(table.header);
+    const keepRows = schema?.id === 'bal' || isDecp;
+    const keptRows: Cell[][] = [];
+    const keptValues: Value[][] = [];
+
+    const csvWriter = new CsvWriter(fields, { delimiter: schema?.outputDelimiter ?? ',' });
+    outputs.push(new Output('data.csv', csvWriter, opts.sinks('data.csv', csvWriter.contentType)));
+    const jsonWriter = new JsonWriter(fields);
+    outputs.push(new Output('data.json', jsonWriter, opts.sinks('data.json', jsonWriter.contentType)));
+    if (schema?.geo) {
+      const geoWriter = new GeoJsonWriter(fields, schema.geo);
+      outputs.push(new Output('data.geojson', geoWriter, opts.sinks('data.geojson', geoWriter.contentType)));
+    }
+    for (const o of outputs) await o.start();
+    if (issues.errorCount > 0) await stopWriting();
+
+    const [csvOut, ...typedOuts] = outputs;
+    for await (const record of table.rows) {
+      rowCount++;
+      if (record.issues) issues.addAll(record.issues);
+      let values: Value[];
+      let formatted: readonly Value[];
+      if (bound && schemaRuntime) {
+        const result = bound.validator.validate(record.cells, record.row);
+        if (result.issues.length) issues.addAll(result.issues);
+        values = result.values;
+        formatted = writing ? schemaRuntime.format(values) : values;
+      } else {
+        values = record.cells;
+        formatted = values;
+      }
+      if (keepRows) {
+        keptRows.push(record.cells);
+        if (isDecp) keptValues.push(values);
+      }
+      if (!writing) continue;
+      if (issues.errorCount > 0) {
+        await stopWriting();
+        continue;
+      }
+      const pending = csvOut.row(formatted);
+      if (pending) await pending;
+      for (const out of typedOuts) {
+        const p = out.row(values);
+        if (p) await p;
+      }
+    }
+    if (bound) issues.addAll(bound.validator.finish());
+    if (schema?.id === 'bal') issues.addAll(checkBalRows(table.header, keptRows));
+    if (isDecp) issues.addAll(checkDecpRows(table.header.map((h) => h ?? ''), keptRows));
+
+    if (issues.errorCount > 0) await stopWriting();
+    let infos: OutputInfo[] = [];
+    if (writing) {
+      infos = await Promise.all(outputs.map((o) => o.finish()));
+      if (isDecp) infos.push(await writeNested(fields, keptValues, opts.sinks));
+    }
+    const digest = await src.digest(src.stream);
+    return { report: buildReport(schema, table, rowCount, issues, digest), outputs: infos, sourceSha256: digest.sha256, fields };
+  } catch (error) {
+    await stopWriting();
+    if (!isTableReadError(error)) throw error;
+    issues.add({ code: error.code, severity: 'error', message: error.message, ...(error.row ? { row: error.row } : {}) } as ValidationIssue);
+    const digest = await src.digest(src.stream).catch(() => ({ sha256: '', bytes: 0 }));
+    return { report: buildReport(schema, table, rowCount, issues, digest), outputs: [], sourceSha256: digest.sha256, fields };
+  }
+}
+
+/** DECP: the nested national JSON shape, rebuilt from the validated flat rows. */
+async function writeNested(fields: string[], rows: Value[][], sinks: SinkFactory): Promise<OutputInfo> {
+  const objects = rows.map((values) => Object.fromEntries(fields.map((f, i) => [f, values[i]])));
+  const body = Buffer.from(JSON.stringify(unflattenDecp(objects)), 'utf8');
+  const contentType = 'application/json; charset=utf-8';
+  const sink = sinks('decp.json', contentType);
+  await sink.write(body);
+  await sink.end();
+  return { name: 'decp.json', contentType, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+}
+
+function buildReport(
+  schema: TableSchemaDescriptor | null,
+  table: OpenedTable | undefined,
+  rowCount: number,
+  issues: IssueCollector,
+  source: { sha256: string; bytes: number },
+): Report {
+  const valid = issues.errorCount === 0;
+  return {
+    valid,
+    schema: schema ? { id: schema.id, version: schema.version } : null,
+    file: {
+      format: table?.format,
+      encoding: table?.encoding,
+      delimiter: table?.delimiter,
+      bytes: source.bytes,
+      sha256: source.sha256 || undefined,
+    },
+    rowCount,
+    errorCount: issues.errorCount,
+    warningCount: issues.warningCount,
+    codes: issues.codes,
+    issues: issues.issues,
+    truncated: issues.total > issues.issues.length,
+    summary: summarize(valid, rowCount, issues.errorCount, issues.warningCount),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The public side of a dataset: where its files live, their cache policy, and keeping
+ * `latest/` equal to the current version. Shared by the standardizer (publish) and the
+ * publish API (restore, unpublish).
+ */
+import { publicPrefix, type Dataset, type DatasetVersion, type Distribution } from '../domain/datasets/dataset';
+import { env } from '../env';
+import type { DynamoDatasetStore } from '../store/dynamodb/dataset-store';
+import { copyObject, deletePrefix, headObject, type ObjectHeaders } from '../store/s3/objects';
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+export const LATEST = 'public, max-age=60, must-revalidate';
+
+export function publicBucket(): string {
+  const bucket = env().PUBLIC_BUCKET;
+  if (!bucket) throw new Error('PUBLIC_BUCKET is not configured');
+  return bucket;
+}
+
+export function uploadBucket(): string {
+  const bucket = env().UPLOAD_BUCKET;
+  if (!bucket) throw new Error('UPLOAD_BUCKET is not configured');
+  return bucket;
+}
+
+export function publicUrl(key: string): string {
+  return `${env().PUBLIC_BASE_URL ?? ''}/${key}`;
+}
+
+export function fileName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** Headers of a public file: type, download name `<tenant>-<slug>-v<n>.<ext>`, cache policy. */
+export function publicHeaders(d: Distribution, tenantId: string, slug: string, version: number, cacheControl: string): ObjectHeaders {
+  const name = fileName(d.key);
+  const ext = name.slice(name.indexOf('.'));
+  const base = name.slice(0, name.indexOf('.'));
+  const download = `${tenantId}-${slug}-v${version}${base === 'data' ? '' : `-${base}`}${ext}`;
+  return { contentType: d.mediaType, cacheControl, contentDisposition: `attachment; filename="${download}"` };
+}
+
+/** Copies a version's files into `latest/` (datapackage last: it signals a complete set). */
+async function copyToLatest(version: DatasetVersion): Promise<void> {
+  const bucket = publicBucket();
+  const latest = publicPrefix(version.tenantId, version.slug, 'latest');
+  const ordered = [...version.distributions].sort((a, b) => Number(a.format === 'datapackage') - Number(b.format === 'datapackage'));
+  for (const d of ordered) {
+    await copyObject(bucket, d.key, bucket, latest + fileName(d.key), publicHeaders(d, version.tenantId, version.slug, version.version, LATEST));
+  }
+}
+
+/**
+ * Converges `latest/` to the current version. Concurrent publishers may each copy; every one
+ * re-reads the current version after copying and copies again if it moved, so the last
+ * copy to finish is always of the current version.
+ */
+export async function syncLatest(store: DynamoDatasetStore, tenantId: string, slug: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const before = await store.getDataset(tenantId, slug);
+    if (!before || before.status !== 'published' || before.currentVersion === undefined) {
+      await deletePrefix(publicBucket(), publicPrefix(tenantId, slug, 'latest'));
+      return;
+    }
+    const version = await store.getVersion(tenantId, slug, before.currentVersion);
+    if (!version) return;
+    await copyToLatest(version);
+    const after = await store.getDataset(tenantId, slug);
+    if (after?.currentVersion === before.currentVersion && after.status === 'published') return;
+  }
+  throw new Error(`latest of ${tenantId}/${slug} did not settle`);
+}
+
+/** Puts a version's public files back from the private archive when they were removed (unpublish). */
+export async function ensureVersionFiles(version: DatasetVersion): Promise<void> {
+  const bucket = publicBucket();
+  for (const d of version.distributions) {
+    if (await headObject(bucket, d.key)) continue;
+    if (!version.archivePrefix) throw new Error(`no archive for ${d.key}`);
+    await copyObject(uploadBucket(), version.archivePrefix + fileName(d.key), bucket, d.key, publicHeaders(d, version.tenantId, version.slug, version.version, IMMUTABLE));
+  }
+}
+
+/** Removes every public file of a dataset (all versions and latest); the archive stays private. */
+export async function removePublicFiles(dataset: Pick<Dataset, 'tenantId' | 'slug'>): Promise<number> {
+  return deletePrefix(publicBucket(), `datasets/${dataset.tenantId}/${dataset.slug}/`);
+}

@@ -1,0 +1,188 @@
+/**
+ * One uploaded file, from ObjectCreated to a published version, a rejection report, or a
+ * duplicate. Every step is a single-item conditional write or an idempotent overwrite, so
+ * the same event delivered twice — or a retry after a crash at any point — publishes at
+ * most once and never half-publishes:
+ *
+ *   lease the upload → stream: hash + standardize into the private archive
+ *   → rejected? report, drop archive │ same bytes as a version? duplicate
+ *   → allocate version n (recorded on the upload, reused by retries) → copy archive → public v<n>
+ *   → version item → claim source hash → move `current` forward (conditional) → sync latest
+ *   → upload published.
+ */
+import { createHash } from 'node:crypto';
+import { publicPrefix, type DatasetVersion, type Distribution, type ReportSummary, type Upload } from '../domain/datasets/dataset';
+import { resolveSchema } from '../domain/datasets/schemas';
+import type { Report } from '../domain/standardize/report';
+import { standardizeTable, type OutputInfo, type OutputName } from '../domain/standardize/standardize-table';
+import { datapackage } from '../domain/standardize/datapackage';
+import type { CoreDeps } from '../http/deps';
+import { IMMUTABLE, publicBucket, publicHeaders, syncLatest, uploadBucket } from '../publish/publication';
+import { copyObject, deletePrefix, getObjectStream, headObject, putObject, s3Sink } from '../store/s3/objects';
+
+const LEASE_MS = 15 * 60 * 1000;
+
+const FORMAT_OF: Record<OutputName | 'datapackage.json' | 'report.json', Distribution['format']> = {
+  'data.csv': 'csv',
+  'data.json': 'json',
+  'data.geojson': 'geojson',
+  'decp.json': 'json',
+  'datapackage.json': 'datapackage',
+  'report.json': 'report',
+};
+
+export function summaryOf(report: Report): ReportSummary {
+  return { valid: report.valid, rowCount: report.rowCount, errorCount: report.errorCount, warningCount: report.warningCount, codes: report.codes };
+}
+
+function archivePrefix(upload: Upload): string {
+  return `archive/${upload.tenantId}/${upload.slug}/${upload.id}/`;
+}
+
+export function reportKey(uploadId: string): string {
+  return `reports/${uploadId}.json`;
+}
+
+export type Outcome = 'published' | 'rejected' | 'duplicate' | 'skipped';
+
+export async function processUpload(
+  deps: CoreDeps,
+  ids: { tenantId: string; slug: string; uploadId: string },
+  owner: string,
+): Promise<Outcome> {
+  const store = deps.datasets;
+  const now = deps.now;
+  const existing = await store.getUpload(ids.uploadId);
+  if (!existing || existing.tenantId !== ids.tenantId || existing.slug !== ids.slug) return 'skipped';
+  const upload = await store.startProcessing(ids.uploadId, owner, now(), LEASE_MS);
+  if (!upload) return 'skipped'; // finished already, or another delivery holds a live lease
+
+  const reject = async (report: Report): Promise<Outcome> => {
+    await putObject(uploadBucket(), reportKey(upload.id), JSON.stringify(report), { contentType: 'application/json; charset=utf-8' });
+    await store.setLastReport(upload.tenantId, upload.slug, summaryOf(report), now());
+    await store.finishUpload(upload.id, 'rejected', { report: summaryOf(report) }, now());
+    return 'rejected';
+  };
+
+  const dataset = await store.getDataset(upload.tenantId, upload.slug);
+  const head = await headObject(uploadBucket(), upload.objectKey);
+  if (!dataset || !head) {
+    await store.finishUpload(upload.id, 'failed', { reason: !dataset ? 'Le jeu de données a été supprimé.' : 'Le fichier déposé est introuvable.' }, now());
+    return 'rejected';
+  }
+  const resolved =
+    dataset.schemaId === 'none'
+      ? null
+      : await resolveSchema(dataset.schemaId, async (id) => (await deps.schemas.get(id))?.descriptor, dataset.schemaVersion);
+  if (resolved === undefined) throw new Error(`schema ${dataset.schemaId} not found`);
+  const schema = resolved;
+
+  const limit = upload.size;
+  if (head.size > limit) {
+    return reject(fileLevelReport(schema, head.size, 'file-too-large', `Le fichier (${head.size} octets) dépasse la taille annoncée lors de la demande de dépôt (${limit} octets).`));
+  }
+
+  const archive = archivePrefix(upload);
+  const written: OutputInfo[] = [];
+  const result = await standardizeTable(await getObjectStream(uploadBucket(), upload.objectKey), {
+    schema,
+    sinks: (name, contentType) => s3Sink(uploadBucket(), archive + name, { contentType }),
+  });
+  written.push(...result.outputs);
+  const { report } = result;
+  if (!report.valid) {
+    await deletePrefix(uploadBucket(), archive);
+    return reject(report);
+  }
+
+  const previous = await store.sourceVersion(upload.tenantId, upload.slug, result.sourceSha256);
+  if (previous !== undefined && previous !== upload.version) {
+    await deletePrefix(uploadBucket(), archive);
+    await store.finishUpload(upload.id, 'duplicate', { version: previous, report: summaryOf(report) }, now());
+    return 'duplicate';
+  }
+
+  const version = upload.version ?? (await store.recordUploadVersion(upload.id, await store.allocateVersion(upload.tenantId, upload.slug)));
+  const prefix = publicPrefix(upload.tenantId, upload.slug, version);
+  const distributions: Distribution[] = written.map((o) => ({
+    format: FORMAT_OF[o.name],
+    key: prefix + o.name,
+    mediaType: o.contentType,
+    bytes: o.bytes,
+    sha256: o.sha256,
+  }));
+  const createdAt = now();
+  const reportBody = Buffer.from(JSON.stringify(report, null, 1), 'utf8');
+  const reportDist = await putJson(archive + 'report.json', prefix + 'report.json', reportBody);
+  distributions.push(reportDist);
+  const packageBody = Buffer.from(
+    JSON.stringify(datapackage({ dataset, version, schema, fields: result.fields, distributions, createdAt }), null, 1),
+    'utf8',
+  );
+  const packageDist = await putJson(archive + 'datapackage.json', prefix + 'datapackage.json', packageBody);
+  distributions.push(packageDist);
+
+  for (const d of distributions) {
+    await copyObject(uploadBucket(), archive + d.key.slice(prefix.length), publicBucket(), d.key, publicHeaders(d, upload.tenantId, upload.slug, version, IMMUTABLE));
+  }
+
+  const record: DatasetVersion = {
+    tenantId: upload.tenantId,
+    slug: upload.slug,
+    version,
+    uploadId: upload.id,
+    sourceSha256: result.sourceSha256,
+    sourceFilename: upload.filename,
+    archivePrefix: archive,
+    schemaId: dataset.schemaId,
+    schemaVersion: schema?.version,
+    rowCount: report.rowCount,
+    distributions,
+    report: summaryOf(report),
+    createdAt,
+  };
+  await store.putVersion(record);
+
+  const holder = await store.claimSource(upload.tenantId, upload.slug, result.sourceSha256, version);
+  if (holder !== version) {
+    // The same bytes won a version concurrently: this one never becomes visible.
+    await store.deleteVersion(upload.tenantId, upload.slug, version);
+    await deletePrefix(publicBucket(), prefix);
+    await deletePrefix(uploadBucket(), archive);
+    await store.finishUpload(upload.id, 'duplicate', { version: holder, report: summaryOf(report) }, now());
+    return 'duplicate';
+  }
+
+  await store.setCurrent(record, now(), true);
+  await store.setLastReport(upload.tenantId, upload.slug, summaryOf(report), now());
+  await syncLatest(store, upload.tenantId, upload.slug);
+  await store.finishUpload(upload.id, 'published', { version, report: summaryOf(report) }, now());
+  return 'published';
+}
+
+async function putJson(archiveKey: string, publicKey: string, body: Buffer): Promise<Distribution> {
+  const contentType = 'application/json; charset=utf-8';
+  await putObject(uploadBucket(), archiveKey, body, { contentType });
+  return {
+    format: FORMAT_OF[publicKey.slice(publicKey.lastIndexOf('/') + 1) as 'report.json'],
+    key: publicKey,
+    mediaType: contentType,
+    bytes: body.length,
+    sha256: createHash('sha256').update(body).digest('hex'),
+  };
+}
+
+function fileLevelReport(schema: { id: string; version: string } | null, bytes: number, code: string, message: string): Report {
+  return {
+    valid: false,
+    schema: schema ? { id: schema.id, version: schema.version } : null,
+    file: { bytes },
+    rowCount: 0,
+    errorCount: 1,
+    warningCount: 0,
+    codes: { [code]: 1 },
+    issues: [{ code, severity: 'error', message }],
+    truncated: false,
+    summary: `Fichier refusé : ${message}`,
+  };
+}

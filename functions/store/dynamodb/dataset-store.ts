@@ -1,0 +1,345 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  Dataset,
+  DatasetVersion,
+  Distribution,
+  ReportSummary,
+  UpdateDatasetInput,
+  Upload,
+  UploadStatus,
+} from '../../domain/datasets/dataset';
+import { keys } from '../keys';
+import { AlreadyExistsError } from '../ports';
+import { documentClient, isConditionalCheckFailed } from './client';
+import { entityOf } from './item';
+import { updateExpression } from './update-expression';
+
+/** Datasets, their immutable versions and the uploads that feed them. */
+export class DynamoDatasetStore {
+  constructor(private readonly table: string) {}
+
+  private get db() {
+    return documentClient();
+  }
+
+  // --- datasets -------------------------------------------------------------------------
+
+  async createDataset(dataset: Dataset): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.dataset(dataset.tenantId, dataset.slug),
+            ...keys.datasetSchema(dataset.schemaId, dataset.tenantId, dataset.slug),
+            entity: 'dataset',
+            ...dataset,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new AlreadyExistsError(`dataset ${dataset.tenantId}/${dataset.slug}`);
+      throw error;
+    }
+  }
+
+  async getDataset(tenantId: string, slug: string): Promise<Dataset | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.dataset(tenantId, slug), ConsistentRead: true }));
+    return out.Item ? entityOf<Dataset>(out.Item) : undefined;
+  }
+
+  async listDatasets(tenantId: string): Promise<Dataset[]> {
+    const items: Dataset[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':prefix': keys.datasetSkPrefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => entityOf<Dataset>(i)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async updateDataset(tenantId: string, slug: string, patch: UpdateDatasetInput, now: string): Promise<Dataset | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.dataset(tenantId, slug),
+          ...updateExpression({ ...patch, updatedAt: now }),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? entityOf<Dataset>(out.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Allocates the next version number (never reused, even when a publication fails later). */
+  async allocateVersion(tenantId: string, slug: string): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.dataset(tenantId, slug),
+        UpdateExpression: 'SET latestVersion = if_not_exists(latestVersion, :zero) + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.latestVersion);
+  }
+
+  /**
+   * Makes `version` current. With `forwardOnly` (publication) the current version only moves
+   * forward, so a slow older upload never hides a newer one; a restore moves it anywhere.
+   * Returns false when the condition did not hold.
+   */
+  async setCurrent(version: DatasetVersion, now: string, forwardOnly: boolean): Promise<boolean> {
+    const modified = now;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.dataset(version.tenantId, version.slug),
+          ...updateExpression({
+            currentVersion: version.version,
+            status: 'published',
+            modified,
+            updatedAt: now,
+            rowCount: version.rowCount,
+            distributions: version.distributions,
+            lastReport: version.report,
+            schemaVersion: version.schemaVersion ?? null,
+            ...keys.datasetCatalog(modified, version.tenantId, version.slug),
+          }, forwardOnly
+            ? {
+                expression: 'attribute_exists(pk) AND (attribute_not_exists(currentVersion) OR currentVersion < :current)',
+                values: { ':current': version.version },
+              }
+            : { expression: 'attribute_exists(pk)' }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Records the report of the last upload (also for rejected files). */
+  async setLastReport(tenantId: string, slug: string, report: ReportSummary, now: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.dataset(tenantId, slug),
+        UpdateExpression: 'SET lastUploadReport = :r, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':r': report, ':now': now },
+      }),
+    );
+  }
+
+  /** Takes the dataset out of the public catalogue; its versions stay recorded. */
+  async unpublish(tenantId: string, slug: string, now: string): Promise<Dataset | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.dataset(tenantId, slug),
+          UpdateExpression: 'SET #s = :s, updatedAt = :now, unpublishedAt = :now REMOVE gsi1pk, gsi1sk, currentVersion, distributions',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': 'unpublished', ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? entityOf<Dataset>(out.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  // --- versions -------------------------------------------------------------------------
+
+  /** Idempotent: writing the same version twice leaves one item. */
+  async putVersion(version: DatasetVersion): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.version(version.tenantId, version.slug, version.version), entity: 'version', ...version },
+      }),
+    );
+  }
+
+  async getVersion(tenantId: string, slug: string, version: number): Promise<DatasetVersion | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.version(tenantId, slug, version), ConsistentRead: true }));
+    return out.Item ? entityOf<DatasetVersion>(out.Item) : undefined;
+  }
+
+  async deleteVersion(tenantId: string, slug: string, version: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.version(tenantId, slug, version) }));
+  }
+
+  async listVersions(tenantId: string, slug: string): Promise<DatasetVersion[]> {
+    const items: DatasetVersion[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.versionPk(tenantId, slug), ':prefix': keys.versionSkPrefix },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => entityOf<DatasetVersion>(i)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /**
+   * Claims the source bytes for a version. Returns the version that holds them: `version`
+   * when the claim is ours (or already was), another one when the same bytes were published before.
+   */
+  async claimSource(tenantId: string, slug: string, sha256: string, version: number): Promise<number> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.sourceHash(tenantId, slug, sha256), entity: 'source', version },
+          ConditionExpression: 'attribute_not_exists(pk) OR version = :v',
+          ExpressionAttributeValues: { ':v': version },
+        }),
+      );
+      return version;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return (await this.sourceVersion(tenantId, slug, sha256)) ?? version;
+    }
+  }
+
+  async sourceVersion(tenantId: string, slug: string, sha256: string): Promise<number | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.sourceHash(tenantId, slug, sha256), ConsistentRead: true }),
+    );
+    return out.Item ? Number(out.Item.version) : undefined;
+  }
+
+  // --- uploads --------------------------------------------------------------------------
+
+  async createUpload(upload: Upload): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.upload(upload.id),
+          ...keys.uploadList(upload.tenantId, upload.slug, upload.id),
+          entity: 'upload',
+          ...upload,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getUpload(uploadId: string): Promise<Upload | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.upload(uploadId), ConsistentRead: true }));
+    return out.Item ? entityOf<Upload>(out.Item) : undefined;
+  }
+
+  /**
+   * Takes the upload for processing. Allowed when it awaits its file, or when it is being
+   * processed by the same message (a retry) or by a worker whose lease has expired.
+   */
+  async startProcessing(uploadId: string, owner: string, now: string, leaseMs: number): Promise<Upload | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.upload(uploadId),
+          UpdateExpression: 'SET #s = :processing, leaseOwner = :owner, leaseUntil = :until, updatedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pk) AND (#s = :awaiting OR (#s = :processing AND (leaseOwner = :owner OR leaseUntil < :now)))',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':processing': 'processing',
+            ':awaiting': 'awaiting-file',
+            ':owner': owner,
+            ':until': new Date(Date.parse(now) + leaseMs).toISOString(),
+            ':now': now,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? entityOf<Upload>(out.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Remembers the version allocated to an upload, so a retry reuses it. Returns the recorded one. */
+  async recordUploadVersion(uploadId: string, version: number): Promise<number> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.upload(uploadId),
+          UpdateExpression: 'SET version = :v',
+          ConditionExpression: 'attribute_not_exists(version)',
+          ExpressionAttributeValues: { ':v': version },
+        }),
+      );
+      return version;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const upload = await this.getUpload(uploadId);
+      return upload?.version ?? version;
+    }
+  }
+
+  /** Final states are written once: a finished upload never changes again. */
+  async finishUpload(
+    uploadId: string,
+    status: Exclude<UploadStatus, 'awaiting-file' | 'processing'>,
+    fields: { version?: number; report?: ReportSummary; reason?: string },
+    now: string,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.upload(uploadId),
+          ...updateExpression(
+            { status, ...fields, updatedAt: now, leaseOwner: null, leaseUntil: null },
+            {
+              expression: 'attribute_exists(pk) AND (#status = :processing OR #status = :awaiting)',
+              names: { '#status': 'status' },
+              values: { ':processing': 'processing', ':awaiting': 'awaiting-file' },
+            },
+          ),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+}
+
+export type { Distribution };
