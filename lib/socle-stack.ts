@@ -31,7 +31,7 @@ export interface SocleStackProps extends StackProps {
 /** The whole AWS platform of one stage: API, functions, table, buckets, queue. */
 export class SocleStack extends Stack {
   readonly api: HttpApi;
-  readonly functions: Record<HandlerName | 'standardize', SocleFunction>;
+  readonly functions: Record<HandlerName | 'standardize' | 'consolidate', SocleFunction>;
 
   constructor(scope: Construct, id: string, props: SocleStackProps) {
     super(scope, id, props);
@@ -175,10 +175,11 @@ export class SocleStack extends Stack {
     const publish = new SocleFunction(this, 'Publish', { context: 'publish', ...http })
       .useTable(table, 'readWrite')
       .useUploadBucket(uploadBucket, 'presign')
-      .usePublicBucket(publicBucket, publicBaseUrl, 'readDelete')
+      .usePublicBucket(publicBucket, publicBaseUrl, 'readWrite')
       .useAdminSecret(adminToken)
       .setEnv('MAX_UPLOAD_BYTES', String(config.maxUploadBytes));
-    const catalog = new SocleFunction(this, 'Catalog', { context: 'catalog', ...http })
+    // 1 GB: the records preview keeps parsed versions in memory (64 MB of JSON), and CPU scales with it.
+    const catalog = new SocleFunction(this, 'Catalog', { context: 'catalog', ...http, memoryMiB: 1024 })
       .useTable(table, 'read')
       .usePublicBucket(publicBucket, publicBaseUrl, 'read');
     // 512 MB on purpose: standardization streams, so memory stays flat whatever the file size.
@@ -190,13 +191,57 @@ export class SocleStack extends Stack {
       removalPolicy: keep,
     })
       .useTable(table, 'readWrite')
-      .useUploadBucket(uploadBucket, 'read')
+      .useUploadBucket(uploadBucket, 'process')
       .usePublicBucket(publicBucket, publicBaseUrl, 'readWrite')
       .setEnv('MAX_UPLOAD_BYTES', String(config.maxUploadBytes));
     standardize.fn.addEventSource(
       new SqsEventSource(uploads, { batchSize: 5, maxBatchingWindow: Duration.seconds(5), reportBatchItemFailures: true }),
     );
-    this.functions = { admin, publish, catalog, standardize };
+
+    // ---- Consolidation: public bucket latest/datapackage.json → SQS (+ DLQ, alarm) → consolidate
+    // Rebuilds the territory file of the dataset's schema and the catalogue exports; bursts are
+    // coalesced with a generation counter and a lease in DynamoDB (functions/consolidate).
+    const consolidateTimeout = Duration.minutes(5);
+    const consolidationDeadLetters = new Queue(this, 'ConsolidationDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const consolidationQueue = new Queue(this, 'ConsolidationQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Longer than the lease (6 min): a retried message finds a dead holder's lease expired.
+      visibilityTimeout: Duration.seconds(consolidateTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: consolidationDeadLetters, maxReceiveCount: 3 },
+    });
+    for (const event of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
+      publicBucket.addEventNotification(event, new SqsDestination(consolidationQueue), {
+        prefix: 'datasets/',
+        suffix: '/latest/datapackage.json',
+      });
+    }
+    consolidationDeadLetters
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+      .createAlarm(this, 'ConsolidationDeadLettersAlarm', {
+        alarmDescription: 'Consolidation (territory files, catalogue exports) failed 3 times for a publish event.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    const consolidate = new SocleFunction(this, 'Consolidate', {
+      context: 'consolidate',
+      memoryMiB: 1024,
+      timeout: consolidateTimeout,
+      logRetentionDays: config.logRetentionDays,
+      removalPolicy: keep,
+    })
+      .useTable(table, 'readWrite')
+      .usePublicBucket(publicBucket, publicBaseUrl, 'readWrite');
+    consolidate.fn.addEventSource(
+      new SqsEventSource(consolidationQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(10), reportBatchItemFailures: true }),
+    );
+    this.functions = { admin, publish, catalog, standardize, consolidate };
 
     // ---- HTTP API: one route per entry of lib/routes.ts --------------------------------
     this.api = new HttpApi(this, 'HttpApi', {

@@ -18,10 +18,13 @@ type EnvName = keyof Env;
 
 /** Raw uploads live under this prefix of the upload bucket (see the presigned URLs). */
 export const UPLOAD_PREFIX = 'uploads/';
+/** Private outputs of each upload (restores after an unpublish) and rejection reports. */
+export const ARCHIVE_PREFIX = 'archive/';
+export const REPORT_PREFIX = 'reports/';
 
 export interface SocleFunctionProps {
   /** Bounded context: the entry is `functions/<context>/handler.ts`. */
-  context: 'admin' | 'publish' | 'catalog' | 'standardize';
+  context: 'admin' | 'publish' | 'catalog' | 'standardize' | 'consolidate';
   memoryMiB: number;
   timeout: Duration;
   logRetentionDays: number;
@@ -108,19 +111,40 @@ export class SocleFunction extends Construct {
   }
 
   /**
-   * UPLOAD_BUCKET + access to raw uploads only (`uploads/*`):
-   * - presign: s3:PutObject, which the signer of a presigned PUT URL must hold;
-   * - read: s3:GetObject, to stream an uploaded file.
+   * UPLOAD_BUCKET + the private prefixes a context needs:
+   * - presign (publish API): s3:PutObject on `uploads/*`, which the signer of a presigned PUT
+   *   must hold; read of `reports/*` (rejection reports) and `archive/*` (restoring a version
+   *   after an unpublish copies from the private archive);
+   * - process (standardizer): read `uploads/*`; read, write and delete `archive/*` (the
+   *   outputs of each upload, kept privately) and `reports/*`; list, to clear an archive.
    */
-  useUploadBucket(bucket: IBucket, access: 'presign' | 'read'): this {
+  useUploadBucket(bucket: IBucket, access: 'presign' | 'process'): this {
     this.setEnv('UPLOAD_BUCKET', bucket.bucketName);
-    this.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: access === 'presign' ? ['s3:PutObject'] : ['s3:GetObject'],
-        resources: [bucket.arnForObjects(`${UPLOAD_PREFIX}*`)],
-      }),
-    );
-    this.acknowledgeObjectWildcard(bucket, `${UPLOAD_PREFIX}*`, 'raw uploads are keyed per tenant and upload id under uploads/');
+    const grants: [string[], string][] =
+      access === 'presign'
+        ? [
+            [['s3:PutObject'], UPLOAD_PREFIX],
+            [['s3:GetObject'], REPORT_PREFIX],
+            [['s3:GetObject'], ARCHIVE_PREFIX],
+          ]
+        : [
+            [['s3:GetObject'], UPLOAD_PREFIX],
+            [['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], ARCHIVE_PREFIX],
+            [['s3:GetObject', 's3:PutObject'], REPORT_PREFIX],
+          ];
+    for (const [actions, prefix] of grants) {
+      this.fn.addToRolePolicy(new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${prefix}*`)] }));
+      this.acknowledgeObjectWildcard(bucket, `${prefix}*`, `private objects are keyed per tenant, dataset and upload id under ${prefix}`);
+    }
+    if (access === 'process') {
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${ARCHIVE_PREFIX}*`] } },
+        }),
+      );
+    }
     return this;
   }
 

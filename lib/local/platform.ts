@@ -32,6 +32,8 @@ export interface Platform {
   dynamoEndpoint: string;
   adminToken: string;
   queue: LocalQueue;
+  /** Public bucket events → consolidate (territory files, catalogue exports). */
+  consolidation: LocalQueue;
   close(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     catalog: require('../../functions/catalog/handler').handler as HttpLambda,
   };
   const standardize = require('../../functions/standardize/handler').handler as SqsLambda;
+  const consolidate = require('../../functions/consolidate/handler').handler as SqsLambda;
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   const queue = new LocalQueue({
@@ -122,9 +125,22 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     maxReceiveCount: 3,
     deadLetterFile: path.join(opts.dataDir, 'dead-letters.jsonl'),
   });
+  // The stack's second notification: public bucket, `datasets/…/latest/datapackage.json`
+  // created or removed → consolidation queue (one message per S3 event, as S3 sends them).
+  const consolidation = new LocalQueue({
+    name: 'socle-local-consolidation',
+    handler: consolidate,
+    context: sqsContext,
+    maxReceiveCount: 3,
+    deadLetterFile: path.join(opts.dataDir, 'dead-letters.jsonl'),
+  });
   emulators.s3rver.on('event', (event) => {
     const records = event.Records.filter((r) => r.s3.bucket.name === UPLOAD_BUCKET && r.s3.object.key.startsWith('uploads/'));
     if (records.length > 0) queue.send(JSON.stringify({ Records: records }));
+    const published = event.Records.filter(
+      (r) => r.s3.bucket.name === PUBLIC_BUCKET && r.s3.object.key.startsWith('datasets/') && r.s3.object.key.endsWith('/latest/datapackage.json'),
+    );
+    if (published.length > 0) consolidation.send(JSON.stringify({ Records: published }));
   });
 
   const server = createApiServer(handlers);
@@ -143,12 +159,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     dynamoEndpoint: emulators.dynamoEndpoint,
     adminToken,
     queue,
+    consolidation,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await queue.close();
+      await consolidation.close();
       await emulators.close();
     },
   };

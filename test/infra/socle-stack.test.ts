@@ -171,12 +171,57 @@ describe('upload pipeline', () => {
   });
 
   test('standardize consumes the queue in small batches, reporting partial failures', () => {
-    prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(prod.stack, prod.stack.node.findChild('StandardizeQueue')), 'Arn'] },
       FunctionName: { Ref: logicalId(prod.stack, prod.stack.functions.standardize.fn) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 5,
+    });
+  });
+});
+
+describe('consolidation pipeline', () => {
+  const id = (name: string) => logicalId(prod.stack, prod.stack.node.findChild(name));
+
+  test('latest/datapackage.json created or removed in the public bucket goes to the consolidation queue', () => {
+    const notifications = Object.values(resources(prod.template, 'Custom::S3BucketNotifications')).map((r) => r.Properties as Record<string, unknown>);
+    const onPublic = notifications.find((n) => JSON.stringify(n.BucketName) === JSON.stringify({ Ref: id('PublicBucket') }));
+    const configs = (onPublic?.NotificationConfiguration as { QueueConfigurations: { Events: string[]; Filter: { Key: { FilterRules: unknown[] } }; QueueArn: unknown }[] })
+      .QueueConfigurations;
+    expect(configs.flatMap((c) => c.Events).sort()).toEqual(['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
+    for (const c of configs) {
+      expect(c.QueueArn).toEqual({ 'Fn::GetAtt': [id('ConsolidationQueue'), 'Arn'] });
+      expect(c.Filter.Key.FilterRules).toEqual(
+        expect.arrayContaining([
+          { Name: 'prefix', Value: 'datasets/' },
+          { Name: 'suffix', Value: '/latest/datapackage.json' },
+        ]),
+      );
+    }
+  });
+
+  test('the queue dead-letters after 3 receives, outlives the lease, and an alarm watches the DLQ', () => {
+    const queue = resources(prod.template, 'AWS::SQS::Queue')[id('ConsolidationQueue')].Properties as Record<string, unknown>;
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [id('ConsolidationDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 3 });
+    const fn = resources(prod.template, 'AWS::Lambda::Function')[logicalId(prod.stack, prod.stack.functions.consolidate.fn)];
+    const timeout = (fn.Properties as { Timeout: number }).Timeout;
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    // functions/consolidate LEASE_TTL_MS (6 min) must exceed the timeout and stay under the visibility timeout.
+    expect(360).toBeGreaterThan(timeout);
+    expect(360).toBeLessThan(queue.VisibilityTimeout as number);
+    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id('ConsolidationDeadLetterQueue'), 'QueueName'] } }],
+      Threshold: 1,
+    });
+  });
+
+  test('consolidate consumes it with partial batch failures', () => {
+    prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [id('ConsolidationQueue'), 'Arn'] },
+      FunctionName: { Ref: logicalId(prod.stack, prod.stack.functions.consolidate.fn) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 });
@@ -189,7 +234,8 @@ describe('functions', () => {
       timeout: 10,
       env: ['TABLE_NAME', 'UPLOAD_BUCKET', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL', 'ADMIN_TOKEN_SECRET_ARN', 'MAX_UPLOAD_BYTES'],
     },
-    catalog: { memory: 256, timeout: 10, env: ['TABLE_NAME', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL'] },
+    catalog: { memory: 1024, timeout: 10, env: ['TABLE_NAME', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL'] },
+    consolidate: { memory: 1024, timeout: 300, env: ['TABLE_NAME', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL'] },
     standardize: { memory: 512, timeout: 300, env: ['TABLE_NAME', 'UPLOAD_BUCKET', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL', 'MAX_UPLOAD_BYTES'] },
   } as const;
 
@@ -216,7 +262,7 @@ describe('functions', () => {
     const nodeFunctions = Object.values(resources(prod.template, 'AWS::Lambda::Function')).filter((f) =>
       String(f.Properties?.Runtime).startsWith('nodejs'),
     );
-    expect(nodeFunctions).toHaveLength(4);
+    expect(nodeFunctions).toHaveLength(5);
     for (const f of nodeFunctions) expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
   });
 
@@ -253,6 +299,7 @@ describe('functions', () => {
     expect(actionsOf('admin').some((a) => a.startsWith('s3:'))).toBe(false);
     expect(actionsOf('publish')).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject', 'secretsmanager:GetSecretValue']));
     expect(actionsOf('standardize')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 'sqs:ReceiveMessage']));
+    expect(actionsOf('consolidate')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 'dynamodb:UpdateItem', 'sqs:ReceiveMessage']));
   });
 });
 

@@ -29,7 +29,7 @@ export type CoalesceOutcome = { role: 'follower' } | { role: 'holder'; rounds: n
 export async function coalescedRebuild(
   jobs: ConsolidationJobs,
   job: string,
-  rebuild: () => Promise<void>,
+  rebuild: (generation: number) => Promise<void>,
   opts: CoalesceOptions,
 ): Promise<CoalesceOutcome> {
   const clock = opts.clock ?? Date.now;
@@ -38,7 +38,7 @@ export async function coalescedRebuild(
   const maxRounds = opts.maxRounds ?? 20;
   for (let round = 1; ; round++) {
     const g = await jobs.generation(job);
-    await rebuild();
+    await rebuild(g);
     const result = await jobs.releaseIfCurrent(job, opts.owner, g, clock(), opts.ttlMs);
     if (result === 'released') return { role: 'holder', rounds: round, built: g, lost: false };
     if (result === 'lost') return { role: 'holder', rounds: round, built: g, lost: true };

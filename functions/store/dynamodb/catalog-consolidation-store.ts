@@ -84,16 +84,16 @@ export class DynamoConsolidationJobs implements ConsolidationJobs {
   }
 
   /**
-   * The département's dataset that lists a consolidated file: on GSI1 CATALOG (so the
-   * catalogue shows it) but never on GSI2 (it must not feed its own consolidation).
+   * The département's dataset that lists a consolidated file: on GSI1 CATALOG while it has
+   * rows (so the catalogue shows it), never on GSI2 (it must not feed its own consolidation).
    */
-  async putConsolidatedDataset(dataset: Dataset & { consolidationOf: string }): Promise<void> {
+  async putConsolidatedDataset(dataset: Dataset & { consolidationOf: string }, listed: boolean): Promise<void> {
     await documentClient().send(
       new PutCommand({
         TableName: this.table,
         Item: {
           ...keys.dataset(dataset.tenantId, dataset.slug),
-          ...keys.datasetCatalog(dataset.modified ?? dataset.updatedAt, dataset.tenantId, dataset.slug),
+          ...(listed ? keys.datasetCatalog(dataset.modified ?? dataset.updatedAt, dataset.tenantId, dataset.slug) : {}),
           entity: 'dataset',
           ...dataset,
         },
