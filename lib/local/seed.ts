@@ -27,6 +27,34 @@ export const DEMO_TENANTS = [
   },
 ] as const;
 
+import { demoSubventionsCsv } from './demo-data';
+
+/** Demo datasets, published through the same upload path a commune uses. */
+const DEMO_DATASETS = [
+  { tenantId: 'roques-sur-garonne', slug: 'subventions-2024', title: 'Subventions aux associations 2024', attribuant: 'Commune de Roques', siren: '213104581', year: 2024, rows: 24 },
+  { tenantId: 'sicoval', slug: 'subventions-2024', title: 'Subventions attribuées par le Sicoval en 2024', attribuant: 'Sicoval', siren: '243100518', year: 2024, rows: 40 },
+] as const;
+
+async function publishDemo(apiUrl: string, headers: Record<string, string>, d: (typeof DEMO_DATASETS)[number]): Promise<void> {
+  const base = `${apiUrl}/v1/tenants/${d.tenantId}/datasets`;
+  const created = await fetch(base, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ slug: d.slug, title: d.title, schema: 'scdl/subventions', keywords: ['subventions', 'associations'], theme: 'finances', frequency: 'annual' }),
+  });
+  if (created.status !== 201) throw new Error(`seed: dataset ${d.tenantId}/${d.slug} answered ${created.status}: ${await created.text()}`);
+  const bytes = demoSubventionsCsv(d);
+  const upload = await fetch(`${base}/${d.slug}/uploads`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ filename: `export-compta-${d.year}.csv`, contentType: 'text/csv', size: bytes.length }),
+  });
+  if (upload.status !== 201) throw new Error(`seed: upload for ${d.tenantId}/${d.slug} answered ${upload.status}: ${await upload.text()}`);
+  const signed = (await upload.json()) as { url: string; headers: Record<string, string> };
+  const put = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: bytes });
+  if (!put.ok) throw new Error(`seed: PUT of the demo file answered ${put.status}`);
+}
+
 export async function seedDemo(opts: { apiUrl: string; adminToken: string; log: (line: string) => void }): Promise<void> {
   const headers = { authorization: `Bearer ${opts.adminToken}`, 'content-type': 'application/json' };
   let created = 0;
@@ -35,5 +63,8 @@ export async function seedDemo(opts: { apiUrl: string; adminToken: string; log: 
     if (res.status === 201) created++;
     else if (res.status !== 409) throw new Error(`seed: creating ${tenant.id} answered ${res.status}: ${await res.text()}`);
   }
-  if (created > 0) opts.log(`Seeded the demo département: ${created} tenant(s) created.`);
+  if (created === DEMO_TENANTS.length) {
+    for (const d of DEMO_DATASETS) await publishDemo(opts.apiUrl, headers, d);
+  }
+  if (created > 0) opts.log(`Seeded the demo département: ${created} tenant(s) created, ${created === DEMO_TENANTS.length ? DEMO_DATASETS.length : 0} dataset(s) uploaded.`);
 }
