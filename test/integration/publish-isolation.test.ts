@@ -122,8 +122,6 @@ describe('a suspended tenant', () => {
     const p = await newPublisher('suspendu');
     await createDataset(p, 'subventions', 'scdl/subventions');
     expect(await publish(p, 'subventions', 'subventions.csv', fixture('subventions.csv'))).toBe(1);
-    // A URL obtained before the suspension.
-    const pending = await requestUpload(p, 'subventions', 'subventions.json', fixture('subventions.json').length);
 
     const suspended = await api('POST', `/v1/admin/tenants/${p.tenantId}/suspend`, { token: admin() });
     expect(suspended.status).toBe(200);
