@@ -61,9 +61,15 @@ export interface StandardizeResult {
 
 const FLUSH_BYTES = 256 * 1024;
 
-/** Buffers a writer's text and feeds a sink in large chunks, hashing and counting bytes. */
+/**
+ * Buffers a writer's text and feeds a sink in large chunks, hashing and counting bytes.
+ * Each row is UTF-8-encoded straight into a byte buffer: concatenating rows into one long
+ * string and encoding it at flush time spent most of the run flattening that string
+ * (measured with `npm run bench`: 1M subventions rows 30–35 s → 17 s, 100k BAL rows 13.7 s → 2.9 s).
+ */
 class Output {
-  private buffer = '';
+  private chunk: Buffer = Buffer.allocUnsafeSlow(FLUSH_BYTES);
+  private used = 0;
   private bytes = 0;
   private readonly hash = createHash('sha256');
 
@@ -74,25 +80,49 @@ class Output {
   ) {}
 
   async start(): Promise<void> {
-    this.buffer = this.writer.header();
+    const pending = this.append(this.writer.header());
+    if (pending) await pending;
   }
 
   /** Returns a promise only when the buffer was flushed (so callers can skip awaiting). */
   row(values: readonly Value[]): Promise<void> | void {
-    this.buffer += this.writer.row(values);
-    if (this.buffer.length >= FLUSH_BYTES) return this.flush();
+    return this.append(this.writer.row(values));
+  }
+
+  private append(text: string): Promise<void> | void {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).
+    if (this.used + text.length * 3 <= FLUSH_BYTES) {
+      this.used += this.chunk.write(text, this.used);
+      return;
+    }
+    const bytes = Buffer.from(text, 'utf8');
+    if (this.used + bytes.length <= FLUSH_BYTES) {
+      this.used += bytes.copy(this.chunk, this.used);
+      return;
+    }
+    const flushed = this.flush();
+    if (bytes.length >= FLUSH_BYTES) return chain(flushed, () => this.send(bytes));
+    this.used = bytes.copy(this.chunk, 0);
+    return flushed;
   }
 
   private flush(): Promise<void> | void {
-    const chunk = Buffer.from(this.buffer, 'utf8');
-    this.buffer = '';
+    if (this.used === 0) return;
+    // The sink may keep the chunk until it is written: hand it over and start a new one.
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafeSlow(FLUSH_BYTES);
+    this.used = 0;
+    return this.send(full);
+  }
+
+  private send(chunk: Buffer): Promise<void> | void {
     this.bytes += chunk.length;
     this.hash.update(chunk);
     return this.sink.write(chunk);
   }
 
   async finish(): Promise<OutputInfo> {
-    this.buffer += this.writer.footer();
+    await this.append(this.writer.footer());
     await this.flush();
     await this.sink.end();
     return { name: this.name, contentType: this.writer.contentType, bytes: this.bytes, sha256: this.hash.digest('hex') };
@@ -101,6 +131,10 @@ class Output {
   abort(): Promise<void> {
     return this.sink.abort();
   }
+}
+
+function chain(first: Promise<void> | void, next: () => Promise<void> | void): Promise<void> | void {
+  return first ? first.then(next) : next();
 }
 
 const compiledCache = new Map<string, CompiledSchema>();
