@@ -9,6 +9,8 @@ const common = {
 };
 
 module.exports = {
+  // Also per project above: jest reads the timeout from the global config in some paths.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },

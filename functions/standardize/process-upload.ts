@@ -64,10 +64,23 @@ export async function processUpload(
     return 'rejected';
   };
 
-  const dataset = await store.getDataset(upload.tenantId, upload.slug);
-  const head = await headObject(uploadBucket(), upload.objectKey);
-  if (!dataset || !head) {
-    await store.finishUpload(upload.id, 'failed', { reason: !dataset ? 'Le jeu de données a été supprimé.' : 'Le fichier déposé est introuvable.' }, now());
+  const [tenant, dataset, head] = await Promise.all([
+    deps.tenants.get(upload.tenantId),
+    store.getDataset(upload.tenantId, upload.slug),
+    headObject(uploadBucket(), upload.objectKey),
+  ]);
+  // Suspension blocks publishing, also through an upload URL issued before it.
+  const refusal = !tenant
+    ? 'La collectivité n’existe plus.'
+    : tenant.status !== 'active'
+      ? 'La collectivité est suspendue : le fichier n’a pas été publié. La version publiée précédente reste en ligne.'
+      : !dataset
+        ? 'Le jeu de données a été supprimé.'
+        : !head
+          ? 'Le fichier déposé est introuvable.'
+          : undefined;
+  if (refusal || !dataset || !head) {
+    await store.finishUpload(upload.id, 'failed', { reason: refusal }, now());
     return 'rejected';
   }
   const resolved =

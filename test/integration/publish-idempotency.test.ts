@@ -3,8 +3,6 @@
  * uploads in flight on one dataset, restore, unpublish then restore, and a file that
  * crashes the standardizer (retried, then dead-lettered with the upload `failed`).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { api } from './support/api';
 import {
   createDataset,
@@ -137,30 +135,17 @@ describe('versions of one dataset', () => {
   });
 });
 
-describe('a file that crashes the standardizer', () => {
-  /*
-   * The only crash reachable over HTTP today: a JSON document without `marches` uploaded to a
-   * `decp` dataset makes the DECP flattener throw a TypeError that the reader does not turn
-   * into a report (a bug: it should be rejected with `invalid-json-shape`). When that is
-   * fixed, this test needs an injectable fault to provoke a crash instead.
-   */
-  it('is retried, then dead-lettered with the upload failed; the published version stays', async () => {
+describe('a JSON document of the wrong shape for DECP', () => {
+  // It used to crash the DECP flattener; it is the file's fault, so it gets a report.
+  it('is rejected with invalid-json-shape and the published version stays', async () => {
     const p = await newPublisher('plantage');
     await createDataset(p, 'marches', 'decp');
     expect(await publish(p, 'marches', 'decp.csv', fixture('decp.csv'))).toBe(1);
-    const { ticket, state } = await uploadFile(p, 'marches', 'export.json', Buffer.from('[{"id": "2024-0044", "objet": "Tableau plat"}]'));
-    expect(state.status).toBe('failed');
-    expect(state.reason).toContain('3 fois');
-    expect(state.reason).not.toMatch(/at \w+ \(|node_modules|TypeError:/);
+    const { state } = await uploadFile(p, 'marches', 'export.json', Buffer.from('[{"id": "2024-0044", "objet": "Tableau plat"}]'));
+    expect(state.status).toBe('rejected');
+    expect(state.report?.codes).toHaveProperty('invalid-json-shape');
     const dataset = await getDataset(p, 'marches');
     expect(dataset.body.currentVersion).toBe(1);
     expect((await publicFile(p, 'marches', 'latest', 'data.csv')).bytes.equals(fixture('decp.expected.csv'))).toBe(true);
-
-    const deadLetters = path.join(process.env.SOCLE_TEST_DATA_DIR ?? '', 'dead-letters.jsonl');
-    expect(existsSync(deadLetters)).toBe(true);
-    const lines = readFileSync(deadLetters, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { body: string; receiveCount: number });
-    const ours = lines.filter((l) => l.body.includes(ticket.uploadId));
-    expect(ours).toHaveLength(1);
-    expect(ours[0].receiveCount).toBe(3);
   });
 });

@@ -1,7 +1,6 @@
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
-  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -88,16 +87,14 @@ export async function listKeys(bucket: string, prefix: string): Promise<string[]
   return out;
 }
 
+/**
+ * Deletes every object under a prefix, one DeleteObject per key: a dataset has a handful of
+ * files per version, and single deletes emit an ObjectRemoved event per key on S3 and on
+ * s3rver alike (s3rver emits none for the batch DeleteObjects), which consolidation relies on.
+ */
 export async function deletePrefix(bucket: string, prefix: string): Promise<number> {
   const found = await listKeys(bucket, prefix);
-  for (let i = 0; i < found.length; i += 1000) {
-    const batch = found.slice(i, i + 1000);
-    if (batch.length === 1) {
-      await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: batch[0] }));
-    } else {
-      await s3Client().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
-    }
-  }
+  for (const key of found) await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   return found.length;
 }
 

@@ -23,7 +23,9 @@ const ROOT = path.resolve(__dirname, '../../..');
  * for its ready line. Tests then talk to it over HTTP only.
  */
 export function startChildPlatform(opts: { dataDir: string; env?: Record<string, string>; args?: string[] }): Promise<ChildPlatform> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bin/local.ts', ...(opts.args ?? [])], {
+  // `node --import tsx` rather than the tsx CLI: the CLI wrapper SIGKILLs its child when it does
+  // not acknowledge a signal within 30 ms (a loaded machine), which would skip our clean shutdown.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', S3_PORT: '0', DYNAMODB_PORT: '0', SOCLE_DATA_DIR: opts.dataDir, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -122,7 +122,16 @@ const adresse: FieldDescriptor[] = [
   },
   { name: 'source', title: "Organisme ayant créé l'adresse", type: 'string', example: 'Rennes Métropole', constraints: { required: true, minLength: 5 } },
   { name: 'date_der_maj', title: 'Date de la dernière mise à jour', type: 'date', example: '2023-11-15', constraints: { required: true } },
-  { name: 'certification_commune', title: 'Certifiée par la commune', type: 'boolean', example: '1', constraints: { required: true } },
+  {
+    name: 'certification_commune',
+    title: 'Certifiée par la commune',
+    type: 'boolean',
+    example: '1',
+    // The Table Schema defaults, with 1/0 first: AITF files and validateur-bal write 1/0, so our output does too.
+    trueValues: ['1', 'true', 'True', 'TRUE'],
+    falseValues: ['0', 'false', 'False', 'FALSE'],
+    constraints: { required: true },
+  },
 ];
 
 /** Shapefile (dBase) truncates column names to 10 characters; older validateur-bal accepted these. */

@@ -42,7 +42,18 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
       line,
     );
   }
-  const records = opts.flatten ? opts.flatten(doc) : doc;
+  let records: unknown = doc;
+  if (opts.flatten) {
+    try {
+      records = opts.flatten(doc);
+    } catch {
+      // A flattener refuses documents of the wrong shape: that is the file's fault, not a crash.
+      throw shape(
+        "Le JSON n'a pas la structure attendue pour ce schéma (pour les marchés publics : le format national DECP, " +
+          '{"marches": {"marche": […]}} ou {"marches": […]}).',
+      );
+    }
+  }
   if (!Array.isArray(records)) {
     throw shape('Le JSON doit être un tableau d\'objets : [{"colonne": "valeur", …}, …].');
   }
