@@ -47,6 +47,11 @@ function resolveAdminToken(dataDir: string, given: string | undefined): string {
   return token;
 }
 
+/** The consolidation's trigger (the stack's notification filter: prefix `datasets/`, this suffix). */
+function isLatestDatapackage(key: string): boolean {
+  return key.startsWith('datasets/') && key.endsWith('/latest/datapackage.json');
+}
+
 function sqsContext(): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -138,10 +143,23 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const records = event.Records.filter((r) => r.s3.bucket.name === UPLOAD_BUCKET && r.s3.object.key.startsWith('uploads/'));
     if (records.length > 0) queue.send(JSON.stringify({ Records: records }));
     const published = event.Records.filter(
-      (r) => r.s3.bucket.name === PUBLIC_BUCKET && r.s3.object.key.startsWith('datasets/') && r.s3.object.key.endsWith('/latest/datapackage.json'),
+      (r) => r.eventName.startsWith('ObjectCreated') && r.s3.bucket.name === PUBLIC_BUCKET && isLatestDatapackage(r.s3.object.key),
     );
     if (published.length > 0) consolidation.send(JSON.stringify({ Records: published }));
   });
+  // S3 sends ObjectRemoved for every object of a DeleteObjects call; s3rver sends none for
+  // those (and one for DeleteObject). Every removal goes through its store, so removals are
+  // reported from there, once each, whichever API call made them.
+  const store = (emulators.s3rver as unknown as { store: { deleteObject(bucket: string, key: string): Promise<unknown> } }).store;
+  const deleteObject = store.deleteObject.bind(store);
+  store.deleteObject = async (bucket: string, key: string) => {
+    const result = await deleteObject(bucket, key);
+    if (bucket === PUBLIC_BUCKET && isLatestDatapackage(key)) {
+      const record = { eventName: 'ObjectRemoved:Delete', s3: { bucket: { name: bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size: 0 } } };
+      consolidation.send(JSON.stringify({ Records: [record] }));
+    }
+    return result;
+  };
 
   const server = createApiServer(handlers);
   await new Promise<void>((resolve, reject) => {

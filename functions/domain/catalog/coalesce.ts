@@ -11,7 +11,8 @@
  * Invariant: a bump that happens after the holder's last read of `g` makes the conditional
  * release fail, so the holder rebuilds; a bump after the release finds the lease free and
  * its sender becomes the holder. Either way, after the last event settles, the last rebuild
- * started after it.
+ * started after it. A rebuild that throws gives the lease up before failing its message,
+ * whose retry then rebuilds.
  */
 import type { ConsolidationJobs } from './ports';
 
@@ -38,7 +39,14 @@ export async function coalescedRebuild(
   const maxRounds = opts.maxRounds ?? 20;
   for (let round = 1; ; round++) {
     const g = await jobs.generation(job);
-    await rebuild(g);
+    try {
+      await rebuild(g);
+    } catch (error) {
+      // Without this, followers would keep returning until the lease expires, and the
+      // retried message of the failed holder would itself be a follower.
+      await jobs.abandon(job, opts.owner).catch(() => undefined);
+      throw error;
+    }
     const result = await jobs.releaseIfCurrent(job, opts.owner, g, clock(), opts.ttlMs);
     if (result === 'released') return { role: 'holder', rounds: round, built: g, lost: false };
     if (result === 'lost') return { role: 'holder', rounds: round, built: g, lost: true };

@@ -38,4 +38,6 @@ export interface ConsolidationJobs {
    * the generation moved on (rebuild) — the lease is then renewed for `ttlMs`.
    */
   releaseIfCurrent(job: string, owner: string, built: number, now: number, ttlMs: number): Promise<'released' | 'moved' | 'lost'>;
+  /** Gives the lease up after a failed rebuild, so the retried message can take it at once. */
+  abandon(job: string, owner: string): Promise<void>;
 }

@@ -83,6 +83,22 @@ export class DynamoConsolidationJobs implements ConsolidationJobs {
     }
   }
 
+  async abandon(job: string, owner: string): Promise<void> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.consolidation(job),
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
   /**
    * The département's dataset that lists a consolidated file: on GSI1 CATALOG while it has
    * rows (so the catalogue shows it), never on GSI2 (it must not feed its own consolidation).

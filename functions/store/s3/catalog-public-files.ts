@@ -10,6 +10,12 @@ function s3(): S3Client {
   return client;
 }
 
+/** Closes the client's sockets (tests running handlers in process). */
+export function destroyPublicFilesClient(): void {
+  client?.destroy();
+  client = undefined;
+}
+
 /** The public bucket as the catalogue and the consolidation use it. */
 export class S3PublicFiles implements PublicFiles {
   constructor(private readonly bucket: string) {}

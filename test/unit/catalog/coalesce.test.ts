@@ -32,6 +32,9 @@ class MemoryJobs implements ConsolidationJobs {
     this.until = now + ttl;
     return 'moved' as const;
   }
+  async abandon(_job: string, owner: string): Promise<void> {
+    if (this.owner === owner) this.owner = undefined;
+  }
 }
 
 describe('coalesced rebuilds', () => {
@@ -68,6 +71,15 @@ describe('coalesced rebuilds', () => {
     let rebuilt = 0;
     const outcome = await coalescedRebuild(jobs, 'j', async () => void rebuilt++, { owner: 'me', ttlMs: 500, clock: () => 2_000 });
     expect(outcome).toEqual({ role: 'holder', rounds: 1, built: 4, lost: false });
+    expect(rebuilt).toBe(1);
+  });
+
+  it('a failed rebuild gives the lease up, so the retry rebuilds at once', async () => {
+    const jobs = new MemoryJobs();
+    await expect(coalescedRebuild(jobs, 'j', async () => Promise.reject(new Error('boom')), { owner: 'a', ttlMs: 60_000 })).rejects.toThrow('boom');
+    expect(jobs.owner).toBeUndefined();
+    let rebuilt = 0;
+    expect((await coalescedRebuild(jobs, 'j', async () => void rebuilt++, { owner: 'b', ttlMs: 60_000 })).role).toBe('holder');
     expect(rebuilt).toBe(1);
   });
 
