@@ -1,0 +1,141 @@
+/**
+ * Custom Table Schemas registered by the département, schemas opened per tenant, and the
+ * upload request's own checks.
+ */
+import { admin, api, uniqueId } from './support/api';
+import { createDataset, newPublisher, publicFile, uploadFile } from './support/publish';
+
+function schemaId(): string {
+  return `cd31/${uniqueId('bornes')}`;
+}
+
+const bornes = (id: string) => ({
+  id,
+  version: '1.0.0',
+  title: 'Bornes de recharge du département',
+  fields: [
+    { name: 'id_borne', type: 'string', constraints: { required: true, unique: true, pattern: 'B-[0-9]{4}' } },
+    { name: 'puissance_kw', type: 'number', constraints: { required: true, minimum: 3, maximum: 350 } },
+    { name: 'mise_en_service', type: 'date' },
+    { name: 'gratuite', type: 'boolean', trueValues: ['oui'], falseValues: ['non'] },
+  ],
+  primaryKey: 'id_borne',
+});
+
+describe('custom schemas', () => {
+  it('are registered by the admin, listed publicly, and validate uploads', async () => {
+    const id = schemaId();
+    const created = await api('POST', '/v1/admin/schemas', { token: admin(), body: bornes(id) });
+    expect(created.status).toBe(201);
+    expect(created.body.id).toBe(id);
+    const again = await api('POST', '/v1/admin/schemas', { token: admin(), body: bornes(id) });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('schema_exists');
+
+    const listed = await api('GET', '/v1/catalog/schemas');
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).toContain(id);
+
+    const p = await newPublisher('bornes');
+    await createDataset(p, 'bornes', id);
+    const good = 'id_borne;puissance_kw;mise_en_service;gratuite\r\nB-0001;22;01/02/2024;oui\r\nB-0002;7,4;15/03/2024;non\r\n';
+    const { state } = await uploadFile(p, 'bornes', 'bornes.csv', Buffer.from(good, 'utf8'));
+    expect(state).toMatchObject({ status: 'published', version: 1 });
+    const csv = await publicFile(p, 'bornes', 1, 'data.csv');
+    expect(csv.bytes.toString('utf8')).toBe(
+      'id_borne,puissance_kw,mise_en_service,gratuite\r\nB-0001,22,2024-02-01,oui\r\nB-0002,7.4,2024-03-15,non\r\n',
+    );
+
+    const bad = 'id_borne;puissance_kw;mise_en_service;gratuite\r\nB-1;500;31/02/2024;peut-être\r\nB-0002;7;;oui\r\nB-0002;8;;non\r\n';
+    const rejected = await uploadFile(p, 'bornes', 'bornes.csv', Buffer.from(bad, 'utf8'));
+    expect(rejected.state.status).toBe('rejected');
+    expect(Object.keys(rejected.state.report!.codes).sort()).toEqual(expect.arrayContaining(['maximum', 'pattern', 'type-error']));
+    expect(rejected.state.report!.codes['unique'] ?? rejected.state.report!.codes['primary-key']).toBeGreaterThan(0);
+    for (const issue of rejected.state.report!.issues) {
+      expect(issue.message).toMatch(/[a-zà-ÿ]/);
+      expect(issue.row).toBeGreaterThan(1);
+    }
+  });
+
+  it.each([
+    ['an unknown field type', { fields: [{ name: 'a', type: 'colour' }] }],
+    ['a pattern that does not compile', { fields: [{ name: 'a', type: 'string', constraints: { pattern: '([' } }] }],
+    ['duplicate field names', { fields: [{ name: 'a', type: 'string' }, { name: 'a', type: 'integer' }] }],
+    ['a primary key naming no field', { fields: [{ name: 'a', type: 'string' }], primaryKey: 'b' }],
+  ])('a schema with %s is refused with 400 invalid_schema naming the problem', async (_label, override) => {
+    const res = await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...bornes(schemaId()), ...override } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_schema');
+    expect(res.body.error.message).toMatch(/^Schéma invalide/);
+    expect(res.body.error.details.problems.length).toBeGreaterThan(0);
+  });
+
+  it('cannot shadow a built-in schema, and needs the admin role', async () => {
+    const shadow = await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...bornes('scdl/subventions') } });
+    expect(shadow.status).toBe(409);
+    const p = await newPublisher('nonadmin');
+    const res = await api('POST', '/v1/admin/schemas', { token: p.token, body: bornes(schemaId()) });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('schemas opened per tenant', () => {
+  it('a tenant limited to some schemas cannot create a dataset of another; `none` is always possible', async () => {
+    const p = await newPublisher('limite', { enabledSchemas: ['scdl/deliberations'] });
+    const refused = await api('POST', `/v1/tenants/${p.tenantId}/datasets`, {
+      token: p.token,
+      body: { slug: 'subventions', title: 'Subventions', schema: 'scdl/subventions' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('schema_not_enabled');
+    await createDataset(p, 'deliberations', 'scdl/deliberations');
+    await createDataset(p, 'divers', 'none');
+    const unknown = await api('POST', `/v1/tenants/${p.tenantId}/datasets`, {
+      token: admin(),
+      body: { slug: 'inconnu', title: 'Inconnu', schema: 'scdl/nexiste-pas' },
+    });
+    expect(unknown.status).toBe(400);
+  });
+});
+
+describe('upload and dataset requests are checked', () => {
+  it.each([
+    ['contentType', { filename: 'a.pdf', contentType: 'application/pdf', size: 10 }],
+    ['size', { filename: 'a.csv', contentType: 'text/csv', size: 0 }],
+    ['filename', { filename: '../../etc/passwd', contentType: 'text/csv', size: 10 }],
+    ['extra', { filename: 'a.csv', contentType: 'text/csv', size: 10, extra: 1 }],
+  ])('an invalid %s → 400 naming it', async (field, body) => {
+    const p = await newPublisher('requete');
+    await createDataset(p, 'jeu', 'none');
+    const res = await api('POST', `/v1/tenants/${p.tenantId}/datasets/jeu/uploads`, { token: p.token, body });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(`« ${field}`);
+  });
+
+  it('dataset bodies: licence, frequency, temporal coverage, slug are checked; a duplicate slug is 409', async () => {
+    const p = await newPublisher('meta');
+    for (const [field, override] of [
+      ['licence', { licence: 'wtfpl' }],
+      ['frequency', { frequency: 'sometimes' }],
+      ['temporalCoverage', { temporalCoverage: { start: '2024-12-31', end: '2024-01-01' } }],
+      ['slug', { slug: 'Pas Un Slug' }],
+    ] as const) {
+      const res = await api('POST', `/v1/tenants/${p.tenantId}/datasets`, {
+        token: p.token,
+        body: { slug: 'jeu', title: 'Un jeu', schema: 'none', ...override },
+      });
+      expect([field, res.status]).toEqual([field, 400]);
+      expect(res.body.error.message).toContain(`« ${field}`);
+    }
+    const first = await createDataset(p, 'jeu', 'none', { licence: 'odbl-1.0', frequency: 'monthly' });
+    expect(first).toMatchObject({ licence: 'odbl-1.0', frequency: 'monthly', status: 'draft' });
+    const dup = await api('POST', `/v1/tenants/${p.tenantId}/datasets`, { token: p.token, body: { slug: 'jeu', title: 'Un jeu', schema: 'none' } });
+    expect(dup.status).toBe(409);
+    const patched = await api('PATCH', `/v1/tenants/${p.tenantId}/datasets/jeu`, { token: p.token, body: { title: 'Nouveau titre', schema: 'bal' } });
+    expect(patched.status).toBe(400);
+    const ok = await api('PATCH', `/v1/tenants/${p.tenantId}/datasets/jeu`, { token: p.token, body: { title: 'Nouveau titre' } });
+    expect(ok.body.title).toBe('Nouveau titre');
+    const missing = await api('GET', `/v1/tenants/${p.tenantId}/datasets/${uniqueId('x')}`, { token: p.token });
+    expect(missing.status).toBe(404);
+  });
+});
