@@ -8,6 +8,7 @@ export const DEMO_TENANTS = [
     name: 'Département de la Haute-Garonne',
     kind: 'departement',
     siren: '223100017',
+    siret: '22310001700100',
     referent: { name: 'Service open data', email: 'opendata@haute-garonne.example.fr' },
   },
   {
@@ -15,6 +16,7 @@ export const DEMO_TENANTS = [
     name: 'Commune de Roques-sur-Garonne',
     kind: 'commune',
     siren: '213104581',
+    siret: '21310458100102',
     inseeCode: '31458',
     referent: { name: 'Secrétariat de mairie', email: 'mairie@roques.example.fr' },
   },
@@ -23,6 +25,7 @@ export const DEMO_TENANTS = [
     name: 'Communauté d’agglomération du Sicoval',
     kind: 'epci',
     siren: '243100518',
+    siret: '24310051800105',
     referent: { name: 'Pôle numérique', email: 'numerique@sicoval.example.fr' },
   },
 ] as const;

@@ -65,6 +65,8 @@ describe('tenant lifecycle', () => {
       ['kind', { kind: 'ville' }],
       ['siren', { siren: '123456789' }],
       ['siren', { siren: '12345' }],
+      ['siret', { siret: '21310458100103' }],
+      ['siret', { siret: '24310051800105' }],
       ['inseeCode', { inseeCode: '3A123' }],
       ['referent', { referent: { name: 'X' } }],
       ['referent.email', { referent: { name: 'X', email: 'pas-un-email' } }],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidSiren } from '../schema/luhn';
+import { isValidSiren, isValidSiret } from '../schema/luhn';
 
 export const TENANT_KINDS = ['commune', 'epci', 'departement', 'other'] as const;
 export type TenantKind = (typeof TENANT_KINDS)[number];
@@ -15,6 +15,12 @@ export const sirenSchema = z
   .string()
   .regex(/^\d{9}$/, 'le SIREN compte exactement 9 chiffres')
   .refine(isValidSiren, 'SIREN invalide : la clé de contrôle (Luhn) ne correspond pas');
+
+/** SIRET of the collectivité's head office (14 digits, Luhn key): the SCDL catalogue names publishers by it. */
+export const siretSchema = z
+  .string()
+  .regex(/^\d{14}$/, 'le SIRET compte exactement 14 chiffres')
+  .refine(isValidSiret, 'SIRET invalide : la clé de contrôle (Luhn) ne correspond pas');
 
 /** INSEE code (COG): 5 characters, Corsica as 2A/2B. */
 export const inseeCodeSchema = z
@@ -37,6 +43,7 @@ const tenantFields = {
   name: z.string().trim().min(1, 'nom requis').max(200, 'au plus 200 caractères'),
   kind: z.enum(TENANT_KINDS, 'type attendu : commune, epci, departement ou other'),
   siren: sirenSchema,
+  siret: siretSchema.optional(),
   inseeCode: inseeCodeSchema.optional(),
   referent: referentSchema.optional(),
   enabledSchemas: z.array(schemaIdSchema).max(100).optional(),
@@ -44,19 +51,27 @@ const tenantFields = {
   maxUploadBytes: z.number().int().positive().optional(),
 };
 
-export const createTenantSchema = z.object({ id: slugSchema, ...tenantFields }).strict();
+const siretMatchesSiren = (t: { siren?: string; siret?: string | null }) => !t.siren || !t.siret || t.siret.startsWith(t.siren);
+const SIRET_SIREN_MESSAGE = { message: 'le SIRET doit commencer par le SIREN', path: ['siret'] };
+
+export const createTenantSchema = z
+  .object({ id: slugSchema, ...tenantFields })
+  .strict()
+  .refine(siretMatchesSiren, SIRET_SIREN_MESSAGE);
 export const updateTenantSchema = z
   .object({
     name: tenantFields.name.optional(),
     kind: tenantFields.kind.optional(),
     siren: tenantFields.siren.optional(),
+    siret: siretSchema.nullable().optional(),
     inseeCode: tenantFields.inseeCode.nullable(),
     referent: tenantFields.referent.nullable(),
     enabledSchemas: tenantFields.enabledSchemas,
     maxUploadBytes: tenantFields.maxUploadBytes,
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, 'au moins un champ à modifier est attendu');
+  .refine((v) => Object.keys(v).length > 0, 'au moins un champ à modifier est attendu')
+  .refine(siretMatchesSiren, SIRET_SIREN_MESSAGE);
 
 export type CreateTenantInput = z.infer<typeof createTenantSchema>;
 export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
@@ -68,6 +83,7 @@ export interface Tenant {
   name: string;
   kind: TenantKind;
   siren: string;
+  siret?: string;
   inseeCode?: string;
   referent?: { name: string; email: string };
   /** Undefined means every schema is enabled. */

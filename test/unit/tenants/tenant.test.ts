@@ -26,3 +26,13 @@ describe('tenant body', () => {
     expect(fields).toEqual(expect.arrayContaining(['id', 'name', 'kind', 'siren', 'extra']));
   });
 });
+
+describe('SIRET of a tenant', () => {
+  const base = { id: 'roques', name: 'Roques', kind: 'commune', siren: '213104581' };
+  it('is optional, 14 digits with a Luhn key, and starts with the SIREN', () => {
+    expect(createTenantSchema.safeParse(base).success).toBe(true);
+    expect(createTenantSchema.safeParse({ ...base, siret: '21310458100102' }).success).toBe(true);
+    expect(createTenantSchema.safeParse({ ...base, siret: '21310458100103' }).success).toBe(false);
+    expect(createTenantSchema.safeParse({ ...base, siret: '24310051800105' }).success).toBe(false);
+  });
+});
