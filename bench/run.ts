@@ -99,7 +99,7 @@ function main(): void {
     floor: measure(script, 'floor: newline count', 'floor', { file: sub.raw.path }),
     plain: measure(script, 'plain parse: our openTable', 'plain', { file: sub.raw.path }),
     papa: measure(script, 'plain parse: papaparse', 'papaparse', { file: sub.raw.path }),
-    peer: measure(script, `tableschema (first ${fmt(tableschemaRows)} rows)`, 'tableschema', { file: sub.canonical.path, limit: tableschemaRows }),
+    peer: measure(script, `tableschema (first ${fmt(tableschemaRows)} rows)`, 'tableschema', { file: sub.canonical.path, limit: tableschemaRows, fileRows: sub.canonical.rows }),
     ours: measure(script, 'ours: standardizeTable', 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub }),
     ours2x: measure(script, 'ours: standardizeTable, 2× rows', 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub, times: 2 }),
   };
