@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import { z } from 'zod';
 import {
   createDatasetSchema,
+  publicPrefix,
   updateDatasetSchema,
   uploadObjectKey,
   type Dataset,
@@ -18,7 +19,7 @@ import { parseJsonBody, parseWith } from '../http/validation';
 import { AlreadyExistsError } from '../store/ports';
 import { getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
-import { ensureVersionFiles, publicUrl, removePublicFiles, syncLatest, uploadBucket } from './publication';
+import { ensureVersionFiles, fileName, publicUrl, removePublicFiles, syncLatest, uploadBucket } from './publication';
 
 /** Signed upload URLs live this long (the bound: at most 15 minutes). */
 const UPLOAD_URL_SECONDS = 15 * 60;
@@ -80,7 +81,10 @@ function view(d: Dataset) {
   return {
     ...d,
     distributions: (d.distributions ?? []).map((x) => ({ ...x, url: publicUrl(x.key) })),
-    latestUrls: d.status === 'published' ? Object.fromEntries((d.distributions ?? []).map((x) => [x.format, publicUrl(x.key.replace(/\/v\d+\//, '/latest/'))])) : {},
+    latestUrls:
+      d.status === 'published'
+        ? Object.fromEntries((d.distributions ?? []).map((x) => [x.format, publicUrl(publicPrefix(d.tenantId, d.slug, 'latest') + fileName(x.key))]))
+        : {},
   };
 }
 
