@@ -1,11 +1,11 @@
 import { ulid } from 'ulid';
 import { generateToken, hashToken } from '../domain/auth/token';
 import { createTenantSchema, newTenant, slugSchema, updateTenantSchema, type Tenant } from '../domain/tenants/tenant';
-import { apiHandler, type RequestContext } from '../http/api-handler';
+import { apiHandler, jsonBody, type RequestContext } from '../http/api-handler';
 import { coreDeps } from '../http/deps';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { paginationSchema } from '../http/pagination';
-import { parseJsonBody, parseWith } from '../http/validation';
+import { parseWith } from '../http/validation';
 import { AlreadyExistsError, type ApiKey } from '../store/ports';
 import { z } from 'zod';
 import { isBuiltinId } from '../domain/datasets/schemas';
@@ -14,10 +14,6 @@ import { parseSchemaDescriptor, SchemaDescriptorError } from '../domain/schema/d
 const tenantPath = z.object({ tenantId: slugSchema }).strict();
 const keyPath = z.object({ tenantId: slugSchema, keyId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'identifiant de clé invalide') }).strict();
 const noQuery = z.object({}).strict();
-
-function body<T extends z.ZodType>(schema: T, ctx: RequestContext): z.infer<T> {
-  return parseJsonBody(schema, ctx.event.body, ctx.event.isBase64Encoded);
-}
 
 function tenantNotFound(id: string) {
   return notFound('tenant_not_found', `La collectivité « ${id} » n’existe pas.`);
@@ -55,7 +51,7 @@ export const handler = apiHandler(
   {
     async createTenant(ctx) {
       parseWith(noQuery, ctx.query, 'query');
-      const input = body(createTenantSchema, ctx);
+      const input = jsonBody(createTenantSchema, ctx);
       const tenant = newTenant(input, coreDeps().now());
       try {
         await coreDeps().tenants.create(tenant);
@@ -79,7 +75,7 @@ export const handler = apiHandler(
 
     async updateTenant(ctx) {
       const { tenantId } = parseWith(tenantPath, ctx.params, 'path');
-      const patch = body(updateTenantSchema, ctx);
+      const patch = jsonBody(updateTenantSchema, ctx);
       const tenant = await coreDeps().tenants.update(tenantId, patch, coreDeps().now());
       if (!tenant) throw tenantNotFound(tenantId);
       return { body: tenant };
@@ -90,7 +86,7 @@ export const handler = apiHandler(
 
     async createKey(ctx) {
       const tenant = await existingTenant(ctx);
-      if (ctx.event.body) body(z.object({}).strict(), ctx);
+      if (ctx.event.body) jsonBody(z.object({}).strict(), ctx);
       const token = generateToken();
       const key: ApiKey = {
         id: ulid(),
@@ -113,7 +109,7 @@ export const handler = apiHandler(
       parseWith(noQuery, ctx.query, 'query');
       let descriptor;
       try {
-        descriptor = parseSchemaDescriptor(body(z.unknown(), ctx));
+        descriptor = parseSchemaDescriptor(jsonBody(z.unknown(), ctx));
       } catch (error) {
         if (error instanceof SchemaDescriptorError) throw badRequest('invalid_schema', error.message, { problems: error.details });
         throw error;

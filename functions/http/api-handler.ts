@@ -3,7 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { routeKey, routesOf, type HandlerName, type Route } from '../../lib/routes';
 import { InvalidCursorError } from '../store/dynamodb/client';
 import { authorize, type AuthDeps, type Identity } from './auth';
+import type { z } from 'zod';
 import { AppError, badRequest, notFound } from './errors';
+import { parseJsonBody } from './validation';
 
 export interface RequestContext {
   event: APIGatewayProxyEventV2;
@@ -24,6 +26,11 @@ export interface Reply {
 }
 
 export type Operation = (ctx: RequestContext) => Promise<Reply>;
+
+/** The request's JSON body, parsed with the schema (400 with field-named French messages otherwise). */
+export function jsonBody<T extends z.ZodType>(schema: T, ctx: RequestContext): z.infer<T> {
+  return parseJsonBody(schema, ctx.event.body, ctx.event.isBase64Encoded);
+}
 
 type Result = APIGatewayProxyStructuredResultV2;
 

@@ -12,10 +12,10 @@ import {
 import { resolveSchema, schemaEnabled } from '../domain/datasets/schemas';
 import { slugSchema, type Tenant } from '../domain/tenants/tenant';
 import { env } from '../env';
-import { apiHandler, type RequestContext } from '../http/api-handler';
+import { apiHandler, jsonBody, type RequestContext } from '../http/api-handler';
 import { coreDeps } from '../http/deps';
 import { AppError, badRequest, conflict, notFound, tooLarge } from '../http/errors';
-import { parseJsonBody, parseWith } from '../http/validation';
+import { parseWith } from '../http/validation';
 import { AlreadyExistsError } from '../store/ports';
 import { getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
@@ -54,10 +54,6 @@ const uploadRequestSchema = z
     size: z.number().int('taille en octets (entier)').positive('le fichier ne peut pas être vide'),
   })
   .strict();
-
-function body<T extends z.ZodType>(schema: T, ctx: RequestContext): z.infer<T> {
-  return parseJsonBody(schema, ctx.event.body, ctx.event.isBase64Encoded);
-}
 
 async function tenantOf(tenantId: string): Promise<Tenant> {
   const tenant = await coreDeps().tenants.get(tenantId);
@@ -113,7 +109,7 @@ export const handler = apiHandler(
     async createDataset(ctx) {
       const { tenantId } = parseWith(tenantPath, ctx.params, 'path');
       parseWith(noQuery, ctx.query, 'query');
-      const input = body(createDatasetSchema, ctx);
+      const input = jsonBody(createDatasetSchema, ctx);
       const tenant = await tenantOf(tenantId);
       if (!schemaEnabled(tenant.enabledSchemas, input.schema)) {
         throw badRequest('schema_not_enabled', `Le schéma « ${input.schema} » n’est pas ouvert pour cette collectivité.`);
@@ -163,7 +159,7 @@ export const handler = apiHandler(
 
     async updateDataset(ctx) {
       const { tenantId, slug } = parseWith(datasetPath, ctx.params, 'path');
-      const patch = body(updateDatasetSchema, ctx);
+      const patch = jsonBody(updateDatasetSchema, ctx);
       const updated = await coreDeps().datasets.updateDataset(tenantId, slug, patch, coreDeps().now());
       if (!updated) throw notFound('dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);
       return { body: view(updated) };
@@ -180,7 +176,7 @@ export const handler = apiHandler(
     async createUpload(ctx) {
       parseWith(noQuery, ctx.query, 'query');
       const dataset = await datasetOf(ctx);
-      const request = body(uploadRequestSchema, ctx);
+      const request = jsonBody(uploadRequestSchema, ctx);
       const tenant = await tenantOf(dataset.tenantId);
       const limit = Math.min(tenant.maxUploadBytes ?? env().MAX_UPLOAD_BYTES, env().MAX_UPLOAD_BYTES);
       if (request.size > limit) {

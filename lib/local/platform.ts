@@ -70,6 +70,26 @@ function sqsContext(): Context {
 }
 
 /**
+ * What the handlers need to reach the emulators: only endpoints, names and local
+ * credentials — the code paths are those of AWS. Also used by tests that run a handler
+ * in-process against a running platform.
+ */
+export function handlerEnvironment(endpoints: { dynamoEndpoint: string; s3Endpoint: string; publicUrl: string }): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoEndpoint,
+    AWS_ENDPOINT_URL_S3: endpoints.s3Endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    TABLE_NAME,
+    UPLOAD_BUCKET,
+    PUBLIC_BUCKET,
+    PUBLIC_BASE_URL: endpoints.publicUrl,
+  };
+}
+
+/**
  * Starts the whole platform in this process: emulators persisted under `dataDir`, the table
  * and buckets, the API server calling the Lambda handlers, and the S3 → queue → standardize
  * path. Handlers only learn the emulators' endpoints through the environment.
@@ -96,19 +116,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   });
 
   const publicUrl = `${emulators.s3Endpoint}/${PUBLIC_BUCKET}`;
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
-    AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    TABLE_NAME,
-    UPLOAD_BUCKET,
-    PUBLIC_BUCKET,
-    PUBLIC_BASE_URL: publicUrl,
-    ADMIN_TOKEN_SHA256: hashToken(adminToken),
-  });
+  Object.assign(process.env, handlerEnvironment({ ...emulators, publicUrl }), { ADMIN_TOKEN_SHA256: hashToken(adminToken) });
   delete process.env.ADMIN_TOKEN_SECRET_ARN;
   resetEnvCache();
 
@@ -162,6 +170,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   };
 
   const server = createApiServer(handlers);
+  // Longer than clients' idle keep-alive (undici: 4 s), so a client never reuses a socket the
+  // server is closing at that instant (ECONNRESET / "other side closed" under load).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 3000, '127.0.0.1', () => resolve());

@@ -5,6 +5,7 @@
  * records every DynamoDB command.
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { handlerEnvironment } from '../../lib/local/platform';
 import { api, platform } from './support/api';
 import { createDataset, fixture, newPublisher, publish, type Publisher } from './support/publish';
 
@@ -113,18 +114,7 @@ describe('consolidated territory files', () => {
 
 describe('the catalogue never scans', () => {
   it('answers every catalog route with GetItem/Query only (commands recorded in process)', async () => {
-    const info = platform();
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-3',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_DYNAMODB: info.dynamoEndpoint,
-      AWS_ENDPOINT_URL_S3: info.s3Endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      TABLE_NAME: 'socle-local',
-      PUBLIC_BUCKET: 'socle-local-public',
-      PUBLIC_BASE_URL: info.publicUrl,
-    });
+    Object.assign(process.env, handlerEnvironment(platform()));
     /* eslint-disable @typescript-eslint/no-require-imports */
     require('../../functions/env').resetEnvCache();
     const { documentClient } = require('../../functions/store/dynamodb/client') as typeof import('../../functions/store/dynamodb/client');

@@ -9,32 +9,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalQueue } from '../../lib/local/event-queue';
-import { PUBLIC_BUCKET, TABLE_NAME, UPLOAD_BUCKET } from '../../lib/local/platform';
+import { handlerEnvironment, UPLOAD_BUCKET } from '../../lib/local/platform';
 import { api, platform } from './support/api';
 import { createDataset, newPublisher } from './support/publish';
-
-function useEmulators(): void {
-  const info = platform();
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-3',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: info.dynamoEndpoint,
-    AWS_ENDPOINT_URL_S3: info.s3Endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    TABLE_NAME,
-    UPLOAD_BUCKET,
-    PUBLIC_BUCKET,
-    PUBLIC_BASE_URL: info.publicUrl,
-  });
-}
 
 describe('a crashing file', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'socle-dlq-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is delivered 3 times, then dead-lettered with the upload failed and a French reason', async () => {
-    useEmulators();
+    Object.assign(process.env, handlerEnvironment(platform()));
     /* eslint-disable @typescript-eslint/no-require-imports */
     const objects = require('../../functions/store/s3/objects') as typeof import('../../functions/store/s3/objects');
     const { handler } = require('../../functions/standardize/handler') as typeof import('../../functions/standardize/handler');

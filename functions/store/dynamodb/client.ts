@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
 let doc: DynamoDBDocumentClient | undefined;
 
@@ -48,4 +48,27 @@ export class InvalidCursorError extends Error {
 
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Every item of a query, following LastEvaluatedKey (for bounded sets: a tenant's keys, a dataset's versions…). */
+export async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** An update whose condition may fail: returns the new item, or undefined when the condition did not hold. */
+export async function conditionalUpdate(input: UpdateCommandInput): Promise<Record<string, unknown> | undefined> {
+  try {
+    const out = await documentClient().send(new UpdateCommand({ ...input, ReturnValues: 'ALL_NEW' }));
+    return out.Attributes;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return undefined;
+    throw error;
+  }
 }

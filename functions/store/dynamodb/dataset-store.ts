@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Dataset,
   DatasetVersion,
@@ -10,7 +10,7 @@ import type {
 } from '../../domain/datasets/dataset';
 import { keys } from '../keys';
 import { AlreadyExistsError } from '../ports';
-import { documentClient, isConditionalCheckFailed } from './client';
+import { conditionalUpdate, documentClient, isConditionalCheckFailed, queryAll } from './client';
 import { entityOf } from './item';
 import { updateExpression } from './update-expression';
 
@@ -50,39 +50,21 @@ export class DynamoDatasetStore {
   }
 
   async listDatasets(tenantId: string): Promise<Dataset[]> {
-    const items: Dataset[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':prefix': keys.datasetSkPrefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []).map((i) => entityOf<Dataset>(i)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).pk, ':prefix': keys.datasetSkPrefix },
+    });
+    return items.map((i) => entityOf<Dataset>(i));
   }
 
   async updateDataset(tenantId: string, slug: string, patch: UpdateDatasetInput, now: string): Promise<Dataset | undefined> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.dataset(tenantId, slug),
-          ...updateExpression({ ...patch, updatedAt: now }),
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return out.Attributes ? entityOf<Dataset>(out.Attributes) : undefined;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+    const item = await conditionalUpdate({
+      TableName: this.table,
+      Key: keys.dataset(tenantId, slug),
+      ...updateExpression({ ...patch, updatedAt: now }, { expression: 'attribute_exists(pk)' }),
+    });
+    return item ? entityOf<Dataset>(item) : undefined;
   }
 
   /** Allocates the next version number (never reused, even when a publication fails later). */
@@ -152,23 +134,15 @@ export class DynamoDatasetStore {
 
   /** Takes the dataset out of the public catalogue; its versions stay recorded. */
   async unpublish(tenantId: string, slug: string, now: string): Promise<Dataset | undefined> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.dataset(tenantId, slug),
-          UpdateExpression: 'SET #s = :s, updatedAt = :now, unpublishedAt = :now REMOVE gsi1pk, gsi1sk, currentVersion, distributions',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':s': 'unpublished', ':now': now },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return out.Attributes ? entityOf<Dataset>(out.Attributes) : undefined;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+    const item = await conditionalUpdate({
+      TableName: this.table,
+      Key: keys.dataset(tenantId, slug),
+      UpdateExpression: 'SET #s = :s, updatedAt = :now, unpublishedAt = :now REMOVE gsi1pk, gsi1sk, currentVersion, distributions',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': 'unpublished', ':now': now },
+    });
+    return item ? entityOf<Dataset>(item) : undefined;
   }
 
   // --- versions -------------------------------------------------------------------------
@@ -193,22 +167,13 @@ export class DynamoDatasetStore {
   }
 
   async listVersions(tenantId: string, slug: string): Promise<DatasetVersion[]> {
-    const items: DatasetVersion[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.versionPk(tenantId, slug), ':prefix': keys.versionSkPrefix },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []).map((i) => entityOf<DatasetVersion>(i)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.versionPk(tenantId, slug), ':prefix': keys.versionSkPrefix },
+      ScanIndexForward: false,
+    });
+    return items.map((i) => entityOf<DatasetVersion>(i));
   }
 
   /**
@@ -266,30 +231,22 @@ export class DynamoDatasetStore {
    * processed by the same message (a retry) or by a worker whose lease has expired.
    */
   async startProcessing(uploadId: string, owner: string, now: string, leaseMs: number): Promise<Upload | undefined> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.upload(uploadId),
-          UpdateExpression: 'SET #s = :processing, leaseOwner = :owner, leaseUntil = :until, updatedAt = :now',
-          ConditionExpression:
-            'attribute_exists(pk) AND (#s = :awaiting OR (#s = :processing AND (leaseOwner = :owner OR leaseUntil < :now)))',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: {
-            ':processing': 'processing',
-            ':awaiting': 'awaiting-file',
-            ':owner': owner,
-            ':until': new Date(Date.parse(now) + leaseMs).toISOString(),
-            ':now': now,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return out.Attributes ? entityOf<Upload>(out.Attributes) : undefined;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+    const item = await conditionalUpdate({
+      TableName: this.table,
+      Key: keys.upload(uploadId),
+      UpdateExpression: 'SET #s = :processing, leaseOwner = :owner, leaseUntil = :until, updatedAt = :now',
+      ConditionExpression:
+        'attribute_exists(pk) AND (#s = :awaiting OR (#s = :processing AND (leaseOwner = :owner OR leaseUntil < :now)))',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':processing': 'processing',
+        ':awaiting': 'awaiting-file',
+        ':owner': owner,
+        ':until': new Date(Date.parse(now) + leaseMs).toISOString(),
+        ':now': now,
+      },
+    });
+    return item ? entityOf<Upload>(item) : undefined;
   }
 
   /** Remembers the version allocated to an upload, so a retry reuses it. Returns the recorded one. */

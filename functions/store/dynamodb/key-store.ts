@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, TABLE_INDEXES } from '../keys';
 import type { ApiKey, KeyStore } from '../ports';
-import { documentClient, isConditionalCheckFailed } from './client';
+import { documentClient, isConditionalCheckFailed, queryAll } from './client';
 
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -30,23 +30,14 @@ export class DynamoKeyStore implements KeyStore {
 
   async listByTenant(tenantId: string): Promise<ApiKey[]> {
     const { gsi1 } = TABLE_INDEXES;
-    const items: ApiKey[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await documentClient().send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: gsi1.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': gsi1.pk },
-          ExpressionAttributeValues: { ':pk': keys.apiKeyListPk(tenantId) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []).map(toKey));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll({
+      TableName: this.table,
+      IndexName: gsi1.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': gsi1.pk },
+      ExpressionAttributeValues: { ':pk': keys.apiKeyListPk(tenantId) },
+    });
+    return items.map(toKey);
   }
 
   async revoke(tenantId: string, keyId: string, now: string): Promise<boolean> {

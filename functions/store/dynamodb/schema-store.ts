@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableSchemaDescriptor } from '../../domain/schema/types';
 import { keys, TABLE_INDEXES } from '../keys';
 import { AlreadyExistsError } from '../ports';
-import { documentClient, isConditionalCheckFailed } from './client';
+import { documentClient, isConditionalCheckFailed, queryAll } from './client';
 
 export interface RegisteredSchema {
   descriptor: TableSchemaDescriptor;
@@ -41,22 +41,13 @@ export class DynamoSchemaStore {
 
   async list(): Promise<RegisteredSchema[]> {
     const { gsi1 } = TABLE_INDEXES;
-    const items: RegisteredSchema[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await documentClient().send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: gsi1.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': gsi1.pk },
-          ExpressionAttributeValues: { ':pk': 'SCHEMAS' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? []) items.push({ descriptor: i.descriptor as TableSchemaDescriptor, registeredAt: String(i.registeredAt) });
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll({
+      TableName: this.table,
+      IndexName: gsi1.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': gsi1.pk },
+      ExpressionAttributeValues: { ':pk': 'SCHEMAS' },
+    });
+    return items.map((i) => ({ descriptor: i.descriptor as TableSchemaDescriptor, registeredAt: String(i.registeredAt) }));
   }
 }

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tenant, TenantStatus, UpdateTenantInput } from '../../domain/tenants/tenant';
 import { keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
 import { AlreadyExistsError, type Page, type TenantStore } from '../ports';
-import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from './client';
+import { conditionalUpdate, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from './client';
 import { entityOf } from './item';
 import { updateExpression } from './update-expression';
 
@@ -56,20 +56,11 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   private async conditionalUpdate(id: string, patch: Record<string, unknown>): Promise<Tenant | undefined> {
-    try {
-      const out = await documentClient().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.tenant(id),
-          ...updateExpression(patch),
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return out.Attributes ? toTenant(out.Attributes) : undefined;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+    const item = await conditionalUpdate({
+      TableName: this.table,
+      Key: keys.tenant(id),
+      ...updateExpression(patch, { expression: 'attribute_exists(pk)' }),
+    });
+    return item ? toTenant(item) : undefined;
   }
 }
