@@ -239,34 +239,37 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     if (issues.errorCount > 0) await stopWriting();
 
     const [csvOut, ...typedOuts] = outputs;
-    for await (const record of table.rows) {
-      rowCount++;
-      if (record.issues) issues.addAll(record.issues);
-      let values: Value[];
-      let formatted: readonly Value[];
-      if (bound && schemaRuntime) {
-        const result = bound.validator.validate(record.cells, record.row);
-        if (result.issues.length) issues.addAll(result.issues);
-        values = result.values;
-        formatted = writing ? schemaRuntime.format(values) : values;
-      } else {
-        values = record.cells;
-        formatted = values;
-      }
-      if (keepRows) {
-        keptRows.push(balRows ? balRows.pick(record.cells) : record.cells);
-        if (isDecp) keptValues.push(values);
-      }
-      if (!writing) continue;
-      if (issues.errorCount > 0) {
-        await stopWriting();
-        continue;
-      }
-      const pending = csvOut.row(formatted);
-      if (pending) await pending;
-      for (const out of typedOuts) {
-        const p = out.row(values);
-        if (p) await p;
+    for await (const batch of table.batches ?? oneByOne(table.rows)) {
+      for (let b = 0; b < batch.length; b++) {
+        const record = batch[b];
+        rowCount++;
+        if (record.issues) issues.addAll(record.issues);
+        let values: Value[];
+        let formatted: readonly Value[];
+        if (bound && schemaRuntime) {
+          const result = bound.validator.validate(record.cells, record.row);
+          if (result.issues.length) issues.addAll(result.issues);
+          values = result.values;
+          formatted = writing ? schemaRuntime.format(values) : values;
+        } else {
+          values = record.cells;
+          formatted = values;
+        }
+        if (keepRows) {
+          keptRows.push(balRows ? balRows.pick(record.cells) : record.cells);
+          if (isDecp) keptValues.push(values);
+        }
+        if (!writing) continue;
+        if (issues.errorCount > 0) {
+          await stopWriting();
+          continue;
+        }
+        const pending = csvOut.row(formatted);
+        if (pending) await pending;
+        for (const out of typedOuts) {
+          const p = out.row(values);
+          if (p) await p;
+        }
       }
     }
     if (bound) issues.addAll(bound.validator.finish());
@@ -288,6 +291,10 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     const digest = await src.digest(src.stream).catch(() => ({ sha256: '', bytes: 0 }));
     return { report: buildReport(schema, table, rowCount, issues, digest), outputs: [], sourceSha256: digest.sha256, fields };
   }
+}
+
+async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const item of items) yield [item];
 }
 
 /** DECP: the nested national JSON shape, rebuilt from the validated flat rows. */

@@ -48,6 +48,11 @@ export interface OpenedTable {
   delimiter?: CsvDelimiter;
   header: Cell[];
   rows: AsyncIterable<TableRow>;
+  /**
+   * CSV only: the same rows in arrays (never empty; the caller may keep them), for loops
+   * that would otherwise pay one `await` per row. Consume this or `rows`, not both.
+   */
+  batches?: AsyncIterable<TableRow[]>;
   /** File-level warnings so far. */
   issues: ValidationIssue[];
 }
@@ -98,6 +103,11 @@ function columnName(header: Cell[], i: number): string {
 function fitRow(cells: Cell[], row: number, header: Cell[], strict: boolean): TableRow {
   const width = header.length;
   if (cells.length === width) return { cells, row };
+  return fitWidth(cells, row, header, strict);
+}
+
+function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boolean): TableRow {
+  const width = header.length;
   const issues: ValidationIssue[] = [];
   if (cells.length < width) {
     for (let i = cells.length; i < width; i++) {
@@ -159,6 +169,48 @@ async function fromRecords(
     onEnd();
   }
   return { header, rows: rows() };
+}
+
+/**
+ * `fromRecords` over batches (CSV): a record that already has the header's width is
+ * yielded as it is (`{cells, row}`, as `fitRow` would build it).
+ */
+async function fromBatches(
+  source: AsyncIterator<{ cells: Cell[]; row: number }[]>,
+  onEnd: () => void,
+): Promise<{ header: Cell[]; rows: AsyncIterable<TableRow>; batches: AsyncIterable<TableRow[]> }> {
+  const head: { cells: Cell[]; row: number }[] = [];
+  while (head.length < 2) {
+    const r = await source.next();
+    if (r.done) break;
+    for (let i = 0; i < r.value.length; i++) head.push(r.value[i]);
+  }
+  if (head.length === 0) throw emptyFile();
+  const header = head[0].cells;
+  if (head.length === 1) throw headerOnly();
+  const width = header.length;
+  const fit = (batch: { cells: Cell[]; row: number }[], from: number): TableRow[] => {
+    const out: TableRow[] = from === 0 ? batch : batch.slice(from);
+    for (let i = 0; i < out.length; i++) {
+      const r = out[i];
+      if (r.cells.length !== width) out[i] = fitWidth(r.cells, r.row, header, true);
+    }
+    return out;
+  };
+  async function* batches(): AsyncGenerator<TableRow[]> {
+    yield fit(head, 1);
+    for (;;) {
+      const r = await source.next();
+      if (r.done) break;
+      yield fit(r.value, 0);
+    }
+    onEnd();
+  }
+  const batched = batches();
+  async function* rows(): AsyncGenerator<TableRow> {
+    for await (const batch of batched) for (let i = 0; i < batch.length; i++) yield batch[i];
+  }
+  return { header, rows: rows(), batches: batched };
 }
 
 export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions = {}): Promise<OpenedTable> {
@@ -236,7 +288,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
     case 'csv': {
       const decoded = await decodeStream(prepend(head, it, done));
       const csv = await readCsv(decoded.chunks, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
-      const { header, rows } = await fromRecords(csv.records, true, () => {
+      const { header, rows, batches } = await fromBatches(csv.batches, () => {
         if (csv.blankRows > 0) {
           issues.push({
             code: 'blank-row',
@@ -253,6 +305,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
         delimiter: csv.delimiter,
         header,
         rows,
+        batches,
         issues,
       };
     }
