@@ -19,7 +19,9 @@ import { parseWith } from '../http/validation';
 import { AlreadyExistsError } from '../store/ports';
 import { getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
-import { ensureVersionFiles, fileName, publicUrl, removePublicFiles, syncLatest, uploadBucket } from './publication';
+import { renderReportHtml } from '../domain/standardize/report-html';
+import type { Report } from '../domain/standardize/report';
+import { ensureVersionFiles, fileName, publicBucket, publicUrl, removePublicFiles, syncLatest, uploadBucket } from './publication';
 
 /** Signed upload URLs live this long (the issue's bound: at most 15 minutes). */
 const UPLOAD_URL_SECONDS = 15 * 60;
@@ -101,6 +103,31 @@ function uploadView(u: Upload) {
     ...(u.version !== undefined ? { version: u.version } : {}),
     ...(u.reason ? { reason: u.reason } : {}),
   };
+}
+
+async function uploadOf(ctx: RequestContext): Promise<Upload> {
+  const { tenantId, slug, uploadId } = parseWith(uploadPath, ctx.params, 'path');
+  parseWith(noQuery, ctx.query, 'query');
+  const upload = await coreDeps().datasets.getUpload(uploadId);
+  if (!upload || upload.tenantId !== tenantId || upload.slug !== slug) {
+    throw notFound('upload_not_found', `Le dépôt « ${uploadId} » n’existe pas pour ce jeu de données.`);
+  }
+  return upload;
+}
+
+/** The full report: kept privately for rejected files, published as report.json for versions. */
+async function fullReport(upload: Upload): Promise<Report | undefined> {
+  if (upload.status === 'rejected') {
+    const text = await getObjectText(uploadBucket(), reportKey(upload.id));
+    return text ? (JSON.parse(text) as Report) : undefined;
+  }
+  if (upload.version !== undefined && (upload.status === 'published' || upload.status === 'duplicate')) {
+    const version = await coreDeps().datasets.getVersion(upload.tenantId, upload.slug, upload.version);
+    const key = version?.distributions.find((d) => d.format === 'report')?.key;
+    const text = key ? await getObjectText(publicBucket(), key) : undefined;
+    return text ? (JSON.parse(text) as Report) : undefined;
+  }
+  return undefined;
 }
 
 export const handler = apiHandler(
@@ -210,18 +237,19 @@ export const handler = apiHandler(
     },
 
     async getUpload(ctx) {
-      const { tenantId, slug, uploadId } = parseWith(uploadPath, ctx.params, 'path');
-      parseWith(noQuery, ctx.query, 'query');
-      const upload = await coreDeps().datasets.getUpload(uploadId);
-      if (!upload || upload.tenantId !== tenantId || upload.slug !== slug) {
-        throw notFound('upload_not_found', `Le dépôt « ${uploadId} » n’existe pas pour ce jeu de données.`);
-      }
-      let report: unknown = upload.report;
-      if (upload.status === 'rejected') {
-        const text = await getObjectText(uploadBucket(), reportKey(upload.id));
-        if (text) report = JSON.parse(text);
-      }
+      const upload = await uploadOf(ctx);
+      const report = upload.status === 'rejected' ? ((await fullReport(upload)) ?? upload.report) : upload.report;
       return { body: { ...uploadView(upload), ...(report ? { report } : {}) } };
+    },
+
+    async getUploadReport(ctx) {
+      const upload = await uploadOf(ctx);
+      const report = await fullReport(upload);
+      if (!report) throw notFound('report_not_found', 'Ce dépôt n’a pas encore de rapport : le fichier n’a pas été traité.');
+      return {
+        text: renderReportHtml(report, upload.filename),
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+      };
     },
 
     async listVersions(ctx) {

@@ -2,7 +2,7 @@
  * Custom Table Schemas registered by the département, schemas opened per tenant, and the
  * upload request's own checks.
  */
-import { admin, api, uniqueId } from './support/api';
+import { admin, api, platform, uniqueId } from './support/api';
 import { createDataset, newPublisher, publicFile, uploadFile } from './support/publish';
 
 function schemaId(): string {
@@ -51,6 +51,21 @@ describe('custom schemas', () => {
     expect(rejected.state.status).toBe('rejected');
     expect(Object.keys(rejected.state.report!.codes).sort()).toEqual(expect.arrayContaining(['maximum', 'pattern', 'type-error']));
     expect(rejected.state.report!.codes['unique'] ?? rejected.state.report!.codes['primary-key']).toBeGreaterThan(0);
+    const page = await fetch(
+      `${platform().apiUrl}/v1/tenants/${p.tenantId}/datasets/bornes/uploads/${rejected.ticket.uploadId}/report`,
+      { headers: { authorization: `Bearer ${p.token}` } },
+    );
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('Fichier refusé');
+    expect(html).toContain('peut-être');
+    expect(html).not.toContain('<td>peut-être');
+    const published = await fetch(`${platform().apiUrl}/v1/tenants/${p.tenantId}/datasets/bornes/uploads/${rejected.ticket.uploadId.replace(/.$/, '0')}/report`, {
+      headers: { authorization: `Bearer ${p.token}` },
+    });
+    expect(published.status).toBe(404);
     for (const issue of rejected.state.report!.issues) {
       expect(issue.message).toMatch(/[a-zà-ÿ]/);
       expect(issue.row).toBeGreaterThan(1);
