@@ -314,9 +314,17 @@ export async function readCsv(
     let text = head;
     head = '';
     for (;;) {
-      for (let at = 0; at < text.length; at += PARSE_SLICE_CHARS) {
+      for (let at = 0; at < text.length; ) {
+        // Cut after a line feed when there is one: the parser then carries nothing over,
+        // and parses a slice of the flat chunk instead of a copy joined to the carry.
+        let end = text.length;
+        if (end - at > PARSE_SLICE_CHARS) {
+          const lf = text.lastIndexOf('\n', at + PARSE_SLICE_CHARS - 1);
+          end = lf >= at ? lf + 1 : at + PARSE_SLICE_CHARS;
+        }
         const out: CsvRecord[] = [];
-        parser.push(text.length <= PARSE_SLICE_CHARS ? text : text.slice(at, at + PARSE_SLICE_CHARS), out);
+        parser.push(at === 0 && end === text.length ? text : text.slice(at, end), out);
+        at = end;
         if (out.length) yield out;
       }
       text = '';
