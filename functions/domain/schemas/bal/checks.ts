@@ -1,78 +1,79 @@
 import type { Cell, ValidationIssue } from '../../schema/types';
+import { balBanIds, balHeaderIndex, balRuleLevel, checkBalRow, type BalHeaderIndex, type BalProfile } from './policy';
 
 /*
  * BAL rules that span rows, which a Table Schema cannot express, as the reference
- * validator (@ban-team/validateur-bal) applies them:
+ * validator (@ban-team/validateur-bal) applies them, each at its level in the profile
+ * (./policy.ts; the two BAN id rules are infos, so not reported, in profile 1.3):
  * - a BAL must have at least one address (`rows.empty`);
- * - BAN ids come as a set: a line with some of them must have the commune and toponyme
- *   ids, and the address id unless `numero` is 99999 (`row.lack_of_id_ban`);
  * - either every line carries its BAN ids or none does (`rows.every_line_required_id_ban`);
- * - a BAL is the file of one commune: one `id_ban_commune` (`rows.multi_id_ban_commune`).
+ *   a line carries them when it has valid commune and toponyme ids, and an address id
+ *   unless `numero` is 99999; `uid_adresse` (1.3) supplies them too;
+ * - a BAL is the file of one commune: one `id_ban_commune` (`rows.multi_id_ban_commune`,
+ *   compared as written, as the reference does).
  * Language-suffixed columns (`voie_nom_bre`…) are extra columns the engine ignores.
  */
 
-const TOPONYME_SANS_ADRESSE = '99999';
-
-function issue(code: string, message: string, row?: number, column?: string): ValidationIssue {
-  return { code, severity: 'error', message, ...(row !== undefined ? { row } : {}), ...(column ? { column } : {}) };
+export interface BalRowsCheck {
+  /** Feed each record, in order. Keeps counters and the set of commune ids, not rows. */
+  add(cells: readonly Cell[]): void;
+  finish(): ValidationIssue[];
 }
 
-/** `rows[i]` is the record on line i + 2 (header = line 1). */
-export function checkBalRows(header: readonly Cell[], rows: readonly (readonly Cell[])[]): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  if (rows.length === 0) {
-    return [issue('bal-empty', "Le fichier ne contient aucune adresse : une Base Adresse Locale en compte au moins une.")];
-  }
-  const position = new Map(header.map((name, i) => [(name ?? '').replace(/^\uFEFF/, '').trim().toLowerCase(), i]));
-  const get = (cells: readonly Cell[], column: string): string | null => {
-    const at = position.get(column);
-    const value = at === undefined ? null : cells[at];
-    return value === null || value === undefined || value.trim() === '' ? null : value.trim();
-  };
+const TOPONYME_SANS_ADRESSE = 99999;
 
+export function createBalRowsCheck(index: BalHeaderIndex): BalRowsCheck {
+  let rows = 0;
   let complete = 0;
   const communes = new Set<string>();
+  return {
+    add(cells) {
+      rows++;
+      const ids = balBanIds(cells, index);
+      if (ids.commune && ids.toponyme && (ids.adresse || ids.numero === TOPONYME_SANS_ADRESSE)) {
+        complete++;
+        communes.add(ids.commune);
+      }
+    },
+    finish() {
+      const issues: ValidationIssue[] = [];
+      const add = (rule: string, issue: Omit<ValidationIssue, 'severity'>) => {
+        const level = balRuleLevel(rule, index.profile);
+        if (level !== 'I') issues.push({ ...issue, severity: level === 'E' ? 'error' : 'warning' });
+      };
+      if (rows === 0) {
+        add('rows.empty', { code: 'bal-empty', message: 'Le fichier ne contient aucune adresse : une Base Adresse Locale en compte au moins une.' });
+      }
+      if (complete > 0 && complete < rows) {
+        add('rows.every_line_required_id_ban', {
+          code: 'bal-ban-ids-partial',
+          message: `Les identifiants BAN figurent sur ${complete} ligne(s) sur ${rows} : ils doivent être sur toutes les lignes ou sur aucune.`,
+        });
+      }
+      if (rows > 0 && complete === rows && communes.size > 1) {
+        add('rows.multi_id_ban_commune', {
+          code: 'bal-multiple-communes',
+          column: 'id_ban_commune',
+          message: `Le fichier porte ${communes.size} identifiants BAN de commune différents : une Base Adresse Locale décrit une seule commune.`,
+        });
+      }
+      return issues;
+    },
+  };
+}
+
+/**
+ * The whole-file form kept for callers that buffer the BAN id columns (`rows[i]` is the
+ * record on line i + 2): the per-line BAN id rule of checkBalRow plus createBalRowsCheck.
+ * A caller that runs checkBalRow on every record should use createBalRowsCheck instead.
+ */
+export function checkBalRows(header: readonly Cell[], rows: readonly (readonly Cell[])[], profile?: BalProfile): ValidationIssue[] {
+  const index = balHeaderIndex(header, profile ? { profile } : {});
+  const check = createBalRowsCheck(index);
+  const issues: ValidationIssue[] = [];
   rows.forEach((cells, i) => {
-    const commune = get(cells, 'id_ban_commune');
-    const toponyme = get(cells, 'id_ban_toponyme');
-    const adresse = get(cells, 'id_ban_adresse');
-    const needsAdresse = get(cells, 'numero') !== TOPONYME_SANS_ADRESSE;
-    if (commune && toponyme && (adresse || !needsAdresse)) {
-      complete++;
-      communes.add(commune.toLowerCase());
-    } else if (commune || toponyme || adresse) {
-      const missing = [
-        commune ? null : 'id_ban_commune',
-        toponyme ? null : 'id_ban_toponyme',
-        adresse || !needsAdresse ? null : 'id_ban_adresse',
-      ].filter((c): c is string => c !== null);
-      issues.push(
-        issue(
-          'bal-ban-ids-incomplete',
-          `Identifiants BAN incomplets : ${missing.join(', ')} manquant(s) alors que la ligne en porte d'autres.`,
-          i + 2,
-          missing[0],
-        ),
-      );
-    }
+    check.add(cells);
+    issues.push(...checkBalRow(cells, index, i + 2).filter((issue) => issue.code === 'bal-ban-ids-incomplete'));
   });
-  if (complete > 0 && complete < rows.length) {
-    issues.push(
-      issue(
-        'bal-ban-ids-partial',
-        `Les identifiants BAN figurent sur ${complete} ligne(s) sur ${rows.length} : ils doivent être sur toutes les lignes ou sur aucune.`,
-      ),
-    );
-  }
-  if (complete === rows.length && communes.size > 1) {
-    issues.push(
-      issue(
-        'bal-multiple-communes',
-        `Le fichier porte ${communes.size} identifiants BAN de commune différents : une Base Adresse Locale décrit une seule commune.`,
-        undefined,
-        'id_ban_commune',
-      ),
-    );
-  }
-  return issues;
+  return [...issues, ...check.finish()];
 }
