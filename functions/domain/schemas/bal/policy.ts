@@ -357,6 +357,7 @@ const READERS: Record<string, (v: string, today: string) => CellReading> = {
     if (parts.length < 3 || parts.some((p) => p === '')) return { rules: [...rules, 'structure_invalide'] };
     const [, voie, numero] = parts;
     if (voie.length !== 4) rules.push('voie_invalide');
+    else if (voie.toUpperCase() === 'XXXX' || voie === '0000') rules.push('voie_non_renseignee');
     if (!/^\d+$/.test(numero)) return { rules: [...rules, 'numero_invalide'] };
     if (numero.length !== 5) rules.push('numero_prefixe_manquant');
     return { rules, value: { numero: Number.parseInt(numero.replace(/^0+/, ''), 10) } };
@@ -425,6 +426,14 @@ function readCell(field: string, raw: Cell, today: string, regional = false): Ce
   }
   const read = READERS[field]?.(v, today) ?? { rules: [], value: v };
   return { rules: [...rules, ...read.rules], value: read.value };
+}
+
+/**
+ * The reference's rule ids for one cell of `field` (`['espaces_debut_fin', 'type_invalide']`),
+ * except COG lookups and infos it never grades (`commune_nom` case).
+ */
+export function balCellRules(field: string, cell: Cell, options: { regional?: boolean; now?: Date } = {}): string[] {
+  return readCell(field, cell, (options.now ?? new Date()).toISOString().slice(0, 10), options.regional).rules;
 }
 
 /** The rule id the level table knows for a cell rule (`voie_nom_@@.trop_court` for a language variant). */

@@ -1,0 +1,180 @@
+import type { ValidationIssue } from '../../../functions/domain/schema/types';
+import { createBalRowsCheck } from '../../../functions/domain/schemas/bal/checks';
+import {
+  BAL_RULE_LEVELS,
+  balCellRules,
+  balHeaderIndex,
+  balProfileFor,
+  balRuleLevel,
+  checkBalFile,
+  checkBalHeader,
+  checkBalRow,
+  gradeBalIssues,
+  type BalProfile,
+} from '../../../functions/domain/schemas/bal/policy';
+
+// The reference validator, used here as an oracle for our own rules and levels.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { getErrorLevel } = require('@ban-team/validateur-bal/dist/utils/helpers') as { getErrorLevel(profile: string, code: string): string };
+const { readValue } = require('@ban-team/validateur-bal/dist/validate/rows') as {
+  readValue(field: string, raw: string, isLocalized?: boolean): { errors: string[] };
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const PROFILES: BalProfile[] = ['1.3', '1.4', '1.5'];
+const codes = (issues: ValidationIssue[]) => issues.map((i) => `${i.severity[0]}:${i.code}@${i.row ?? '-'}${i.column ? `:${i.column}` : ''}`);
+
+describe('BAL rule levels', () => {
+  it('equal validateur-bal’s for every rule we grade, in every profile', () => {
+    const rules = [...Object.keys(BAL_RULE_LEVELS), 'commune_nom.valeur_manquante', 'cle_interop.voie_non_renseignee', 'field.commune_nom.missing'];
+    for (const rule of rules) {
+      const reference = rule.replace('_@@.', '_bre.');
+      for (const profile of PROFILES) expect(`${rule} ${profile} ${balRuleLevel(rule, profile)}`).toBe(`${rule} ${profile} ${getErrorLevel(profile, reference)}`);
+    }
+  });
+});
+
+describe('BAL cell rules', () => {
+  const SAMPLES: Record<string, string[]> = {
+    cle_interop: ['31591_0010_00009', '31591_xxxx_00009', '31591_A010_00009_bis', '31591_0010_9', '31591_010_00009', '31591__00009', '31591_0010', '31591_0010_9a', ' 31591_0010_00009'],
+    uid_adresse: ['@c:0246e48c-f33d-433a-8984-034219be842e @v:8a3bab10-f329-4ce3-9c7d-280d91a8053a', '@c:not-a-uuid', 'anything'],
+    id_ban_adresse: ['3c87abe4-887b-46ee-9192-5c1b35a06625', '3c87abe4-887b-16ee-9192-5c1b35a06625', 'x'],
+    voie_nom: ['Rue de la Paix', 'RUE DE LA PAIX', 'Rue_de_la_Paix', 'Ru', 'Rue � accent', 'x'.repeat(201), '  Rue des Lilas'],
+    toponyme: ['Le Bourg', 'LB'],
+    numero: ['9', '09', '0', '99999', '100000', '9a', '-1', '1.5', ' 12', ''],
+    suffixe: ['bis', 'b', '-a', 'abcdefghij', 'b!s', ' bis'],
+    commune_insee: ['', ' 31591'],
+    position: ['entrée', 'Entree', 'cage d’escalier', 'cage d escalier', 'porte', 'délivrance postale'],
+    x: ['357853.00', '357853', '357853,5', '1e5', '01', '05.5', '-0.5', 'abc'],
+    long: ['-1.5883112', '-1,58', '1.028392123456789', ''],
+    cad_parcelles: ['350088000AB0245|350088000AB0248', '|350088000AB0245', '3500880000AB0245', '123', '||'],
+    source: ['', 'Commune'],
+    date_der_maj: ['2023-11-15', '2009-12-31', '2999-01-01', '2023-02-30', '15/11/2023', '45400', ''],
+    certification_commune: ['1', '0', 'oui'],
+  };
+  it.each(Object.entries(SAMPLES))('read %s as validateur-bal does', (field, values) => {
+    for (const value of values) expect([value, balCellRules(field, value)]).toEqual([value, readValue(field, value).errors]);
+  });
+  it('read regional variants without the required rule', () => {
+    expect(balCellRules('commune_nom', '', { regional: true })).toEqual(readValue('commune_nom', '', true).errors);
+    expect(balCellRules('voie_nom', 'Ru', { regional: true })).toEqual(readValue('voie_nom', 'Ru', true).errors);
+  });
+});
+
+describe('BAL profile and header', () => {
+  const ids = ['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'];
+  it('picks the profile as validateur-bal does: 1.5 with the three ids and toponyme, 1.4 with the ids, else 1.3', () => {
+    expect(balProfileFor([...ids, 'toponyme', 'numero'])).toBe('1.5');
+    expect(balProfileFor([...ids, 'voie_nom'])).toBe('1.4');
+    expect(balProfileFor(['id_ban_commune', 'toponyme'])).toBe('1.3');
+    expect(balProfileFor(['\uFEFFid_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'])).toBe('1.4');
+  });
+  it('reports columns missing under their exact name, at the profile’s level, once', () => {
+    const index = balHeaderIndex(['cle_interop', 'commune_in', 'voie_nom', 'numero', 'long', 'lat', 'x', 'y', 'position', 'suffixe', 'source', 'date_der_maj', 'certification_commune']);
+    expect(index.profile).toBe('1.3');
+    expect(codes(checkBalHeader(index))).toEqual(['e:bal-column-missing@1:commune_insee']);
+    const engine: ValidationIssue[] = [{ code: 'missing-column', severity: 'error', row: 1, column: 'commune_insee', message: '' }];
+    expect(checkBalHeader(index, engine)).toEqual([]);
+    expect(codes(gradeBalIssues(engine, index))).toEqual(['e:missing-column@1:commune_insee']);
+  });
+  it('wants `;`, UTF-8 and LF or CRLF', () => {
+    expect(checkBalFile({ delimiter: ';', encoding: 'utf-8', linebreak: '\r\n' }, '1.4')).toEqual([]);
+    expect(codes(checkBalFile({ delimiter: ',', encoding: 'windows-1252', linebreak: '\r' }, '1.4'))).toEqual(['e:bal-encoding@-', 'e:bal-delimiter@-', 'e:bal-linebreak@-']);
+  });
+});
+
+describe('gradeBalIssues', () => {
+  const index = balHeaderIndex(['cle_interop', 'commune_insee', 'voie_nom', 'numero', 'long', 'lat', 'source', 'date_der_maj', 'cle_intero']);
+  const at = (code: string, column: string, value?: string): ValidationIssue => ({ code, severity: 'error', row: 2, column, message: 'm', ...(value ? { value } : {}) });
+  it('keeps an error only where validateur-bal finds one in the same cell', () => {
+    const graded = gradeBalIssues(
+      [
+        at('required', 'source'),
+        at('required', 'numero'),
+        at('type-error', 'numero', 'abc'),
+        at('pattern', 'cle_interop', '31591_xxxx_00009'),
+        at('pattern', 'cle_interop', '31591_0010_9'),
+        at('pattern', 'long', '-1.588311212345'),
+        at('pattern', 'long', '-1,58'),
+        at('type-error', 'date_der_maj', '45400'),
+        at('required', 'voie_nom'),
+      ],
+      index,
+    );
+    expect(graded.map((i) => `${i.severity}:${i.column}:${i.value ?? ''}`)).toEqual([
+      'warning:source:',
+      'error:numero:',
+      'error:numero:abc',
+      'warning:cle_interop:31591_xxxx_00009',
+      'error:cle_interop:31591_0010_9',
+      'warning:long:-1.588311212345',
+      'error:long:-1,58',
+      'error:date_der_maj:45400',
+      'warning:voie_nom:',
+    ]);
+    expect(graded[0]).toEqual({ ...at('required', 'source'), severity: 'warning' });
+  });
+  it('leaves the reader’s issues alone', () => {
+    const reader: ValidationIssue = { code: 'ragged-row', severity: 'error', row: 3, message: 'm' };
+    expect(gradeBalIssues([reader], index)[0]).toBe(reader);
+  });
+});
+
+describe('checkBalRow', () => {
+  const header = ['cle_interop', 'commune_insee', 'voie_nom', 'voie_nom_bre', 'numero', 'suffixe', 'position', 'x', 'y', 'long', 'lat', 'source', 'date_der_maj'];
+  const index = balHeaderIndex(header, { now: new Date('2024-06-01T12:00:00Z') });
+  const good = {
+    cle_interop: '31591_0010_00009',
+    commune_insee: '31591',
+    voie_nom: 'Rue des 3 Places',
+    voie_nom_bre: 'Straed',
+    numero: '9',
+    suffixe: '',
+    position: 'entrée',
+    x: '539416.13',
+    y: '6225601.11',
+    long: '1.028392',
+    lat: '43.111637',
+    source: 'Commune',
+    date_der_maj: '2020-11-09',
+  };
+  const run = (change: Partial<typeof good>, engine: ValidationIssue[] = []) =>
+    codes(checkBalRow(header.map((h) => ({ ...good, ...change })[h as keyof typeof good] || null), index, 5, engine));
+
+  it('accepts a well-formed address', () => {
+    expect(run({})).toEqual([]);
+  });
+  it('checks cle_interop against numero, and what needs a whole row', () => {
+    expect(run({ numero: '10' })).toEqual(['e:bal-cle-interop-numero-mismatch@5:cle_interop']);
+    expect(run({ cle_interop: '', commune_insee: '' })).toEqual(['e:bal-missing-value@5:cle_interop', 'e:bal-missing-value@5:commune_insee', 'e:bal-commune-missing@5:commune_insee']);
+    expect(run({ voie_nom: 'Ru' })).toEqual(['e:bal-name-too-short@5:voie_nom', 'e:bal-address-incomplete@5:voie_nom']);
+    expect(run({ position: '' })).toEqual(['w:bal-position-missing@5:position']);
+  });
+  it('checks coordinates: present for an address, in France, x/y within 10 m of long/lat', () => {
+    expect(run({ long: '' })).toEqual(['e:bal-longlat-missing@5:long']);
+    expect(run({ numero: '99999', cle_interop: '31591_0010_99999', long: '', lat: '', position: '' })).toEqual([]);
+    expect(run({ long: '-40.0' })).toEqual(['e:bal-longlat-outside-france@5:long']);
+    expect(run({ x: '539516.13' })).toEqual(['w:bal-longlat-xy-mismatch@5:x']);
+  });
+  it('reports what the engine cannot see: leading zeros, spaces it trims, language variants, dates ahead', () => {
+    expect(run({ numero: '09' })).toEqual(['e:bal-numero-leading-zero@5:numero']);
+    expect(run({ suffixe: ' bis ', cle_interop: '31591_0010_00009_bis' })).toEqual(['e:bal-surrounding-spaces@5:suffixe']);
+    expect(run({ voie_nom_bre: 'ST' })).toEqual(['w:bal-name-too-short@5:voie_nom_bre']);
+    expect(run({ date_der_maj: '2024-06-02' })).toEqual(['w:bal-date-future@5:date_der_maj']);
+  });
+  it('does not report a cell twice when the engine already has', () => {
+    const engine: ValidationIssue[] = [{ code: 'type-error', severity: 'error', row: 5, column: 'numero', value: 'abc', message: 'm' }];
+    expect(run({ numero: 'abc' }, engine)).toEqual(['e:bal-address-incomplete@5:voie_nom']);
+    expect(run({ numero: 'abc' })[0]).toBe('e:bal-numero-not-integer@5:numero');
+  });
+  it('wants every BAN id once one is given (1.4 and 1.5; an info in 1.3)', () => {
+    const ids = ['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse', 'numero', 'voie_nom'];
+    const row = ['0246e48c-f33d-433a-8984-034219be842e', '', '', '1', 'Rue Haute'];
+    expect(codes(checkBalRow(row, balHeaderIndex(ids), 2)).filter((c) => c.includes('ban'))).toEqual(['e:bal-ban-ids-incomplete@2:id_ban_toponyme']);
+    expect(codes(checkBalRow(row, balHeaderIndex(ids, { profile: '1.3' }), 2)).filter((c) => c.includes('ban'))).toEqual([]);
+    const rows = createBalRowsCheck(balHeaderIndex(ids));
+    rows.add(row);
+    rows.add(['0246e48c-f33d-433a-8984-034219be842e', '8a3bab10-f329-4ce3-9c7d-280d91a8053a', '3c87abe4-887b-46ee-9192-5c1b35a06625', '2', 'Rue Haute']);
+    expect(codes(rows.finish())).toEqual(['e:bal-ban-ids-partial@-']);
+  });
+});
