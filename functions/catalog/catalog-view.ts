@@ -25,8 +25,29 @@ export interface CatalogSnapshot {
   tenants: Map<string, Tenant>;
 }
 
-/** Every published dataset with its publisher: two paginated Queries (tenants, GSI1 CATALOG). */
+interface CachedSnapshot {
+  revision: number;
+  publicBaseUrl: string;
+  snapshot: CatalogSnapshot;
+}
+
+const snapshots = new WeakMap<CatalogReader, CachedSnapshot>();
+
+/**
+ * Every published dataset with its publisher. A warm function keeps the last snapshot and
+ * reuses it while the catalogue revision (one GetItem) has not moved; otherwise two
+ * paginated Queries (tenants, GSI1 CATALOG) rebuild it. Snapshots are shared: never mutate.
+ */
 export async function loadCatalog(reader: CatalogReader, publicBaseUrl: string): Promise<CatalogSnapshot> {
+  const revision = await reader.catalogRevision();
+  const hit = snapshots.get(reader);
+  if (hit && hit.revision === revision && hit.publicBaseUrl === publicBaseUrl) return hit.snapshot;
+  const snapshot = await fetchCatalog(reader, publicBaseUrl);
+  snapshots.set(reader, { revision, publicBaseUrl, snapshot });
+  return snapshot;
+}
+
+async function fetchCatalog(reader: CatalogReader, publicBaseUrl: string): Promise<CatalogSnapshot> {
   const [tenantList, datasets] = await Promise.all([reader.listTenants(), reader.listPublished()]);
   const tenants = new Map(tenantList.map((t) => [t.id, t]));
   const items = datasets

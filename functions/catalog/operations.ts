@@ -206,9 +206,10 @@ const dcat: Operation = async (ctx) => {
   const [snapshot, schemas] = await Promise.all([loadCatalog(reader, publicBaseUrl), loadSchemas(reader)]);
   const last = Math.max(1, Math.ceil(snapshot.items.length / DCAT_PAGE_SIZE));
   if (page > last) throw notFound('page_not_found', `Page ${page} inexistante : le catalogue compte ${last} page(s).`);
-  snapshot.items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // A sorted copy: the snapshot is shared with other requests of this warm function.
+  const sorted = { ...snapshot, items: [...snapshot.items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
   const self = `${apiBase(ctx)}/v1/catalog/dcat.jsonld`;
-  const doc = dcatDocument(snapshot, publicBaseUrl, schemas, now(), {
+  const doc = dcatDocument(sorted, publicBaseUrl, schemas, now(), {
     page,
     pageSize: DCAT_PAGE_SIZE,
     total: snapshot.items.length,

@@ -63,4 +63,7 @@ export const keys = {
 
 export const CATALOG_PK = 'CATALOG';
 
+/** Bumped after every write that changes what the public catalogue shows (warm caches key on it). */
+export const CATALOG_REVISION_KEY = { pk: 'CATALOG', sk: 'REVISION' } as const;
+
 export const TENANT_LIST_PK = 'TENANTS';

@@ -4,6 +4,8 @@ import type { Tenant } from '../tenants/tenant';
 
 /** Read side of the catalogue: every method is a GetItem or a Query (never a Scan). */
 export interface CatalogReader {
+  /** Changes after every write that changes the catalogue (one consistent GetItem). */
+  catalogRevision(): Promise<number>;
   /** Every dataset on GSI1 CATALOG (published), newest first. */
   listPublished(): Promise<Dataset[]>;
   getDataset(tenantId: string, slug: string): Promise<Dataset | undefined>;

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsolidationJobs } from '../../domain/catalog/ports';
 import type { Dataset } from '../../domain/datasets/dataset';
 import { keys } from '../keys';
+import { bumpCatalogRevision } from './catalog-revision';
 import { documentClient, isConditionalCheckFailed } from './client';
 
 /**
@@ -115,5 +116,6 @@ export class DynamoConsolidationJobs implements ConsolidationJobs {
         },
       }),
     );
+    await bumpCatalogRevision(this.table);
   }
 }

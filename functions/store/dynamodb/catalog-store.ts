@@ -4,15 +4,11 @@ import type { Dataset, DatasetVersion } from '../../domain/datasets/dataset';
 import type { TableSchemaDescriptor } from '../../domain/schema/types';
 import type { Tenant } from '../../domain/tenants/tenant';
 import { CATALOG_PK, keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
-import { documentClient } from './client';
+import { readCatalogRevision } from './catalog-revision';
+import { documentClient, queryAll } from './client';
+import { entityOf } from './item';
 
-const ITEM_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'];
-
-function strip<T>(item: Record<string, unknown>): T {
-  const out = { ...item };
-  for (const k of ITEM_KEYS) delete out[k];
-  return out as T;
-}
+const strip = <T>(item: Record<string, unknown>): T => entityOf<T>(item);
 
 /** A registered schema item holds the descriptor, flat or under `descriptor`. */
 function toDescriptor(item: Record<string, unknown>): TableSchemaDescriptor | undefined {
@@ -24,16 +20,8 @@ function toDescriptor(item: Record<string, unknown>): TableSchemaDescriptor | un
 export class DynamoCatalogStore implements CatalogReader {
   constructor(private readonly table: string) {}
 
-  /** Every page of a Query. */
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await documentClient().send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+    return queryAll({ TableName: this.table, ...input });
   }
 
   private byIndex(index: 'gsi1' | 'gsi2', pk: string, forward = true) {
@@ -45,6 +33,10 @@ export class DynamoCatalogStore implements CatalogReader {
       ExpressionAttributeValues: { ':pk': pk },
       ScanIndexForward: forward,
     });
+  }
+
+  catalogRevision(): Promise<number> {
+    return readCatalogRevision(this.table);
   }
 
   async listPublished(): Promise<Dataset[]> {

@@ -11,6 +11,7 @@ import type {
 import { keys } from '../keys';
 import { AlreadyExistsError } from '../ports';
 import { conditionalUpdate, documentClient, isConditionalCheckFailed, queryAll } from './client';
+import { bumpCatalogRevision } from './catalog-revision';
 import { entityOf } from './item';
 import { updateExpression } from './update-expression';
 
@@ -64,6 +65,7 @@ export class DynamoDatasetStore {
       Key: keys.dataset(tenantId, slug),
       ...updateExpression({ ...patch, updatedAt: now }, { expression: 'attribute_exists(pk)' }),
     });
+    if (item) await bumpCatalogRevision(this.table);
     return item ? entityOf<Dataset>(item) : undefined;
   }
 
@@ -112,6 +114,7 @@ export class DynamoDatasetStore {
             : { expression: 'attribute_exists(pk)' }),
         }),
       );
+      await bumpCatalogRevision(this.table);
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -142,6 +145,7 @@ export class DynamoDatasetStore {
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: { ':s': 'unpublished', ':now': now },
     });
+    if (item) await bumpCatalogRevision(this.table);
     return item ? entityOf<Dataset>(item) : undefined;
   }
 

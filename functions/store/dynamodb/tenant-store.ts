@@ -3,6 +3,7 @@ import type { Tenant, TenantStatus, UpdateTenantInput } from '../../domain/tenan
 import { keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
 import { AlreadyExistsError, type Page, type TenantStore } from '../ports';
 import { conditionalUpdate, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from './client';
+import { bumpCatalogRevision } from './catalog-revision';
 import { entityOf } from './item';
 import { updateExpression } from './update-expression';
 
@@ -24,6 +25,7 @@ export class DynamoTenantStore implements TenantStore {
       if (isConditionalCheckFailed(error)) throw new AlreadyExistsError(`tenant ${tenant.id}`);
       throw error;
     }
+    await bumpCatalogRevision(this.table);
   }
 
   async get(id: string): Promise<Tenant | undefined> {
@@ -61,6 +63,7 @@ export class DynamoTenantStore implements TenantStore {
       Key: keys.tenant(id),
       ...updateExpression(patch, { expression: 'attribute_exists(pk)' }),
     });
+    if (item) await bumpCatalogRevision(this.table);
     return item ? toTenant(item) : undefined;
   }
 }
