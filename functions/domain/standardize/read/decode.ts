@@ -38,29 +38,48 @@ export const WINDOWS_1252_TABLE: Uint16Array = (() => {
 /** The same table as one-char strings, for the bytes that differ from Latin-1. */
 const WINDOWS_1252_CHARS: string[] = Array.from(WINDOWS_1252_TABLE, (c) => String.fromCharCode(c));
 
-/** Node's native Latin-1 slice (undocumented but stable since Node 0.x; `toString` adds argument checks). */
-type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string };
+/** Node's native Latin-1 and UTF-16LE slices (undocumented but stable since Node 0.x; `toString` adds argument checks). */
+type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string; ucs2Slice(start: number, end: number): string };
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * Table-driven Windows-1252 decoding. Only bytes 0x80–0x9F differ from Latin-1: the runs
- * between them are decoded by Node's native Latin-1 slice and each special byte comes from
- * the table. Measured on a 50 MB French CSV (one `€` per line): ~5× `TextDecoder` and
- * iconv-lite (see test/unit/standardize/measure-throughput.ts).
+ * Table-driven Windows-1252 decoding. Only bytes 0x80–0x9F differ from Latin-1: text
+ * without them is decoded by Node's native Latin-1 slice. Text with them (a `€`, a `’`)
+ * is mapped byte by byte into UTF-16 code units and read back natively as UTF-16LE: one
+ * flat string. Joining Latin-1 runs and table characters built a rope of thousands of
+ * pieces per chunk, which the parser's first search then had to flatten (together ~2× this).
+ * Measured on a 50 MB French CSV (one `€` per line): ~5× `TextDecoder` and iconv-lite
+ * (see test/unit/standardize/measure-throughput.ts).
  */
 export function decodeWindows1252(bytes: Uint8Array): string {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) as FastBuffer;
   const n = bytes.length;
+  let first = 0;
+  while (first < n && (bytes[first] < 0x80 || bytes[first] >= 0xa0)) first++;
+  if (first === n) return buf.latin1Slice(0, n);
+  if (!LITTLE_ENDIAN) return decodeAsRope(buf, first);
+  const units = new Uint16Array(n);
+  for (let i = 0; i < first; i++) units[i] = bytes[i];
+  const table = WINDOWS_1252_TABLE;
+  for (let i = first; i < n; i++) units[i] = table[bytes[i]];
+  return (Buffer.from(units.buffer, 0, 2 * n) as FastBuffer).ucs2Slice(0, 2 * n);
+}
+
+/** Big-endian hosts: Latin-1 runs joined with the special characters. */
+function decodeAsRope(buf: FastBuffer, first: number): string {
+  const n = buf.length;
   const chars = WINDOWS_1252_CHARS;
   let out = '';
   let seg = 0;
-  for (let i = 0; i < n; i++) {
-    const b = bytes[i];
+  for (let i = first; i < n; i++) {
+    const b = buf[i];
     if (b >= 0x80 && b < 0xa0) {
       out += seg < i ? buf.latin1Slice(seg, i) + chars[b] : chars[b];
       seg = i + 1;
     }
   }
-  return seg === 0 ? buf.latin1Slice(0, n) : out + buf.latin1Slice(seg, n);
+  return out + buf.latin1Slice(seg, n);
 }
 
 /** Number of bytes at the end of `bytes` that start a multi-byte sequence not yet complete. */
