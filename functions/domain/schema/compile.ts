@@ -44,6 +44,8 @@ export interface CompiledSchema {
   readonly fieldNames: readonly string[];
   bind(header: readonly Cell[]): BindResult;
   format(values: readonly Value[]): string[];
+  /** `format` into `out` (reused between rows by a caller that does not keep it). */
+  formatInto(values: readonly Value[], out: string[]): string[];
 }
 
 /** Validates one present cell (trimmed, not a missing value); pushes issues; returns the value. */
@@ -362,10 +364,12 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     descriptor: d,
     fieldNames: fields.map((f) => f.name),
     bind,
-    format(values) {
-      const out = new Array<string>(n);
-      for (let i = 0; i < n; i++) out[i] = formatters[i](values[i] ?? null);
-      return out;
-    },
+    format: (values) => formatInto(values, new Array<string>(n)),
+    formatInto,
   };
+
+  function formatInto(values: readonly Value[], out: string[]): string[] {
+    for (let i = 0; i < n; i++) out[i] = formatters[i](values[i] ?? null);
+    return out;
+  }
 }

@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import { compileSchema, type CompiledSchema } from '../schema/compile';
 import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
-import { checkBalRows } from '../schemas/bal/checks';
+import { createBalRowsCheck } from '../schemas/bal/checks';
+import { balHeaderIndex, checkBalFile, checkBalHeader, checkBalRow, gradeBalIssues } from '../schemas/bal/policy';
 import { checkDecpRows } from '../schemas/decp/checks';
 import { flattenDecp, unflattenDecp } from '../schemas/decp/flatten';
 import { isTableReadError } from './read/errors';
@@ -171,21 +172,6 @@ function hashing(source: AsyncIterable<Uint8Array>) {
   };
 }
 
-/**
- * BAL's cross-row checks (checkBalRows) read four columns, by name: keep just those cells
- * rather than whole rows (100k BAL rows, `npm run bench`: peak RSS 263 → ~235 MB). Names are matched
- * as checkBalRows matches them, where the last column of a name wins.
- */
-const BAL_ROW_COLUMNS = ['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse', 'numero'];
-
-function balProjection(header: readonly Cell[]): { header: Cell[]; pick(cells: readonly Cell[]): Cell[] } {
-  const position = new Map(header.map((name, i) => [(name ?? '').replace(/^\uFEFF/, '').trim().toLowerCase(), i]));
-  const names = BAL_ROW_COLUMNS.filter((c) => position.has(c));
-  const at = names.map((c) => position.get(c)!);
-  // A cell is a slice of the decoded chunk it came from: copy it, or every chunk stays alive.
-  return { header: names, pick: (cells) => at.map((i) => (cells[i] === null ? null : (' ' + cells[i]).slice(1))) };
-}
-
 /** Column names for a table with no schema: the header, with blanks and duplicates made unique. */
 function plainFields(header: readonly Cell[]): string[] {
   const seen = new Map<string, number>();
@@ -219,11 +205,13 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     issues.addAll(table.issues);
     const schemaRuntime = schema ? compiled(schema) : undefined;
     const bound = schemaRuntime?.bind(table.header);
-    if (bound) issues.addAll(bound.issues);
+    // BAL: issues graded and completed as the reference validator (validateur-bal) does, per profile.
+    const bal = schema?.id === 'bal' ? balHeaderIndex(table.header) : undefined;
+    const balRows = bal ? createBalRowsCheck(bal) : undefined;
+    if (bal) issues.addAll(checkBalFile({ delimiter: table.delimiter, encoding: table.encoding }, bal.profile));
+    if (bound) issues.addAll(bal ? [...gradeBalIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues)] : bound.issues);
     fields = schemaRuntime ? [...schemaRuntime.fieldNames] : plainFields(table.header);
-    const isBal = schema?.id === 'bal';
-    const balRows = isBal ? balProjection(table.header) : undefined;
-    const keepRows = isBal || isDecp;
+    const keepRows = isDecp;
     const keptRows: Cell[][] = [];
     const keptValues: Value[][] = [];
 
@@ -239,6 +227,8 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     if (issues.errorCount > 0) await stopWriting();
 
     const [csvOut, ...typedOuts] = outputs;
+    // The CSV writer turns a row into text at once: one array serves every row.
+    const cellTexts = new Array<string>(fields.length);
     for await (const batch of table.batches ?? oneByOne(table.rows)) {
       for (let b = 0; b < batch.length; b++) {
         const record = batch[b];
@@ -248,16 +238,20 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
         let formatted: readonly Value[];
         if (bound && schemaRuntime) {
           const result = bound.validator.validate(record.cells, record.row);
-          if (result.issues.length) issues.addAll(result.issues);
+          if (bal) {
+            if (result.issues.length) issues.addAll(gradeBalIssues(result.issues, bal));
+            issues.addAll(checkBalRow(record.cells, bal, record.row, result.issues));
+            balRows!.add(record.cells);
+          } else if (result.issues.length) issues.addAll(result.issues);
           values = result.values;
-          formatted = writing ? schemaRuntime.format(values) : values;
+          formatted = writing ? schemaRuntime.formatInto(values, cellTexts) : values;
         } else {
           values = record.cells;
           formatted = values;
         }
         if (keepRows) {
-          keptRows.push(balRows ? balRows.pick(record.cells) : record.cells);
-          if (isDecp) keptValues.push(values);
+          keptRows.push(record.cells);
+          keptValues.push(values);
         }
         if (!writing) continue;
         if (issues.errorCount > 0) {
@@ -272,8 +266,8 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
         }
       }
     }
-    if (bound) issues.addAll(bound.validator.finish());
-    if (balRows) issues.addAll(checkBalRows(balRows.header, keptRows));
+    if (bound) issues.addAll(bal ? gradeBalIssues(bound.validator.finish(), bal) : bound.validator.finish());
+    if (balRows) issues.addAll(balRows.finish());
     if (isDecp) issues.addAll(checkDecpRows(table.header.map((h) => h ?? ''), keptRows));
 
     if (issues.errorCount > 0) await stopWriting();
