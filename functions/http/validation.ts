@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { badRequest } from './errors';
 
-// French messages for every zod issue a request can produce.
-z.config(z.locales.fr());
+import { fr } from 'zod/locales';
+
+// French messages for every zod issue a request can produce (only this locale is bundled).
+z.config(fr());
 
 export interface FieldProblem {
   field: string;

@@ -49,11 +49,17 @@ describe('BAL cell rules', () => {
     long: ['-1.5883112', '-1,58', '1.028392123456789', ''],
     cad_parcelles: ['350088000AB0245|350088000AB0248', '|350088000AB0245', '3500880000AB0245', '123', '||'],
     source: ['', 'Commune'],
-    date_der_maj: ['2023-11-15', '2009-12-31', '2999-01-01', '2023-02-30', '15/11/2023', '45400', ''],
+    date_der_maj: ['2023-11-15', '2009-12-31', '2999-01-01', '2023-02-30', '45400', ''],
     certification_commune: ['1', '0', 'oui'],
   };
   it.each(Object.entries(SAMPLES))('read %s as validateur-bal does', (field, values) => {
     for (const value of values) expect([value, balCellRules(field, value)]).toEqual([value, readValue(field, value).errors]);
+  });
+  it('depart from validateur-bal on French dates only: Socle publishes them as ISO, so they are not errors', () => {
+    expect(readValue('date_der_maj', '15/11/2023').errors).toEqual(['date_invalide']);
+    expect(balCellRules('date_der_maj', '15/11/2023')).toEqual([]);
+    expect(balCellRules('date_der_maj', '31/02/2023')).toEqual(['date_invalide']);
+    expect(balCellRules('date_der_maj', '15/11/2009')).toEqual(readValue('date_der_maj', '2009-11-15').errors);
   });
   it('read regional variants without the required rule', () => {
     expect(balCellRules('commune_nom', '', { regional: true })).toEqual(readValue('commune_nom', '', true).errors);

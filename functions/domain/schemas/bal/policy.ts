@@ -35,6 +35,7 @@
  * either, being warnings that need every row at once: the `different_*_with_same_*` BAN id
  * groupings, `voie_nom_have_same_lieudit_complement_nom`, `lieudit_complement_nom_not_declared`.
  */
+import { frDateToIso } from '../../schema/normalize-fr';
 import type { Cell, ValidationIssue } from '../../schema/types';
 
 export type BalProfile = '1.3' | '1.4' | '1.5';
@@ -402,7 +403,9 @@ const READERS: Record<string, (v: string, today: string) => CellReading> = {
     if (inner === '' || inner.split('|').some((p) => p.length !== 14 && p.length !== 15)) return { rules: [...rules, 'valeur_invalide'] };
     return { rules, value: inner };
   },
-  date_der_maj(v, today) {
+  date_der_maj(raw, today) {
+    // Socle rewrites a French date (31/12/2024) to ISO before publishing: judge the published value.
+    const v = frDateToIso(raw) ?? raw;
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
     const [y, mo, d] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
     if (!m || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return { rules: ['date_invalide'] };
