@@ -131,6 +131,8 @@ export function isCanonicalNumber(s: string): boolean {
  * whichever separator comes last. NaN when the text is not a number.
  */
 export function frNumber(raw: string): number {
+  const plain = plainFrNumber(raw);
+  if (plain !== null) return plain;
   let s = raw.replace(SPACES, '').replace(CURRENCY, '');
   const comma = s.lastIndexOf(',');
   const dot = s.lastIndexOf('.');
@@ -142,6 +144,42 @@ export function frNumber(raw: string): number {
     s = s.replace(/\./g, '');
   }
   return CANONICAL_NUMBER.test(s) ? Number(s) : NaN;
+}
+
+/**
+ * frNumber's usual case in one scan, with no regex: digits, spaces (normal, NBSP, narrow
+ * NBSP), at most one `,` (the decimal), a sign before any digit, a `€` after the last
+ * digit. Builds the very string frNumber would test, so the result is the same; null
+ * for anything else (frNumber then takes the general path).
+ */
+function plainFrNumber(s: string): number | null {
+  let t = '';
+  let run = -1;
+  let digits = 0;
+  let comma = false;
+  let euro = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (euro) return null;
+      if (run < 0) run = i;
+      digits++;
+      continue;
+    }
+    if (run >= 0) {
+      t += s.slice(run, i);
+      run = -1;
+    }
+    if (c === 32 || c === 0xa0 || c === 0x202f) continue;
+    if (c === 44 && !comma && !euro) {
+      comma = true;
+      t += '.';
+    } else if (c === 0x20ac && !euro) euro = true;
+    else if ((c === 45 || c === 43) && t === '' && !euro) t = c === 45 ? '-' : '+';
+    else return null;
+  }
+  if (run >= 0) t += run === 0 ? s : s.slice(run);
+  return digits === 0 ? null : Number(t);
 }
 
 const FR_BOOLEANS = new Map<string, boolean>([
