@@ -197,6 +197,23 @@ const DIGITS = /^\d+$/;
 
 /** `123 456 789 00012` or `123.456.789` (SIREN/SIRET as typed) → the digits; null if other characters remain. */
 export function stripIdSeparators(s: string): string | null {
+  // Usual case in one scan: digits cut by spaces, NBSPs, dots or dashes.
+  let d = '';
+  let run = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (run < 0) run = i;
+    } else if (c === 32 || c === 46 || c === 45 || c === 0xa0 || c === 0x202f) {
+      if (run >= 0) d += s.slice(run, i);
+      run = -1;
+    } else return stripIdSeparatorsSlow(s);
+  }
+  if (run >= 0) d += run === 0 ? s : s.slice(run);
+  return d.length > 0 ? d : null;
+}
+
+function stripIdSeparatorsSlow(s: string): string | null {
   const d = s.replace(ID_SEPARATORS, '');
   return d.length > 0 && DIGITS.test(d) ? d : null;
 }
