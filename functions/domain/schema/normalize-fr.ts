@@ -58,6 +58,14 @@ interface DateParts {
 }
 
 function frDateParts(s: string): DateParts | null {
+  // `31/12/2024` (or `-`, `.`), the usual spelling, without the regex.
+  const sep = s.charCodeAt(2);
+  if (s.length === 10 && (sep === 47 || sep === 45 || sep === 46) && s.charCodeAt(5) === sep) {
+    const d = readInt(s, 0, 2);
+    const mo = readInt(s, 3, 2);
+    const y = readInt(s, 6, 4);
+    if (d >= 0 && mo >= 0 && y >= 0) return isValidYmd(y, mo, d) ? { date: `${s.slice(6, 10)}-${s.slice(3, 5)}-${s.slice(0, 2)}`, time: null } : null;
+  }
   const m = FR_DATE.exec(s);
   if (m === null) return null;
   const d = Number(m[1]);
