@@ -142,7 +142,9 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck {
         if (d !== null) v = d.length === 13 && isValidSiret('0' + d) ? '0' + d : d;
       }
       if (isArray) checkArray(v, row, issues);
-      if (minLength !== undefined || maxLength !== undefined) {
+      // There are never more code points than UTF-16 units: a maximum alone needs no count
+      // until the units exceed it.
+      if (minLength !== undefined || (maxLength !== undefined && v.length > maxLength)) {
         const len = lengthOf(v);
         if (minLength !== undefined && len < minLength) {
           issues.push(err('min-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractère(s) ; au moins ${minLength} attendu(s).`));
