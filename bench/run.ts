@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --repeat 3] [-- --tableschema-rows 200000]`: standardization throughput
+ * `npm run bench [-- --repeat 3] [-- --tableschema-rows 200000] [-- --no-catalog]`: standardization throughput
+ * (then the catalogue API under load, bench/catalog.ts)
  * against a raw-read floor and peers, on the same generated files, in one run. Not a test:
  * it prints figures and fails only when our path does not find the file VALID (then the
  * figures would measure an early rejection, not the work).
@@ -8,6 +9,7 @@
  * run by plain `node`, so peak RSS is the contender's own and not the TypeScript loader's).
  * With --repeat N, times are medians of N runs and peak RSS the highest seen.
  */
+import { runCatalogBench } from './catalog';
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -146,3 +148,11 @@ function main(): void {
 }
 
 main();
+if (!process.argv.includes('--no-catalog')) {
+  // The catalogue API under load (issue: reuse), after the standardization figures.
+  console.log('\n## Catalogue API\n');
+  runCatalogBench().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
