@@ -11,7 +11,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { PassThrough, type Readable } from 'node:stream';
 import type { ByteSink } from '../../domain/standardize/standardize-table';
-import { s3Client } from './client';
+import { s3Client, s3Presigner } from './client';
 
 export interface ObjectHeaders {
   contentType?: string;
@@ -26,7 +26,7 @@ function headers(h: ObjectHeaders): Pick<PutObjectCommandInput, 'ContentType' | 
 /** A presigned PUT for exactly one key, content type and length, valid `expiresIn` seconds. */
 export async function presignPut(bucket: string, key: string, contentType: string, size: number, expiresIn: number) {
   const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: size });
-  const url = await getSignedUrl(s3Client(), command, {
+  const url = await getSignedUrl(s3Presigner(), command, {
     expiresIn,
     // Content type and length are signed: S3 refuses a PUT whose headers differ.
     signableHeaders: new Set(['content-type', 'content-length']),
