@@ -10,6 +10,7 @@
  * list and detail never read them, and they are written after the consolidation of the real
  * publishes has settled, so nothing else reads them either.
  */
+import { prng } from './generate';
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { demoSubventionsCsv } from '../lib/local/demo-data';
@@ -223,18 +224,6 @@ function templatesFor(index: number): Template[] {
     },
     EXTRAS[index % EXTRAS.length],
   ];
-}
-
-/** mulberry32: deterministic dates and sizes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -157,15 +157,7 @@ export class SocleStack extends Stack {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'CDK-provided deploy-time handler for S3 bucket notifications; its role is defined by aws-cdk-lib.',
     });
-    deadLetters
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
-      .createAlarm(this, 'StandardizeDeadLettersAlarm', {
-        alarmDescription: 'Uploads failed standardization 3 times and wait in the dead-letter queue.',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+    alarmOnDeadLetters(this, 'StandardizeDeadLettersAlarm', deadLetters, 'Uploads failed standardization 3 times and wait in the dead-letter queue.');
 
     // ---- Functions (least privilege through the use* bind methods) ---------------------
     const http = { memoryMiB: 256, timeout: Duration.seconds(10), logRetentionDays: config.logRetentionDays, removalPolicy: keep };
@@ -220,15 +212,12 @@ export class SocleStack extends Stack {
         suffix: '/latest/datapackage.json',
       });
     }
-    consolidationDeadLetters
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
-      .createAlarm(this, 'ConsolidationDeadLettersAlarm', {
-        alarmDescription: 'Consolidation (territory files, catalogue exports) failed 3 times for a publish event.',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+    alarmOnDeadLetters(
+      this,
+      'ConsolidationDeadLettersAlarm',
+      consolidationDeadLetters,
+      'Consolidation (territory files, catalogue exports) failed 3 times for a publish event.',
+    );
     const consolidate = new SocleFunction(this, 'Consolidate', {
       context: 'consolidate',
       memoryMiB: 1024,
@@ -345,4 +334,15 @@ export function createSocleApp(props?: AppProps): { app: App; stack: SocleStack;
   // template metadata (cdk_nag.rules_to_suppress), where the infra tests audit them.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   return { app, stack, config };
+}
+
+/** An alarm as soon as one message waits in a dead-letter queue (checked every minute). */
+function alarmOnDeadLetters(scope: Construct, id: string, queue: Queue, description: string): void {
+  queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }).createAlarm(scope, id, {
+    alarmDescription: description,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }
