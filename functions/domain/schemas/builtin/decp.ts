@@ -27,6 +27,24 @@ const listOf = (values: readonly string[]): string => {
   return `^${one}(\\|${one})*$`;
 };
 
+/** Natures and procedures of each kind of contract (the official JSON Schema's enums). */
+export const MARCHE_NATURES = ['Marché', 'Marché de partenariat', 'Marché de défense ou de sécurité'] as const;
+export const CONCESSION_NATURES = ['Concession de travaux', 'Concession de service', 'Concession de service public', 'Délégation de service public'] as const;
+export const MARCHE_PROCEDURES = [
+  'Procédure adaptée',
+  "Appel d'offres ouvert",
+  "Appel d'offres restreint",
+  'Procédure avec négociation',
+  'Marché passé sans publicité ni mise en concurrence préalable',
+  'Dialogue compétitif',
+] as const;
+export const CONCESSION_PROCEDURES = [
+  'Procédure négociée ouverte',
+  'Procédure non négociée ouverte',
+  'Procédure négociée restreinte',
+  'Procédure non négociée restreinte',
+] as const;
+
 export const TYPES_IDENTIFIANT = ['SIRET', 'TVA', 'TAHITI', 'RIDET', 'FRWF', 'IREP', 'HORS-UE'] as const;
 export const TECHNIQUES = [
   'Accord-cadre',
@@ -91,15 +109,7 @@ const fields: FieldDescriptor[] = [
     example: 'Marché',
     constraints: {
       required: true,
-      enum: [
-        'Marché',
-        'Marché de partenariat',
-        'Marché de défense ou de sécurité',
-        'Concession de travaux',
-        'Concession de service',
-        'Concession de service public',
-        'Délégation de service public',
-      ],
+      enum: [...MARCHE_NATURES, ...CONCESSION_NATURES],
     },
   },
   { name: 'objet', title: 'Objet du contrat', type: 'string', example: 'Réfection de la voirie', constraints: { required: true, maxLength: 1000 } },
@@ -117,18 +127,7 @@ const fields: FieldDescriptor[] = [
     example: 'Procédure adaptée',
     constraints: {
       required: true,
-      enum: [
-        'Procédure adaptée',
-        "Appel d'offres ouvert",
-        "Appel d'offres restreint",
-        'Procédure avec négociation',
-        'Marché passé sans publicité ni mise en concurrence préalable',
-        'Dialogue compétitif',
-        'Procédure négociée ouverte',
-        'Procédure non négociée ouverte',
-        'Procédure négociée restreinte',
-        'Procédure non négociée restreinte',
-      ],
+      enum: [...MARCHE_PROCEDURES, ...CONCESSION_PROCEDURES],
     },
   },
   { name: 'techniques', title: "Techniques d'achat (marché)", type: 'string', example: 'Accord-cadre', constraints: { pattern: listOf(TECHNIQUES) } },

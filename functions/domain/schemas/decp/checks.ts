@@ -1,5 +1,5 @@
 import type { Cell, ValidationIssue } from '../../schema/types';
-import { DECP_LIST_SEPARATOR } from '../builtin/decp';
+import { CONCESSION_NATURES, CONCESSION_PROCEDURES, DECP_LIST_SEPARATOR, MARCHE_NATURES, MARCHE_PROCEDURES } from '../builtin/decp';
 import type { DecpKind } from './flatten';
 
 /*
@@ -26,26 +26,8 @@ export const REQUIRED_BY_KIND: Record<DecpKind, readonly string[]> = {
 };
 
 const BY_KIND: Record<DecpKind, { nature: readonly string[]; procedure: readonly string[] }> = {
-  Marché: {
-    nature: ['Marché', 'Marché de partenariat', 'Marché de défense ou de sécurité'],
-    procedure: [
-      'Procédure adaptée',
-      "Appel d'offres ouvert",
-      "Appel d'offres restreint",
-      'Procédure avec négociation',
-      'Marché passé sans publicité ni mise en concurrence préalable',
-      'Dialogue compétitif',
-    ],
-  },
-  'Contrat de concession': {
-    nature: ['Concession de travaux', 'Concession de service', 'Concession de service public', 'Délégation de service public'],
-    procedure: [
-      'Procédure négociée ouverte',
-      'Procédure non négociée ouverte',
-      'Procédure négociée restreinte',
-      'Procédure non négociée restreinte',
-    ],
-  },
+  Marché: { nature: MARCHE_NATURES, procedure: MARCHE_PROCEDURES },
+  'Contrat de concession': { nature: CONCESSION_NATURES, procedure: CONCESSION_PROCEDURES },
 };
 
 const LABEL: Record<DecpKind, string> = { Marché: 'un marché', 'Contrat de concession': 'un contrat de concession' };
