@@ -21,6 +21,7 @@ import { IssueCollector, summarize, type Report } from './report';
 import { CsvWriter } from './write/csv-writer';
 import { GeoJsonWriter } from './write/geojson-writer';
 import { JsonWriter } from './write/json-writer';
+import { ByteBuffer } from './write/byte-buffer';
 import type { TableWriter } from './write/table-writer';
 
 export type OutputName = 'data.csv' | 'data.json' | 'data.geojson' | 'decp.json';
@@ -63,14 +64,12 @@ export interface StandardizeResult {
 const FLUSH_BYTES = 256 * 1024;
 
 /**
- * Buffers a writer's text and feeds a sink in large chunks, hashing and counting bytes.
- * Each row is UTF-8-encoded straight into a byte buffer: concatenating rows into one long
- * string and encoding it at flush time spent most of the run flattening that string
- * (measured with `npm run bench`: 1M subventions rows 30–35 s → 17 s, 100k BAL rows 13.7 s → 2.9 s).
+ * Feeds a sink in large chunks, hashing and counting bytes. Writers append each row's
+ * UTF-8 bytes straight into the chunk (ByteBuffer): no row text is built, so nothing is
+ * flattened or encoded twice (measured with `npm run bench`; see README › Performance).
  */
 class Output {
-  private chunk: Buffer = Buffer.allocUnsafeSlow(FLUSH_BYTES);
-  private used = 0;
+  private readonly chunk = new ByteBuffer(FLUSH_BYTES + 64 * 1024);
   private bytes = 0;
   private readonly hash = createHash('sha256');
 
@@ -81,49 +80,26 @@ class Output {
   ) {}
 
   async start(): Promise<void> {
-    const pending = this.append(this.writer.header());
-    if (pending) await pending;
+    this.chunk.utf8(this.writer.header());
   }
 
-  /** Returns a promise only when the buffer was flushed (so callers can skip awaiting). */
+  /** Returns a promise only when a chunk was handed to the sink (so callers can skip awaiting). */
   row(values: readonly Value[]): Promise<void> | void {
-    return this.append(this.writer.row(values));
-  }
-
-  private append(text: string): Promise<void> | void {
-    // A UTF-16 unit takes at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).
-    if (this.used + text.length * 3 <= FLUSH_BYTES) {
-      this.used += this.chunk.write(text, this.used);
-      return;
-    }
-    const bytes = Buffer.from(text, 'utf8');
-    if (this.used + bytes.length <= FLUSH_BYTES) {
-      this.used += bytes.copy(this.chunk, this.used);
-      return;
-    }
-    const flushed = this.flush();
-    if (bytes.length >= FLUSH_BYTES) return chain(flushed, () => this.send(bytes));
-    this.used = bytes.copy(this.chunk, 0);
-    return flushed;
+    this.writer.writeRow(values, this.chunk);
+    if (this.chunk.pos >= FLUSH_BYTES) return this.flush();
   }
 
   private flush(): Promise<void> | void {
-    if (this.used === 0) return;
+    if (this.chunk.pos === 0) return;
     // The sink may keep the chunk until it is written: hand it over and start a new one.
-    const full = this.chunk.subarray(0, this.used);
-    this.chunk = Buffer.allocUnsafeSlow(FLUSH_BYTES);
-    this.used = 0;
-    return this.send(full);
-  }
-
-  private send(chunk: Buffer): Promise<void> | void {
-    this.bytes += chunk.length;
-    this.hash.update(chunk);
-    return this.sink.write(chunk);
+    const full = this.chunk.take();
+    this.bytes += full.length;
+    this.hash.update(full);
+    return this.sink.write(full);
   }
 
   async finish(): Promise<OutputInfo> {
-    await this.append(this.writer.footer());
+    this.chunk.utf8(this.writer.footer());
     await this.flush();
     await this.sink.end();
     return { name: this.name, contentType: this.writer.contentType, bytes: this.bytes, sha256: this.hash.digest('hex') };
@@ -132,10 +108,6 @@ class Output {
   abort(): Promise<void> {
     return this.sink.abort();
   }
-}
-
-function chain(first: Promise<void> | void, next: () => Promise<void> | void): Promise<void> | void {
-  return first ? first.then(next) : next();
 }
 
 const compiledCache = new Map<string, CompiledSchema>();

@@ -10,61 +10,76 @@
  * and booleans never need it.
  */
 import { Value } from '../../schema/types';
-import { TableWriter } from './table-writer';
+import { ByteBuffer } from './byte-buffer';
+import { BaseTableWriter, utf8Bytes } from './table-writer';
 
 const PLAIN_NUMBER = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/;
 
-export function neutraliseFormula(s: string): string {
+/** Whether a text cell must be prefixed with `'` (it would start a formula). */
+function isFormula(s: string): boolean {
   const c = s.charCodeAt(0);
-  if (c === 61 || c === 64 || c === 9 || c === 13) return "'" + s;
-  if ((c === 43 || c === 45) && !PLAIN_NUMBER.test(s)) return "'" + s;
-  return s;
+  if (c === 61 || c === 64 || c === 9 || c === 13) return true;
+  return (c === 43 || c === 45) && !PLAIN_NUMBER.test(s);
+}
+
+export function neutraliseFormula(s: string): string {
+  return isFormula(s) ? "'" + s : s;
 }
 
 export interface CsvWriterOptions {
+  /** One character. */
   delimiter?: string;
   newline?: '\r\n' | '\n';
 }
 
-export class CsvWriter implements TableWriter {
+const TRUE = utf8Bytes('true');
+const FALSE = utf8Bytes('false');
+
+export class CsvWriter extends BaseTableWriter {
   readonly contentType = 'text/csv; charset=utf-8';
   private readonly delimiter: string;
+  private readonly d: number;
   private readonly newline: string;
-  private readonly needsQuote: RegExp;
+  private readonly newlineBytes: Uint8Array;
 
   constructor(
     private readonly fields: readonly string[],
     opts: CsvWriterOptions = {},
   ) {
+    super();
     this.delimiter = opts.delimiter ?? ',';
+    if (this.delimiter.length !== 1) throw new Error(`CsvWriter: un séparateur d'un caractère, pas « ${this.delimiter} »`);
+    this.d = this.delimiter.charCodeAt(0);
     this.newline = opts.newline ?? '\r\n';
-    this.needsQuote = new RegExp(`["\\r\\n${this.delimiter.replace(/[\\^\]-]/g, '\\$&')}]`);
+    this.newlineBytes = utf8Bytes(this.newline);
   }
 
-  private text(s: string): string {
-    const safe = neutraliseFormula(s);
-    return this.needsQuote.test(safe) ? '"' + safe.replace(/"/g, '""') + '"' : safe;
-  }
-
-  private cell(v: Value): string {
-    if (v === null) return '';
-    if (typeof v === 'string') return v === '' ? '' : this.text(v);
-    if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-    return v ? 'true' : 'false';
+  private text(s: string, out: ByteBuffer): void {
+    out.csvCell(isFormula(s) ? "'" + s : s, this.d);
   }
 
   header(): string {
-    return this.fields.map((f) => (f === '' ? '' : this.text(f))).join(this.delimiter) + this.newline;
+    const out = new ByteBuffer(1024);
+    this.fields.forEach((f, i) => {
+      if (i > 0) out.byte(this.d);
+      if (f !== '') this.text(f, out);
+    });
+    return out.toString() + this.newline;
   }
 
-  row(values: readonly Value[]): string {
-    let out = '';
-    for (let i = 0; i < this.fields.length; i++) {
-      if (i > 0) out += this.delimiter;
+  writeRow(values: readonly Value[], out: ByteBuffer): void {
+    const n = this.fields.length;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) out.byte(this.d);
       const v = values[i];
-      if (v !== undefined) out += this.cell(v);
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'string') {
+        if (v !== '') this.text(v, out);
+      } else if (typeof v === 'number') {
+        if (Number.isFinite(v)) out.utf8(String(v));
+      } else out.bytes(v ? TRUE : FALSE);
     }
-    return out + this.newline;
+    out.bytes(this.newlineBytes);
   }
 
   footer(): string {

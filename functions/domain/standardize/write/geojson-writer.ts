@@ -5,8 +5,15 @@
  * `skipped` (the report says how many rows the map lacks).
  */
 import { Value } from '../../schema/types';
-import { jsonValue } from './json-writer';
-import { TableWriter } from './table-writer';
+import { ByteBuffer } from './byte-buffer';
+import { writeJsonValue } from './json-writer';
+import { BaseTableWriter, utf8Bytes } from './table-writer';
+
+const FIRST = utf8Bytes('\n{"type":"Feature","geometry":{"type":"Point","coordinates":[');
+const NEXT = utf8Bytes(',\n{"type":"Feature","geometry":{"type":"Point","coordinates":[');
+const PROPERTIES = utf8Bytes(']},"properties":{');
+const END = utf8Bytes('}}');
+const COMMA = 44;
 
 function coordinate(v: Value | undefined): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
@@ -15,42 +22,47 @@ function coordinate(v: Value | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-export class GeoJsonWriter implements TableWriter {
+export class GeoJsonWriter extends BaseTableWriter {
   readonly contentType = 'application/geo+json; charset=utf-8';
   skipped = 0;
   written = 0;
   private readonly lon: number;
   private readonly lat: number;
-  private readonly props: { index: number; key: string }[];
+  private readonly props: { index: number; key: Uint8Array }[];
 
   constructor(fields: readonly string[], geo: { longitude: string; latitude: string }) {
+    super();
     this.lon = fields.indexOf(geo.longitude);
     this.lat = fields.indexOf(geo.latitude);
     if (this.lon < 0 || this.lat < 0) throw new Error(`GeoJsonWriter: colonnes ${geo.longitude}/${geo.latitude} absentes`);
     this.props = fields
-      .map((f, index) => ({ index, key: JSON.stringify(f) + ':' }))
-      .filter((p) => p.index !== this.lon && p.index !== this.lat);
+      .map((f, index) => ({ index, key: f }))
+      .filter((p) => p.index !== this.lon && p.index !== this.lat)
+      .map((p, i) => ({ index: p.index, key: utf8Bytes((i ? ',' : '') + JSON.stringify(p.key) + ':') }));
   }
 
   header(): string {
     return '{"type":"FeatureCollection","features":[';
   }
 
-  row(values: readonly Value[]): string {
+  writeRow(values: readonly Value[], out: ByteBuffer): void {
     const x = coordinate(values[this.lon]);
     const y = coordinate(values[this.lat]);
     if (x === null || y === null || x < -180 || x > 180 || y < -90 || y > 90) {
       this.skipped++;
-      return '';
+      return;
     }
-    let props = '';
-    for (let i = 0; i < this.props.length; i++) {
-      props += (i ? ',' : '') + this.props[i].key + jsonValue(values[this.props[i].index]);
+    out.bytes(this.written++ === 0 ? FIRST : NEXT);
+    out.utf8(String(x));
+    out.byte(COMMA);
+    out.utf8(String(y));
+    out.bytes(PROPERTIES);
+    const props = this.props;
+    for (let i = 0; i < props.length; i++) {
+      out.bytes(props[i].key);
+      writeJsonValue(values[props[i].index], out);
     }
-    return (
-      (this.written++ === 0 ? '\n' : ',\n') +
-      `{"type":"Feature","geometry":{"type":"Point","coordinates":[${x},${y}]},"properties":{${props}}}`
-    );
+    out.bytes(END);
   }
 
   footer(): string {

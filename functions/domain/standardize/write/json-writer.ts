@@ -3,36 +3,49 @@
  * output streams and diffs well. Non-finite numbers become `null` (JSON has no NaN).
  */
 import { Value } from '../../schema/types';
-import { TableWriter } from './table-writer';
+import { ByteBuffer } from './byte-buffer';
+import { BaseTableWriter, utf8Bytes } from './table-writer';
 
-/** What JSON.stringify escapes in a string: `"`, `\\`, controls, and (lone) surrogates. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const NULL = utf8Bytes('null');
+const TRUE = utf8Bytes('true');
+const FALSE = utf8Bytes('false');
+const FIRST_ROW = utf8Bytes('\n');
+const NEXT_ROW = utf8Bytes(',\n');
+const CLOSE = 125; // }
 
-export function jsonValue(v: Value | undefined): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  // Most cells need no escaping: quoting them directly is ~3× JSON.stringify.
-  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
+/** Appends `v` as JSON (what JSON.stringify writes, NaN and ±Infinity as null). */
+export function writeJsonValue(v: Value | undefined, out: ByteBuffer): void {
+  if (v === null || v === undefined) out.bytes(NULL);
+  else if (typeof v === 'string') out.jsonString(v);
+  else if (typeof v === 'number') {
+    if (Number.isFinite(v)) out.utf8(String(v));
+    else out.bytes(NULL);
+  } else out.bytes(v ? TRUE : FALSE);
 }
 
-export class JsonWriter implements TableWriter {
+export class JsonWriter extends BaseTableWriter {
   readonly contentType = 'application/json; charset=utf-8';
-  private readonly keys: string[];
+  private readonly keys: Uint8Array[];
   private count = 0;
 
   constructor(fields: readonly string[]) {
-    this.keys = fields.map((f, i) => (i === 0 ? '{' : ',') + JSON.stringify(f) + ':');
+    super();
+    this.keys = fields.map((f, i) => utf8Bytes((i === 0 ? '{' : ',') + JSON.stringify(f) + ':'));
   }
 
   header(): string {
     return '[';
   }
 
-  row(values: readonly Value[]): string {
-    let out = this.count++ === 0 ? '\n' : ',\n';
-    for (let i = 0; i < this.keys.length; i++) out += this.keys[i] + jsonValue(values[i]);
-    return out + (this.keys.length ? '}' : '{}');
+  writeRow(values: readonly Value[], out: ByteBuffer): void {
+    out.bytes(this.count++ === 0 ? FIRST_ROW : NEXT_ROW);
+    const keys = this.keys;
+    if (keys.length === 0) out.byte(123); // {
+    for (let i = 0; i < keys.length; i++) {
+      out.bytes(keys[i]);
+      writeJsonValue(values[i], out);
+    }
+    out.byte(CLOSE);
   }
 
   footer(): string {

@@ -1,0 +1,212 @@
+/**
+ * A growable byte buffer that writers fill directly with UTF-8: no row string is built,
+ * concatenated, flattened and then encoded. Strings are encoded by a charCode loop (most
+ * cells are short: a native call per cell costs more than the loop); JSON strings and CSV
+ * cells are escaped in the same pass.
+ *
+ * Encoding is exactly Node's `Buffer.from(s, 'utf8')`: a lone surrogate becomes U+FFFD
+ * (EF BF BD). JSON escaping is exactly `JSON.stringify`'s (ES2019 well-formed: lone
+ * surrogates as `\udxxx`, lowercase hex).
+ */
+
+const HEX = '0123456789abcdef';
+const QUOTE = 34;
+const BACKSLASH = 92;
+const CR = 13;
+const LF = 10;
+/** Above this many UTF-16 units, Node's native encoder beats the loop. */
+const NATIVE_UTF8_FROM = 256;
+
+type NativeBuffer = Buffer & { utf8Write(s: string, offset: number, length: number): number };
+
+/** JSON.stringify's short escapes for control characters (0 = use \u00XX). */
+const SHORT_ESCAPES = (() => {
+  const t = new Uint8Array(32);
+  t[8] = 98; // \b
+  t[9] = 116; // \t
+  t[10] = 110; // \n
+  t[12] = 102; // \f
+  t[13] = 114; // \r
+  return t;
+})();
+
+export class ByteBuffer {
+  buf: NativeBuffer;
+  pos = 0;
+
+  constructor(capacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafeSlow(capacity) as NativeBuffer;
+  }
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n)) as NativeBuffer;
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  /** Hands over the bytes written so far (the caller owns them) and starts an empty buffer of the same capacity. */
+  take(): Buffer {
+    const full = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafeSlow(this.buf.length) as NativeBuffer;
+    this.pos = 0;
+    return full;
+  }
+
+  toString(): string {
+    return this.buf.toString('utf8', 0, this.pos);
+  }
+
+  /** Pre-encoded bytes (keys, separators). */
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.reserve(n);
+    const out = this.buf;
+    let p = this.pos;
+    if (n > 32) {
+      out.set(b, p);
+      p += n;
+    } else for (let i = 0; i < n; i++) out[p++] = b[i];
+    this.pos = p;
+  }
+
+  byte(c: number): void {
+    this.reserve(1);
+    this.buf[this.pos++] = c;
+  }
+
+  /** `s` as UTF-8, unescaped. */
+  utf8(s: string): void {
+    const n = s.length;
+    this.reserve(3 * n);
+    if (n >= NATIVE_UTF8_FROM) {
+      this.pos += this.buf.utf8Write(s, this.pos, 3 * n);
+      return;
+    }
+    const out = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) out[p++] = c;
+      else {
+        p = encodeWide(s, i, c, out, p);
+        if (c >= 0xd800 && c <= 0xdbff && isLow(s.charCodeAt(i + 1))) i++;
+      }
+    }
+    this.pos = p;
+  }
+
+  /** `s` as a JSON string literal, quotes included: the bytes of `JSON.stringify(s)`. */
+  jsonString(s: string): void {
+    const n = s.length;
+    // Worst case: every unit a \u00XX (6 bytes), plus quotes.
+    this.reserve(6 * n + 2);
+    const out = this.buf;
+    let p = this.pos;
+    out[p++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (c >= 0x20 && c !== QUOTE && c !== BACKSLASH) out[p++] = c;
+        else p = escapeAscii(c, out, p);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const next = s.charCodeAt(i + 1);
+        if (c <= 0xdbff && isLow(next)) {
+          p = encodeWide(s, i, c, out, p);
+          i++;
+        } else p = unicodeEscape(c, out, p);
+      } else p = encodeWide(s, i, c, out, p);
+    }
+    out[p++] = QUOTE;
+    this.pos = p;
+  }
+
+  /**
+   * `s` as one CSV cell: quoted (quotes doubled) when it holds the delimiter, a quote, CR
+   * or LF. The cell is written unquoted while scanning; the rare cell that needs quotes is
+   * written again.
+   */
+  csvCell(s: string, delimiter: number): void {
+    const start = this.pos;
+    const n = s.length;
+    this.reserve(3 * n);
+    const out = this.buf;
+    let p = start;
+    let special = false;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (c === delimiter || c === QUOTE || c === CR || c === LF) special = true;
+        out[p++] = c;
+      } else {
+        p = encodeWide(s, i, c, out, p);
+        if (c >= 0xd800 && c <= 0xdbff && isLow(s.charCodeAt(i + 1))) i++;
+      }
+    }
+    this.pos = p;
+    if (!special) return;
+    this.pos = start;
+    this.byte(QUOTE);
+    let seg = 0;
+    for (let q = s.indexOf('"'); q >= 0; q = s.indexOf('"', q + 1)) {
+      this.utf8(s.slice(seg, q + 1));
+      this.byte(QUOTE);
+      seg = q + 1;
+    }
+    this.utf8(seg === 0 ? s : s.slice(seg));
+    this.byte(QUOTE);
+  }
+}
+
+const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/** Encodes the non-ASCII unit `c` at `s[i]` (with its low surrogate when paired); returns the new position. */
+function encodeWide(s: string, i: number, c: number, out: Uint8Array, p: number): number {
+  if (c < 0x800) {
+    out[p++] = 0xc0 | (c >> 6);
+    out[p++] = 0x80 | (c & 0x3f);
+    return p;
+  }
+  if (c >= 0xd800 && c <= 0xdfff) {
+    const next = s.charCodeAt(i + 1);
+    if (c <= 0xdbff && isLow(next)) {
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+      out[p++] = 0xf0 | (cp >> 18);
+      out[p++] = 0x80 | ((cp >> 12) & 0x3f);
+      out[p++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[p++] = 0x80 | (cp & 0x3f);
+      return p;
+    }
+    c = 0xfffd;
+  }
+  out[p++] = 0xe0 | (c >> 12);
+  out[p++] = 0x80 | ((c >> 6) & 0x3f);
+  out[p++] = 0x80 | (c & 0x3f);
+  return p;
+}
+
+function escapeAscii(c: number, out: Uint8Array, p: number): number {
+  out[p++] = BACKSLASH;
+  if (c === QUOTE || c === BACKSLASH) {
+    out[p++] = c;
+    return p;
+  }
+  const short = SHORT_ESCAPES[c];
+  if (short) {
+    out[p++] = short;
+    return p;
+  }
+  p--;
+  return unicodeEscape(c, out, p);
+}
+
+function unicodeEscape(c: number, out: Uint8Array, p: number): number {
+  out[p++] = BACKSLASH;
+  out[p++] = 117; // u
+  out[p++] = HEX.charCodeAt((c >> 12) & 15);
+  out[p++] = HEX.charCodeAt((c >> 8) & 15);
+  out[p++] = HEX.charCodeAt((c >> 4) & 15);
+  out[p++] = HEX.charCodeAt(c & 15);
+  return p;
+}
