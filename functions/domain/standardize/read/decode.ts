@@ -12,7 +12,7 @@
  *   the file mixes encodings: we refuse with `invalid-encoding` rather than guess, after
  *   yielding the valid text before the bad byte so the CSV parser can name the line.
  */
-import { isUtf8 } from 'buffer';
+import { isAscii, isUtf8 } from 'buffer';
 import { TableReadError } from './errors';
 
 export type TextEncoding = 'utf-8' | 'windows-1252';
@@ -171,11 +171,20 @@ export class InvalidEncodingError extends TableReadError {
   }
 }
 
+/** A run of validated bytes and how to read it (whole characters: no sequence is cut). */
+export interface BytePiece {
+  bytes: Uint8Array;
+  encoding: TextEncoding;
+}
+
 export interface DecodedStream {
   /** Chosen encoding; may change from `utf-8` to `windows-1252` mid-stream (see module doc). */
   readonly encoding: TextEncoding;
   readonly bom: boolean;
+  /** The text. Consume this or `pieces`, not both. */
   readonly chunks: AsyncIterable<string>;
+  /** The same input as validated bytes, BOM removed, for readers that parse bytes. */
+  readonly pieces: AsyncIterable<BytePiece>;
 }
 
 /**
@@ -208,7 +217,8 @@ export async function decodeStream(source: AsyncIterable<Uint8Array>): Promise<D
   }
 
   const state = { encoding };
-  async function* chunks(): AsyncGenerator<string> {
+  /** Validated pieces; the valid bytes before an invalid sequence are yielded before the error. */
+  async function* pieces(): AsyncGenerator<BytePiece> {
     let offset = bom ? 3 : 0;
     let carry: Uint8Array = new Uint8Array(0);
     let asciiSoFar = !bom;
@@ -231,7 +241,7 @@ export async function decodeStream(source: AsyncIterable<Uint8Array>): Promise<D
       if (state.encoding === 'windows-1252') {
         const all = concat(carry, data);
         carry = new Uint8Array(0);
-        if (all.length) yield decodeWindows1252(all);
+        if (all.length) yield { bytes: all, encoding: 'windows-1252' };
         offset += all.length;
         continue;
       }
@@ -240,26 +250,28 @@ export async function decodeStream(source: AsyncIterable<Uint8Array>): Promise<D
       carry = all.subarray(all.length - tail);
       all = all.subarray(0, all.length - tail);
       if (isUtf8(all)) {
-        const text = utf8(all);
-        if (asciiSoFar && text.length !== all.length) asciiSoFar = false;
-        if (text) yield text;
+        if (asciiSoFar && !isAscii(all)) asciiSoFar = false;
+        if (all.length) yield { bytes: all, encoding: 'utf-8' };
         offset += all.length;
         continue;
       }
       const bad = firstInvalidUtf8(all);
       const prefix = all.subarray(0, bad);
-      const prefixText = utf8(prefix);
-      if (asciiSoFar && prefixText.length === prefix.length) {
+      if (asciiSoFar && isAscii(prefix)) {
         state.encoding = 'windows-1252';
         const rest = concat(all, carry);
         carry = new Uint8Array(0);
-        yield decodeWindows1252(rest);
+        yield { bytes: rest, encoding: 'windows-1252' };
         offset += rest.length;
         continue;
       }
-      if (prefixText) yield prefixText;
+      if (prefix.length) yield { bytes: prefix, encoding: 'utf-8' };
       throw new InvalidEncodingError(offset + bad);
     }
+  }
+
+  async function* chunks(): AsyncGenerator<string> {
+    for await (const piece of pieces()) yield piece.encoding === 'utf-8' ? utf8(piece.bytes) : decodeWindows1252(piece.bytes);
   }
 
   return {
@@ -268,6 +280,7 @@ export async function decodeStream(source: AsyncIterable<Uint8Array>): Promise<D
     },
     bom,
     chunks: chunks(),
+    pieces: pieces(),
   };
 }
 

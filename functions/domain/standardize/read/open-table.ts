@@ -21,7 +21,8 @@
  * are buffered whole, bounded by `maxBufferedBytes` (the upload limit).
  */
 import { Cell, ValidationIssue } from '../../schema/types';
-import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES, readCsv } from './csv';
+import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES } from './csv';
+import { readCsvBytes, type RawCells } from './csv-bytes';
 import { TextEncoding, decodeStream } from './decode';
 import { TableReadError, formatBytes } from './errors';
 import { JsonFlattener, openJsonTable } from './json';
@@ -38,6 +39,8 @@ export interface TableRow {
   row: number;
   /** Structural errors of this row (`missing-cell`, `extra-cell`). */
   issues?: ValidationIssue[];
+  /** CSV: where the cells are in the source bytes (absent when the row was refitted to the header). */
+  raw?: RawCells;
 }
 
 export interface OpenedTable {
@@ -287,7 +290,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
     }
     case 'csv': {
       const decoded = await decodeStream(prepend(head, it, done));
-      const csv = await readCsv(decoded.chunks, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
+      const csv = await readCsvBytes(decoded.pieces, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
       const { header, rows, batches } = await fromBatches(csv.batches, () => {
         if (csv.blankRows > 0) {
           issues.push({
