@@ -28,6 +28,8 @@ export interface RowResult {
 }
 
 export interface RowValidator {
+  /** Field i is read from column `columns[i]` of each record (-1: absent column). */
+  readonly columns: Int32Array;
   /** `row` is the 1-based line of the record in the source (header = 1). */
   validate(cells: readonly Cell[], row: number): RowResult;
   finish(): ValidationIssue[];
@@ -299,6 +301,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     const pkNames = pk.join(', ');
 
     return {
+      columns: source,
       validate(cells, row) {
         const values: Value[] = new Array<Value>(n);
         const issues: ValidationIssue[] = [];

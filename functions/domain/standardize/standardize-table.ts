@@ -22,7 +22,7 @@ import { CsvWriter } from './write/csv-writer';
 import { GeoJsonWriter } from './write/geojson-writer';
 import { JsonWriter } from './write/json-writer';
 import { ByteBuffer } from './write/byte-buffer';
-import type { TableWriter } from './write/table-writer';
+import type { RowSource, TableWriter } from './write/table-writer';
 
 export type OutputName = 'data.csv' | 'data.json' | 'data.geojson' | 'decp.json';
 
@@ -84,8 +84,8 @@ class Output {
   }
 
   /** Returns a promise only when a chunk was handed to the sink (so callers can skip awaiting). */
-  row(values: readonly Value[]): Promise<void> | void {
-    this.writer.writeRow(values, this.chunk);
+  row(values: readonly Value[], source?: RowSource): Promise<void> | void {
+    this.writer.writeRow(values, this.chunk, source);
     if (this.chunk.pos >= FLUSH_BYTES) return this.flush();
   }
 
@@ -187,12 +187,14 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     const keptRows: Cell[][] = [];
     const keptValues: Value[][] = [];
 
-    const csvWriter = new CsvWriter(fields, { delimiter: schema?.outputDelimiter ?? ',' });
+    // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
+    const columns = bound ? bound.validator.columns : Int32Array.from(fields, (_, i) => i);
+    const csvWriter = new CsvWriter(fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns);
     outputs.push(new Output('data.csv', csvWriter, opts.sinks('data.csv', csvWriter.contentType)));
-    const jsonWriter = new JsonWriter(fields);
+    const jsonWriter = new JsonWriter(fields).copyFrom(columns);
     outputs.push(new Output('data.json', jsonWriter, opts.sinks('data.json', jsonWriter.contentType)));
     if (schema?.geo) {
-      const geoWriter = new GeoJsonWriter(fields, schema.geo);
+      const geoWriter = new GeoJsonWriter(fields, schema.geo).copyFrom(columns);
       outputs.push(new Output('data.geojson', geoWriter, opts.sinks('data.geojson', geoWriter.contentType)));
     }
     for (const o of outputs) await o.start();
@@ -230,10 +232,10 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
           await stopWriting();
           continue;
         }
-        const pending = csvOut.row(formatted);
+        const pending = csvOut.row(formatted, record);
         if (pending) await pending;
         for (const out of typedOuts) {
-          const p = out.row(values);
+          const p = out.row(values, record);
           if (p) await p;
         }
       }

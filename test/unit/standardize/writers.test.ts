@@ -87,3 +87,48 @@ describe('GeoJsonWriter', () => {
     expect(w.written).toBe(2);
   });
 });
+
+describe('copying unchanged cells from the source bytes', () => {
+  // Cells that can be copied and cells that cannot: output delimiter, quotes, formulas, controls, Windows-1252 specials.
+  const text = 'a;b;c\r\nSaint-Étienne;1,5;€ 12\r\n=SUM(A1);"dit ""x""";-3\r\n+33 6;"a\tb";’quote’\r\n"plain";\\back;@x\r\n';
+
+  async function renders(encoding: 'utf-8' | 'windows-1252') {
+    const { ByteCsvParser } = await import('../../../functions/domain/standardize/read/csv-bytes');
+    const { ByteBuffer } = await import('../../../functions/domain/standardize/write/byte-buffer');
+    const bytes =
+      encoding === 'utf-8'
+        ? Buffer.from(text, 'utf8')
+        : Buffer.from(Array.from(text, (ch) => ({ '€': 0x80, '’': 0x92 })[ch] ?? Buffer.from(ch, 'latin1')[0]));
+    const parser = new ByteCsvParser(';', 1 << 20);
+    const records: import('../../../functions/domain/standardize/read/csv-bytes').ByteCsvRecord[] = [];
+    parser.push({ bytes, encoding }, records);
+    parser.end(records);
+    const columns = Int32Array.of(0, 1, 2);
+    const fields = ['a', 'b', 'c'];
+    const out: Record<string, [string, string]> = {};
+    for (const [name, make] of [
+      ['csv', () => new CsvWriter(fields)],
+      ['json', () => new JsonWriter(fields)],
+      ['geojson', () => new GeoJsonWriter(['a', 'long', 'lat'], { longitude: 'long', latitude: 'lat' })],
+    ] as const) {
+      const copying = make().copyFrom(columns);
+      const plain = make();
+      const a = new ByteBuffer(8);
+      const b = new ByteBuffer(8);
+      for (const r of records.slice(1)) {
+        const values = name === 'geojson' ? [r.cells[0], 2.35, 48.85] : r.cells;
+        copying.writeRow(values, a, r);
+        plain.writeRow(values, b);
+      }
+      out[name] = [a.toString(), b.toString()];
+    }
+    return out;
+  }
+
+  it.each(['utf-8', 'windows-1252'] as const)('%s: same bytes as encoding the strings', async (encoding) => {
+    const out = await renders(encoding);
+    for (const [copied, encoded] of Object.values(out)) expect(copied).toBe(encoded);
+    expect(out.csv[0]).toContain('Saint-Étienne,"1,5",€ 12\r\n\'=SUM(A1),"dit ""x""",-3\r\n');
+    expect(out.json[0]).toContain('{"a":"+33 6","b":"a\\tb","c":"’quote’"}');
+  });
+});

@@ -9,6 +9,8 @@
  * surrogates as `\udxxx`, lowercase hex).
  */
 
+import { WINDOWS_1252_TABLE } from '../read/decode';
+
 const HEX = '0123456789abcdef';
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -16,6 +18,19 @@ const CR = 13;
 const LF = 10;
 /** Above this many UTF-16 units, Node's native encoder beats the loop. */
 const NATIVE_UTF8_FROM = 256;
+
+/** Windows-1252 byte → its UTF-8 bytes (up to 3, at 3 × byte) and their count. */
+const CP1252_UTF8 = new Uint8Array(256 * 3);
+const CP1252_UTF8_LENGTH = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const bytes = Buffer.from(String.fromCharCode(WINDOWS_1252_TABLE[b]), 'utf8');
+  CP1252_UTF8.set(bytes, 3 * b);
+  CP1252_UTF8_LENGTH[b] = bytes.length;
+}
+
+/** First bytes that make a text cell a formula (see csv-writer.ts): left to the string path. */
+const FORMULA_START = new Uint8Array(128);
+for (const c of '=+-@\t\r') FORMULA_START[c.charCodeAt(0)] = 1;
 
 type NativeBuffer = Buffer & { utf8Write(s: string, offset: number, length: number): number };
 
@@ -156,6 +171,55 @@ export class ByteBuffer {
     }
     this.utf8(seg === 0 ? s : s.slice(seg));
     this.byte(QUOTE);
+  }
+
+  /**
+   * Source bytes [start, end) of a cell left unchanged (UTF-8 or Windows-1252) as one CSV
+   * cell, when it needs neither quotes nor formula neutralisation; false (nothing written)
+   * otherwise: the caller writes the string instead.
+   */
+  csvRaw(src: Uint8Array, start: number, end: number, delimiter: number, win1252: boolean): boolean {
+    if (end > start && src[start] < 0x80 && FORMULA_START[src[start]] === 1) return false;
+    this.reserve(3 * (end - start));
+    const out = this.buf;
+    let p = this.pos;
+    for (let i = start; i < end; i++) {
+      const c = src[i];
+      if (c < 0x80) {
+        if (c === delimiter || c === QUOTE || c === CR || c === LF) return false;
+        out[p++] = c;
+      } else if (win1252) {
+        const at = 3 * c;
+        out[p++] = CP1252_UTF8[at];
+        out[p++] = CP1252_UTF8[at + 1];
+        if (CP1252_UTF8_LENGTH[c] === 3) out[p++] = CP1252_UTF8[at + 2];
+      } else out[p++] = c;
+    }
+    this.pos = p;
+    return true;
+  }
+
+  /** The same for a JSON string (quotes included): false when a character needs escaping. */
+  jsonRaw(src: Uint8Array, start: number, end: number, win1252: boolean): boolean {
+    this.reserve(3 * (end - start) + 2);
+    const out = this.buf;
+    let p = this.pos;
+    out[p++] = QUOTE;
+    for (let i = start; i < end; i++) {
+      const c = src[i];
+      if (c < 0x80) {
+        if (c < 0x20 || c === QUOTE || c === BACKSLASH) return false;
+        out[p++] = c;
+      } else if (win1252) {
+        const at = 3 * c;
+        out[p++] = CP1252_UTF8[at];
+        out[p++] = CP1252_UTF8[at + 1];
+        if (CP1252_UTF8_LENGTH[c] === 3) out[p++] = CP1252_UTF8[at + 2];
+      } else out[p++] = c;
+    }
+    out[p++] = QUOTE;
+    this.pos = p;
+    return true;
   }
 }
 

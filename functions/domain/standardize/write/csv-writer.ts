@@ -11,7 +11,7 @@
  */
 import { Value } from '../../schema/types';
 import { ByteBuffer } from './byte-buffer';
-import { BaseTableWriter, utf8Bytes } from './table-writer';
+import { BaseTableWriter, RowSource, utf8Bytes } from './table-writer';
 
 const PLAIN_NUMBER = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/;
 
@@ -67,14 +67,20 @@ export class CsvWriter extends BaseTableWriter {
     return out.toString() + this.newline;
   }
 
-  writeRow(values: readonly Value[], out: ByteBuffer): void {
+  writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void {
     const n = this.fields.length;
     for (let i = 0; i < n; i++) {
       if (i > 0) out.byte(this.d);
       const v = values[i];
       if (v === null || v === undefined) continue;
       if (typeof v === 'string') {
-        if (v !== '') this.text(v, out);
+        if (v === '') continue;
+        const col = this.verbatim(i, v, source);
+        if (col >= 0) {
+          const raw = source!.raw!;
+          if (out.csvRaw(raw.bytes, raw.spans[2 * col], raw.spans[2 * col + 1], this.d, raw.encoding === 'windows-1252')) continue;
+        }
+        this.text(v, out);
       } else if (typeof v === 'number') {
         if (Number.isFinite(v)) out.utf8(String(v));
       } else out.bytes(v ? TRUE : FALSE);

@@ -6,8 +6,8 @@
  */
 import { Value } from '../../schema/types';
 import { ByteBuffer } from './byte-buffer';
-import { writeJsonValue } from './json-writer';
-import { BaseTableWriter, utf8Bytes } from './table-writer';
+import { writeJsonField } from './json-writer';
+import { BaseTableWriter, type RowSource, utf8Bytes } from './table-writer';
 
 const FIRST = utf8Bytes('\n{"type":"Feature","geometry":{"type":"Point","coordinates":[');
 const NEXT = utf8Bytes(',\n{"type":"Feature","geometry":{"type":"Point","coordinates":[');
@@ -45,7 +45,7 @@ export class GeoJsonWriter extends BaseTableWriter {
     return '{"type":"FeatureCollection","features":[';
   }
 
-  writeRow(values: readonly Value[], out: ByteBuffer): void {
+  writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void {
     const x = coordinate(values[this.lon]);
     const y = coordinate(values[this.lat]);
     if (x === null || y === null || x < -180 || x > 180 || y < -90 || y > 90) {
@@ -60,7 +60,7 @@ export class GeoJsonWriter extends BaseTableWriter {
     const props = this.props;
     for (let i = 0; i < props.length; i++) {
       out.bytes(props[i].key);
-      writeJsonValue(values[props[i].index], out);
+      writeJsonField(this, props[i].index, values[props[i].index], out, source);
     }
     out.bytes(END);
   }

@@ -4,7 +4,7 @@
  */
 import { Value } from '../../schema/types';
 import { ByteBuffer } from './byte-buffer';
-import { BaseTableWriter, utf8Bytes } from './table-writer';
+import { BaseTableWriter, type RowSource, utf8Bytes } from './table-writer';
 
 const NULL = utf8Bytes('null');
 const TRUE = utf8Bytes('true');
@@ -23,6 +23,18 @@ export function writeJsonValue(v: Value | undefined, out: ByteBuffer): void {
   } else out.bytes(v ? TRUE : FALSE);
 }
 
+/** Output field `i` of `writer` as JSON: copied from the source bytes when it is a source cell left unchanged. */
+export function writeJsonField(writer: BaseTableWriter, i: number, v: Value | undefined, out: ByteBuffer, source: RowSource | undefined): void {
+  if (typeof v === 'string') {
+    const col = writer.verbatim(i, v, source);
+    if (col >= 0) {
+      const raw = source!.raw!;
+      if (out.jsonRaw(raw.bytes, raw.spans[2 * col], raw.spans[2 * col + 1], raw.encoding === 'windows-1252')) return;
+    }
+  }
+  writeJsonValue(v, out);
+}
+
 export class JsonWriter extends BaseTableWriter {
   readonly contentType = 'application/json; charset=utf-8';
   private readonly keys: Uint8Array[];
@@ -37,13 +49,13 @@ export class JsonWriter extends BaseTableWriter {
     return '[';
   }
 
-  writeRow(values: readonly Value[], out: ByteBuffer): void {
+  writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void {
     out.bytes(this.count++ === 0 ? FIRST_ROW : NEXT_ROW);
     const keys = this.keys;
     if (keys.length === 0) out.byte(123); // {
     for (let i = 0; i < keys.length; i++) {
       out.bytes(keys[i]);
-      writeJsonValue(values[i], out);
+      writeJsonField(this, i, values[i], out, source);
     }
     out.byte(CLOSE);
   }

@@ -4,14 +4,21 @@
  * `row(values)` renders the same bytes as text for small in-memory outputs, and
  * `writeTable` batches rows into ~64 KB text chunks as an async generator.
  */
-import { Value } from '../../schema/types';
+import { Cell, Value } from '../../schema/types';
+import type { RawCells } from '../read/csv-bytes';
 import { ByteBuffer } from './byte-buffer';
+
+/** The record a row's values came from: a writer copies a cell left unchanged from its source bytes. */
+export interface RowSource {
+  cells: readonly Cell[];
+  raw?: RawCells;
+}
 
 export interface TableWriter {
   readonly contentType: string;
   header(): string;
-  /** Appends one row's UTF-8 bytes to `out`. */
-  writeRow(values: readonly Value[], out: ByteBuffer): void;
+  /** Appends one row's UTF-8 bytes to `out`; `source`: the record, when `copyFrom` was called. */
+  writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void;
   /** One row as text (the bytes writeRow appends). */
   row(values: readonly Value[]): string;
   footer(): string;
@@ -21,10 +28,30 @@ export interface TableWriter {
 export abstract class BaseTableWriter implements TableWriter {
   abstract readonly contentType: string;
   private scratch: ByteBuffer | undefined;
+  /** Output field → source column (-1: none), once `copyFrom` was called. */
+  protected columns: Int32Array | undefined;
 
   abstract header(): string;
-  abstract writeRow(values: readonly Value[], out: ByteBuffer): void;
+  abstract writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void;
   abstract footer(): string;
+
+  /**
+   * Rows will come with their source record, and `columns[i]` is the source column of
+   * output field i: a string value equal to its source cell is copied from the source bytes
+   * (transcoded from Windows-1252 when needed) instead of being encoded again.
+   */
+  copyFrom(columns: Int32Array): this {
+    this.columns = columns;
+    return this;
+  }
+
+  /** The source column whose bytes hold exactly `v` (output field i), or -1. */
+  verbatim(i: number, v: string, source: RowSource | undefined): number {
+    const columns = this.columns;
+    if (source === undefined || columns === undefined || source.raw === undefined) return -1;
+    const col = columns[i];
+    return col >= 0 && source.raw.spans[2 * col] >= 0 && source.cells[col] === v ? col : -1;
+  }
 
   row(values: readonly Value[]): string {
     const b = (this.scratch ??= new ByteBuffer(4096));
