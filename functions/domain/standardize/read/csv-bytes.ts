@@ -24,8 +24,13 @@ const CR = 13;
 export interface RawCells {
   bytes: Uint8Array;
   encoding: TextEncoding;
-  /** Per cell, the byte range of its text: `spans[2k]`, `spans[2k + 1]`; start -1 when the text is not a verbatim range (quotes were doubled, or text followed the closing quote). */
+  /**
+   * Cell k's bytes are `spans[at + 2k]` to `spans[at + 2k + 1]`; start -1 when its text is
+   * not a verbatim range (quotes were doubled, or text followed the closing quote). `spans`
+   * is shared by many records.
+   */
   spans: Int32Array;
+  at: number;
 }
 
 export interface ByteCsvRecord {
@@ -64,16 +69,12 @@ function tooLarge(row: number, max: number): TableReadError {
   );
 }
 
-/** Windows-1252 bytes → UTF-16 code units, for records holding a byte of 0x80–0x9F. */
-let units = new Uint16Array(4096);
+const WINDOWS_1252_CHARS = Array.from(WINDOWS_1252_TABLE, (c) => String.fromCharCode(c));
+const C1_RANGE = /[\x80-\x9f]/g;
+const fromC1 = (ch: string): string => WINDOWS_1252_CHARS[ch.charCodeAt(0)];
 
-function decodeWindows1252Range(buf: NativeBuffer, start: number, end: number): string {
-  const n = end - start;
-  if (units.length < n) units = new Uint16Array(Math.max(n, 2 * units.length));
-  const table = WINDOWS_1252_TABLE;
-  for (let i = 0; i < n; i++) units[i] = table[buf[start + i]];
-  return (Buffer.from(units.buffer, 0, 2 * n) as NativeBuffer).ucs2Slice(0, 2 * n);
-}
+/** Spans of this many records' cells share one array (a small typed array per record costs more than its cells). */
+const SPAN_POOL = 64 * 1024;
 
 /** Slots per cell in ByteCsvParser.bounds. */
 const SLOTS = 6;
@@ -81,7 +82,7 @@ const RAW_START = 0;
 const RAW_END = 1;
 const TEXT_START = 2;
 const TEXT_END = 3;
-/** 0 unquoted; 1 quoted; 3 quoted with doubled quotes. */
+/** Bits: 1 quoted, 2 doubled quotes inside, 4 (Windows-1252) a byte 0x80–0x9F, read as Latin-1 then fixed. */
 const FLAGS = 4;
 /** Quoted: text offset of the closing quote. */
 const CLOSE = 5;
@@ -143,9 +144,11 @@ export class ByteCsvParser {
       let extraLines = 0;
       let quoted = false;
       let k = 0;
-      // Windows-1252: whether a byte 0x80–0x9F needs the table. UTF-8: whether a byte is not ASCII,
-      // and `shift` = bytes − UTF-16 units so far (continuation bytes add no unit, a 4-byte sequence two).
+      // UTF-8: whether a byte is not ASCII, and `shift` = bytes − UTF-16 units so far (continuation
+      // bytes add no unit, a 4-byte sequence two). Windows-1252: the record is read as Latin-1 and
+      // cells holding a byte 0x80–0x9F (`€`, `’`…) are fixed afterwards (flag 4).
       let special = false;
+      let c1 = 0;
       let shift = 0;
       let b: Int32Array = this.bounds;
       let end: number;
@@ -182,6 +185,7 @@ export class ByteCsvParser {
             if (c === d || c === LF || c === CR) break;
             end++;
           }
+          c1 = 0;
           for (let i = pos; i < end; i++) {
             const c = buf[i];
             if (i === close) b[o + CLOSE] = close - recStart - shift;
@@ -190,15 +194,16 @@ export class ByteCsvParser {
                 special = true;
                 if (c < 0xc0) shift++;
                 else if (c >= 0xf0) shift--;
-              } else if (c < 0xa0) special = true;
+              } else if (c < 0xa0) c1 = 4;
             } else if (c === LF || (c === CR && buf[i + 1] !== LF)) extraLines++;
           }
           const verbatim = !doubled && end === close + 1;
           b[o + RAW_START] = verbatim ? pos + 1 : -1;
           b[o + RAW_END] = close;
-          b[o + FLAGS] = doubled ? 3 : 1;
+          b[o + FLAGS] = (doubled ? 3 : 1) | c1;
         } else {
           end = pos;
+          c1 = 0;
           while (end < n) {
             const c = buf[end];
             if (c === d || c === LF || c === CR) break;
@@ -207,13 +212,13 @@ export class ByteCsvParser {
                 special = true;
                 if (c < 0xc0) shift++;
                 else if (c >= 0xf0) shift--;
-              } else if (c < 0xa0) special = true;
+              } else if (c < 0xa0) c1 = 4;
             }
             end++;
           }
           b[o + RAW_START] = pos;
           b[o + RAW_END] = end;
-          b[o + FLAGS] = 0;
+          b[o + FLAGS] = c1;
         }
         b[o + TEXT_END] = end - recStart - shift;
         k++;
@@ -249,27 +254,36 @@ export class ByteCsvParser {
   /** Decodes the record's bytes [start, end) once and cuts its `k` cells (bounds in this.bounds). */
   private record(buf: NativeBuffer, start: number, end: number, k: number, special: boolean, utf8: boolean, row: number): ByteCsvRecord {
     const b = this.bounds;
-    const text = !special ? buf.latin1Slice(start, end) : utf8 ? buf.utf8Slice(start, end) : decodeWindows1252Range(buf, start, end);
+    const text = special ? buf.utf8Slice(start, end) : buf.latin1Slice(start, end);
     const cells = new Array<string>(k);
-    const spans = new Int32Array(2 * k);
+    if (this.spanUsed + 2 * k > this.spans.length) {
+      this.spans = new Int32Array(Math.max(SPAN_POOL, 2 * k));
+      this.spanUsed = 0;
+    }
+    const spans = this.spans;
+    const at = this.spanUsed;
+    this.spanUsed += 2 * k;
     for (let i = 0; i < k; i++) {
       const o = i * SLOTS;
-      spans[2 * i] = b[o + RAW_START];
-      spans[2 * i + 1] = b[o + RAW_END];
+      spans[at + 2 * i] = b[o + RAW_START];
+      spans[at + 2 * i + 1] = b[o + RAW_END];
       const flags = b[o + FLAGS];
-      if (flags === 0) {
-        cells[i] = text.slice(b[o + TEXT_START], b[o + TEXT_END]);
-        continue;
+      let value: string;
+      if ((flags & 1) === 0) value = text.slice(b[o + TEXT_START], b[o + TEXT_END]);
+      else {
+        // Quoted: the content between the quotes (doubled quotes undone), then any text after the closing quote.
+        const close = b[o + CLOSE];
+        value = text.slice(b[o + TEXT_START] + 1, close);
+        if (flags & 2) value = value.replaceAll('""', '"');
+        if (b[o + TEXT_END] > close + 1) value += text.slice(close + 1, b[o + TEXT_END]);
       }
-      // Quoted: the content between the quotes (doubled quotes undone), then any text after the closing quote.
-      const close = b[o + CLOSE];
-      let value = text.slice(b[o + TEXT_START] + 1, close);
-      if (flags === 3) value = value.replaceAll('""', '"');
-      if (b[o + TEXT_END] > close + 1) value += text.slice(close + 1, b[o + TEXT_END]);
-      cells[i] = value;
+      cells[i] = flags & 4 ? value.replace(C1_RANGE, fromC1) : value;
     }
-    return { cells, row, raw: { bytes: buf, encoding: utf8 ? 'utf-8' : 'windows-1252', spans } };
+    return { cells, row, raw: { bytes: buf, encoding: utf8 ? 'utf-8' : 'windows-1252', spans, at } };
   }
+
+  private spans = new Int32Array(0);
+  private spanUsed = 0;
 }
 
 const SNIFF_BYTES = 64 * 1024;

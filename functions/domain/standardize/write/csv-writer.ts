@@ -75,10 +75,10 @@ export class CsvWriter extends BaseTableWriter {
       if (v === null || v === undefined) continue;
       if (typeof v === 'string') {
         if (v === '') continue;
-        const col = this.verbatim(i, v, source);
-        if (col >= 0) {
+        const at = this.verbatim(i, v, source);
+        if (at >= 0) {
           const raw = source!.raw!;
-          if (out.csvRaw(raw.bytes, raw.spans[2 * col], raw.spans[2 * col + 1], this.d, raw.encoding === 'windows-1252')) continue;
+          if (out.csvRaw(raw.bytes, raw.spans[at], raw.spans[at + 1], this.d, raw.encoding === 'windows-1252')) continue;
         }
         this.text(v, out);
       } else if (typeof v === 'number') {

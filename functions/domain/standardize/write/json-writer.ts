@@ -26,10 +26,10 @@ export function writeJsonValue(v: Value | undefined, out: ByteBuffer): void {
 /** Output field `i` of `writer` as JSON: copied from the source bytes when it is a source cell left unchanged. */
 export function writeJsonField(writer: BaseTableWriter, i: number, v: Value | undefined, out: ByteBuffer, source: RowSource | undefined): void {
   if (typeof v === 'string') {
-    const col = writer.verbatim(i, v, source);
-    if (col >= 0) {
+    const at = writer.verbatim(i, v, source);
+    if (at >= 0) {
       const raw = source!.raw!;
-      if (out.jsonRaw(raw.bytes, raw.spans[2 * col], raw.spans[2 * col + 1], raw.encoding === 'windows-1252')) return;
+      if (out.jsonRaw(raw.bytes, raw.spans[at], raw.spans[at + 1], raw.encoding === 'windows-1252')) return;
     }
   }
   writeJsonValue(v, out);

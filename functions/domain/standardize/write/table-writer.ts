@@ -45,12 +45,14 @@ export abstract class BaseTableWriter implements TableWriter {
     return this;
   }
 
-  /** The source column whose bytes hold exactly `v` (output field i), or -1. */
+  /** Where in `source.raw.spans` the bytes holding exactly `v` (output field i) are, or -1. */
   verbatim(i: number, v: string, source: RowSource | undefined): number {
     const columns = this.columns;
     if (source === undefined || columns === undefined || source.raw === undefined) return -1;
     const col = columns[i];
-    return col >= 0 && source.raw.spans[2 * col] >= 0 && source.cells[col] === v ? col : -1;
+    if (col < 0) return -1;
+    const at = source.raw.at + 2 * col;
+    return source.raw.spans[at] >= 0 && source.cells[col] === v ? at : -1;
   }
 
   row(values: readonly Value[]): string {
