@@ -1,0 +1,69 @@
+/**
+ * The boundary scanner agrees with the byte reader: every boundary it reports is a record
+ * start for the reader, with the reader's line number there, and it misses none at LF.
+ */
+import { RecordBoundaryScanner } from '../../../functions/domain/standardize/read/csv-boundaries';
+import { ByteCsvParser, ByteCsvRecord } from '../../../functions/domain/standardize/read/csv-bytes';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['a', 'bc', ';', ';', '"', '""', '\n', '\r\n', '\r', 'é', '"x;y"', '"l1\nl2"', '"q""q"'];
+
+function randomCsv(rnd: () => number, length: number): Buffer {
+  let s = '';
+  while (s.length < length) s += PIECES[Math.floor(rnd() * PIECES.length)];
+  return Buffer.from(s, 'utf8');
+}
+
+/** Records and their lines, as the reader sees them when fed `bytes` whole. */
+function starts(bytes: Buffer): { records: ByteCsvRecord[]; blank: number } {
+  const p = new ByteCsvParser(';', 1 << 20);
+  const records: ByteCsvRecord[] = [];
+  try {
+    p.push({ bytes, encoding: 'utf-8' }, records);
+    p.end(records);
+  } catch {
+    // An unterminated quote at the end: the records before it stand.
+  }
+  return { records, blank: p.blankRows };
+}
+
+describe('RecordBoundaryScanner', () => {
+  it('reports boundaries where the reader starts a record, with its line', () => {
+    const rnd = prng(42);
+    for (let k = 0; k < 400; k++) {
+      const bytes = randomCsv(rnd, 20 + Math.floor(rnd() * 200));
+      const cut = 1 + Math.floor(rnd() * (bytes.length - 1));
+      const scanner = new RecordBoundaryScanner(59);
+      const found = [scanner.scan(bytes.subarray(0, cut)), scanner.scan(bytes.subarray(cut))];
+      const offsets = found.map((b, i) => ({ offset: b.offset < 0 ? -1 : b.offset + (i ? cut : 0), line: b.line })).filter((b) => b.offset >= 0);
+      for (const { offset, line } of offsets) {
+        // Reading the two halves separately gives the same records as reading the whole.
+        const whole = starts(bytes);
+        const head = starts(bytes.subarray(0, offset));
+        const tail = starts(bytes.subarray(offset));
+        const shifted = tail.records.map((r) => ({ cells: r.cells, row: r.row + line - 1 }));
+        expect([...head.records.map((r) => ({ cells: r.cells, row: r.row })), ...shifted]).toEqual(whole.records.map((r) => ({ cells: r.cells, row: r.row })));
+        expect(head.blank + tail.blank).toBe(whole.blank);
+      }
+    }
+  });
+
+  it('finds the last record end of each chunk and carries quotes across chunks', () => {
+    const s = new RecordBoundaryScanner(59);
+    expect(s.scan(Buffer.from('a;b\r\n1;"x\n'))).toEqual({ offset: 5, line: 2 });
+    expect(s.inQuotes).toBe(true);
+    expect(s.scan(Buffer.from('y"\r'))).toEqual({ offset: -1, line: 0 });
+    expect(s.scan(Buffer.from('\n3;4\r5'))).toEqual({ offset: 5, line: 5 });
+    expect(s.inQuotes).toBe(false);
+  });
+});
