@@ -57,49 +57,40 @@ export class RecordBoundaryScanner {
       const c = buf[i];
       if (c === CR || (c === LF && prev !== CR)) breaks++;
       prev = c;
-      switch (state) {
-        case State.AfterCr:
-          if (c === LF) {
-            offset = i + 1;
-            line = breaks + 1;
-            state = State.FieldStart;
-            break;
-          }
-          // A lone CR: the record ended before this byte, which starts the next one.
-          offset = i;
-          line = breaks + (c === CR ? 0 : 1);
+      if (state === State.AfterCr) {
+        if (c === LF) {
+          offset = i + 1;
+          line = breaks + 1;
           state = State.FieldStart;
-        // falls through
-        case State.FieldStart:
-          if (c === QUOTE) {
-            state = State.Quoted;
-            break;
-          }
-        // falls through
-        case State.Unquoted:
-        case State.AfterClose:
-          if (c === d) state = State.FieldStart;
-          else if (c === LF) {
-            offset = i + 1;
-            line = breaks + 1;
-            state = State.FieldStart;
-          } else if (c === CR) state = State.AfterCr;
-          else if (state === State.FieldStart) state = State.Unquoted;
-          break;
-        case State.Quoted:
-          if (c === QUOTE) state = State.QuoteInQuoted;
-          break;
-        case State.QuoteInQuoted:
-          if (c === QUOTE) state = State.Quoted;
-          else if (c === d) state = State.FieldStart;
-          else if (c === LF) {
-            offset = i + 1;
-            line = breaks + 1;
-            state = State.FieldStart;
-          } else if (c === CR) state = State.AfterCr;
-          else state = State.AfterClose;
-          break;
+          continue;
+        }
+        // A lone CR: the record ended before this byte, which starts the next one.
+        offset = i;
+        line = breaks + (c === CR ? 0 : 1);
+        state = State.FieldStart;
       }
+      if (state === State.Quoted) {
+        if (c === QUOTE) state = State.QuoteInQuoted;
+        continue;
+      }
+      if (state === State.QuoteInQuoted) {
+        if (c === QUOTE) {
+          state = State.Quoted;
+          continue;
+        }
+        state = State.AfterClose;
+      } else if (state === State.FieldStart && c === QUOTE) {
+        state = State.Quoted;
+        continue;
+      }
+      // Field start, unquoted text, or text after a closing quote.
+      if (c === d) state = State.FieldStart;
+      else if (c === LF) {
+        offset = i + 1;
+        line = breaks + 1;
+        state = State.FieldStart;
+      } else if (c === CR) state = State.AfterCr;
+      else if (state === State.FieldStart) state = State.Unquoted;
     }
     this.state = state;
     this.breaks = breaks;

@@ -120,6 +120,18 @@ export class ByteCsvParser {
     if (buf.length) this.parse(asBuffer(buf), true, out);
   }
 
+  /** Encoding of the last piece pushed. */
+  get lastEncoding(): TextEncoding {
+    return this.encoding;
+  }
+
+  /** Hands over the bytes of the incomplete record (the parser then holds none). */
+  takeCarry(): Uint8Array {
+    const carry = this.carry;
+    this.carry = new Uint8Array(0);
+    return carry;
+  }
+
   /** Line of the first byte not yet parsed (for errors raised by the source). */
   pendingLine(): number {
     return this.line + countLineBreaks(this.carry, 0, this.carry.length);
@@ -290,10 +302,25 @@ const SNIFF_BYTES = 64 * 1024;
 /** Bytes parsed at a time: every record of a slice is alive until it is consumed (see csv.ts). */
 const PARSE_SLICE_BYTES = 64 * 1024;
 
+/** What readCsvBytes has not parsed: raw pieces from a record start. */
+export interface CsvRest {
+  /** Line of the next record. */
+  line: number;
+  /** Blank lines skipped before it. */
+  blankRows: number;
+  /** Validated bytes (an invalid UTF-8 sequence still throws `invalid-encoding`, without its line). */
+  pieces: AsyncIterable<BytePiece>;
+}
+
 export interface ByteCsvReader {
   delimiter: CsvDelimiter;
   /** The records in arrays (one per parsed slice, never empty, never reused). */
   batches: AsyncGenerator<ByteCsvRecord[]>;
+  /**
+   * Stops `batches` (between two batches) and hands over the bytes it has not parsed, to
+   * parse them elsewhere (parallel.ts): the records already yielded plus these are the file.
+   */
+  rest(): CsvRest;
   /** Blank lines skipped so far. */
   readonly blankRows: number;
 }
@@ -331,8 +358,14 @@ export async function readCsvBytes(
   const delimiter = opts.delimiter ?? sniffDelimiter(head.map((p) => asBuffer(p.bytes).latin1Slice(0, p.bytes.length)).join(''));
   const parser = new ByteCsvParser(delimiter, opts.maxRecordBytes);
 
+  /** The piece being parsed, and how far. */
+  let current: { bytes: NativeBuffer; encoding: TextEncoding } | null = null;
+  let at = 0;
+  let handedOver = false;
+
   async function* batches(): AsyncGenerator<ByteCsvRecord[]> {
     for (;;) {
+      if (handedOver) return;
       let piece = head.shift();
       if (!piece) {
         if (done) break;
@@ -349,8 +382,9 @@ export async function readCsvBytes(
         }
         piece = r.value;
       }
-      const bytes = asBuffer(piece.bytes);
-      for (let at = 0; at < bytes.length; ) {
+      current = { bytes: asBuffer(piece.bytes), encoding: piece.encoding };
+      const bytes = current.bytes;
+      for (at = 0; at < bytes.length; ) {
         // Cut after a line feed when there is one: the parser then carries nothing over.
         let end = bytes.length;
         if (end - at > PARSE_SLICE_BYTES) {
@@ -361,16 +395,40 @@ export async function readCsvBytes(
         parser.push({ bytes: at === 0 && end === bytes.length ? bytes : bytes.subarray(at, end), encoding: piece.encoding }, out);
         at = end;
         if (out.length) yield out;
+        if (handedOver) return;
       }
+      current = null;
     }
     const out: ByteCsvRecord[] = [];
     parser.end(out);
     if (out.length) yield out;
   }
 
+  /** The bytes not parsed yet, from the start of the next record (see ByteCsvReader.rest). */
+  function rest(): CsvRest {
+    handedOver = true;
+    const line = parser.line;
+    const carry = parser.takeCarry();
+    const first: BytePiece[] = [];
+    if (carry.length) first.push({ bytes: carry, encoding: current?.encoding ?? parser.lastEncoding });
+    if (current && at < current.bytes.length) first.push({ bytes: current.bytes.subarray(at), encoding: current.encoding });
+    first.push(...head.splice(0));
+    async function* pieces(): AsyncGenerator<BytePiece> {
+      yield* first;
+      if (done) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    }
+    return { line, blankRows: parser.blankRows, pieces: pieces() };
+  }
+
   return {
     delimiter,
     batches: batches(),
+    rest,
     get blankRows() {
       return parser.blankRows;
     },
