@@ -9,22 +9,16 @@
  * caller discards them); the report always counts every issue.
  */
 import { createHash } from 'node:crypto';
-import { compileSchema, type CompiledSchema } from '../schema/compile';
-import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
-import { createBalRowsCheck } from '../schemas/bal/checks';
-import { balHeaderIndex, checkBalFile, checkBalHeader, checkBalRow, gradeBalIssues } from '../schemas/bal/policy';
-import { checkDecpRows } from '../schemas/decp/checks';
+import type { TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
 import { flattenDecp, unflattenDecp } from '../schemas/decp/flatten';
 import { isTableReadError } from './read/errors';
 import { openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
 import { IssueCollector, summarize, type Report } from './report';
-import { CsvWriter } from './write/csv-writer';
-import { GeoJsonWriter } from './write/geojson-writer';
-import { JsonWriter } from './write/json-writer';
+import { RowPipeline, type OutputName, type RowSink } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
 import type { RowSource, TableWriter } from './write/table-writer';
 
-export type OutputName = 'data.csv' | 'data.json' | 'data.geojson' | 'decp.json';
+export type { OutputName } from './row-pipeline';
 
 export interface OutputInfo {
   name: OutputName;
@@ -68,7 +62,7 @@ const FLUSH_BYTES = 256 * 1024;
  * UTF-8 bytes straight into the chunk (ByteBuffer): no row text is built, so nothing is
  * flattened or encoded twice (measured with `npm run bench`; see README › Performance).
  */
-class Output {
+class Output implements RowSink {
   private readonly chunk = new ByteBuffer(FLUSH_BYTES + 64 * 1024);
   private bytes = 0;
   private readonly hash = createHash('sha256');
@@ -110,18 +104,6 @@ class Output {
   }
 }
 
-const compiledCache = new Map<string, CompiledSchema>();
-
-function compiled(schema: TableSchemaDescriptor): CompiledSchema {
-  const key = `${schema.id}@${schema.version}`;
-  let c = compiledCache.get(key);
-  if (!c || c.descriptor !== schema) {
-    c = compileSchema(schema);
-    compiledCache.set(key, c);
-  }
-  return c;
-}
-
 /** Wraps a byte source to hash and count it as it is consumed. */
 function hashing(source: AsyncIterable<Uint8Array>) {
   const hash = createHash('sha256');
@@ -144,26 +126,15 @@ function hashing(source: AsyncIterable<Uint8Array>) {
   };
 }
 
-/** Column names for a table with no schema: the header, with blanks and duplicates made unique. */
-function plainFields(header: readonly Cell[]): string[] {
-  const seen = new Map<string, number>();
-  return header.map((h, i) => {
-    const base = (h ?? '').trim() || `colonne_${i + 1}`;
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}_${n}`;
-  });
-}
-
 export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: StandardizeOptions): Promise<StandardizeResult> {
   const { schema } = opts;
-  const issues = new IssueCollector();
   const src = hashing(source);
-  let rowCount = 0;
   let table: OpenedTable | undefined;
+  let pipeline: RowPipeline | undefined;
   let fields: string[] = [];
   const outputs: Output[] = [];
   let writing = true;
+  const early = new IssueCollector();
 
   const stopWriting = async () => {
     if (!writing) return;
@@ -174,90 +145,36 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
   try {
     const isDecp = schema?.id === 'decp';
     table = await openTable(src.stream, { ...opts.open, flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson });
+    pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp });
+    const { issues } = pipeline;
     issues.addAll(table.issues);
-    const schemaRuntime = schema ? compiled(schema) : undefined;
-    const bound = schemaRuntime?.bind(table.header);
-    // BAL: issues graded and completed as the reference validator (validateur-bal) does, per profile.
-    const bal = schema?.id === 'bal' ? balHeaderIndex(table.header) : undefined;
-    const balRows = bal ? createBalRowsCheck(bal) : undefined;
-    if (bal) issues.addAll(checkBalFile({ delimiter: table.delimiter, encoding: table.encoding }, bal.profile));
-    if (bound) issues.addAll(bal ? [...gradeBalIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues)] : bound.issues);
-    fields = schemaRuntime ? [...schemaRuntime.fieldNames] : plainFields(table.header);
-    const keepRows = isDecp;
-    const keptRows: Cell[][] = [];
-    const keptValues: Value[][] = [];
-
-    // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
-    const columns = bound ? bound.validator.columns : Int32Array.from(fields, (_, i) => i);
-    const csvWriter = new CsvWriter(fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns);
-    outputs.push(new Output('data.csv', csvWriter, opts.sinks('data.csv', csvWriter.contentType)));
-    const jsonWriter = new JsonWriter(fields).copyFrom(columns);
-    outputs.push(new Output('data.json', jsonWriter, opts.sinks('data.json', jsonWriter.contentType)));
-    if (schema?.geo) {
-      const geoWriter = new GeoJsonWriter(fields, schema.geo).copyFrom(columns);
-      outputs.push(new Output('data.geojson', geoWriter, opts.sinks('data.geojson', geoWriter.contentType)));
-    }
+    issues.addAll(pipeline.headerIssues({ delimiter: table.delimiter, encoding: table.encoding }));
+    fields = pipeline.fields;
+    for (const { name, writer } of pipeline.writers) outputs.push(new Output(name, writer, opts.sinks(name, writer.contentType)));
     for (const o of outputs) await o.start();
-    if (issues.errorCount > 0) await stopWriting();
-
-    const [csvOut, ...typedOuts] = outputs;
-    // The CSV writer turns a row into text at once: one array serves every row.
-    const cellTexts = new Array<string>(fields.length);
-    for await (const batch of table.batches ?? oneByOne(table.rows)) {
-      for (let b = 0; b < batch.length; b++) {
-        const record = batch[b];
-        rowCount++;
-        if (record.issues) issues.addAll(record.issues);
-        let values: Value[];
-        let formatted: readonly Value[];
-        if (bound && schemaRuntime) {
-          const result = bound.validator.validate(record.cells, record.row);
-          if (bal) {
-            if (result.issues.length) issues.addAll(gradeBalIssues(result.issues, bal));
-            issues.addAll(checkBalRow(record.cells, bal, record.row, result.issues));
-            balRows!.add(record.cells);
-          } else if (result.issues.length) issues.addAll(result.issues);
-          values = result.values;
-          formatted = writing ? schemaRuntime.formatInto(values, cellTexts) : values;
-        } else {
-          values = record.cells;
-          formatted = values;
-        }
-        if (keepRows) {
-          keptRows.push(record.cells);
-          keptValues.push(values);
-        }
-        if (!writing) continue;
-        if (issues.errorCount > 0) {
-          await stopWriting();
-          continue;
-        }
-        const pending = csvOut.row(formatted, record);
-        if (pending) await pending;
-        for (const out of typedOuts) {
-          const p = out.row(values, record);
-          if (p) await p;
-        }
-      }
+    if (issues.errorCount > 0) {
+      pipeline.writing = false;
+      await stopWriting();
     }
-    if (bound) issues.addAll(bal ? gradeBalIssues(bound.validator.finish(), bal) : bound.validator.finish());
-    if (balRows) issues.addAll(balRows.finish());
-    if (isDecp) issues.addAll(checkDecpRows(table.header.map((h) => h ?? ''), keptRows));
+
+    for await (const batch of table.batches ?? oneByOne(table.rows)) await pipeline.batch(batch, outputs, stopWriting);
+    issues.addAll(pipeline.tailIssues());
 
     if (issues.errorCount > 0) await stopWriting();
     let infos: OutputInfo[] = [];
     if (writing) {
       infos = await Promise.all(outputs.map((o) => o.finish()));
-      if (isDecp) infos.push(await writeNested(fields, keptValues, opts.sinks));
+      if (isDecp) infos.push(await writeNested(fields, pipeline.keptValues, opts.sinks));
     }
     const digest = await src.digest(src.stream);
-    return { report: buildReport(schema, table, rowCount, issues, digest), outputs: infos, sourceSha256: digest.sha256, fields };
+    return { report: buildReport(schema, table, pipeline.rowCount, issues, digest), outputs: infos, sourceSha256: digest.sha256, fields };
   } catch (error) {
     await stopWriting();
     if (!isTableReadError(error)) throw error;
+    const issues = pipeline?.issues ?? early;
     issues.add({ code: error.code, severity: 'error', message: error.message, ...(error.row ? { row: error.row } : {}) } as ValidationIssue);
     const digest = await src.digest(src.stream).catch(() => ({ sha256: '', bytes: 0 }));
-    return { report: buildReport(schema, table, rowCount, issues, digest), outputs: [], sourceSha256: digest.sha256, fields };
+    return { report: buildReport(schema, table, pipeline?.rowCount ?? 0, issues, digest), outputs: [], sourceSha256: digest.sha256, fields };
   }
 }
 

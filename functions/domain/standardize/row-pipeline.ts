@@ -1,0 +1,168 @@
+/**
+ * What standardization does to each record, wherever it runs: validate and normalise it
+ * against the compiled schema, add the BAL reference checks, count the issues, and append
+ * the row to the outputs (CSV in the official format, JSON, GeoJSON) until an error is
+ * found. standardizeTable runs one on the main thread; parallel.ts runs one per worker on
+ * segments of a large CSV and merges what they return.
+ */
+import { compileSchema, type BindResult, type CompiledSchema } from '../schema/compile';
+import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
+import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
+import { balHeaderIndex, checkBalFile, checkBalHeader, checkBalRow, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
+import { checkDecpRows } from '../schemas/decp/checks';
+import type { TableRow } from './read/open-table';
+import { IssueCollector } from './report';
+import { CsvWriter } from './write/csv-writer';
+import { GeoJsonWriter } from './write/geojson-writer';
+import { JsonWriter } from './write/json-writer';
+import type { BaseTableWriter, RowSource } from './write/table-writer';
+
+export type OutputName = 'data.csv' | 'data.json' | 'data.geojson' | 'decp.json';
+
+/** Where a pipeline appends rows: one per writer, in the order of `RowPipeline.writers`. */
+export interface RowSink {
+  /** May return a promise (backpressure). */
+  row(values: readonly Value[], source?: RowSource): Promise<void> | void;
+}
+
+const compiledCache = new Map<string, CompiledSchema>();
+
+function compiled(schema: TableSchemaDescriptor): CompiledSchema {
+  const key = `${schema.id}@${schema.version}`;
+  let c = compiledCache.get(key);
+  if (!c || c.descriptor !== schema) {
+    c = compileSchema(schema);
+    compiledCache.set(key, c);
+  }
+  return c;
+}
+
+/** Column names for a table with no schema: the header, with blanks and duplicates made unique. */
+function plainFields(header: readonly Cell[]): string[] {
+  const seen = new Map<string, number>();
+  return header.map((h, i) => {
+    const base = (h ?? '').trim() || `colonne_${i + 1}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}_${n}`;
+  });
+}
+
+export interface RowPipelineOptions {
+  /** DECP: rows are kept for the checks across rows and the nested output. */
+  keepRows?: boolean;
+  /** BAL: the time the date rules judge by (ms since epoch), the same for every worker of one file. */
+  now?: number;
+}
+
+export class RowPipeline {
+  readonly issues = new IssueCollector();
+  rowCount = 0;
+  /** False from the first error on: outputs are abandoned, validation goes on. */
+  writing = true;
+  readonly fields: string[];
+  readonly writers: { name: OutputName; writer: BaseTableWriter }[] = [];
+  readonly bal: BalHeaderIndex | undefined;
+  readonly balRows: BalRowsCheck | undefined;
+  readonly keptRows: Cell[][] = [];
+  readonly keptValues: Value[][] = [];
+  private readonly compiled: CompiledSchema | undefined;
+  private readonly bound: BindResult | undefined;
+  /** The CSV writer turns a row into text at once: one array serves every row. */
+  private readonly cellTexts: string[];
+
+  constructor(
+    readonly schema: TableSchemaDescriptor | null,
+    readonly header: Cell[],
+    private readonly opts: RowPipelineOptions = {},
+  ) {
+    this.compiled = schema ? compiled(schema) : undefined;
+    this.bound = this.compiled?.bind(header);
+    // BAL: issues graded and completed as the reference validator (validateur-bal) does, per profile.
+    this.bal = schema?.id === 'bal' ? balHeaderIndex(header, opts.now !== undefined ? { now: new Date(opts.now) } : {}) : undefined;
+    this.balRows = this.bal ? createBalRowsCheck(this.bal) : undefined;
+    this.fields = this.compiled ? [...this.compiled.fieldNames] : plainFields(header);
+    this.cellTexts = new Array<string>(this.fields.length);
+    // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
+    const columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
+    this.writers.push({ name: 'data.csv', writer: new CsvWriter(this.fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns) });
+    this.writers.push({ name: 'data.json', writer: new JsonWriter(this.fields).copyFrom(columns) });
+    if (schema?.geo) this.writers.push({ name: 'data.geojson', writer: new GeoJsonWriter(this.fields, schema.geo).copyFrom(columns) });
+  }
+
+  /** Whether rows can be checked in independent segments (no state across rows but what `parallelState` carries). */
+  get segmentable(): boolean {
+    const d = this.schema;
+    if (!d) return true;
+    if (this.opts.keepRows || (d.primaryKey?.length ?? 0) > 0) return false;
+    return !d.fields.some((f) => f.constraints?.unique);
+  }
+
+  /** File-level issues (binding the header; BAL: encoding, delimiter, columns the reference requires). Once per file. */
+  headerIssues(file: { delimiter?: string; encoding?: string }): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    const { bal, bound } = this;
+    if (bal) out.push(...checkBalFile(file, bal.profile));
+    if (bound) out.push(...(bal ? [...gradeBalIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues)] : bound.issues));
+    return out;
+  }
+
+  /**
+   * Checks a batch of records and appends them to `sinks` (one per writer) while no error
+   * is found; `onError` runs once, at the first error, before anything else is written.
+   */
+  async batch(batch: readonly TableRow[], sinks: readonly RowSink[], onError?: () => Promise<void> | void): Promise<void> {
+    const { issues, bound, bal, balRows } = this;
+    const schemaRuntime = this.compiled;
+    const [csvSink, ...typedSinks] = sinks;
+    for (let b = 0; b < batch.length; b++) {
+      const record = batch[b];
+      this.rowCount++;
+      if (record.issues) issues.addAll(record.issues);
+      let values: Value[];
+      let formatted: readonly Value[];
+      if (bound && schemaRuntime) {
+        const result = bound.validator.validate(record.cells, record.row);
+        if (bal) {
+          if (result.issues.length) issues.addAll(gradeBalIssues(result.issues, bal));
+          issues.addAll(checkBalRow(record.cells, bal, record.row, result.issues));
+          balRows!.add(record.cells);
+        } else if (result.issues.length) issues.addAll(result.issues);
+        values = result.values;
+        formatted = this.writing ? schemaRuntime.formatInto(values, this.cellTexts) : values;
+      } else {
+        values = record.cells;
+        formatted = values;
+      }
+      if (this.opts.keepRows) {
+        this.keptRows.push(record.cells);
+        this.keptValues.push(values);
+      }
+      if (!this.writing) continue;
+      if (issues.errorCount > 0) {
+        this.writing = false;
+        if (onError) await onError();
+        continue;
+      }
+      const pending = csvSink.row(formatted, record);
+      if (pending) await pending;
+      for (let k = 0; k < typedSinks.length; k++) {
+        const p = typedSinks[k].row(values, record);
+        if (p) await p;
+      }
+    }
+  }
+
+  /**
+   * Issues found at the end: the validator's, and (unless `rowsChecked` is false, when
+   * segments are merged elsewhere) the BAL checks across rows and DECP's.
+   */
+  tailIssues(rowsChecked = true): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    const { bound, bal, balRows } = this;
+    if (bound) out.push(...(bal ? gradeBalIssues(bound.validator.finish(), bal) : bound.validator.finish()));
+    if (rowsChecked && balRows) out.push(...balRows.finish());
+    if (rowsChecked && this.opts.keepRows) out.push(...checkDecpRows(this.header.map((h) => h ?? ''), this.keptRows));
+    return out;
+  }
+}
