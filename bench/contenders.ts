@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { isMainThread } from 'node:worker_threads';
 import { decodeStream } from '../functions/domain/standardize/read/decode';
 import { openTable } from '../functions/domain/standardize/read/open-table';
 import { standardizeTable, type ByteSink, type OutputName } from '../functions/domain/standardize/standardize-table';
@@ -27,6 +28,8 @@ export interface ContenderArgs {
   times?: number;
   /** `ours`: where data.csv/json/geojson go. */
   outDir?: string;
+  /** `ours`: worker threads (default: standardizeThreads(); 0 = single-threaded). */
+  threads?: number;
   /** `tableschema`: stop after this many rows. */
   limit?: number;
   /** `tableschema`: rows in the file, to count the bytes of the rows read when stopped early. */
@@ -172,10 +175,13 @@ const CONTENDERS: Record<string, Run> = {
     return { rows: result.rows?.length ?? 0, bytes: buffer.length, valid: result.profilesValidation?.['1.4']?.isValid };
   },
 
-  ours: async ({ file, schema = 'subventions', times = 1, outDir = path.join(path.dirname(file), 'out') }) => {
+  ours: async ({ file, schema = 'subventions', times = 1, outDir = path.join(path.dirname(file), 'out'), threads }) => {
+    const { size } = await stat(file);
     const result = await standardizeTable(fileSource(file, times), {
       schema: schema === 'bal' ? bal14 : subventions,
       sinks: fileSink(outDir),
+      sizeHint: size * times,
+      ...(threads !== undefined ? { threads } : {}),
     });
     const r = result.report;
     return {
@@ -203,7 +209,8 @@ async function main(): Promise<void> {
   process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
-if (require.main === module) {
+// Not in a worker thread: the standardization workers load this bundle too (parallel.ts).
+if (require.main === module && isMainThread) {
   main().catch((e: unknown) => {
     console.error(e);
     process.exit(1);

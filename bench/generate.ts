@@ -185,15 +185,22 @@ function csvCell(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+function exportRows(row: (i: number) => SubventionRow, from: number, to: number): Buffer {
+  let text = '';
+  for (let i = from; i < to; i++) text += row(i).raw.join(';') + '\r\n';
+  return windows1252(text);
+}
+
+/** A commune's export of `rows` rows (Windows-1252, `;`, CRLF), in memory: the benchmark file's first rows. */
+export function subventionsExport(rows: number): Buffer {
+  return Buffer.concat([windows1252(SUBVENTIONS_FIELDS.join(';') + '\r\n'), exportRows(subventionRows(), 0, rows)]);
+}
+
 /** The commune's export (Windows-1252, `;`) and its canonical UTF-8 `,` twin. */
 export function ensureSubventions(rows: number): { raw: GeneratedFile; canonical: GeneratedFile } {
   const row = subventionRows();
   const header = SUBVENTIONS_FIELDS.join(';') + '\r\n';
-  const raw = ensureFile(`subventions-${rows}.csv`, rows, header, (from, to) => {
-    let text = '';
-    for (let i = from; i < to; i++) text += row(i).raw.join(';') + '\r\n';
-    return windows1252(text);
-  });
+  const raw = ensureFile(`subventions-${rows}.csv`, rows, header, (from, to) => exportRows(row, from, to));
   const canonical = ensureFile(`subventions-${rows}-canonical-utf8.csv`, rows, SUBVENTIONS_FIELDS.join(',') + '\r\n', (from, to) => {
     let text = '';
     for (let i = from; i < to; i++) text += row(i).canonical.map(csvCell).join(',') + '\r\n';
@@ -221,26 +228,32 @@ function uuid(kind: number, n: number): string {
 
 /** One commune's BAL (Corps-Nuds, 35088), 100 numbers per street. */
 export function ensureBal(rows: number): GeneratedFile {
-  const header = BAL_FIELDS.join(';') + '\r\n';
-  return ensureFile(`bal-1.4-${rows}.csv`, rows, header, (from, to) => {
-    let text = '';
-    for (let i = from; i < to; i++) {
-      const v = Math.floor(i / NUMBERS_PER_VOIE);
-      const numero = 1 + (i % NUMBERS_PER_VOIE);
-      const suffixe = i % 23 === 0 ? 'bis' : '';
-      const code = String(1000 + (v % 9000));
-      const voie = `${VOIE_KINDS[v % VOIE_KINDS.length]} ${VOIE_NAMES[Math.floor(v / VOIE_KINDS.length) % VOIE_NAMES.length]} ${v + 1}`;
-      const x = (357000 + (i % 9000) + (i % 100) / 100).toFixed(2);
-      const y = (6774000 + (i % 7000) + (i % 10) / 10).toFixed(2);
-      const lon = (-1.6 + (i % 9000) / 100000).toFixed(7);
-      const lat = (47.9 + (i % 7000) / 100000).toFixed(7);
-      text +=
-        [
-          uuid(0, 35088), uuid(1, v), uuid(2, i), `35088_${code}_${String(numero).padStart(5, '0')}${suffixe ? '_' + suffixe : ''}`,
-          '35088', 'Corps-Nuds', '', '', voie, '', String(numero), suffixe, i % 4 ? 'entrée' : 'bâtiment', x, y, lon, lat,
-          `350088000AB${String(i % 10000).padStart(4, '0')}`, 'Rennes Métropole', `202${i % 4}-0${1 + (i % 9)}-15`, i % 5 ? '1' : '0',
-        ].join(';') + '\r\n';
-    }
-    return Buffer.from(text, 'utf8');
-  });
+  return ensureFile(`bal-1.4-${rows}.csv`, rows, BAL_FIELDS.join(';') + '\r\n', balRows);
+}
+
+/** The same BAL in memory (UTF-8, `;`, CRLF), header included. */
+export function balExport(rows: number): Buffer {
+  return Buffer.concat([Buffer.from(BAL_FIELDS.join(';') + '\r\n'), balRows(0, rows)]);
+}
+
+function balRows(from: number, to: number): Buffer {
+  let text = '';
+  for (let i = from; i < to; i++) {
+    const v = Math.floor(i / NUMBERS_PER_VOIE);
+    const numero = 1 + (i % NUMBERS_PER_VOIE);
+    const suffixe = i % 23 === 0 ? 'bis' : '';
+    const code = String(1000 + (v % 9000));
+    const voie = `${VOIE_KINDS[v % VOIE_KINDS.length]} ${VOIE_NAMES[Math.floor(v / VOIE_KINDS.length) % VOIE_NAMES.length]} ${v + 1}`;
+    const x = (357000 + (i % 9000) + (i % 100) / 100).toFixed(2);
+    const y = (6774000 + (i % 7000) + (i % 10) / 10).toFixed(2);
+    const lon = (-1.6 + (i % 9000) / 100000).toFixed(7);
+    const lat = (47.9 + (i % 7000) / 100000).toFixed(7);
+    text +=
+      [
+        uuid(0, 35088), uuid(1, v), uuid(2, i), `35088_${code}_${String(numero).padStart(5, '0')}${suffixe ? '_' + suffixe : ''}`,
+        '35088', 'Corps-Nuds', '', '', voie, '', String(numero), suffixe, i % 4 ? 'entrée' : 'bâtiment', x, y, lon, lat,
+        `350088000AB${String(i % 10000).padStart(4, '0')}`, 'Rennes Métropole', `202${i % 4}-0${1 + (i % 9)}-15`, i % 5 ? '1' : '0',
+      ].join(';') + '\r\n';
+  }
+  return Buffer.from(text, 'utf8');
 }

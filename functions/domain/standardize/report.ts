@@ -39,6 +39,14 @@ export class IssueCollector {
     for (let i = 0; i < issues.length; i++) this.add(issues[i]);
   }
 
+  /** Adds another collector's findings after these: its detail up to the cap, all its counts. */
+  merge(part: { issues: readonly ValidationIssue[]; codes: Record<string, number>; errorCount: number; warningCount: number }): void {
+    for (let i = 0; i < part.issues.length && this.issues.length < this.cap; i++) this.issues.push(part.issues[i]);
+    for (const [code, n] of Object.entries(part.codes)) this.codes[code] = (this.codes[code] ?? 0) + n;
+    this.errorCount += part.errorCount;
+    this.warningCount += part.warningCount;
+  }
+
   get total(): number {
     return this.errorCount + this.warningCount;
   }

@@ -8,7 +8,7 @@
 import { compileSchema, type BindResult, type CompiledSchema } from '../schema/compile';
 import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
 import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
-import { balHeaderIndex, checkBalFile, checkBalHeader, checkBalRow, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
+import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
 import { checkDecpRows } from '../schemas/decp/checks';
 import type { TableRow } from './read/open-table';
 import { IssueCollector } from './report';
@@ -125,8 +125,7 @@ export class RowPipeline {
         const result = bound.validator.validate(record.cells, record.row);
         if (bal) {
           if (result.issues.length) issues.addAll(gradeBalIssues(result.issues, bal));
-          issues.addAll(checkBalRow(record.cells, bal, record.row, result.issues));
-          balRows!.add(record.cells);
+          issues.addAll(balRows!.check(record.cells, record.row, result.issues));
         } else if (result.issues.length) issues.addAll(result.issues);
         values = result.values;
         formatted = this.writing ? schemaRuntime.formatInto(values, this.cellTexts) : values;

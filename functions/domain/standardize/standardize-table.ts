@@ -12,7 +12,9 @@ import { createHash } from 'node:crypto';
 import type { TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
 import { flattenDecp, unflattenDecp } from '../schemas/decp/flatten';
 import { isTableReadError } from './read/errors';
-import { openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
+import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
+import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
+import { SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { IssueCollector, summarize, type Report } from './report';
 import { RowPipeline, type OutputName, type RowSink } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
@@ -43,7 +45,14 @@ export interface StandardizeOptions {
   schema: TableSchemaDescriptor | null;
   sinks: SinkFactory;
   open?: OpenTableOptions;
+  /** Bytes of the source, when known: a large CSV is standardized on worker threads (parallel.ts). */
+  sizeHint?: number;
+  /** Worker threads for a large CSV (default: standardizeThreads()); below 2, none. */
+  threads?: number;
 }
+
+/** From this size on, a CSV is worth splitting across worker threads. */
+export const PARALLEL_MIN_BYTES = 4 * SEGMENT_BYTES;
 
 export interface StandardizeResult {
   report: Report;
@@ -75,6 +84,14 @@ class Output implements RowSink {
 
   async start(): Promise<void> {
     this.chunk.utf8(this.writer.header());
+  }
+
+  /** Bytes written by a worker for this output (parallel.ts): after what this chunk holds. */
+  async append(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    this.bytes += bytes.length;
+    this.hash.update(bytes);
+    await this.sink.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
 
   /** Returns a promise only when a chunk was handed to the sink (so callers can skip awaiting). */
@@ -135,6 +152,8 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
   const outputs: Output[] = [];
   let writing = true;
   const early = new IssueCollector();
+  /** One clock for the whole file (BAL date rules), whichever thread checks a record. */
+  const now = Date.now();
 
   const stopWriting = async () => {
     if (!writing) return;
@@ -145,7 +164,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
   try {
     const isDecp = schema?.id === 'decp';
     table = await openTable(src.stream, { ...opts.open, flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson });
-    pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp });
+    pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp, now });
     const { issues } = pipeline;
     issues.addAll(table.issues);
     issues.addAll(pipeline.headerIssues({ delimiter: table.delimiter, encoding: table.encoding }));
@@ -157,7 +176,22 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       await stopWriting();
     }
 
-    for await (const batch of table.batches ?? oneByOne(table.rows)) await pipeline.batch(batch, outputs, stopWriting);
+    const readIssues = table.issues.length;
+    const threads = opts.threads ?? standardizeThreads();
+    const csvRest = table.rest;
+    if (table.batches && csvRest && threads >= 2 && pipeline.segmentable && (opts.sizeHint ?? 0) >= PARALLEL_MIN_BYTES) {
+      // The first records (read with the header) here, the rest in segments on worker threads.
+      const first = await table.batches[Symbol.asyncIterator]().next();
+      if (!first.done) await pipeline.batch(first.value, outputs, stopWriting);
+      const target = { append: (k: number, bytes: Uint8Array) => outputs[k].append(bytes), stop: stopWriting };
+      const maxRecordBytes = opts.open?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+      const { blankRows } = await standardizeSegments(csvRest(), pipeline, target, { delimiter: table.delimiter ?? ',', maxRecordBytes, threads, now });
+      if (blankRows > 0) table.issues.push(blankRowsIssue(blankRows));
+    } else {
+      for await (const batch of table.batches ?? oneByOne(table.rows)) await pipeline.batch(batch, outputs, stopWriting);
+    }
+    // Warnings the reader found while reading (blank lines).
+    issues.addAll(table.issues.slice(readIssues));
     issues.addAll(pipeline.tailIssues());
 
     if (issues.errorCount > 0) await stopWriting();

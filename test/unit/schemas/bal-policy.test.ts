@@ -183,4 +183,27 @@ describe('checkBalRow', () => {
     rows.add(['0246e48c-f33d-433a-8984-034219be842e', '8a3bab10-f329-4ce3-9c7d-280d91a8053a', '3c87abe4-887b-46ee-9192-5c1b35a06625', '2', 'Rue Haute']);
     expect(codes(rows.finish())).toEqual(['e:bal-ban-ids-partial@-']);
   });
+  it('gives through createBalRowsCheck’s check() what checkBalRow then add() give', () => {
+    const header = ['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse', 'cle_interop', 'numero', 'voie_nom', 'long', 'lat', 'uid_adresse'];
+    const index = balHeaderIndex(header);
+    const C = '0246e48c-f33d-433a-8984-034219be842e';
+    const T = '8a3bab10-f329-4ce3-9c7d-280d91a8053a';
+    const A = '3c87abe4-887b-46ee-9192-5c1b35a06625';
+    const records: (string | null)[][] = [
+      [C, T, A, '31591_0010_00001', '1', 'Rue Haute', '1.02', '43.11', null],
+      [C, '', '', '31591_0010_00002', '3', 'RUE', '', '43.11', null],
+      ['', '', '', '31591_0010_99999', '99999', 'Le Bourg', '', '', `@c:${C} @v:${T}`],
+      ['bad', T, A, 'X_0010_00004', ' 4', 'Ru', '-40', '10', null],
+    ];
+    const engine: ValidationIssue[] = [{ code: 'pattern', severity: 'error', row: 5, column: 'cle_interop', value: 'X_0010_00004', message: 'm' }];
+    const apart = createBalRowsCheck(index);
+    const together = createBalRowsCheck(index);
+    records.forEach((cells, i) => {
+      const found = i === 3 ? engine : [];
+      const expected = checkBalRow(cells, index, i + 2, found);
+      apart.add(cells);
+      expect(together.check(cells, i + 2, found)).toEqual(expected);
+    });
+    expect(together.finish()).toEqual(apart.finish());
+  });
 });

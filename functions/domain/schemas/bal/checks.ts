@@ -1,5 +1,5 @@
 import type { Cell, ValidationIssue } from '../../schema/types';
-import { balBanIds, balHeaderIndex, balRuleLevel, checkBalRow, type BalHeaderIndex, type BalProfile } from './policy';
+import { balBanIds, balHeaderIndex, balRuleLevel, checkBalRow, type BalBanIds, type BalHeaderIndex, type BalProfile } from './policy';
 
 /*
  * BAL rules that span rows, which a Table Schema cannot express, as the reference
@@ -15,9 +15,27 @@ import { balBanIds, balHeaderIndex, balRuleLevel, checkBalRow, type BalHeaderInd
  */
 
 export interface BalRowsCheck {
-  /** Feed each record, in order. Keeps counters and the set of commune ids, not rows. */
-  add(cells: readonly Cell[]): void;
+  /**
+   * Feed each record, in order. Keeps counters and the set of commune ids, not rows.
+   * `ids`: the record's balBanIds, when the caller has them already.
+   */
+  add(cells: readonly Cell[], ids?: BalBanIds): void;
+  /**
+   * checkBalRow(cells, index, row, engineIssues) then add(cells), reading the record once:
+   * the call for a caller that runs both on every record.
+   */
+  check(cells: readonly Cell[], row: number, engineIssues?: readonly ValidationIssue[]): ValidationIssue[];
+  /** What this check has counted, to merge into another (records checked in segments, see standardize/parallel.ts). */
+  state(): BalRowsState;
+  /** Adds the counts of records checked elsewhere. */
+  merge(other: BalRowsState): void;
   finish(): ValidationIssue[];
+}
+
+export interface BalRowsState {
+  rows: number;
+  complete: number;
+  communes: string[];
 }
 
 const TOPONYME_SANS_ADRESSE = 99999;
@@ -26,14 +44,29 @@ export function createBalRowsCheck(index: BalHeaderIndex): BalRowsCheck {
   let rows = 0;
   let complete = 0;
   const communes = new Set<string>();
+  const count = (ids: BalBanIds) => {
+    rows++;
+    if (ids.commune && ids.toponyme && (ids.adresse || ids.numero === TOPONYME_SANS_ADRESSE)) {
+      complete++;
+      communes.add(ids.commune);
+    }
+  };
+  // check()'s ids, filled by checkBalRow on each record: one object for the whole file.
+  const ids: BalBanIds = { commune: null, toponyme: null, adresse: null, numero: null };
   return {
-    add(cells) {
-      rows++;
-      const ids = balBanIds(cells, index);
-      if (ids.commune && ids.toponyme && (ids.adresse || ids.numero === TOPONYME_SANS_ADRESSE)) {
-        complete++;
-        communes.add(ids.commune);
-      }
+    add(cells, given) {
+      count(given ?? balBanIds(cells, index));
+    },
+    check(cells, row, engineIssues) {
+      const found = checkBalRow(cells, index, row, engineIssues, ids);
+      count(ids);
+      return found;
+    },
+    state: () => ({ rows, complete, communes: [...communes] }),
+    merge(other) {
+      rows += other.rows;
+      complete += other.complete;
+      for (const c of other.communes) communes.add(c);
     },
     finish() {
       const issues: ValidationIssue[] = [];
@@ -65,15 +98,14 @@ export function createBalRowsCheck(index: BalHeaderIndex): BalRowsCheck {
 /**
  * The whole-file form kept for callers that buffer the BAN id columns (`rows[i]` is the
  * record on line i + 2): the per-line BAN id rule of checkBalRow plus createBalRowsCheck.
- * A caller that runs checkBalRow on every record should use createBalRowsCheck instead.
+ * A caller that runs checkBalRow on every record should use createBalRowsCheck's `check` instead.
  */
 export function checkBalRows(header: readonly Cell[], rows: readonly (readonly Cell[])[], profile?: BalProfile): ValidationIssue[] {
   const index = balHeaderIndex(header, profile ? { profile } : {});
   const check = createBalRowsCheck(index);
   const issues: ValidationIssue[] = [];
   rows.forEach((cells, i) => {
-    check.add(cells);
-    issues.push(...checkBalRow(cells, index, i + 2).filter((issue) => issue.code === 'bal-ban-ids-incomplete'));
+    issues.push(...check.check(cells, i + 2).filter((issue) => issue.code === 'bal-ban-ids-incomplete'));
   });
   return [...issues, ...check.finish()];
 }

@@ -12,8 +12,7 @@
  *   const rows = createBalRowsCheck(index);               // ./checks.ts, constant memory
  *   for each record:
  *     const { issues: found } = bound.validator.validate(cells, line);
- *     issues.push(...gradeBalIssues(found, index), ...checkBalRow(cells, index, line, found));
- *     rows.add(cells);
+ *     issues.push(...gradeBalIssues(found, index), ...rows.check(cells, line, found)); // checkBalRow + rows.add
  *   issues.push(...rows.finish());
  *
  * - Profiles: the reference picks 1.5 when the header has the three `id_ban_*` columns and
@@ -300,19 +299,121 @@ function severityOf(level: Level): ValidationIssue['severity'] | null {
 }
 
 // ---------------------------------------------------------------------------------------
-// Cell rules, as the reference reads each column (trimmed). `rules` are ids without the
-// column (`type_invalide`); `value` is what the row rules use (undefined: unusable).
+// Cell rules, as the reference reads each column (trimmed). Rules are ids without the
+// column (`type_invalide`). Every cell of every record comes through here, so a cell with
+// no finding allocates nothing: a reader returns NO_RULES and leaves the value the row rules
+// use in `read.value` (undefined: unusable); lists of rules are built for findings only.
 
-interface CellReading {
-  rules: string[];
-  value?: unknown;
+type Rules = readonly string[];
+const NO_RULES: Rules = Object.freeze([]);
+const MISSING: Rules = Object.freeze(['valeur_manquante']);
+
+interface CellRead {
+  value: unknown;
 }
+type Reader = (v: string, today: string, read: CellRead) => Rules;
+
+/** Readers run one at a time and to completion, so they share one place to put a value. */
+const scratch: CellRead = { value: undefined };
+
+const FIELD_NAMES = Object.keys(FIELDS);
+const FIELD_IDS = new Map(FIELD_NAMES.map((name, id) => [name, id]));
+/** Field id (position in FIELDS) of a reference column name; -1 for any other name. */
+const fieldId = (name: string): number => FIELD_IDS.get(name) ?? -1;
+const REQUIRED = FIELD_NAMES.map((name) => FIELDS[name].required === true);
+const [CLE_INTEROP, UID_ADRESSE, ID_BAN_COMMUNE, ID_BAN_TOPONYME, ID_BAN_ADRESSE, VOIE_NOM, TOPONYME, NUMERO, COMMUNE_INSEE, POSITION, X, Y, LONG, LAT] = [
+  'cle_interop',
+  'uid_adresse',
+  'id_ban_commune',
+  'id_ban_toponyme',
+  'id_ban_adresse',
+  'voie_nom',
+  'toponyme',
+  'numero',
+  'commune_insee',
+  'position',
+  'x',
+  'y',
+  'long',
+  'lat',
+].map(fieldId);
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-// The reference's number syntax: no leading zero except `0d` (sic), optional decimals.
-const FLOAT = /^-?(?:(?:0|[1-9]\d*)(?:\.\d+)?|0\d)$/;
-const FRENCH_FLOAT = /^-?(?:(?:0|[1-9]\d*)(?:,\d+)?|0\d)$/;
+
+// Hand-written equivalents of short regexes of the reference (ASCII classes, no `u` flag).
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isAsciiAlnum = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+
+/** `/^\d+$/` on v[from, to). */
+function allDigits(v: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) if (!isDigit(v.charCodeAt(i))) return false;
+  return true;
+}
+
+/** `Number.parseInt(v.slice(from, to), 10)` for ASCII digits, exact below 2^53 without the slice. */
+function digitsValue(v: string, from: number, to: number): number {
+  if (to - from > 15) return Number.parseInt(v.slice(from, to), 10);
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (v.charCodeAt(i) - 48);
+  return n;
+}
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * A coordinate in the reference's number syntax, `sep` being `.` or `,`:
+ * `-?(?:(?:0|[1-9]\d*)(?:SEP\d+)?|0\d)`, no leading zero except `0d` (sic), optional
+ * decimals; NaN when the text does not match. The value is `parseFloat`'s (with `.` for `,`):
+ * up to 15 digits and 22 decimals, an exact integer divided by an exact power of ten rounds
+ * as parseFloat does; longer numbers go to parseFloat.
+ */
+function referenceNumber(v: string, sep: number): number {
+  const n = v.length;
+  let i = v.charCodeAt(0) === 45 ? 1 : 0;
+  if (i >= n) return Number.NaN;
+  const start = i;
+  const first = v.charCodeAt(i++);
+  let m = first - 48;
+  if (first === 48) {
+    const c = v.charCodeAt(i);
+    if (i < n && isDigit(c)) return i + 1 === n ? signed(v, c - 48) : Number.NaN;
+  } else if (first >= 49 && first <= 57) {
+    for (let c = v.charCodeAt(i); i < n && isDigit(c); c = v.charCodeAt(++i)) m = m * 10 + (c - 48);
+  } else return Number.NaN;
+  let decimals = 0;
+  if (i < n) {
+    if (v.charCodeAt(i++) !== sep || i === n) return Number.NaN;
+    for (; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (!isDigit(c)) return Number.NaN;
+      m = m * 10 + (c - 48);
+      decimals++;
+    }
+  }
+  if (n - start - (decimals > 0 ? 1 : 0) > 15 || decimals > 22) return Number.parseFloat(sep === 46 ? v : v.replace(',', '.'));
+  return signed(v, decimals > 0 ? m / POWERS_OF_TEN[decimals] : m);
+}
+const signed = (v: string, x: number): number => (v.charCodeAt(0) === 45 ? -x : x);
+
+/**
+ * `v.toUpperCase() === v`. No case mapping makes a string shorter, so one ASCII lower-case
+ * letter settles it; only non-ASCII text without one pays for the converted copy.
+ */
+function isUpperCase(v: string): boolean {
+  let ascii = true;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+    if (c > 127) ascii = false;
+  }
+  return ascii || v.toUpperCase() === v;
+}
+
 const SUFFIXE_CHARS = /^[a-zA-ZàáâãäåæçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝŸ0-9\s]+$/u;
+const UID_COMMUNE = /@c:(\S+)/i;
+const UID_TOPONYME = /@v:(\S+)/i;
+const UID_ADRESSE_ID = /@a:(\S+)/i;
 const POSITIONS = ['entrée', 'bâtiment', 'cage d’escalier', 'logement', 'service technique', 'délivrance postale', 'parcelle', 'segment'];
 const foldPosition = (v: string): string =>
   v
@@ -322,113 +423,245 @@ const foldPosition = (v: string): string =>
     .trim()
     .toLowerCase();
 const POSITION_BY_FOLDED = new Map(POSITIONS.map((p) => [foldPosition(p), p.normalize()]));
+/** The canonical spellings, which fold to themselves: most cells, read without folding. */
+const POSITION_CANONICAL = new Set(POSITION_BY_FOLDED.values());
+/** Other spellings seen lately (a file tends to repeat its own), bounded. */
+const positionSpellings = new Map<string, string | undefined>();
 
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+function canonicalPosition(v: string): string | undefined {
+  if (positionSpellings.has(v)) return positionSpellings.get(v);
+  const canonical = POSITION_BY_FOLDED.get(foldPosition(v));
+  if (positionSpellings.size >= 256) positionSpellings.clear();
+  positionSpellings.set(v, canonical);
+  return canonical;
 }
 
-function readName(v: string): CellReading {
-  if (v.length < 3) return { rules: ['trop_court'] };
-  if (v.length > 200) return { rules: ['trop_long'] };
-  if (v.includes('\uFFFD')) return { rules: ['caractere_invalide'] };
-  const rules: string[] = [];
-  if (v.includes('_')) {
-    rules.push('contient_tiret_bas');
-    v = v.replace(/_/g, ' ');
+/**
+ * A text matching `/^\d{4}-\d{2}-\d{2}$/` as the number YYYYMMDD (which compares as the
+ * text does), else -1.
+ */
+function isoDay(v: string): number {
+  if (v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return -1;
+  let day = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = v.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    day = day * 10 + (c - 48);
   }
-  if (v.toUpperCase() === v) rules.push('casse_incorrecte');
-  return { rules, value: v };
+  return day;
 }
 
-function readCoordinate(v: string): CellReading {
-  if (FLOAT.test(v)) return { rules: [], value: Number.parseFloat(v) };
-  if (FRENCH_FLOAT.test(v)) return { rules: ['separateur_decimal_invalide'], value: Number.parseFloat(v.replace(',', '.')) };
-  return { rules: ['valeur_invalide'] };
+/** isoDay(today), kept: every cell of a file is judged against the same `today`. */
+let lastToday = { text: '', day: -1 };
+function todayDay(today: string): number {
+  if (today !== lastToday.text) lastToday = { text: today, day: isoDay(today) };
+  return lastToday.day;
 }
 
-function readIdBan(v: string): CellReading {
-  return UUID_V4.test(v) ? { rules: [], value: v } : { rules: ['type_invalide'] };
+/** Days in a month as `Date.UTC` counts them (it reads years 0–99 as 1900–1999). */
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  const y = year >= 0 && year <= 99 ? 1900 + year : year;
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
 }
 
-const READERS: Record<string, (v: string, today: string) => CellReading> = {
-  cle_interop(v) {
-    const rules: string[] = [];
-    if (v.toLowerCase() !== v) rules.push('casse_invalide');
-    const parts = v.split('_');
-    if (parts.length < 3 || parts.some((p) => p === '')) return { rules: [...rules, 'structure_invalide'] };
-    const [, voie, numero] = parts;
-    if (voie.length !== 4) rules.push('voie_invalide');
-    else if (voie.toUpperCase() === 'XXXX' || voie === '0000') rules.push('voie_non_renseignee');
-    if (!/^\d+$/.test(numero)) return { rules: [...rules, 'numero_invalide'] };
-    if (numero.length !== 5) rules.push('numero_prefixe_manquant');
-    return { rules, value: { numero: Number.parseInt(numero.replace(/^0+/, ''), 10) } };
+function readName(v: string, _today: string, read: CellRead): Rules {
+  if (v.length < 3) return ['trop_court'];
+  if (v.length > 200) return ['trop_long'];
+  if (v.includes('\uFFFD')) return ['caractere_invalide'];
+  let rules = NO_RULES;
+  if (v.includes('_')) {
+    rules = ['contient_tiret_bas'];
+    v = v.replaceAll('_', ' ');
+  }
+  if (isUpperCase(v)) rules = [...rules, 'casse_incorrecte'];
+  read.value = v;
+  return rules;
+}
+
+function readCoordinate(v: string, _today: string, read: CellRead): Rules {
+  const x = referenceNumber(v, 46);
+  if (!Number.isNaN(x)) {
+    read.value = x;
+    return NO_RULES;
+  }
+  const y = referenceNumber(v, 44);
+  if (!Number.isNaN(y)) {
+    read.value = y;
+    return ['separateur_decimal_invalide'];
+  }
+  return ['valeur_invalide'];
+}
+
+function readIdBan(v: string, _today: string, read: CellRead): Rules {
+  if (!UUID_V4.test(v)) return ['type_invalide'];
+  read.value = v;
+  return NO_RULES;
+}
+
+const READER_BY_FIELD: Record<string, Reader> = {
+  cle_interop(v, _today, read) {
+    // One pass for the case and the parts, insee_voie_numero[_suffixe]: three at least, none empty.
+    let upper = false;
+    let ascii = true;
+    let empty = false;
+    let first = -1;
+    let second = -1;
+    let third = -1;
+    let previous = 95; // as if after an underscore: a leading one makes an empty part
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c === 95) {
+        if (previous === 95) empty = true;
+        if (first < 0) first = i;
+        else if (second < 0) second = i;
+        else if (third < 0) third = i;
+      } else if (c >= 65 && c <= 90) upper = true;
+      else if (c > 127) ascii = false;
+      previous = c;
+    }
+    let rules = upper || (!ascii && v.toLowerCase() !== v) ? ['casse_invalide'] : NO_RULES;
+    if (second < 0 || empty || previous === 95) return [...rules, 'structure_invalide'];
+    if (second - first - 1 !== 4) rules = [...rules, 'voie_invalide'];
+    else if (isVoieNonRenseignee(v, first + 1)) rules = [...rules, 'voie_non_renseignee'];
+    const end = third < 0 ? v.length : third;
+    if (!allDigits(v, second + 1, end)) return [...rules, 'numero_invalide'];
+    if (end - second - 1 !== 5) rules = [...rules, 'numero_prefixe_manquant'];
+    read.value = cleNumero(v, second + 1, end);
+    return rules;
   },
-  uid_adresse(v) {
-    const id = (tag: string) => v.match(new RegExp(`@${tag}:(\\S+)`, 'i'))?.[1] ?? null;
-    const ids = { commune: id('c'), toponyme: id('v'), adresse: id('a') };
-    if (Object.values(ids).some((x) => x !== null && !UUID_V4.test(x))) return { rules: ['type_invalide'] };
-    return { rules: [], value: ids };
+  uid_adresse(v, _today, read) {
+    const commune = UID_COMMUNE.exec(v)?.[1] ?? null;
+    const toponyme = UID_TOPONYME.exec(v)?.[1] ?? null;
+    const adresse = UID_ADRESSE_ID.exec(v)?.[1] ?? null;
+    if ((commune !== null && !UUID_V4.test(commune)) || (toponyme !== null && !UUID_V4.test(toponyme)) || (adresse !== null && !UUID_V4.test(adresse))) return ['type_invalide'];
+    read.value = { commune, toponyme, adresse } satisfies UidIds;
+    return NO_RULES;
   },
   id_ban_commune: readIdBan,
   id_ban_toponyme: readIdBan,
   id_ban_adresse: readIdBan,
   voie_nom: readName,
   toponyme: readName,
-  numero(v) {
-    if (!/^\d+$/.test(v)) return { rules: ['type_invalide'] };
-    const n = Number.parseInt(v, 10);
-    if (n > 99999) return { rules: ['trop_grand'] };
-    const rules: string[] = [];
-    if (n === 0) rules.push('not_to_be_zero');
-    if (v.startsWith('0') && n !== 0) rules.push('contient_prefixe');
-    return { rules, value: n };
+  numero(v, _today, read) {
+    if (!allDigits(v, 0, v.length)) return ['type_invalide'];
+    const n = digitsValue(v, 0, v.length);
+    if (n > 99999) return ['trop_grand'];
+    read.value = n;
+    if (n === 0) return ['not_to_be_zero'];
+    return v.charCodeAt(0) === 48 ? ['contient_prefixe'] : NO_RULES;
   },
-  suffixe(v) {
-    if (!/^[\da-z]/i.test(v)) return { rules: ['debut_invalide'] };
-    if (v.length > 9) return { rules: ['trop_long'] };
-    return { rules: SUFFIXE_CHARS.test(v) ? [] : ['caractere_invalide'], value: v };
+  suffixe(v, _today, read) {
+    if (!isAsciiAlnum(v.charCodeAt(0))) return ['debut_invalide'];
+    if (v.length > 9) return ['trop_long'];
+    read.value = v;
+    return SUFFIXE_CHARS.test(v) ? NO_RULES : ['caractere_invalide'];
   },
-  position(v) {
-    const canonical = POSITION_BY_FOLDED.get(foldPosition(v));
-    if (canonical === undefined) return { rules: ['valeur_invalide'] };
-    return { rules: canonical === v.normalize() ? [] : ['enum_fuzzy'], value: canonical };
+  position(v, _today, read) {
+    if (POSITION_CANONICAL.has(v)) {
+      read.value = v;
+      return NO_RULES;
+    }
+    const canonical = canonicalPosition(v);
+    if (canonical === undefined) return ['valeur_invalide'];
+    read.value = canonical;
+    return canonical === v.normalize() ? NO_RULES : ['enum_fuzzy'];
   },
   x: readCoordinate,
   y: readCoordinate,
   long: readCoordinate,
   lat: readCoordinate,
-  cad_parcelles(v) {
-    const inner = v.replace(/^\|+|\|+$/g, '');
-    const rules = inner === v ? [] : ['pipe_debut_fin'];
-    if (inner === '' || inner.split('|').some((p) => p.length !== 14 && p.length !== 15)) return { rules: [...rules, 'valeur_invalide'] };
-    return { rules, value: inner };
+  cad_parcelles(v, _today, read) {
+    let from = 0;
+    let to = v.length;
+    while (from < to && v.charCodeAt(from) === 124) from++;
+    while (to > from && v.charCodeAt(to - 1) === 124) to--;
+    const rules = from === 0 && to === v.length ? NO_RULES : ['pipe_debut_fin'];
+    // Each parcel: 14 or 15 characters.
+    for (let start = from; ; ) {
+      const bar = v.indexOf('|', start);
+      const end = bar < 0 || bar > to ? to : bar;
+      if (end - start !== 14 && end - start !== 15) return [...rules, 'valeur_invalide'];
+      if (end === to) break;
+      start = end + 1;
+    }
+    read.value = rules === NO_RULES ? v : v.slice(from, to);
+    return rules;
   },
-  date_der_maj(raw, today) {
+  date_der_maj(raw, today, read) {
     // Socle rewrites a French date (31/12/2024) to ISO before publishing: judge the published value.
-    const v = frDateToIso(raw) ?? raw;
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-    const [y, mo, d] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
-    if (!m || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return { rules: ['date_invalide'] };
-    const rules = v < '2010-01-01' ? ['date_ancienne'] : [];
-    if (v > today) return { rules: [...rules, 'date_future'] };
-    return { rules, value: v };
+    let v = raw;
+    let day = isoDay(v);
+    if (day < 0) {
+      v = frDateToIso(raw) ?? raw;
+      day = isoDay(v);
+      if (day < 0) return ['date_invalide'];
+    }
+    const mo = Math.floor(day / 100) % 100;
+    const d = day % 100;
+    if (mo < 1 || mo > 12 || d < 1 || d > daysIn(Math.floor(day / 10000), mo)) return ['date_invalide'];
+    const rules = day < 20100101 ? ['date_ancienne'] : NO_RULES;
+    const until = todayDay(today);
+    if (until < 0 ? v > today : day > until) return [...rules, 'date_future'];
+    read.value = v;
+    return rules;
   },
-  certification_commune(v) {
-    return v === '1' || v === '0' ? { rules: [], value: v === '1' } : { rules: ['valeur_invalide'] };
+  certification_commune(v, _today, read) {
+    if (v !== '1' && v !== '0') return ['valeur_invalide'];
+    read.value = v === '1';
+    return NO_RULES;
   },
 };
+const READERS: (Reader | undefined)[] = FIELD_NAMES.map((name) => READER_BY_FIELD[name]);
 
-/** Reads one cell as the reference does; `regional` cells are never `valeur_manquante`. */
-function readCell(field: string, raw: Cell, today: string, regional = false): CellReading {
-  const text = raw ?? '';
-  const v = text.trim();
-  const rules = v !== text ? ['espaces_debut_fin'] : [];
-  if (v === '') {
-    if (FIELDS[field]?.required && !regional) rules.push('valeur_manquante');
-    return { rules };
+/** `voie.toUpperCase() === 'XXXX' || voie === '0000'` for the 4 characters at `at`. */
+function isVoieNonRenseignee(v: string, at: number): boolean {
+  let x = true;
+  let zero = true;
+  for (let i = at; i < at + 4; i++) {
+    const c = v.charCodeAt(i);
+    x &&= c === 120 || c === 88;
+    zero &&= c === 48;
   }
-  const read = READERS[field]?.(v, today) ?? { rules: [], value: v };
-  return { rules: [...rules, ...read.rules], value: read.value };
+  return x || zero;
+}
+
+/** The numero of a `cle_interop`, as the reference reads it: `parseInt` without the leading zeros (so NaN for 00000). */
+function cleNumero(v: string, from: number, to: number): number {
+  let start = from;
+  while (start < to && v.charCodeAt(start) === 48) start++;
+  return start === to ? Number.NaN : digitsValue(v, start, to);
+}
+
+/** False when both ends are printable ASCII, which trim() never removes: most cells. */
+function needsTrim(text: string): boolean {
+  if (text.length === 0) return false;
+  const a = text.charCodeAt(0);
+  const z = text.charCodeAt(text.length - 1);
+  return a <= 32 || a >= 127 || z <= 32 || z >= 127;
+}
+
+/**
+ * Reads one cell of field `id` (-1: a column the reference has no rule for) as the reference
+ * does; `regional` cells are never `valeur_manquante`. The value goes to `read.value`.
+ * The rules returned may be shared: never modify them.
+ */
+function readCell(id: number, raw: Cell | undefined, today: string, regional: boolean, read: CellRead): Rules {
+  read.value = undefined;
+  const text = raw ?? '';
+  const v = needsTrim(text) ? text.trim() : text;
+  const spaces = v.length !== text.length;
+  if (v === '') {
+    const missing = id >= 0 && REQUIRED[id] && !regional;
+    if (spaces) return missing ? ['espaces_debut_fin', 'valeur_manquante'] : ['espaces_debut_fin'];
+    return missing ? MISSING : NO_RULES;
+  }
+  const reader = id >= 0 ? READERS[id] : undefined;
+  let rules = NO_RULES;
+  if (reader === undefined) read.value = v;
+  else rules = reader(v, today, read);
+  return spaces ? ['espaces_debut_fin', ...rules] : rules;
 }
 
 /**
@@ -436,7 +669,7 @@ function readCell(field: string, raw: Cell, today: string, regional = false): Ce
  * except COG lookups and infos it never grades (`commune_nom` case).
  */
 export function balCellRules(field: string, cell: Cell, options: { regional?: boolean; now?: Date } = {}): string[] {
-  return readCell(field, cell, (options.now ?? new Date()).toISOString().slice(0, 10), options.regional).rules;
+  return [...readCell(fieldId(field), cell, (options.now ?? new Date()).toISOString().slice(0, 10), options.regional ?? false, scratch)];
 }
 
 /** The rule id the level table knows for a cell rule (`voie_nom_@@.trop_court` for a language variant). */
@@ -465,8 +698,8 @@ function gradeOne(issue: ValidationIssue, index: BalHeaderIndex): ValidationIssu
   if (!ENGINE_CELL_CODES.has(issue.code)) return issue.severity;
   // A column the reference does not read (an alias such as `cle_intero`) cannot make the file invalid.
   if (!index.columns.has(column)) return 'warning';
-  const reading = issue.code === 'required' ? readCell(column, '', index.today) : readCell(column, issue.value ?? '', index.today);
-  return reading.rules.some((rule) => balRuleLevel(ruleId(column, rule, false), index.profile) === 'E') ? 'error' : 'warning';
+  const rules = readCell(fieldId(column), issue.code === 'required' ? '' : (issue.value ?? ''), index.today, false, scratch);
+  return rules.some((rule) => balRuleLevel(ruleId(column, rule, false), index.profile) === 'E') ? 'error' : 'warning';
 }
 
 /** The delimiter, encoding and line break the reference requires (`;`, UTF-8, LF or CRLF). */
@@ -519,83 +752,178 @@ export interface BalBanIds {
   numero: number | null;
 }
 
+/** The ids `uid_adresse` carries (1.3): `@c:` commune, `@v:` toponyme, `@a:` adresse. */
+interface UidIds {
+  commune: string | null;
+  toponyme: string | null;
+  adresse: string | null;
+}
+
+/** What checkBalRow and balBanIds need from a header, worked out once per index. */
+interface RowPlan {
+  /** The columns the reference reads, in header order: field id, name, position. */
+  readonly ids: readonly number[];
+  readonly names: readonly string[];
+  readonly ats: readonly number[];
+  readonly regional: readonly { name: string; field: string; id: number; at: number }[];
+  /** Position of each reference column by field id, -1 when absent. */
+  readonly at: readonly number[];
+  /** The column `row.adresse_incomplete` names. */
+  readonly addressColumn: string;
+  /** Each column's value in the record being checked, by field id (undefined: absent or unusable). */
+  readonly values: unknown[];
+}
+
+const plans = new WeakMap<BalHeaderIndex, RowPlan>();
+
+function planFor(index: BalHeaderIndex): RowPlan {
+  let plan = plans.get(index);
+  if (plan === undefined) {
+    const columns = [...index.columns];
+    plan = {
+      ids: columns.map(([field]) => fieldId(field)),
+      names: columns.map(([field]) => field),
+      ats: columns.map(([, at]) => at),
+      regional: index.regional.map(({ name, field, at }) => ({ name, field, id: fieldId(field), at })),
+      at: FIELD_NAMES.map((field) => index.columns.get(field) ?? -1),
+      addressColumn: index.columns.has('toponyme') ? 'toponyme' : 'voie_nom',
+      values: new Array<unknown>(FIELD_NAMES.length).fill(undefined),
+    };
+    plans.set(index, plan);
+  }
+  return plan;
+}
+
+/** The value the reference reads in a cell (undefined: absent or unusable). */
+function cellValue(cells: readonly Cell[], at: number, id: number, today: string): unknown {
+  if (at < 0) return undefined;
+  readCell(id, cells[at] ?? null, today, false, scratch);
+  return scratch.value;
+}
+
 /** The BAN ids of a record as the reference takes them: valid `id_ban_*` cells, else `uid_adresse`. */
 export function balBanIds(cells: readonly Cell[], index: BalHeaderIndex): BalBanIds {
-  const read = (field: string): CellReading => {
-    const at = index.columns.get(field);
-    return at === undefined ? { rules: [] } : readCell(field, cells[at] ?? null, index.today);
+  const { at } = planFor(index);
+  const { today } = index;
+  const value = (id: number): unknown => cellValue(cells, at[id], id, today);
+  const uid = value(UID_ADRESSE) as UidIds | undefined;
+  const numero = value(NUMERO) as number | undefined;
+  return {
+    commune: (value(ID_BAN_COMMUNE) as string | undefined) || uid?.commune || null,
+    toponyme: (value(ID_BAN_TOPONYME) as string | undefined) || uid?.toponyme || null,
+    adresse: (value(ID_BAN_ADRESSE) as string | undefined) || uid?.adresse || null,
+    numero: numero ?? null,
   };
-  const uid = read('uid_adresse').value as { commune: string | null; toponyme: string | null; adresse: string | null } | undefined;
-  const id = (name: 'commune' | 'toponyme' | 'adresse') => (read(`id_ban_${name}`).value as string | undefined) || uid?.[name] || null;
-  const numero = read('numero').value as number | undefined;
-  return { commune: id('commune'), toponyme: id('toponyme'), adresse: id('adresse'), numero: numero ?? null };
 }
 
 const TOPONYME_SANS_ADRESSE = 99999;
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
 /**
  * The reference's findings on one record (line `row`, header = 1) that the engine does not
  * make. `engineIssues`: the engine's issues for this record; a column they name is not
  * reported again (except for surrounding spaces, which the engine trims silently).
+ * `ids`, when given, receives the record's balBanIds, so that a caller needing both
+ * (createBalRowsCheck's `check`) reads the record once.
  */
-export function checkBalRow(cells: readonly Cell[], index: BalHeaderIndex, row: number, engineIssues: readonly ValidationIssue[] = []): ValidationIssue[] {
+export function checkBalRow(
+  cells: readonly Cell[],
+  index: BalHeaderIndex,
+  row: number,
+  engineIssues: readonly ValidationIssue[] = NO_ISSUES,
+  ids?: BalBanIds,
+): ValidationIssue[] {
   const { profile, today } = index;
-  const reported = new Set(engineIssues.filter((i) => ENGINE_CELL_CODES.has(i.code)).map((i) => i.column));
-  const out: ValidationIssue[] = [];
-  /** `shown` fills the message; a cell rule also reports it as the issue's value. */
-  const push = (rule: string, column: string, shown: string, cellRule = false) => {
-    const severity = severityOf(balRuleLevel(rule, profile));
-    if (severity === null) return;
-    const { code, message } = ruleText(rule, column, shown);
-    out.push({ code, severity, row, column, message, ...(cellRule && shown !== '' ? { value: shown } : {}) });
-  };
+  const plan = planFor(index);
+  const { values } = plan;
+  let out: ValidationIssue[] | undefined;
 
-  const parsed: Record<string, unknown> = {};
-  const raw = (field: string): string => {
-    const at = index.columns.get(field);
-    return at === undefined ? '' : (cells[at] ?? '');
-  };
-  for (const [field, at] of index.columns) {
-    const cell = cells[at] ?? null;
-    const reading = readCell(field, cell, today);
-    parsed[field] = reading.value;
-    for (const rule of reading.rules) {
-      if (rule === 'espaces_debut_fin' || !reported.has(field)) push(ruleId(field, rule, false), field, cell ?? '', true);
+  for (let k = 0; k < plan.ids.length; k++) {
+    const id = plan.ids[k];
+    const cell = cells[plan.ats[k]] ?? null;
+    const rules = readCell(id, cell, today, false, scratch);
+    if (id >= 0) values[id] = scratch.value;
+    for (let r = 0; r < rules.length; r++) {
+      const field = plan.names[k];
+      if (rules[r] === 'espaces_debut_fin' || !engineReported(engineIssues, field)) out = report(out, profile, row, ruleId(field, rules[r], false), field, cell ?? '', true);
     }
   }
-  for (const { name, field, at } of index.regional) {
+  for (const { name, field, id, at } of plan.regional) {
     const cell = cells[at] ?? null;
-    for (const rule of readCell(field, cell, today, true).rules) push(ruleId(field, rule, true), name, cell ?? '', true);
+    const rules = readCell(id, cell, today, true, scratch);
+    for (let r = 0; r < rules.length; r++) out = report(out, profile, row, ruleId(field, rules[r], true), name, cell ?? '', true);
   }
 
-  const numero = parsed.numero as number | undefined;
-  const cle = parsed.cle_interop as { numero: number } | undefined;
-  if (cle && numero && cle.numero !== numero) push('row.incoherence_numero', 'cle_interop', String(numero));
-  if (!cle && !parsed.commune_insee) push('row.commune_manquante', 'commune_insee', '');
+  const numero = values[NUMERO] as number | undefined;
+  const cle = values[CLE_INTEROP] as number | undefined; // the numero it holds
+  if (cle !== undefined && numero && cle !== numero) out = report(out, profile, row, 'row.incoherence_numero', 'cle_interop', String(numero));
+  if (cle === undefined && !values[COMMUNE_INSEE]) out = report(out, profile, row, 'row.commune_manquante', 'commune_insee', '');
   const address = numero !== undefined && numero !== TOPONYME_SANS_ADRESSE;
-  if (address && !raw('position')) push('row.position_manquante', 'position', '');
-  if (address && (!raw('long') || !raw('lat'))) push('row.longlat_vides', 'long', '');
+  if (address && !hasText(cells, plan.at[POSITION])) out = report(out, profile, row, 'row.position_manquante', 'position', '');
+  if (address && (!hasText(cells, plan.at[LONG]) || !hasText(cells, plan.at[LAT]))) out = report(out, profile, row, 'row.longlat_vides', 'long', '');
   else {
-    const territory = frenchTerritory(parsed.long as number | undefined, parsed.lat as number | undefined);
+    const long = values[LONG] as number | undefined;
+    const lat = values[LAT] as number | undefined;
+    const x = values[X];
+    const y = values[Y];
+    const territory = long === undefined || lat === undefined ? null : frenchTerritory(long, lat);
     if (territory === null) {
-      if (numero !== TOPONYME_SANS_ADRESSE) push('row.longlat_invalides', 'long', '');
-    } else if (territory === 'metropole' && typeof parsed.x === 'number' && typeof parsed.y === 'number') {
-      const [x, y] = lambert93(parsed.long as number, parsed.lat as number);
-      const distance = Math.hypot(parsed.x - x, parsed.y - y);
-      if (distance > 10) push('row.longlat_xy_incoherents', 'x', String(Math.round(distance)));
+      if (numero !== TOPONYME_SANS_ADRESSE) out = report(out, profile, row, 'row.longlat_invalides', 'long', '');
+    } else if (territory === 'metropole' && typeof x === 'number' && typeof y === 'number') {
+      const distance = lambert93Distance(long as number, lat as number, x, y);
+      if (distance > 10) out = report(out, profile, row, 'row.longlat_xy_incoherents', 'x', String(Math.round(distance)));
     }
   }
-  if (numero === undefined || !(parsed.voie_nom || parsed.toponyme)) push('row.adresse_incomplete', index.columns.has('toponyme') ? 'toponyme' : 'voie_nom', '');
+  if (numero === undefined || !(values[VOIE_NOM] || values[TOPONYME])) out = report(out, profile, row, 'row.adresse_incomplete', plan.addressColumn, '');
 
-  const ids = balBanIds(cells, index);
-  if (ids.commune || ids.toponyme || ids.adresse) {
-    const missing = [
-      ids.commune ? null : 'id_ban_commune',
-      ids.toponyme ? null : 'id_ban_toponyme',
-      ids.adresse || ids.numero === TOPONYME_SANS_ADRESSE ? null : 'id_ban_adresse',
-    ].filter((c): c is string => c !== null);
-    if (missing.length > 0) push('row.lack_of_id_ban', missing[0], missing.join(', '));
+  const uid = values[UID_ADRESSE] as UidIds | undefined;
+  const commune = (values[ID_BAN_COMMUNE] as string | undefined) || uid?.commune || null;
+  const toponyme = (values[ID_BAN_TOPONYME] as string | undefined) || uid?.toponyme || null;
+  const adresse = (values[ID_BAN_ADRESSE] as string | undefined) || uid?.adresse || null;
+  if (ids) {
+    ids.commune = commune;
+    ids.toponyme = toponyme;
+    ids.adresse = adresse;
+    ids.numero = numero ?? null;
   }
+  if ((commune || toponyme || adresse) && !(commune && toponyme && (adresse || numero === TOPONYME_SANS_ADRESSE))) {
+    const missing: string[] = [];
+    if (!commune) missing.push('id_ban_commune');
+    if (!toponyme) missing.push('id_ban_toponyme');
+    if (!(adresse || numero === TOPONYME_SANS_ADRESSE)) missing.push('id_ban_adresse');
+    out = report(out, profile, row, 'row.lack_of_id_ban', missing[0], missing.join(', '));
+  }
+  return out ?? [];
+}
+
+const hasText = (cells: readonly Cell[], at: number): boolean => at >= 0 && !!cells[at];
+
+/** Whether the engine has reported on `column` in this record (it then graded the cell itself). */
+function engineReported(engineIssues: readonly ValidationIssue[], column: string): boolean {
+  for (let i = 0; i < engineIssues.length; i++) {
+    if (engineIssues[i].column === column && ENGINE_CELL_CODES.has(engineIssues[i].code)) return true;
+  }
+  return false;
+}
+
+/**
+ * Adds the issue for `rule` at its level (none for an info); `shown` fills the message, and a
+ * cell rule also reports it as the issue's value. The list is made on the first finding.
+ */
+function report(
+  out: ValidationIssue[] | undefined,
+  profile: BalProfile,
+  row: number,
+  rule: string,
+  column: string,
+  shown: string,
+  cellRule = false,
+): ValidationIssue[] | undefined {
+  const severity = severityOf(balRuleLevel(rule, profile));
+  if (severity === null) return out;
+  const { code, message } = ruleText(rule, column, shown);
+  const issue: ValidationIssue = cellRule && shown !== '' ? { code, severity, row, column, message, value: shown } : { code, severity, row, column, message };
+  (out ??= []).push(issue);
   return out;
 }
 
@@ -618,29 +946,37 @@ const TERRITORIES: readonly [name: string, minLon: number, minLat: number, maxLo
   ['wallis', -177, -14, -176, -13],
 ];
 
-function frenchTerritory(long: number | undefined, lat: number | undefined): string | null {
-  if (long === undefined || lat === undefined) return null;
-  const hit = TERRITORIES.find(([, x0, y0, x1, y1]) => long >= x0 && long <= x1 && lat >= y0 && lat <= y1);
-  return hit ? hit[0] : null;
+function frenchTerritory(long: number, lat: number): string | null {
+  for (let i = 0; i < TERRITORIES.length; i++) {
+    const box = TERRITORIES[i];
+    if (long >= box[1] && long <= box[3] && lat >= box[2] && lat <= box[4]) return box[0];
+  }
+  return null;
 }
 
-/** RGF93 / Lambert-93 (EPSG:2154): conformal conic on GRS80, standard parallels 44° and 49°. */
-const L93 = (() => {
-  const a = 6378137;
+// RGF93 / Lambert-93 (EPSG:2154): conformal conic on GRS80, standard parallels 44° and 49°.
+const RAD = Math.PI / 180;
+const GRS80_A = 6378137;
+const GRS80_E = (() => {
   const f = 1 / 298.257222101;
-  const e = Math.sqrt(2 * f - f * f);
-  const rad = Math.PI / 180;
-  const m = (phi: number) => Math.cos(phi) / Math.sqrt(1 - (e * Math.sin(phi)) ** 2);
-  const t = (phi: number) => Math.tan(Math.PI / 4 - phi / 2) / ((1 - e * Math.sin(phi)) / (1 + e * Math.sin(phi))) ** (e / 2);
-  const [p1, p2, p0] = [49 * rad, 44 * rad, 46.5 * rad];
-  const n = (Math.log(m(p1)) - Math.log(m(p2))) / (Math.log(t(p1)) - Math.log(t(p2)));
-  const F = m(p1) / (n * t(p1) ** n);
-  return { a, n, F, t, rad, rho0: a * F * t(p0) ** n };
+  return Math.sqrt(2 * f - f * f);
+})();
+const lambertT = (phi: number): number => {
+  const es = GRS80_E * Math.sin(phi);
+  return Math.tan(Math.PI / 4 - phi / 2) / ((1 - es) / (1 + es)) ** (GRS80_E / 2);
+};
+const L93 = (() => {
+  const m = (phi: number) => Math.cos(phi) / Math.sqrt(1 - (GRS80_E * Math.sin(phi)) ** 2);
+  const [p1, p2, p0] = [49 * RAD, 44 * RAD, 46.5 * RAD];
+  const n = (Math.log(m(p1)) - Math.log(m(p2))) / (Math.log(lambertT(p1)) - Math.log(lambertT(p2)));
+  const F = m(p1) / (n * lambertT(p1) ** n);
+  return { n, F, rho0: GRS80_A * F * lambertT(p0) ** n };
 })();
 
-function lambert93(long: number, lat: number): [number, number] {
-  const { a, n, F, t, rad, rho0 } = L93;
-  const rho = a * F * t(lat * rad) ** n;
-  const theta = n * (long - 3) * rad;
-  return [700000 + rho * Math.sin(theta), 6600000 + rho0 - rho * Math.cos(theta)];
+/** Distance in metres from (x, y) to the Lambert-93 projection of (long, lat). */
+function lambert93Distance(long: number, lat: number, x: number, y: number): number {
+  const { n, F, rho0 } = L93;
+  const rho = GRS80_A * F * lambertT(lat * RAD) ** n;
+  const theta = n * (long - 3) * RAD;
+  return Math.hypot(x - (700000 + rho * Math.sin(theta)), y - (6600000 + rho0 - rho * Math.cos(theta)));
 }

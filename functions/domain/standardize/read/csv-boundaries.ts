@@ -37,7 +37,18 @@ export class RecordBoundaryScanner {
   private breaks = 0;
   private prev = 0;
 
-  constructor(private readonly delimiter: number) {}
+  /** `firstLine`: the line of the first byte scanned (a record start). */
+  constructor(
+    private readonly delimiter: number,
+    firstLine = 1,
+  ) {
+    this.breaks = firstLine - 1;
+  }
+
+  /** Line of the byte after the last one scanned. */
+  get line(): number {
+    return this.breaks + 1;
+  }
 
   /** Whether the bytes so far end inside a quoted field (an unterminated quote at end of file). */
   get inQuotes(): boolean {

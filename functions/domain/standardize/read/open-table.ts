@@ -22,7 +22,7 @@
  */
 import { Cell, ValidationIssue } from '../../schema/types';
 import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES } from './csv';
-import { readCsvBytes, type RawCells } from './csv-bytes';
+import { readCsvBytes, type CsvRest, type RawCells } from './csv-bytes';
 import { TextEncoding, decodeStream } from './decode';
 import { TableReadError, formatBytes } from './errors';
 import { JsonFlattener, openJsonTable } from './json';
@@ -58,6 +58,16 @@ export interface OpenedTable {
   batches?: AsyncIterable<TableRow[]>;
   /** File-level warnings so far. */
   issues: ValidationIssue[];
+  /**
+   * CSV only: stops `batches` (call it between two batches) and hands over the bytes not
+   * parsed yet, from a record start, to parse them elsewhere (standardize/parallel.ts).
+   */
+  rest?: () => CsvRest;
+}
+
+/** The warning for blank lines skipped. */
+export function blankRowsIssue(count: number): ValidationIssue {
+  return { code: 'blank-row', severity: 'warning', message: `${count} ligne(s) vide(s) ignorée(s).` };
 }
 
 export interface OpenTableOptions {
@@ -109,7 +119,7 @@ function fitRow(cells: Cell[], row: number, header: Cell[], strict: boolean): Ta
   return fitWidth(cells, row, header, strict);
 }
 
-function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boolean): TableRow {
+export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boolean): TableRow {
   const width = header.length;
   const issues: ValidationIssue[] = [];
   if (cells.length < width) {
@@ -292,13 +302,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
       const decoded = await decodeStream(prepend(head, it, done));
       const csv = await readCsvBytes(decoded.pieces, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
       const { header, rows, batches } = await fromBatches(csv.batches, () => {
-        if (csv.blankRows > 0) {
-          issues.push({
-            code: 'blank-row',
-            severity: 'warning',
-            message: `${csv.blankRows} ligne(s) vide(s) ignorée(s).`,
-          });
-        }
+        if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
       });
       return {
         format: 'csv',
@@ -310,6 +314,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
         rows,
         batches,
         issues,
+        rest: csv.rest,
       };
     }
   }

@@ -22,6 +22,9 @@ function coordinate(v: Value | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+const COMMA_BYTES = utf8Bytes(',');
+const NO_BYTES = new Uint8Array(0);
+
 export class GeoJsonWriter extends BaseTableWriter {
   readonly contentType = 'application/geo+json; charset=utf-8';
   skipped = 0;
@@ -63,6 +66,17 @@ export class GeoJsonWriter extends BaseTableWriter {
       writeJsonField(this, props[i].index, values[props[i].index], out, source);
     }
     out.bytes(END);
+  }
+
+  override get items(): number {
+    return this.written;
+  }
+
+  /** Objects written elsewhere start with a line break: a comma goes before them when some came first. */
+  override adopt(items: number): Uint8Array {
+    const sep = this.written > 0 && items > 0 ? COMMA_BYTES : NO_BYTES;
+    this.written += items;
+    return sep;
   }
 
   footer(): string {

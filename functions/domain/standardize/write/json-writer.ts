@@ -35,6 +35,9 @@ export function writeJsonField(writer: BaseTableWriter, i: number, v: Value | un
   writeJsonValue(v, out);
 }
 
+const COMMA_BYTES = utf8Bytes(',');
+const NO_BYTES = new Uint8Array(0);
+
 export class JsonWriter extends BaseTableWriter {
   readonly contentType = 'application/json; charset=utf-8';
   private readonly keys: Uint8Array[];
@@ -58,6 +61,17 @@ export class JsonWriter extends BaseTableWriter {
       writeJsonField(this, i, values[i], out, source);
     }
     out.byte(CLOSE);
+  }
+
+  override get items(): number {
+    return this.count;
+  }
+
+  /** Objects written elsewhere start with a line break: a comma goes before them when some came first. */
+  override adopt(items: number): Uint8Array {
+    const sep = this.count > 0 && items > 0 ? COMMA_BYTES : NO_BYTES;
+    this.count += items;
+    return sep;
   }
 
   footer(): string {

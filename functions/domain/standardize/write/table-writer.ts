@@ -35,6 +35,20 @@ export abstract class BaseTableWriter implements TableWriter {
   abstract writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void;
   abstract footer(): string;
 
+  /** Items written so far (JSON objects, GeoJSON features): what decides the separator before the next one. */
+  get items(): number {
+    return 0;
+  }
+
+  /**
+   * Accounts for `items` written by another writer of the same table (a worker's segment,
+   * see parallel.ts), appended after this writer's; returns the bytes to put between them.
+   */
+  adopt(items: number): Uint8Array {
+    void items;
+    return NOTHING;
+  }
+
   /**
    * Rows will come with their source record, and `columns[i]` is the source column of
    * output field i: a string value equal to its source cell is copied from the source bytes
@@ -62,6 +76,8 @@ export abstract class BaseTableWriter implements TableWriter {
     return b.toString();
   }
 }
+
+const NOTHING = new Uint8Array(0);
 
 /** Bytes of a constant piece of output. */
 export const utf8Bytes = (s: string): Uint8Array => Buffer.from(s, 'utf8');

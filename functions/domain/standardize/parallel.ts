@@ -1,0 +1,318 @@
+/**
+ * Standardizing a large CSV on several cores. The main thread reads and hashes the bytes,
+ * cuts them into segments at record boundaries (read/csv-boundaries.ts: the readers' exact
+ * quoting rules, with the line number where each segment starts), and hands the segments
+ * to worker threads. Each worker parses, validates and writes its segment with the same
+ * RowPipeline as the single-threaded path and sends back its output bytes, its first issues
+ * and its counts. The main thread merges the results in file order, so the outputs and the
+ * report are byte for byte those of the single-threaded path (tested).
+ *
+ * Only for checks without state across rows (no `unique`, no primary key, no DECP); the
+ * BAL checks across rows carry a mergeable state. Workers are started once per process and
+ * kept (unref'd: they never keep a Lambda or a test alive).
+ */
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { Cell, TableSchemaDescriptor, ValidationIssue } from '../schema/types';
+import type { BalRowsState } from '../schemas/bal/checks';
+import { RecordBoundaryScanner } from './read/csv-boundaries';
+import { ByteCsvParser, type ByteCsvRecord, type CsvRest } from './read/csv-bytes';
+import { InvalidEncodingError, type BytePiece, type TextEncoding } from './read/decode';
+import { isTableReadError, TableReadError } from './read/errors';
+import { fitWidth, type TableRow } from './read/open-table';
+import type { RowPipeline, RowSink } from './row-pipeline';
+import { RowPipeline as Pipeline } from './row-pipeline';
+import { ByteBuffer } from './write/byte-buffer';
+import type { RowSource } from './write/table-writer';
+
+const WORKER_ROLE = 'socle-standardize-segment';
+/** Bytes per segment: large enough to amortise a message, small enough to keep memory flat. */
+export const SEGMENT_BYTES = 2 * 1024 * 1024;
+/** Segments in flight per worker (one being processed, one queued). */
+const IN_FLIGHT_PER_WORKER = 2;
+const PARSE_SLICE_BYTES = 64 * 1024;
+const LF = 10;
+
+/** How many worker threads standardization uses: SOCLE_STANDARDIZE_THREADS, else the cores (at most 4); below 2, none. */
+export function standardizeThreads(): number {
+  const configured = Number(process.env.SOCLE_STANDARDIZE_THREADS);
+  if (Number.isInteger(configured) && configured >= 0) return configured;
+  return Math.min(4, availableParallelism());
+}
+
+// ------------------------------------------------------------------ messages
+
+interface SegmentConfig {
+  schema: TableSchemaDescriptor | null;
+  header: Cell[];
+  delimiter: string;
+  maxRecordBytes: number;
+  now: number;
+}
+
+interface SegmentTask {
+  seq: number;
+  config: SegmentConfig;
+  bytes: Uint8Array;
+  encoding: TextEncoding;
+  /** Line of the first record. */
+  line: number;
+  /** The end of the file: a last record without a line break is complete. */
+  final: boolean;
+  /** Whether outputs are still wanted (false once the file is known to be rejected). */
+  writing: boolean;
+}
+
+export interface SegmentResult {
+  seq: number;
+  rowCount: number;
+  blankRows: number;
+  issues: ValidationIssue[];
+  codes: Record<string, number>;
+  errorCount: number;
+  warningCount: number;
+  /** Output bytes per writer, in RowPipeline.writers order, and the items each holds (JSON objects, features). */
+  outputs: { bytes: Uint8Array; items: number }[];
+  /** False when the segment stopped writing (an error): its outputs are incomplete. */
+  writing: boolean;
+  bal?: BalRowsState;
+  /** A read error (`row-too-large`, `unterminated-quote`) that ends the file here. */
+  readError?: { code: string; message: string; row?: number };
+}
+
+// ------------------------------------------------------------------ worker side
+
+/** Processes one segment (in a worker; also callable in-process). */
+export async function processSegment(task: SegmentTask): Promise<SegmentResult> {
+  const { config } = task;
+  const pipeline = new Pipeline(config.schema, config.header, { now: config.now });
+  pipeline.writing = task.writing;
+  const buffers = pipeline.writers.map(() => new ByteBuffer(Math.max(64 * 1024, task.bytes.length * 3)));
+  const sinks: RowSink[] = pipeline.writers.map(({ writer }, k) => ({
+    row: (values, source?: RowSource) => writer.writeRow(values, buffers[k], source),
+  }));
+  const parser = new ByteCsvParser(config.delimiter, config.maxRecordBytes);
+  parser.line = task.line;
+  const width = config.header.length;
+  let readError: SegmentResult['readError'];
+  try {
+    const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.length);
+    for (let at = 0; at < bytes.length; ) {
+      let end = bytes.length;
+      if (end - at > PARSE_SLICE_BYTES) {
+        const lf = bytes.lastIndexOf(LF, at + PARSE_SLICE_BYTES - 1);
+        end = lf >= at ? lf + 1 : at + PARSE_SLICE_BYTES;
+      }
+      const records: ByteCsvRecord[] = [];
+      parser.push({ bytes: bytes.subarray(at, end), encoding: task.encoding }, records);
+      at = end;
+      await pipeline.batch(fit(records, config.header, width), sinks);
+    }
+    if (task.final) {
+      const records: ByteCsvRecord[] = [];
+      parser.end(records);
+      await pipeline.batch(fit(records, config.header, width), sinks);
+    }
+  } catch (error) {
+    if (!isTableReadError(error)) throw error;
+    readError = { code: error.code, message: error.message, ...(error.row ? { row: error.row } : {}) };
+  }
+  pipeline.issues.addAll(pipeline.tailIssues(false));
+  const { issues } = pipeline;
+  return {
+    seq: task.seq,
+    rowCount: pipeline.rowCount,
+    blankRows: parser.blankRows,
+    issues: issues.issues,
+    codes: issues.codes,
+    errorCount: issues.errorCount,
+    warningCount: issues.warningCount,
+    outputs: pipeline.writers.map(({ writer }, k) => ({ bytes: buffers[k].buf.subarray(0, buffers[k].pos), items: writer.items })),
+    writing: pipeline.writing,
+    ...(pipeline.balRows ? { bal: pipeline.balRows.state() } : {}),
+    ...(readError ? { readError } : {}),
+  };
+}
+
+function fit(records: ByteCsvRecord[], header: Cell[], width: number): TableRow[] {
+  const rows: TableRow[] = records;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (r.cells.length !== width) rows[i] = fitWidth(r.cells, r.row, header, true);
+  }
+  return rows;
+}
+
+function startWorkerLoop(): void {
+  parentPort!.on('message', (task: SegmentTask) => {
+    processSegment(task).then(
+      (result) => {
+        const transfer = result.outputs.map((o) => o.bytes.buffer as ArrayBuffer);
+        parentPort!.postMessage(result, transfer);
+      },
+      (error: unknown) => parentPort!.postMessage({ seq: task.seq, crash: String((error as Error)?.stack ?? error) }),
+    );
+  });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) startWorkerLoop();
+
+// ------------------------------------------------------------------ main side
+
+class SegmentWorker {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve(r: SegmentResult): void; reject(e: Error): void }>();
+  busy = 0;
+
+  constructor() {
+    const options = { workerData: { role: WORKER_ROLE } };
+    // From TypeScript sources (tests, `npm start` under tsx) the worker loads this file through tsx; bundled, the bundle itself.
+    this.worker = __filename.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { ...options, eval: true })
+      : new Worker(__filename, options);
+    this.worker.unref();
+    this.worker.on('message', (m: SegmentResult & { crash?: string }) => {
+      const w = this.waiting.get(m.seq);
+      this.waiting.delete(m.seq);
+      this.busy--;
+      if (m.crash) w?.reject(new Error(`segment worker: ${m.crash}`));
+      else w?.resolve(m);
+    });
+    const fail = (error: Error) => {
+      for (const w of this.waiting.values()) w.reject(error);
+      this.waiting.clear();
+      pool = pool.filter((p) => p !== this);
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`segment worker exited (${code})`)));
+  }
+
+  run(task: SegmentTask): Promise<SegmentResult> {
+    this.busy++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(task.seq, { resolve, reject });
+      // The bytes are moved, not copied: the main thread is done with them.
+      this.worker.postMessage(task, [task.bytes.buffer as ArrayBuffer]);
+    });
+  }
+}
+
+let pool: SegmentWorker[] = [];
+
+function workers(n: number): SegmentWorker[] {
+  while (pool.length < n) pool.push(new SegmentWorker());
+  return pool.slice(0, n);
+}
+
+/** Where merged segments go: the main thread's outputs, in RowPipeline.writers order. */
+export interface SegmentTarget {
+  /** Appends a worker's bytes for output k. */
+  append(k: number, bytes: Uint8Array): Promise<void> | void;
+  /** Called once, at the first error: outputs are abandoned. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Standardizes the rest of a CSV (`rest`, after the records the main pipeline already
+ * checked) on `threads` workers; merges their issues and counts into `pipeline` and their
+ * bytes into `target`, in order. A read error is thrown after the records before it were
+ * merged, as the single-threaded reader does.
+ */
+export async function standardizeSegments(
+  rest: CsvRest,
+  pipeline: RowPipeline,
+  target: SegmentTarget,
+  opts: { delimiter: string; maxRecordBytes: number; threads: number; now: number },
+): Promise<{ blankRows: number }> {
+  const config: SegmentConfig = { schema: pipeline.schema, header: pipeline.header, delimiter: opts.delimiter, maxRecordBytes: opts.maxRecordBytes, now: opts.now };
+  const pool = workers(opts.threads);
+  const scanner = new RecordBoundaryScanner(opts.delimiter.charCodeAt(0), rest.line);
+  const inFlight: Promise<SegmentResult>[] = [];
+  let seq = 0;
+  let blankRows = rest.blankRows;
+  let readError: TableReadError | undefined;
+
+  const merge = async (result: SegmentResult) => {
+    blankRows += result.blankRows;
+    pipeline.rowCount += result.rowCount;
+    const { issues } = pipeline;
+    issues.merge(result);
+    if (result.bal) pipeline.balRows!.merge(result.bal);
+    if (pipeline.writing && (issues.errorCount > 0 || !result.writing)) {
+      pipeline.writing = false;
+      await target.stop();
+    }
+    if (pipeline.writing) {
+      for (let k = 0; k < result.outputs.length; k++) {
+        const out = result.outputs[k];
+        const sep = pipeline.writers[k].writer.adopt(out.items);
+        if (sep.length) await target.append(k, sep);
+        if (out.bytes.length) await target.append(k, out.bytes);
+      }
+    }
+    if (result.readError && !readError) readError = new TableReadError(result.readError.code as never, result.readError.message, result.readError.row);
+  };
+
+  const dispatch = async (bytes: Uint8Array, encoding: TextEncoding, line: number, final: boolean) => {
+    if (readError) return;
+    const worker = pool.reduce((a, b) => (b.busy < a.busy ? b : a));
+    inFlight.push(worker.run({ seq: seq++, config, bytes, encoding, line, final, writing: pipeline.writing }));
+    while (inFlight.length >= pool.length * IN_FLIGHT_PER_WORKER || (final && inFlight.length > 0)) await merge(await inFlight.shift()!);
+  };
+
+  // The pending segment: pieces since the last dispatched boundary.
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  let encoding: TextEncoding = 'utf-8';
+  let line = rest.line;
+  let cut: { part: number; offset: number; line: number } | null = null;
+  const take = (upTo: { part: number; offset: number }): Uint8Array => {
+    if (parts.length === 0) return new Uint8Array(0);
+    const head = parts.slice(0, upTo.part);
+    head.push(parts[upTo.part].subarray(0, upTo.offset));
+    const tail = parts[upTo.part].subarray(upTo.offset);
+    parts = tail.length ? [tail, ...parts.slice(upTo.part + 1)] : parts.slice(upTo.part + 1);
+    size = parts.reduce((n, p) => n + p.length, 0);
+    return concat(head);
+  };
+  try {
+    for await (const piece of rest.pieces as AsyncIterable<BytePiece>) {
+      if (readError) break;
+      encoding = piece.encoding;
+      parts.push(piece.bytes);
+      size += piece.bytes.length;
+      const b = scanner.scan(piece.bytes);
+      if (b.offset >= 0) cut = { part: parts.length - 1, offset: b.offset, line: b.line };
+      while (size >= SEGMENT_BYTES && cut) {
+        const next = cut.line;
+        const bytes = take(cut);
+        cut = null;
+        await dispatch(bytes, encoding, line, false);
+        line = next;
+      }
+      // A record larger than the limit: let a worker's reader refuse it, with its line.
+      if (!cut && size > opts.maxRecordBytes + SEGMENT_BYTES) await dispatch(take({ part: parts.length - 1, offset: parts[parts.length - 1].length }), encoding, line, false);
+    }
+  } catch (error) {
+    if (!(error instanceof InvalidEncodingError)) throw error;
+    // Records before the bad byte are checked first, as the single-threaded reader does.
+    if (cut) await dispatch(take(cut), encoding, line, false);
+    await dispatch(new Uint8Array(0), encoding, line, true);
+    throw error.row === undefined ? error.withLine(scanner.line) : error;
+  }
+  await dispatch(take({ part: parts.length - 1, offset: parts.length ? parts[parts.length - 1].length : 0 }), encoding, line, true);
+  while (inFlight.length > 0) await merge(await inFlight.shift()!);
+  if (readError) throw readError;
+  return { blankRows };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0].byteOffset === 0 && parts[0].length === parts[0].buffer.byteLength ? parts[0] : parts[0].slice();
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
