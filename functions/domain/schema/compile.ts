@@ -15,16 +15,18 @@
  * reported on the row where they occur, so they stream and respect the caller's cap;
  * finish() then only releases the sets it kept.
  */
-import { anchoredPattern } from './descriptor';
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, parserFor } from './field-parsers';
+import { compilePattern } from './fixed-pattern';
 import { foldName, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
-import { isValidSiret } from './luhn';
+import { numberText } from './number-text';
+import { allDigits, isValidSiret } from './luhn';
 import type { Cell, FieldDescriptor, TableSchemaDescriptor, ValidationIssue, Value } from './types';
 
 export interface RowResult {
   values: Value[];
-  issues: ValidationIssue[];
+  /** Shared (and frozen) when the row has none: read it, do not add to it. */
+  issues: readonly ValidationIssue[];
 }
 
 export interface RowValidator {
@@ -59,13 +61,20 @@ interface FieldRuntime {
   unique: boolean;
   /** null when the missing values are just `""` (checked by length). */
   missing: Set<string> | null;
-  check: CellCheck;
+  /** null when the trimmed cell is the value (text with no format nor constraint). */
+  check: CellCheck | null;
   format: (v: Value) => string;
 }
 
 /** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
 const MAX_ZERO_PADDING = 2;
-const DIGITS_14 = /^\d{14}$/;
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
+
+/** How formatInto writes a non-null value; FORMAT_OTHER calls the field's formatter. */
+const FORMAT_TEXT = 0;
+const FORMAT_NUMBER = 1;
+const FORMAT_BOOLEAN = 2;
+const FORMAT_OTHER = 3;
 
 function err(code: string, row: number, column: string, value: string | undefined, message: string): ValidationIssue {
   return { code, severity: 'error', row, column, value, message };
@@ -73,8 +82,21 @@ function err(code: string, row: number, column: string, value: string | undefine
 
 const show = (v: Value): string => (typeof v === 'boolean' ? (v ? 'vrai' : 'faux') : String(v));
 
+/** `s.trim()`, skipping the call when both ends are printable ASCII (the usual cell). */
+function trimmed(s: string): string {
+  const last = s.length - 1;
+  if (last < 0) return s;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(last);
+  return a > 32 && a < 127 && b > 32 && b < 127 ? s : s.trim();
+}
+
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 function lengthOf(s: string): number {
-  // Frictionless counts characters (code points), not UTF-16 units.
+  // Frictionless counts characters (code points), not UTF-16 units; the RegExp scans the
+  // usual text, which has no surrogate pair, faster than the loop.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -83,15 +105,36 @@ function lengthOf(s: string): number {
   return n;
 }
 
-/** Pattern, length, enum and bound checks, plus the normalisations they allow. */
-function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck {
+/**
+ * Pattern, length, enum and bound checks, plus the normalisations they allow; null when the
+ * field has none and its parser keeps the text as it is.
+ */
+function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | null {
   const name = f.name;
-  const parse = parserFor(f);
   const c = f.constraints ?? {};
-  const pattern = c.pattern !== undefined ? anchoredPattern(c.pattern) : null;
+  const isText = f.type === 'string' || f.type === 'any';
+  const plainFormat = f.format === undefined || (f.format !== 'email' && f.format !== 'uri' && f.format !== 'uuid');
+  if (
+    isText &&
+    plainFormat &&
+    !siretColumn &&
+    f.arrayItem === undefined &&
+    c.pattern === undefined &&
+    c.minLength === undefined &&
+    c.maxLength === undefined &&
+    c.enum === undefined &&
+    c.minimum === undefined &&
+    c.maximum === undefined
+  ) {
+    return null;
+  }
+  const parse = parserFor(f);
+  const pattern = c.pattern !== undefined ? compilePattern(c.pattern) : null;
   const minLength = c.minLength;
   const maxLength = c.maxLength;
-  const isText = f.type === 'string' || f.type === 'any';
+  // Code points are between half the UTF-16 units and all of them: only a value this short
+  // may be under the minimum, only one longer than the maximum may be over it.
+  const countBelow = minLength === undefined ? 0 : 2 * minLength;
   const expected = expectedLabel(f);
 
   let enumSet: Set<Value> | null = null;
@@ -120,7 +163,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck {
 
   const fixToPattern = (s: string): string | null => {
     const digits = stripIdSeparators(s);
-    if (digits !== null && digits !== s && pattern!.test(digits)) return digits;
+    if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
     const base = digits ?? s;
     return padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
   };
@@ -139,14 +182,12 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck {
           if (fixed === null) issues.push(err('pattern', row, name, raw, `La valeur « ${raw} » ne respecte pas le format attendu (motif ${c.pattern}).`));
           else v = fixed;
         }
-      } else if (siretColumn && !DIGITS_14.test(v)) {
+      } else if (siretColumn && !allDigits(v, 14)) {
         const d = stripIdSeparators(v);
         if (d !== null) v = d.length === 13 && isValidSiret('0' + d) ? '0' + d : d;
       }
       if (isArray) checkArray(v, row, issues);
-      // There are never more code points than UTF-16 units: a maximum alone needs no count
-      // until the units exceed it.
-      if (minLength !== undefined || (maxLength !== undefined && v.length > maxLength)) {
+      if (v.length < countBelow || (maxLength !== undefined && v.length > maxLength)) {
         const len = lengthOf(v);
         if (minLength !== undefined && len < minLength) {
           issues.push(err('min-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractère(s) ; au moins ${minLength} attendu(s).`));
@@ -194,6 +235,14 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck {
   }
 }
 
+/** How formatterFor(f) writes a non-null value: FORMAT_TEXT is `String(v)`, FORMAT_NUMBER the same through numberText. */
+function formatKind(f: FieldDescriptor): number {
+  if (f.type === 'boolean') return FORMAT_BOOLEAN;
+  if (f.type === 'number' || f.type === 'integer') return (f.decimalChar ?? '.') === '.' ? FORMAT_NUMBER : FORMAT_OTHER;
+  if ((f.type === 'date' || f.type === 'datetime') && customTimeFormat(f) !== null) return FORMAT_OTHER;
+  return FORMAT_TEXT;
+}
+
 function formatterFor(f: FieldDescriptor): (v: Value) => string {
   switch (f.type) {
     case 'boolean': {
@@ -204,7 +253,8 @@ function formatterFor(f: FieldDescriptor): (v: Value) => string {
     case 'number':
     case 'integer': {
       const dec = f.decimalChar ?? '.';
-      return dec === '.' ? (v) => (v === null ? '' : String(v)) : (v) => (v === null ? '' : String(v).replace('.', dec));
+      const text = (v: Value): string => (typeof v === 'number' ? numberText(v) : String(v));
+      return dec === '.' ? (v) => (v === null ? '' : text(v)) : (v) => (v === null ? '' : text(v).replace('.', dec));
     }
     case 'date':
     case 'datetime': {
@@ -246,6 +296,9 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     };
   });
   const formatters = runtimes.map((r) => r.format);
+  const formatKinds = Uint8Array.from(fields, formatKind);
+  const trueTexts = fields.map((f) => (f.type === 'boolean' ? (f.trueValues ?? DEFAULT_TRUE_VALUES)[0] : ''));
+  const falseTexts = fields.map((f) => (f.type === 'boolean' ? (f.falseValues ?? DEFAULT_FALSE_VALUES)[0] : ''));
 
   // Header lookup: exact names, then folded names and aliases.
   const byFolded = new Map<string, number>();
@@ -300,11 +353,14 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     let seenKeys: Map<string, number> | null = pkIdx.length > 0 ? new Map() : null;
     const pkNames = pk.join(', ');
 
+    // Filled by the checks; handed out (and replaced) only by a row that has issues.
+    let issues: ValidationIssue[] = [];
+
     return {
       columns: source,
       validate(cells, row) {
         const values: Value[] = new Array<Value>(n);
-        const issues: ValidationIssue[] = [];
+        if (issues.length !== 0) issues.length = 0; // left by a check that threw
         for (let i = 0; i < n; i++) {
           const src = source[i];
           if (src < 0) {
@@ -317,7 +373,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           const missing = rt.missing;
           if (missing !== null && missing.has(s)) s = '';
           else {
-            s = s.trim();
+            s = trimmed(s);
             if (missing !== null && missing.has(s)) s = '';
           }
           if (s.length === 0) {
@@ -325,7 +381,8 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
             if (rt.required) issues.push(err('required', row, rt.name, undefined, `La colonne « ${rt.name} » est obligatoire : valeur manquante.`));
             continue;
           }
-          const v = rt.check(s, row, issues);
+          const check = rt.check;
+          const v = check === null ? s : check(s, row, issues);
           values[i] = v;
           const m = seen[i];
           if (m !== null && v !== null) {
@@ -355,7 +412,10 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           }
         }
         for (let k = 0; k < checks.length; k++) checks[k](values, row, issues);
-        return { values, issues };
+        if (issues.length === 0) return { values, issues: NO_ISSUES };
+        const found = issues;
+        issues = [];
+        return { values, issues: found };
       },
       finish() {
         seen = seen.map(() => null);
@@ -374,7 +434,14 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
   };
 
   function formatInto(values: readonly Value[], out: string[]): string[] {
-    for (let i = 0; i < n; i++) out[i] = formatters[i](values[i] ?? null);
+    for (let i = 0; i < n; i++) {
+      const v = values[i] ?? null;
+      if (v === null) out[i] = '';
+      else if (formatKinds[i] === FORMAT_TEXT) out[i] = typeof v === 'string' ? v : String(v);
+      else if (formatKinds[i] === FORMAT_NUMBER) out[i] = typeof v === 'number' ? numberText(v) : String(v);
+      else if (formatKinds[i] === FORMAT_BOOLEAN) out[i] = v ? trueTexts[i] : falseTexts[i];
+      else out[i] = formatters[i](v);
+    }
     return out;
   }
 }

@@ -5,12 +5,13 @@
  */
 import type { FieldDescriptor, Value } from './types';
 import {
+  canonicalInteger,
+  canonicalNumber,
   frBoolean,
   frDateTimeToIso,
   frDateToIso,
   frNumber,
   frYearMonthToIso,
-  isCanonicalNumber,
   isIsoDate,
   isIsoDateTime,
   isValidYmd,
@@ -27,7 +28,7 @@ export const DEFAULT_FALSE_VALUES = ['false', 'False', 'FALSE', '0'];
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const URI = /^[a-zA-Z][a-zA-Z\d+.-]*:[^\s]+$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const INTEGER = /^[+-]?\d+$/;
+const UUID_LOWER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const YEAR = /^\d{4}$/;
 const YEARMONTH = /^(\d{4})-(\d{2})$/;
 const NOT_NUMERIC_EDGES = /^[^\d+\-.]+|[^\d.]+$/g;
@@ -37,7 +38,8 @@ function stringParser(f: FieldDescriptor): Parser {
     case 'email':
       return (s) => (EMAIL.test(s) ? s : INVALID);
     case 'uuid':
-      return (s) => (UUID.test(s) ? s.toLowerCase() : INVALID);
+      // Most UUIDs are written in lower case already: then no copy.
+      return (s) => (UUID_LOWER.test(s) ? s : UUID.test(s) ? s.toLowerCase() : INVALID);
     case 'uri':
       // `www.commune.fr` typed without a scheme is the usual slip.
       return (s) => (URI.test(s) ? s : s.startsWith('www.') && !/\s/.test(s) ? 'https://' + s : INVALID);
@@ -51,6 +53,22 @@ function numberParser(f: FieldDescriptor, integer: boolean): Parser {
   const group = f.groupChar;
   const custom = dec !== '.' || group !== undefined;
   const stripEdges = f.bareNumber === false;
+  const read = integer ? canonicalInteger : canonicalNumber;
+  // NaN/INF spellings of Table Schema are not accepted: no SCDL amount can be one.
+  if (!custom && !stripEdges) {
+    return integer
+      ? (s) => {
+          let n = canonicalInteger(s);
+          if (Number.isNaN(n)) n = frNumber(s);
+          return Number.isSafeInteger(n) ? n : INVALID;
+        }
+      : (s) => {
+          const n = canonicalNumber(s);
+          if (!Number.isNaN(n)) return n;
+          const fr = frNumber(s);
+          return Number.isNaN(fr) ? INVALID : fr;
+        };
+  }
   const canonical = (s: string): number => {
     let t = s;
     if (custom) {
@@ -58,12 +76,10 @@ function numberParser(f: FieldDescriptor, integer: boolean): Parser {
       if (dec !== '.') t = t.split(dec).join('.');
     }
     if (stripEdges) t = t.replace(NOT_NUMERIC_EDGES, '');
-    if (integer) return INTEGER.test(t) ? Number(t) : NaN;
-    return isCanonicalNumber(t) ? Number(t) : NaN;
+    return read(t);
   };
   return (s) => {
-    let n = !custom && !stripEdges ? (integer ? (INTEGER.test(s) ? Number(s) : NaN) : isCanonicalNumber(s) ? Number(s) : NaN) : canonical(s);
-    // NaN/INF spellings of Table Schema are not accepted: no SCDL amount can be one.
+    let n = canonical(s);
     if (Number.isNaN(n)) {
       n = frNumber(stripEdges ? s.replace(NOT_NUMERIC_EDGES, '') : s);
       if (Number.isNaN(n)) return INVALID;

@@ -14,6 +14,10 @@ export function isValidYmd(y: number, m: number, d: number): boolean {
   return true;
 }
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 function digitAt(s: string, i: number): number {
   const c = s.charCodeAt(i) - 48;
   return c >= 0 && c <= 9 ? c : -1;
@@ -57,15 +61,26 @@ interface DateParts {
   time: string | null;
 }
 
-function frDateParts(s: string): DateParts | null {
-  // `31/12/2024` (or `-`, `.`), the usual spelling, without the regex.
+/**
+ * `31/12/2024` (or `-`, `.`), the usual spelling, without the regex: the ISO date, `''` for
+ * an impossible day, null for any other spelling.
+ */
+function shortFrDate(s: string): string | null {
+  if (s.length !== 10) return null;
   const sep = s.charCodeAt(2);
-  if (s.length === 10 && (sep === 47 || sep === 45 || sep === 46) && s.charCodeAt(5) === sep) {
-    const d = readInt(s, 0, 2);
-    const mo = readInt(s, 3, 2);
-    const y = readInt(s, 6, 4);
-    if (d >= 0 && mo >= 0 && y >= 0) return isValidYmd(y, mo, d) ? { date: `${s.slice(6, 10)}-${s.slice(3, 5)}-${s.slice(0, 2)}`, time: null } : null;
-  }
+  if ((sep !== 47 && sep !== 45 && sep !== 46) || s.charCodeAt(5) !== sep) return null;
+  const d0 = s.charCodeAt(0), d1 = s.charCodeAt(1), m0 = s.charCodeAt(3), m1 = s.charCodeAt(4);
+  const y0 = s.charCodeAt(6), y1 = s.charCodeAt(7), y2 = s.charCodeAt(8), y3 = s.charCodeAt(9);
+  if (!isDigit(d0) || !isDigit(d1) || !isDigit(m0) || !isDigit(m1) || !isDigit(y0) || !isDigit(y1) || !isDigit(y2) || !isDigit(y3)) return null;
+  const y = (y0 - 48) * 1000 + (y1 - 48) * 100 + (y2 - 48) * 10 + (y3 - 48);
+  if (!isValidYmd(y, (m0 - 48) * 10 + (m1 - 48), (d0 - 48) * 10 + (d1 - 48))) return '';
+  // One allocation, where slices and a template would make four.
+  return String.fromCharCode(y0, y1, y2, y3, 45, m0, m1, 45, d0, d1);
+}
+
+function frDateParts(s: string): DateParts | null {
+  const short = shortFrDate(s);
+  if (short !== null) return short === '' ? null : { date: short, time: null };
   const m = FR_DATE.exec(s);
   if (m === null) return null;
   const d = Number(m[1]);
@@ -87,6 +102,8 @@ function frDateParts(s: string): DateParts | null {
  * Impossible days (31/02) give null.
  */
 export function frDateToIso(s: string): string | null {
+  const short = shortFrDate(s);
+  if (short !== null) return short === '' ? null : short;
   const p = frDateParts(s);
   if (p === null) {
     const iso = ISO_SPACED_DATETIME.exec(s);
@@ -134,6 +151,58 @@ export function isCanonicalNumber(s: string): boolean {
 }
 
 /**
+ * Up to this many digits, the digits read as an integer are exact in a double, and so is the
+ * power of ten that places the decimal point: one division then rounds exactly as `Number`
+ * reads the text (the fast path of strtod), without building or parsing a string.
+ */
+const EXACT_DIGITS = 15;
+const POW10 = Array.from({ length: EXACT_DIGITS + 1 }, (_, k) => 10 ** k);
+
+/** `isCanonicalNumber(s) ? Number(s) : NaN`; plain decimals (no exponent) are read in one scan. */
+export function canonicalNumber(s: string): number {
+  const len = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  const neg = c === 45;
+  if (neg || c === 43) i = 1;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < len; i++) {
+    c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else if (c === 101 || c === 69) return CANONICAL_NUMBER.test(s) ? Number(s) : NaN;
+    else return NaN; // no other character can make CANONICAL_NUMBER match
+  }
+  if (digits === 0) return NaN;
+  if (digits > EXACT_DIGITS) return Number(s);
+  const v = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -v : v;
+}
+
+/** `^[+-]?\d+$` read as a number, else NaN. */
+export function canonicalInteger(s: string): number {
+  const len = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  const neg = c === 45;
+  if (neg || c === 43) i = 1;
+  if (i === len) return NaN;
+  let m = 0;
+  for (let k = i; k < len; k++) {
+    c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return NaN;
+    m = m * 10 + (c - 48);
+  }
+  if (len - i > EXACT_DIGITS) return Number(s);
+  return neg ? -m : m;
+}
+
+/**
  * `1 234,56 €` (normal space, NBSP U+00A0 or narrow NBSP U+202F as thousands separators,
  * `€`/`EUR` before or after, `,` decimal) → 1234.56. `1.234,56` and `1,234.56` are read by
  * whichever separator comes last. NaN when the text is not a number.
@@ -157,37 +226,49 @@ export function frNumber(raw: string): number {
 /**
  * frNumber's usual case in one scan, with no regex: digits, spaces (normal, NBSP, narrow
  * NBSP), at most one `,` (the decimal), a sign before any digit, a `€` after the last
- * digit. Builds the very string frNumber would test, so the result is the same; null
- * for anything else (frNumber then takes the general path).
+ * digit. Reads the very number frNumber would (see EXACT_DIGITS); null for anything else
+ * (frNumber then takes the general path).
  */
 function plainFrNumber(s: string): number | null {
-  let t = '';
-  let run = -1;
+  let m = 0;
   let digits = 0;
-  let comma = false;
+  /** Digits after the comma, -1 before any comma. */
+  let frac = -1;
+  let neg = false;
+  let signed = false;
   let euro = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (euro) return null;
-      if (run < 0) run = i;
+      m = m * 10 + (c - 48);
       digits++;
+      if (frac >= 0) frac++;
       continue;
     }
-    if (run >= 0) {
-      t += s.slice(run, i);
-      run = -1;
-    }
     if (c === 32 || c === 0xa0 || c === 0x202f) continue;
-    if (c === 44 && !comma && !euro) {
-      comma = true;
-      t += '.';
-    } else if (c === 0x20ac && !euro) euro = true;
-    else if ((c === 45 || c === 43) && t === '' && !euro) t = c === 45 ? '-' : '+';
-    else return null;
+    if (c === 44 && frac < 0 && !euro) frac = 0;
+    else if (c === 0x20ac && !euro) euro = true;
+    else if ((c === 45 || c === 43) && digits === 0 && frac < 0 && !signed && !euro) {
+      signed = true;
+      neg = c === 45;
+    } else return null;
   }
-  if (run >= 0) t += run === 0 ? s : s.slice(run);
-  return digits === 0 ? null : Number(t);
+  if (digits === 0) return null;
+  if (digits > EXACT_DIGITS) return Number(plainFrNumberText(s));
+  const v = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -v : v;
+}
+
+/** The text `Number` reads for a value plainFrNumber accepted: sign, digits, `.` for the comma. */
+function plainFrNumberText(s: string): string {
+  let t = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 45 || c === 43) t += s[i];
+    else if (c === 44) t += '.';
+  }
+  return t;
 }
 
 const FR_BOOLEANS = new Map<string, boolean>([
@@ -203,22 +284,29 @@ export function frBoolean(s: string): boolean | null {
 const ID_SEPARATORS = /[\s\u00A0\u202F.-]/g;
 const DIGITS = /^\d+$/;
 
+/** Per length, an array reused to build the digits of an identifier in one String.fromCharCode call. */
+const ID_MAX_LENGTH = 32;
+const ID_CODES: number[][] = Array.from({ length: ID_MAX_LENGTH + 1 }, (_, n) => new Array<number>(n).fill(0));
+const ID_SCAN = new Uint16Array(ID_MAX_LENGTH);
+
 /** `123 456 789 00012` or `123.456.789` (SIREN/SIRET as typed) → the digits; null if other characters remain. */
 export function stripIdSeparators(s: string): string | null {
-  // Usual case in one scan: digits cut by spaces, NBSPs, dots or dashes.
-  let d = '';
-  let run = -1;
+  // Usual case in one scan: digits cut by spaces, NBSPs, dots or dashes. The digits are
+  // gathered as codes and turned into one flat string (joined slices would make a rope that
+  // every later read of the value flattens).
+  let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (run < 0) run = i;
-    } else if (c === 32 || c === 46 || c === 45 || c === 0xa0 || c === 0x202f) {
-      if (run >= 0) d += s.slice(run, i);
-      run = -1;
-    } else return stripIdSeparatorsSlow(s);
+      if (n === ID_MAX_LENGTH) return stripIdSeparatorsSlow(s);
+      ID_SCAN[n++] = c;
+    } else if (c !== 32 && c !== 46 && c !== 45 && c !== 0xa0 && c !== 0x202f) return stripIdSeparatorsSlow(s);
   }
-  if (run >= 0) d += run === 0 ? s : s.slice(run);
-  return d.length > 0 ? d : null;
+  if (n === 0) return null;
+  if (n === s.length) return s;
+  const codes = ID_CODES[n];
+  for (let k = 0; k < n; k++) codes[k] = ID_SCAN[k];
+  return String.fromCharCode.apply(null, codes);
 }
 
 function stripIdSeparatorsSlow(s: string): string | null {
@@ -230,7 +318,7 @@ function stripIdSeparatorsSlow(s: string): string | null {
  * A code that lost its leading zeros in a spreadsheet (`1004` for INSEE `01004`): left-pad
  * an all-digit value with zeros until `pattern` matches, up to `maxLength` characters.
  */
-export function padDigitsToPattern(s: string, pattern: RegExp, maxLength: number): string | null {
+export function padDigitsToPattern(s: string, pattern: { test(s: string): boolean }, maxLength: number): string | null {
   if (!DIGITS.test(s)) return null;
   let v = s;
   while (v.length < maxLength) {

@@ -170,11 +170,11 @@ class SegmentWorker {
     this.worker = __filename.endsWith('.ts')
       ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { ...options, eval: true })
       : new Worker(__filename, options);
-    this.worker.unref();
     this.worker.on('message', (m: SegmentResult & { crash?: string }) => {
       const w = this.waiting.get(m.seq);
       this.waiting.delete(m.seq);
-      this.busy--;
+      // Idle workers never keep the process alive; busy ones do (the caller awaits them).
+      if (--this.busy === 0) this.worker.unref();
       if (m.crash) w?.reject(new Error(`segment worker: ${m.crash}`));
       else w?.resolve(m);
     });
@@ -185,10 +185,12 @@ class SegmentWorker {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`segment worker exited (${code})`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    this.worker.unref();
   }
 
   run(task: SegmentTask): Promise<SegmentResult> {
-    this.busy++;
+    if (this.busy++ === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.waiting.set(task.seq, { resolve, reject });
       // The bytes are moved, not copied: the main thread is done with them.
@@ -222,7 +224,7 @@ export async function standardizeSegments(
   rest: CsvRest,
   pipeline: RowPipeline,
   target: SegmentTarget,
-  opts: { delimiter: string; maxRecordBytes: number; threads: number; now: number },
+  opts: { delimiter: string; maxRecordBytes: number; threads: number; now: number; segmentBytes: number },
 ): Promise<{ blankRows: number }> {
   const config: SegmentConfig = { schema: pipeline.schema, header: pipeline.header, delimiter: opts.delimiter, maxRecordBytes: opts.maxRecordBytes, now: opts.now };
   const pool = workers(opts.threads);
@@ -233,6 +235,8 @@ export async function standardizeSegments(
   let readError: TableReadError | undefined;
 
   const merge = async (result: SegmentResult) => {
+    // Reading stopped at an earlier segment's error: what follows it is not part of the file's report.
+    if (readError) return;
     blankRows += result.blankRows;
     pipeline.rowCount += result.rowCount;
     const { issues } = pipeline;
@@ -283,7 +287,7 @@ export async function standardizeSegments(
       size += piece.bytes.length;
       const b = scanner.scan(piece.bytes);
       if (b.offset >= 0) cut = { part: parts.length - 1, offset: b.offset, line: b.line };
-      while (size >= SEGMENT_BYTES && cut) {
+      while (size >= opts.segmentBytes && cut) {
         const next = cut.line;
         const bytes = take(cut);
         cut = null;
@@ -291,7 +295,7 @@ export async function standardizeSegments(
         line = next;
       }
       // A record larger than the limit: let a worker's reader refuse it, with its line.
-      if (!cut && size > opts.maxRecordBytes + SEGMENT_BYTES) await dispatch(take({ part: parts.length - 1, offset: parts[parts.length - 1].length }), encoding, line, false);
+      if (!cut && size > opts.maxRecordBytes + opts.segmentBytes) await dispatch(take({ part: parts.length - 1, offset: parts[parts.length - 1].length }), encoding, line, false);
     }
   } catch (error) {
     if (!(error instanceof InvalidEncodingError)) throw error;

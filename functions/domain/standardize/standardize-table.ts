@@ -49,6 +49,8 @@ export interface StandardizeOptions {
   sizeHint?: number;
   /** Worker threads for a large CSV (default: standardizeThreads()); below 2, none. */
   threads?: number;
+  /** Bytes per segment handed to a worker (tests use small ones). */
+  segmentBytes?: number;
 }
 
 /** From this size on, a CSV is worth splitting across worker threads. */
@@ -185,7 +187,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       if (!first.done) await pipeline.batch(first.value, outputs, stopWriting);
       const target = { append: (k: number, bytes: Uint8Array) => outputs[k].append(bytes), stop: stopWriting };
       const maxRecordBytes = opts.open?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-      const { blankRows } = await standardizeSegments(csvRest(), pipeline, target, { delimiter: table.delimiter ?? ',', maxRecordBytes, threads, now });
+      const { blankRows } = await standardizeSegments(csvRest(), pipeline, target, { delimiter: table.delimiter ?? ',', maxRecordBytes, threads, now, segmentBytes: opts.segmentBytes ?? SEGMENT_BYTES });
       if (blankRows > 0) table.issues.push(blankRowsIssue(blankRows));
     } else {
       for await (const batch of table.batches ?? oneByOne(table.rows)) await pipeline.batch(batch, outputs, stopWriting);

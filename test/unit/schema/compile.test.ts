@@ -237,3 +237,30 @@ describe('format', () => {
     expect(schema.format(again.values)).toEqual(schema.format(first.values));
   });
 });
+
+describe('per-row results', () => {
+  const fields = [
+    { name: 'siret', type: 'string' as const, constraints: { required: true, pattern: '^\\d{14}$' } },
+    { name: 'montant', type: 'number' as const, decimalChar: ',' },
+    { name: 'total', type: 'number' as const },
+  ];
+
+  it('gives each row with issues its own array, and valid rows a shared empty one', () => {
+    const v = validatorFor(fields);
+    const bad = v.validate(['', '1', '2'], 2);
+    const worse = v.validate(['abc', 'x', 'y'], 3);
+    const good = v.validate(['213 803 835 00017', '1,5', '2'], 4);
+    expect(bad.issues.map((i) => [i.code, i.row])).toEqual([['required', 2]]);
+    expect(worse.issues.map((i) => [i.code, i.row])).toEqual([['pattern', 3], ['type-error', 3], ['type-error', 3]]);
+    expect(good).toEqual({ values: ['21380383500017', 1.5, 2], issues: [] });
+    expect(Object.isFrozen(good.issues)).toBe(true);
+    expect(v.validate(['21380383500017', '', ''], 5).issues).toBe(good.issues);
+  });
+
+  it('writes numbers as String does, decimal character included', () => {
+    const schema = compileSchema(schemaOf(fields));
+    const values = [null, 14662.9, 1e-7];
+    expect(schema.formatInto(values, ['stale', 'stale', 'stale'])).toEqual(['', '14662,9', '1e-7']);
+    expect(schema.format([null, 0.1 + 0.2, -47800.2])).toEqual(['', '0,30000000000000004', '-47800.2']);
+  });
+});

@@ -13,7 +13,19 @@ export function validatorFor(fields: FieldDescriptor[], extra: Partial<TableSche
 }
 
 /** Value and issue codes of a one-field schema for one cell. */
-export function one(field: FieldDescriptor, cell: string | null): { value: Value; codes: string[]; issues: ValidationIssue[] } {
+export function one(field: FieldDescriptor, cell: string | null): { value: Value; codes: string[]; issues: readonly ValidationIssue[] } {
   const r = validatorFor([field]).validate([cell], 2);
   return { value: r.values[0], codes: r.issues.map((i) => i.code), issues: r.issues };
+}
+
+/** mulberry32, for generated inputs that are the same on every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

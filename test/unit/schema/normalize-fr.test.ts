@@ -1,4 +1,6 @@
 import {
+  canonicalInteger,
+  canonicalNumber,
   foldName,
   frBoolean,
   frDateTimeToIso,
@@ -10,6 +12,7 @@ import {
   padDigitsToPattern,
   stripIdSeparators,
 } from '../../../functions/domain/schema/normalize-fr';
+import { prng } from './helpers';
 
 describe('dates', () => {
   it.each(['31/12/2024', '31-12-2024', '31.12.2024', '31/12/2024 00:00', '31/12/2024 00:00:00', '2024-12-31 00:00:00'])(
@@ -103,5 +106,55 @@ describe('identifiers', () => {
   it('folds names for header matching', () => {
     expect(foldName('Date_Convention')).toBe('dateconvention');
     expect(foldName('Numéro-de la voie')).toBe('numerodelavoie');
+  });
+});
+
+describe('one-scan readers agree with the regex definitions', () => {
+  const CANONICAL_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+  const INTEGER = /^[+-]?\d+$/;
+  const rnd = prng(3);
+  const CHARS = '0123456789.,+-eE €\u00a0\u202fx';
+  const samples = ['', '+', '-', '.', '-.', '.5', '5.', '-0', '+0', '-,5', '1e5', '1E-3', '1.2.3', '12345678901234567890', '0.000000000000000001', '1 234,56 €', '€ 12', '12 €€'];
+  for (let i = 0; i < 50_000; i++) {
+    const len = 1 + Math.floor(rnd() * 22);
+    let s = '';
+    for (let k = 0; k < len; k++) s += rnd() < 0.75 ? String(Math.floor(rnd() * 10)) : CHARS[Math.floor(rnd() * CHARS.length)];
+    samples.push(s);
+  }
+  const same = (a: number, b: number): boolean => Object.is(a, b);
+
+  it('canonicalNumber(s) is CANONICAL_NUMBER.test(s) ? Number(s) : NaN', () => {
+    expect(samples.filter((s) => !same(canonicalNumber(s), CANONICAL_NUMBER.test(s) ? Number(s) : NaN))).toEqual([]);
+  });
+
+  it('canonicalInteger(s) is INTEGER.test(s) ? Number(s) : NaN', () => {
+    expect(samples.filter((s) => !same(canonicalInteger(s), INTEGER.test(s) ? Number(s) : NaN))).toEqual([]);
+  });
+
+  it('frNumber reads long and signed French amounts as Number reads their canonical text', () => {
+    expect(frNumber('1 234 567 890 123 456,78 €')).toBe(Number('1234567890123456.78'));
+    expect(frNumber('0,000000000000000001')).toBe(1e-18);
+    expect(Object.is(frNumber('-0'), -0)).toBe(true);
+    expect(frNumber('+ 1 000,5')).toBe(1000.5);
+    expect(frNumber('12,')).toBe(12);
+    expect(frNumber(',5')).toBe(0.5);
+  });
+});
+
+describe('identifiers and dates, beyond the usual spellings', () => {
+  it('strips separators from long identifiers and keeps all-digit values as they are', () => {
+    const long = '1234 5678 9012 3456 7890 1234 5678 9012 3456';
+    expect(stripIdSeparators(long)).toBe(long.replace(/ /g, ''));
+    expect(stripIdSeparators('21860194600013')).toBe('21860194600013');
+    expect(stripIdSeparators(' . - ')).toBeNull();
+    expect(stripIdSeparators('218\t601')).toBe('218601');
+  });
+
+  it('reads day-first dates with each separator and refuses non-digits', () => {
+    expect(frDateToIso('05.06.2024')).toBe('2024-06-05');
+    expect(frDateToIso('05-06-2024')).toBe('2024-06-05');
+    expect(frDateToIso('05/06/202a')).toBeNull();
+    expect(frDateToIso('5/06/2024 ')).toBeNull();
+    expect(frDateToIso('00/06/2024')).toBeNull();
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * Standardizing on worker threads gives exactly what the single-threaded path gives: the
+ * same output bytes, the same report (issues, their order and lines, counts), the same
+ * errors — whatever the segment size, including on bad input.
+ */
+import { balExport, subventionsExport } from '../../../bench/generate';
+import type { TableSchemaDescriptor } from '../../../functions/domain/schema/types';
+import { bal14 } from '../../../functions/domain/schemas/builtin/bal';
+import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
+import * as parallelModule from '../../../functions/domain/standardize/parallel';
+import { standardizeTable, type ByteSink } from '../../../functions/domain/standardize/standardize-table';
+import { chunked } from './helpers';
+
+async function run(bytes: Buffer, schema: TableSchemaDescriptor | null, threads: number, extra: { segmentBytes?: number; maxRecordBytes?: number } = {}) {
+  const files: Record<string, Buffer[]> = {};
+  const sinks = (name: string): ByteSink => {
+    files[name] = [];
+    return { write: (c) => void files[name].push(Buffer.from(c)), end: async () => undefined, abort: async () => void delete files[name] };
+  };
+  const result = await standardizeTable(chunked(bytes, 32 * 1024), {
+    schema,
+    sinks,
+    threads,
+    sizeHint: Number.MAX_SAFE_INTEGER,
+    segmentBytes: extra.segmentBytes ?? 48 * 1024,
+    ...(extra.maxRecordBytes ? { open: { maxRecordBytes: extra.maxRecordBytes } } : {}),
+  });
+  return { result, files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, Buffer.concat(v).toString('utf8')])) };
+}
+
+async function expectSame(bytes: Buffer, schema: TableSchemaDescriptor | null, extra: { segmentBytes?: number; maxRecordBytes?: number } = {}) {
+  const segments = jest.spyOn(parallelModule, 'standardizeSegments');
+  const single = await run(bytes, schema, 0, extra);
+  expect(segments).not.toHaveBeenCalled();
+  const parallel = await run(bytes, schema, 2, extra);
+  expect(segments).toHaveBeenCalledTimes(1);
+  segments.mockRestore();
+  expect(parallel.result).toEqual(single.result);
+  expect(Object.keys(parallel.files).sort()).toEqual(Object.keys(single.files).sort());
+  for (const name of Object.keys(single.files)) expect(parallel.files[name] === single.files[name]).toBe(true);
+  return single;
+}
+
+/** Latin-1 bytes of `text` (the Windows-1252 exports above are Latin-1 but for `€` and `’`). */
+const latin1 = (text: string) => Buffer.from(text, 'latin1');
+
+describe('parallel standardization', () => {
+  jest.setTimeout(60_000);
+
+  it('subventions, Windows-1252, 3,000 rows in ~10 segments: same outputs and report', async () => {
+    const single = await expectSame(subventionsExport(3000), subventions);
+    expect(single.result.report.valid).toBe(true);
+    expect(single.result.report.rowCount).toBe(3000);
+  });
+
+  it('thousands of errors: same first 1,000 issues in order, same counts', async () => {
+    // Every idAttribuant SIRET with a wrong key, and blank lines here and there.
+    const text = subventionsExport(2500).toString('latin1').replace(/;(\d{3} \d{3} \d{3} \d{4})(\d);/g, (_, a, d) => `;${a}${(Number(d) + 1) % 10};`);
+    const withBlanks = text.replace(/\r\n(?=[^\r\n]*;2024)/g, (m, at: number) => (at % 7 === 0 ? '\r\n\r\n' : m));
+    const single = await expectSame(latin1(withBlanks), subventions);
+    expect(single.result.report.valid).toBe(false);
+    expect(single.result.report.errorCount).toBeGreaterThan(1000);
+    expect(single.result.report.issues).toHaveLength(1000);
+  });
+
+  it('BAL 1.4 (UTF-8), and a second commune in the last rows (a check across rows)', async () => {
+    expect((await expectSame(balExport(3000), bal14)).result.report.valid).toBe(true);
+    const two = balExport(3000).toString('utf8').replace(/^3647a1f3-8909-4aee-b7a4-000000008910(?=;[^\n]*_00100;)/gm, '3647a1f3-8909-4aee-b7a4-000000008911');
+    const single = await expectSame(Buffer.from(two), bal14);
+    expect(single.result.report.codes['bal-multiple-communes']).toBe(1);
+  });
+
+  it('no schema: quoted line breaks, lone CRs, ragged rows and blank lines across segments', async () => {
+    let text = 'id;texte;n\r\n';
+    for (let i = 0; i < 4000; i++) {
+      text += i % 13 === 0 ? `${i};"deux\nlignes; et ""guillemets"""\r\n` : i % 17 === 0 ? `${i};court\r` : i % 19 === 0 ? `${i};a;b;c\n\n` : `${i};valeur ${i};${i * 2}\r\n`;
+    }
+    const single = await expectSame(Buffer.from(text), null, { segmentBytes: 8 * 1024 });
+    expect(single.result.report.codes['blank-row']).toBe(1);
+    expect(single.result.report.codes['extra-cell']).toBeGreaterThan(0);
+  });
+
+  it('bad input: the same error on the same line', async () => {
+    const base = subventionsExport(2000);
+    // Invalid UTF-8 after valid multi-byte text: refused, with its line.
+    const utf8 = Buffer.concat([Buffer.from(base.toString('latin1'), 'utf8'), Buffer.from([0xff, 0x0d, 0x0a])]);
+    expect((await expectSame(utf8, subventions)).result.report.codes['invalid-encoding']).toBe(1);
+    // A quote never closed at the end of the file.
+    expect((await expectSame(Buffer.concat([base, latin1('x;"ouvert\r\n')]), subventions)).result.report.codes['unterminated-quote']).toBe(1);
+    // A record over the size limit in the middle.
+    const big = Buffer.concat([base.subarray(0, 300_000), latin1('a'.repeat(200_000) + '\r\n'), base.subarray(300_000)]);
+    expect((await expectSame(big, subventions, { maxRecordBytes: 100_000 })).result.report.codes['row-too-large']).toBe(1);
+  });
+});
