@@ -27,7 +27,7 @@ import type { RowSource } from './write/table-writer';
 
 const WORKER_ROLE = 'socle-standardize-segment';
 /** Bytes per segment: large enough to amortise a message, small enough to keep memory flat. */
-export const SEGMENT_BYTES = 2 * 1024 * 1024;
+export const SEGMENT_BYTES = 1024 * 1024;
 /** Segments in flight per worker (one being processed, one queued). */
 const IN_FLIGHT_PER_WORKER = 2;
 const PARSE_SLICE_BYTES = 64 * 1024;
@@ -53,7 +53,8 @@ interface SegmentConfig {
 interface SegmentTask {
   seq: number;
   config: SegmentConfig;
-  bytes: Uint8Array;
+  /** The segment's bytes, in order (memory moved to the worker, not copied). */
+  parts: { buffer: ArrayBuffer; offset: number; length: number }[];
   encoding: TextEncoding;
   /** Line of the first record. */
   line: number;
@@ -87,7 +88,8 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
   const { config } = task;
   const pipeline = new Pipeline(config.schema, config.header, { now: config.now });
   pipeline.writing = task.writing;
-  const buffers = pipeline.writers.map(() => new ByteBuffer(Math.max(64 * 1024, task.bytes.length * 3)));
+  const size = task.parts.reduce((n, p) => n + p.length, 0);
+  const buffers = pipeline.writers.map((_, k) => new ByteBuffer(Math.max(64 * 1024, Math.ceil(size * (outputRatio[k] ?? 1.5)))));
   const sinks: RowSink[] = pipeline.writers.map(({ writer }, k) => ({
     row: (values, source?: RowSource) => writer.writeRow(values, buffers[k], source),
   }));
@@ -96,17 +98,19 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
   const width = config.header.length;
   let readError: SegmentResult['readError'];
   try {
-    const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.length);
-    for (let at = 0; at < bytes.length; ) {
-      let end = bytes.length;
-      if (end - at > PARSE_SLICE_BYTES) {
-        const lf = bytes.lastIndexOf(LF, at + PARSE_SLICE_BYTES - 1);
-        end = lf >= at ? lf + 1 : at + PARSE_SLICE_BYTES;
+    for (const part of task.parts) {
+      const bytes = Buffer.from(part.buffer, part.offset, part.length);
+      for (let at = 0; at < bytes.length; ) {
+        let end = bytes.length;
+        if (end - at > PARSE_SLICE_BYTES) {
+          const lf = bytes.lastIndexOf(LF, at + PARSE_SLICE_BYTES - 1);
+          end = lf >= at ? lf + 1 : at + PARSE_SLICE_BYTES;
+        }
+        const records: ByteCsvRecord[] = [];
+        parser.push({ bytes: bytes.subarray(at, end), encoding: task.encoding }, records);
+        at = end;
+        await pipeline.batch(fit(records, config.header, width), sinks);
       }
-      const records: ByteCsvRecord[] = [];
-      parser.push({ bytes: bytes.subarray(at, end), encoding: task.encoding }, records);
-      at = end;
-      await pipeline.batch(fit(records, config.header, width), sinks);
     }
     if (task.final) {
       const records: ByteCsvRecord[] = [];
@@ -118,6 +122,9 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
     readError = { code: error.code, message: error.message, ...(error.row ? { row: error.row } : {}) };
   }
   pipeline.issues.addAll(pipeline.tailIssues(false));
+  buffers.forEach((b, k) => {
+    if (size > 0) outputRatio[k] = Math.max(outputRatio[k] ?? 0, (b.pos / size) * 1.05);
+  });
   const { issues } = pipeline;
   return {
     seq: task.seq,
@@ -133,6 +140,9 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
     ...(readError ? { readError } : {}),
   };
 }
+
+/** Output bytes per input byte seen so far, per writer: the size a segment's buffers start at. */
+const outputRatio: number[] = [];
 
 function fit(records: ByteCsvRecord[], header: Cell[], width: number): TableRow[] {
   const rows: TableRow[] = records;
@@ -194,7 +204,7 @@ class SegmentWorker {
     return new Promise((resolve, reject) => {
       this.waiting.set(task.seq, { resolve, reject });
       // The bytes are moved, not copied: the main thread is done with them.
-      this.worker.postMessage(task, [task.bytes.buffer as ArrayBuffer]);
+      this.worker.postMessage(task, [...new Set(task.parts.map((p) => p.buffer))]);
     });
   }
 }
@@ -257,66 +267,75 @@ export async function standardizeSegments(
     if (result.readError && !readError) readError = new TableReadError(result.readError.code as never, result.readError.message, result.readError.row);
   };
 
-  const dispatch = async (bytes: Uint8Array, encoding: TextEncoding, line: number, final: boolean) => {
+  const dispatch = async (parts: Uint8Array[], encoding: TextEncoding, line: number, final: boolean) => {
     if (readError) return;
     const worker = pool.reduce((a, b) => (b.busy < a.busy ? b : a));
-    inFlight.push(worker.run({ seq: seq++, config, bytes, encoding, line, final, writing: pipeline.writing }));
+    inFlight.push(worker.run({ seq: seq++, config, parts: parts.map(movable), encoding, line, final, writing: pipeline.writing }));
     while (inFlight.length >= pool.length * IN_FLIGHT_PER_WORKER || (final && inFlight.length > 0)) await merge(await inFlight.shift()!);
   };
 
-  // The pending segment: pieces since the last dispatched boundary.
+  // The pending segment: pieces since the last boundary dispatched, and the last boundary in them.
   let parts: Uint8Array[] = [];
   let size = 0;
   let encoding: TextEncoding = 'utf-8';
   let line = rest.line;
-  let cut: { part: number; offset: number; line: number } | null = null;
-  const take = (upTo: { part: number; offset: number }): Uint8Array => {
-    if (parts.length === 0) return new Uint8Array(0);
-    const head = parts.slice(0, upTo.part);
-    head.push(parts[upTo.part].subarray(0, upTo.offset));
-    const tail = parts[upTo.part].subarray(upTo.offset);
-    parts = tail.length ? [tail, ...parts.slice(upTo.part + 1)] : parts.slice(upTo.part + 1);
-    size = parts.reduce((n, p) => n + p.length, 0);
-    return concat(head);
+  let cut: { offset: number; line: number } | null = null;
+  /** Everything pending up to the cut (in the last piece); what follows it stays pending, copied. */
+  const take = (): Uint8Array[] => {
+    if (!cut) {
+      const all = parts;
+      parts = [];
+      size = 0;
+      return all;
+    }
+    const last = parts[parts.length - 1];
+    // Copied before `last` moves to a worker with its memory.
+    const tail = Uint8Array.prototype.slice.call(last, cut.offset);
+    const taken = [...parts.slice(0, -1), last.subarray(0, cut.offset)];
+    parts = tail.length ? [tail] : [];
+    size = tail.length;
+    cut = null;
+    return taken;
   };
   try {
     for await (const piece of rest.pieces as AsyncIterable<BytePiece>) {
       if (readError) break;
       encoding = piece.encoding;
-      parts.push(piece.bytes);
+      if (piece.bytes.length === 0) continue;
+      // Pending parts own their memory, so that it can move to a worker.
+      const own = piece.bytes.byteOffset === 0 && piece.bytes.byteLength === piece.bytes.buffer.byteLength && !(piece.bytes.buffer instanceof SharedArrayBuffer);
+      parts.push(own ? piece.bytes : (Uint8Array.prototype.slice.call(piece.bytes) as Uint8Array));
       size += piece.bytes.length;
-      const b = scanner.scan(piece.bytes);
-      if (b.offset >= 0) cut = { part: parts.length - 1, offset: b.offset, line: b.line };
-      while (size >= opts.segmentBytes && cut) {
+      const b = scanner.scan(parts[parts.length - 1]);
+      cut = b.offset >= 0 ? { offset: b.offset, line: b.line } : null;
+      if (size >= opts.segmentBytes && cut) {
         const next = cut.line;
-        const bytes = take(cut);
-        cut = null;
-        await dispatch(bytes, encoding, line, false);
+        await dispatch(take(), encoding, line, false);
         line = next;
+      } else if (!cut && size > opts.maxRecordBytes + opts.segmentBytes) {
+        // A record larger than the limit: a worker's reader refuses it, with its line.
+        await dispatch(take(), encoding, line, false);
       }
-      // A record larger than the limit: let a worker's reader refuse it, with its line.
-      if (!cut && size > opts.maxRecordBytes + opts.segmentBytes) await dispatch(take({ part: parts.length - 1, offset: parts[parts.length - 1].length }), encoding, line, false);
     }
   } catch (error) {
     if (!(error instanceof InvalidEncodingError)) throw error;
     // Records before the bad byte are checked first, as the single-threaded reader does.
-    if (cut) await dispatch(take(cut), encoding, line, false);
-    await dispatch(new Uint8Array(0), encoding, line, true);
+    if (cut) {
+      const next = cut.line;
+      await dispatch(take(), encoding, line, false);
+      line = next;
+    }
+    await dispatch([], encoding, line, true);
     throw error.row === undefined ? error.withLine(scanner.line) : error;
   }
-  await dispatch(take({ part: parts.length - 1, offset: parts.length ? parts[parts.length - 1].length : 0 }), encoding, line, true);
+  cut = null;
+  await dispatch(take(), encoding, line, true);
   while (inFlight.length > 0) await merge(await inFlight.shift()!);
   if (readError) throw readError;
   return { blankRows };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0].byteOffset === 0 && parts[0].length === parts[0].buffer.byteLength ? parts[0] : parts[0].slice();
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+/** A pending part (its own memory, or the start of it: see take) as the worker message carries it. */
+function movable(part: Uint8Array): { buffer: ArrayBuffer; offset: number; length: number } {
+  return { buffer: part.buffer as ArrayBuffer, offset: part.byteOffset, length: part.length };
 }

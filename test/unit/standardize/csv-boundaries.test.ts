@@ -24,6 +24,18 @@ function randomCsv(rnd: () => number, length: number): Buffer {
   return Buffer.from(s, 'utf8');
 }
 
+/** Well-formed CSV (quotes only around whole fields): what the scanner's fast path takes. */
+const FIELDS = ['a', 'bc', '', '"x;y"', '"l1\nl2"', '"q""q"', '"cr\r\nlf"', 'é'];
+const ENDS = ['\n', '\r\n', '\r', '\r\n\r\n'];
+function regularCsv(rnd: () => number, records: number): Buffer {
+  let s = '';
+  for (let r = 0; r < records; r++) {
+    const cells = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => FIELDS[Math.floor(rnd() * FIELDS.length)]);
+    s += cells.join(';') + ENDS[Math.floor(rnd() * ENDS.length)];
+  }
+  return Buffer.from(s, 'utf8');
+}
+
 /** Records and their lines, as the reader sees them when fed `bytes` whole. */
 function starts(bytes: Buffer): { records: ByteCsvRecord[]; blank: number } {
   const p = new ByteCsvParser(';', 1 << 20);
@@ -38,10 +50,13 @@ function starts(bytes: Buffer): { records: ByteCsvRecord[]; blank: number } {
 }
 
 describe('RecordBoundaryScanner', () => {
-  it('reports boundaries where the reader starts a record, with its line', () => {
+  it.each([
+    ['any bytes (the byte loop)', (rnd: () => number) => randomCsv(rnd, 20 + Math.floor(rnd() * 200))],
+    ['well-formed quoting (the native-search path)', (rnd: () => number) => regularCsv(rnd, 5 + Math.floor(rnd() * 40))],
+  ])('reports boundaries where the reader starts a record, with its line: %s', (_, make) => {
     const rnd = prng(42);
     for (let k = 0; k < 400; k++) {
-      const bytes = randomCsv(rnd, 20 + Math.floor(rnd() * 200));
+      const bytes = make(rnd);
       const cut = 1 + Math.floor(rnd() * (bytes.length - 1));
       const scanner = new RecordBoundaryScanner(59);
       const found = [scanner.scan(bytes.subarray(0, cut)), scanner.scan(bytes.subarray(cut))];

@@ -57,6 +57,69 @@ export class RecordBoundaryScanner {
 
   /** Scans `buf`, continuing the previous call. */
   scan(buf: Uint8Array): Boundary {
+    return this.scanRegular(buf) ?? this.scanBytes(buf);
+  }
+
+  /**
+   * The common case, with native searches instead of a loop over every byte: outside a
+   * quoted field at the start, every quote opens a field (right after a delimiter or a line
+   * break) and every closing quote ends one (right before a delimiter or a line break).
+   * Then the last line feed outside the quoted fields is the boundary. Anything else (a
+   * quoted field running past the end, a quote the readers take literally) returns null:
+   * the byte loop decides, and no state was changed.
+   */
+  private scanRegular(buf: Uint8Array): Boundary | null {
+    const state = this.state;
+    if (state !== State.FieldStart && state !== State.Unquoted && state !== State.AfterClose) return null;
+    const d = this.delimiter;
+    const n = buf.length;
+    if (n === 0) return { offset: -1, line: 0 };
+    const quoted: number[] = [];
+    for (let q = buf.indexOf(QUOTE); q >= 0; ) {
+      const before = q > 0 ? buf[q - 1] : this.prev;
+      const atFieldStart = q > 0 || state === State.FieldStart ? before === d || before === LF || before === CR : false;
+      if (!atFieldStart && !(q === 0 && state === State.FieldStart)) return null;
+      let close = -1;
+      for (let p = q + 1; ; ) {
+        const c = buf.indexOf(QUOTE, p);
+        if (c < 0 || c + 1 >= n) return null;
+        if (buf[c + 1] === QUOTE) {
+          p = c + 2;
+          continue;
+        }
+        const after = buf[c + 1];
+        if (after !== d && after !== LF && after !== CR) return null;
+        close = c;
+        break;
+      }
+      quoted.push(q, close);
+      q = buf.indexOf(QUOTE, close + 1);
+    }
+    // The last line feed outside quoted fields.
+    let lf = buf.lastIndexOf(LF);
+    for (let k = quoted.length - 2; k >= 0 && lf >= 0; k -= 2) {
+      if (lf > quoted[k + 1]) break;
+      if (lf > quoted[k]) lf = buf.lastIndexOf(LF, quoted[k]);
+    }
+    // Line breaks: CR, and LF not right after a CR.
+    let breaks = this.breaks;
+    let breaksAtBoundary = breaks;
+    for (let i = buf.indexOf(LF); i >= 0; i = buf.indexOf(LF, i + 1)) {
+      if ((i > 0 ? buf[i - 1] : this.prev) !== CR) breaks++;
+      if (i === lf) breaksAtBoundary = breaks;
+    }
+    for (let i = buf.indexOf(CR); i >= 0; i = buf.indexOf(CR, i + 1)) {
+      breaks++;
+      if (i < lf) breaksAtBoundary++;
+    }
+    const last = buf[n - 1];
+    this.state = last === CR ? State.AfterCr : last === LF || last === d ? State.FieldStart : State.Unquoted;
+    this.prev = last;
+    this.breaks = breaks;
+    return lf < 0 ? { offset: -1, line: 0 } : { offset: lf + 1, line: breaksAtBoundary + 1 };
+  }
+
+  private scanBytes(buf: Uint8Array): Boundary {
     const d = this.delimiter;
     const n = buf.length;
     let state = this.state;

@@ -247,7 +247,8 @@ export async function decodeStream(source: AsyncIterable<Uint8Array>): Promise<D
       }
       let all = concat(carry, data);
       const tail = done && pending === null ? 0 : incompleteUtf8Tail(all);
-      carry = all.subarray(all.length - tail);
+      // A copy: the pieces yielded may be moved to a worker thread (parallel.ts), which detaches their memory.
+      carry = Uint8Array.prototype.slice.call(all, all.length - tail);
       all = all.subarray(0, all.length - tail);
       if (isUtf8(all)) {
         if (asciiSoFar && !isAscii(all)) asciiSoFar = false;
