@@ -102,15 +102,17 @@ function main(): void {
     plain: measure(script, 'plain parse: our openTable', 'plain', { file: sub.raw.path }),
     papa: measure(script, 'plain parse: papaparse', 'papaparse', { file: sub.raw.path }),
     peer: measure(script, `tableschema (first ${fmt(tableschemaRows)} rows)`, 'tableschema', { file: sub.canonical.path, limit: tableschemaRows, fileRows: sub.canonical.rows }),
-    ours: measure(script, 'ours: standardizeTable', 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub }),
-    ours2x: measure(script, 'ours: standardizeTable, 2× rows', 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub, times: 2 }),
+    ours: measure(script, 'ours: standardizeTable', 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub, threads: 0 }),
+    ours2x: measure(script, 'ours: standardizeTable, 2× rows', 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub, times: 2, threads: 0 }),
+    oursThreads: measure(script, 'ours, 2 worker threads (opt-in)', 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub, threads: 2 }),
   };
   const b = {
     floor: measure(script, 'floor: newline count', 'floor', { file: bal.path }),
     plain: measure(script, 'plain parse: our openTable', 'plain', { file: bal.path }),
     papa: measure(script, 'plain parse: papaparse', 'papaparse', { file: bal.path }),
     peer: measure(script, 'validateur-bal (network stubbed)', 'validateur-bal', { file: bal.path }),
-    ours: measure(script, 'ours: standardizeTable', 'ours', { file: bal.path, schema: 'bal', outDir: outBal }),
+    ours: measure(script, 'ours: standardizeTable', 'ours', { file: bal.path, schema: 'bal', outDir: outBal, threads: 0 }),
+    oursThreads: measure(script, 'ours, 2 worker threads (opt-in)', 'ours', { file: bal.path, schema: 'bal', outDir: outBal, threads: 2 }),
   };
 
   const rows = [...Object.values(s), ...Object.values(b)];
@@ -134,6 +136,12 @@ function main(): void {
   console.log(`  ours / plain parse (MB/s):                     subventions ${(mbps(s.ours) / mbps(s.plain)).toFixed(2)}, BAL ${(mbps(b.ours) / mbps(b.plain)).toFixed(2)}`);
   console.log(`  ours / floor (MB/s):                           subventions ${(mbps(s.ours) / mbps(s.floor)).toFixed(3)}, BAL ${(mbps(b.ours) / mbps(b.floor)).toFixed(3)}`);
   console.log(`  ours, peak RSS: ${fmt(s.ours.maxRssMB)} MB (1M rows), ${fmt(s.ours2x.maxRssMB)} MB (2M rows), ${fmt(b.ours.maxRssMB)} MB (BAL)   target ≤ ${TARGETS.rssMB} MB: ${check(rss <= TARGETS.rssMB)}`);
+  const threadsVsPeer = rowsps(s.oursThreads) / rowsps(s.peer);
+  const threadsVsBal = rowsps(b.oursThreads) / rowsps(b.peer);
+  console.log(
+    `  with 2 worker threads (SOCLE_STANDARDIZE_THREADS=2): ${threadsVsPeer.toFixed(1)}× tableschema, ${threadsVsBal.toFixed(1)}× validateur-bal; ` +
+      `${(rowsps(s.oursThreads) / rowsps(s.ours)).toFixed(2)}× / ${(rowsps(b.oursThreads) / rowsps(b.ours)).toFixed(2)}× the single thread; peak RSS ${fmt(s.oursThreads.maxRssMB)} / ${fmt(b.oursThreads.maxRssMB)} MB`,
+  );
   console.log('\nNotes');
   console.log(`  subventions: ${s.ours.note}`);
   console.log(`  BAL: ${b.ours.note}`);
