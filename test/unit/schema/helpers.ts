@@ -18,14 +18,5 @@ export function one(field: FieldDescriptor, cell: string | null): { value: Value
   return { value: r.values[0], codes: r.issues.map((i) => i.code), issues: r.issues };
 }
 
-/** mulberry32, for generated inputs that are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, for generated inputs that are the same on every run (the benchmark's generator). */
+export { prng } from '../../../bench/generate';

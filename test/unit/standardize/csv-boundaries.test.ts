@@ -2,19 +2,10 @@
  * The boundary scanner agrees with the byte reader: every boundary it reports is a record
  * start for the reader, with the reader's line number there, and it misses none at LF.
  */
+import { prng } from '../../../bench/generate';
 import { RecordBoundaryScanner } from '../../../functions/domain/standardize/read/csv-boundaries';
 import { ByteCsvParser, ByteCsvRecord } from '../../../functions/domain/standardize/read/csv-bytes';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'bc', ';', ';', '"', '""', '\n', '\r\n', '\r', 'é', '"x;y"', '"l1\nl2"', '"q""q"'];
 

@@ -12,9 +12,9 @@
  * copy a cell that standardization left unchanged straight from the source bytes instead of
  * encoding its string again (see write/byte-buffer.ts).
  */
-import { CsvDelimiter, sniffDelimiter } from './csv';
+import { CsvDelimiter, sniffDelimiter, tooLarge } from './csv';
 import { InvalidEncodingError, WINDOWS_1252_TABLE, type BytePiece, type TextEncoding } from './decode';
-import { TableReadError, formatBytes } from './errors';
+import { TableReadError } from './errors';
 
 const QUOTE = 34;
 const LF = 10;
@@ -61,13 +61,6 @@ function countLineBreaks(b: Uint8Array, from: number, to: number): number {
   return n;
 }
 
-function tooLarge(row: number, max: number): TableReadError {
-  return new TableReadError(
-    'row-too-large',
-    `La ligne ${row} dépasse la taille maximale d'un enregistrement (${formatBytes(max)}). Le fichier est-il bien un tableau CSV ?`,
-    row,
-  );
-}
 
 const WINDOWS_1252_CHARS = Array.from(WINDOWS_1252_TABLE, (c) => String.fromCharCode(c));
 const C1_RANGE = /[\x80-\x9f]/g;

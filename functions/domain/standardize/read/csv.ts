@@ -91,7 +91,8 @@ function countLineBreaks(s: string): number {
   return n;
 }
 
-function tooLarge(row: number, max: number): TableReadError {
+/** `row-too-large`, for both readers. */
+export function tooLarge(row: number, max: number): TableReadError {
   return new TableReadError(
     'row-too-large',
     `La ligne ${row} dépasse la taille maximale d'un enregistrement (${formatBytes(max)}). Le fichier est-il bien un tableau CSV ?`,

@@ -28,6 +28,15 @@ for (let b = 0; b < 256; b++) {
   CP1252_UTF8_LENGTH[b] = bytes.length;
 }
 
+/** The UTF-8 bytes of Windows-1252 byte `c` (≥ 0x80) at `p`; returns the new position. */
+function putWindows1252(c: number, out: Uint8Array, p: number): number {
+  const at = 3 * c;
+  out[p++] = CP1252_UTF8[at];
+  out[p++] = CP1252_UTF8[at + 1];
+  if (CP1252_UTF8_LENGTH[c] === 3) out[p++] = CP1252_UTF8[at + 2];
+  return p;
+}
+
 /** First bytes that make a text cell a formula (see csv-writer.ts): left to the string path. */
 const FORMULA_START = new Uint8Array(128);
 for (const c of '=+-@\t\r') FORMULA_START[c.charCodeAt(0)] = 1;
@@ -188,12 +197,8 @@ export class ByteBuffer {
       if (c < 0x80) {
         if (c === delimiter || c === QUOTE || c === CR || c === LF) return false;
         out[p++] = c;
-      } else if (win1252) {
-        const at = 3 * c;
-        out[p++] = CP1252_UTF8[at];
-        out[p++] = CP1252_UTF8[at + 1];
-        if (CP1252_UTF8_LENGTH[c] === 3) out[p++] = CP1252_UTF8[at + 2];
-      } else out[p++] = c;
+      } else if (win1252) p = putWindows1252(c, out, p);
+      else out[p++] = c;
     }
     this.pos = p;
     return true;
@@ -210,12 +215,8 @@ export class ByteBuffer {
       if (c < 0x80) {
         if (c < 0x20 || c === QUOTE || c === BACKSLASH) return false;
         out[p++] = c;
-      } else if (win1252) {
-        const at = 3 * c;
-        out[p++] = CP1252_UTF8[at];
-        out[p++] = CP1252_UTF8[at + 1];
-        if (CP1252_UTF8_LENGTH[c] === 3) out[p++] = CP1252_UTF8[at + 2];
-      } else out[p++] = c;
+      } else if (win1252) p = putWindows1252(c, out, p);
+      else out[p++] = c;
     }
     out[p++] = QUOTE;
     this.pos = p;

@@ -22,13 +22,10 @@ function coordinate(v: Value | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-const COMMA_BYTES = utf8Bytes(',');
-const NO_BYTES = new Uint8Array(0);
-
 export class GeoJsonWriter extends BaseTableWriter {
   readonly contentType = 'application/geo+json; charset=utf-8';
   skipped = 0;
-  written = 0;
+  protected override readonly itemSeparator = utf8Bytes(',');
   private readonly lon: number;
   private readonly lat: number;
   private readonly props: { index: number; key: Uint8Array }[];
@@ -55,7 +52,7 @@ export class GeoJsonWriter extends BaseTableWriter {
       this.skipped++;
       return;
     }
-    out.bytes(this.written++ === 0 ? FIRST : NEXT);
+    out.bytes(this.itemCount++ === 0 ? FIRST : NEXT);
     out.utf8(String(x));
     out.byte(COMMA);
     out.utf8(String(y));
@@ -68,18 +65,12 @@ export class GeoJsonWriter extends BaseTableWriter {
     out.bytes(END);
   }
 
-  override get items(): number {
-    return this.written;
-  }
-
-  /** Objects written elsewhere start with a line break: a comma goes before them when some came first. */
-  override adopt(items: number): Uint8Array {
-    const sep = this.written > 0 && items > 0 ? COMMA_BYTES : NO_BYTES;
-    this.written += items;
-    return sep;
+  /** Features written. */
+  get written(): number {
+    return this.itemCount;
   }
 
   footer(): string {
-    return this.written ? '\n]}\n' : ']}\n';
+    return this.itemCount ? '\n]}\n' : ']}\n';
   }
 }

@@ -35,13 +35,10 @@ export function writeJsonField(writer: BaseTableWriter, i: number, v: Value | un
   writeJsonValue(v, out);
 }
 
-const COMMA_BYTES = utf8Bytes(',');
-const NO_BYTES = new Uint8Array(0);
-
 export class JsonWriter extends BaseTableWriter {
   readonly contentType = 'application/json; charset=utf-8';
   private readonly keys: Uint8Array[];
-  private count = 0;
+  protected override readonly itemSeparator = utf8Bytes(',');
 
   constructor(fields: readonly string[]) {
     super();
@@ -53,7 +50,7 @@ export class JsonWriter extends BaseTableWriter {
   }
 
   writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void {
-    out.bytes(this.count++ === 0 ? FIRST_ROW : NEXT_ROW);
+    out.bytes(this.itemCount++ === 0 ? FIRST_ROW : NEXT_ROW);
     const keys = this.keys;
     if (keys.length === 0) out.byte(123); // {
     for (let i = 0; i < keys.length; i++) {
@@ -63,18 +60,7 @@ export class JsonWriter extends BaseTableWriter {
     out.byte(CLOSE);
   }
 
-  override get items(): number {
-    return this.count;
-  }
-
-  /** Objects written elsewhere start with a line break: a comma goes before them when some came first. */
-  override adopt(items: number): Uint8Array {
-    const sep = this.count > 0 && items > 0 ? COMMA_BYTES : NO_BYTES;
-    this.count += items;
-    return sep;
-  }
-
   footer(): string {
-    return this.count ? '\n]\n' : ']\n';
+    return this.itemCount ? '\n]\n' : ']\n';
   }
 }

@@ -35,18 +35,24 @@ export abstract class BaseTableWriter implements TableWriter {
   abstract writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void;
   abstract footer(): string;
 
-  /** Items written so far (JSON objects, GeoJSON features): what decides the separator before the next one. */
+  /** Items written so far (JSON objects, GeoJSON features; not counted for CSV rows). */
+  protected itemCount = 0;
+  /** What goes between two items when they were written by different writers (a comma for JSON); null: nothing. */
+  protected readonly itemSeparator: Uint8Array | null = null;
+
   get items(): number {
-    return 0;
+    return this.itemCount;
   }
 
   /**
    * Accounts for `items` written by another writer of the same table (a worker's segment,
    * see parallel.ts), appended after this writer's; returns the bytes to put between them.
+   * Items start with a line break, so a separator goes before them when some came first.
    */
   adopt(items: number): Uint8Array {
-    void items;
-    return NOTHING;
+    const sep = this.itemSeparator !== null && this.itemCount > 0 && items > 0 ? this.itemSeparator : NOTHING;
+    this.itemCount += items;
+    return sep;
   }
 
   /**
