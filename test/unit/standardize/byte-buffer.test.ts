@@ -60,3 +60,23 @@ describe('ByteBuffer', () => {
     expect(taken.toString()).toMatch(/^0123/);
   });
 });
+
+describe('ByteBuffer.number', () => {
+  it('writes what String(v) writes', () => {
+    let a = 12345;
+    const rnd = () => {
+      a = (a * 1103515245 + 12345) & 0x7fffffff;
+      return a / 0x7fffffff;
+    };
+    const values = [0, -0, 1, -1, 0.1, 0.5, 1e-6, 1e-7, 123456789012345, 1234567890123456, 2 ** 53, 2 ** 53 - 1, 1e21, 1e15, 1e15 - 0.5, 14662.9, -1234.56, 0.01, 0.45, 1 / 3, Math.PI, Number.MAX_VALUE, Number.MIN_VALUE];
+    for (let i = 0; i < 20000; i++) {
+      values.push(Math.round(rnd() * 1e8) / 100, -Math.round(rnd() * 1e6) / 1000, rnd() * 10 ** Math.floor(rnd() * 20 - 8), Math.floor(rnd() * 2 ** 53));
+    }
+    const b = new ByteBuffer(16);
+    for (const v of values) {
+      b.pos = 0;
+      b.number(v);
+      expect(b.toString()).toBe(String(v));
+    }
+  });
+});

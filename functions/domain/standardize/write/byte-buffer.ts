@@ -16,6 +16,12 @@ const QUOTE = 34;
 const BACKSLASH = 92;
 const CR = 13;
 const LF = 10;
+const MINUS = 45;
+const DOT = 46;
+const MAX_DIGITS = 15;
+const POW10 = Array.from({ length: 18 }, (_, k) => 10 ** k);
+const DIGITS_LIMIT = POW10[MAX_DIGITS];
+const MAX_SAFE = 2 ** 53;
 /** Above this many UTF-16 units, Node's native encoder beats the loop. */
 const NATIVE_UTF8_FROM = 256;
 
@@ -98,6 +104,53 @@ export class ByteBuffer {
   byte(c: number): void {
     this.reserve(1);
     this.buf[this.pos++] = c;
+  }
+
+  /**
+   * `String(v)`'s text for a finite number, written digit by digit for integers below 2^53
+   * and decimals of at most 15 significant digits (the same test as schema/number-text.ts),
+   * through `String` otherwise: no string per amount.
+   */
+  number(v: number): void {
+    this.reserve(24);
+    const a = v < 0 ? -v : v;
+    if (Number.isInteger(a) && a < MAX_SAFE) {
+      if (v < 0) this.buf[this.pos++] = MINUS;
+      this.digits(a, 0);
+      return;
+    }
+    if (a >= 1e-6 && a < DIGITS_LIMIT) {
+      for (let k = 1; k <= MAX_DIGITS; k++) {
+        const p = POW10[k];
+        const r = Math.round(a * p);
+        if (r >= DIGITS_LIMIT) break;
+        if (r / p === a) {
+          if (r % 10 === 0) break;
+          const int = Math.floor(r / p);
+          if (v < 0) this.buf[this.pos++] = MINUS;
+          this.digits(int, 0);
+          this.buf[this.pos++] = DOT;
+          this.digits(r - int * p, k);
+          return;
+        }
+      }
+    }
+    this.utf8(String(v));
+  }
+
+  /** The decimal digits of integer `n` ≥ 0, left-padded with zeros to `width`. */
+  private digits(n: number, width: number): void {
+    let len = 1;
+    while (len < MAX_DIGITS + 2 && POW10[len] <= n) len++;
+    if (len < width) len = width;
+    const out = this.buf;
+    let p = this.pos + len;
+    this.pos = p;
+    for (let i = 0; i < len; i++) {
+      const q = Math.floor(n / 10);
+      out[--p] = 48 + (n - q * 10);
+      n = q;
+    }
   }
 
   /** `s` as UTF-8, unescaped. */

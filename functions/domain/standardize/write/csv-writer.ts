@@ -82,7 +82,7 @@ export class CsvWriter extends BaseTableWriter {
         }
         this.text(v, out);
       } else if (typeof v === 'number') {
-        if (Number.isFinite(v)) out.utf8(String(v));
+        if (Number.isFinite(v)) out.number(v);
       } else out.bytes(v ? TRUE : FALSE);
     }
     out.bytes(this.newlineBytes);

@@ -53,9 +53,9 @@ export class GeoJsonWriter extends BaseTableWriter {
       return;
     }
     out.bytes(this.itemCount++ === 0 ? FIRST : NEXT);
-    out.utf8(String(x));
+    out.number(x);
     out.byte(COMMA);
-    out.utf8(String(y));
+    out.number(y);
     out.bytes(PROPERTIES);
     const props = this.props;
     for (let i = 0; i < props.length; i++) {

@@ -18,7 +18,7 @@ export function writeJsonValue(v: Value | undefined, out: ByteBuffer): void {
   if (v === null || v === undefined) out.bytes(NULL);
   else if (typeof v === 'string') out.jsonString(v);
   else if (typeof v === 'number') {
-    if (Number.isFinite(v)) out.utf8(String(v));
+    if (Number.isFinite(v)) out.number(v);
     else out.bytes(NULL);
   } else out.bytes(v ? TRUE : FALSE);
 }
