@@ -96,7 +96,14 @@ export class ByteCsvParser {
     private readonly maxRecord: number,
   ) {
     this.d = delimiter.charCodeAt(0);
+    for (const t of [this.utf8Classes, this.win1252Classes]) for (const c of [this.d, LF, CR]) t[c] = 1;
+    this.utf8Classes.fill(2, 0x80, 0x100);
+    this.win1252Classes.fill(2, 0x80, 0xa0);
   }
+
+  /** Byte classes for the unquoted-field scan: 1 ends the field; 2 is not ASCII (UTF-8) or 0x80–0x9F (Windows-1252). */
+  private readonly utf8Classes = new Uint8Array(256);
+  private readonly win1252Classes = new Uint8Array(256);
 
   push(piece: BytePiece, out: ByteCsvRecord[]): void {
     this.encoding = piece.encoding;
@@ -143,6 +150,7 @@ export class ByteCsvParser {
     const n = buf.length;
     const max = this.maxRecord;
     const utf8 = this.encoding === 'utf-8';
+    const cls = utf8 ? this.utf8Classes : this.win1252Classes;
     let pos = 0;
     while (pos < n) {
       const recStart = pos;
@@ -209,15 +217,17 @@ export class ByteCsvParser {
         } else {
           end = pos;
           c1 = 0;
+          // One table load per byte: 0 text, 1 field end, 2 a byte the decoding must know about.
           while (end < n) {
             const c = buf[end];
-            if (c === d || c === LF || c === CR) break;
-            if (c >= 0x80) {
+            const kind = cls[c];
+            if (kind !== 0) {
+              if (kind === 1) break;
               if (utf8) {
                 special = true;
                 if (c < 0xc0) shift++;
                 else if (c >= 0xf0) shift--;
-              } else if (c < 0xa0) c1 = 4;
+              } else c1 = 4;
             }
             end++;
           }

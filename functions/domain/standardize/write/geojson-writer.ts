@@ -17,9 +17,11 @@ const COMMA = 44;
 
 function coordinate(v: Value | undefined): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v !== 'string' || v.trim() === '') return null;
-  const n = Number(v.trim().replace(',', '.'));
-  return Number.isFinite(n) ? n : null;
+  if (typeof v !== 'string' || v.length === 0) return null;
+  // Number() ignores surrounding white space as trim() does; a decimal comma becomes a point.
+  const n = Number(v.includes(',') ? v.replace(',', '.') : v);
+  if (!Number.isFinite(n) || (n === 0 && v.trim() === '')) return null;
+  return n;
 }
 
 export class GeoJsonWriter extends BaseTableWriter {
