@@ -62,7 +62,9 @@ describe('custom schemas', () => {
     expect(html).toContain('Fichier refusé');
     expect(html).toContain('peut-être');
     expect(html).not.toContain('<td>peut-être');
-    const published = await fetch(`${platform().apiUrl}/v1/tenants/${p.tenantId}/datasets/bornes/uploads/${rejected.ticket.uploadId.replace(/.$/, '0')}/report`, {
+    // Another upload id (its last character changed, never to itself): no such upload.
+    const otherId = rejected.ticket.uploadId.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+    const published = await fetch(`${platform().apiUrl}/v1/tenants/${p.tenantId}/datasets/bornes/uploads/${otherId}/report`, {
       headers: { authorization: `Bearer ${p.token}` },
     });
     expect(published.status).toBe(404);
