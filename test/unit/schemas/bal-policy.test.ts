@@ -207,3 +207,10 @@ describe('checkBalRow', () => {
     expect(together.finish()).toEqual(apart.finish());
   });
 });
+
+describe('balHeaderIndex', () => {
+  it('takes only the reference columns, not names inherited by every object', () => {
+    const index = balHeaderIndex(['cle_interop', 'constructor', 'toString', '__proto__', 'numero']);
+    expect([...index.columns.keys()].sort()).toEqual(['cle_interop', 'numero']);
+  });
+});

@@ -217,7 +217,7 @@ export function balHeaderIndex(header: readonly Cell[], options: { profile?: Bal
   const names = header.map(headerName);
   const columns = new Map<string, number>();
   names.forEach((name, at) => {
-    if (name in FIELDS && !columns.has(name)) columns.set(name, at);
+    if (Object.hasOwn(FIELDS, name) && !columns.has(name)) columns.set(name, at);
   });
   const regional: { name: string; field: string; at: number }[] = [];
   for (const [field, spec] of Object.entries(FIELDS)) {
