@@ -1,5 +1,8 @@
 /**
- * Streaming RFC 4180 reader over decoded text chunks.
+ * Streaming RFC 4180 reader over decoded text chunks. Uploads are read by its byte twin
+ * (csv-bytes.ts, same rules); this one stays as the reference that reader is tested against
+ * (test/unit/standardize/csv-bytes.test.ts), and holds what both share (delimiter sniffing,
+ * `row-too-large`).
  *
  * - Delimiter sniffed among `;` `,` tab `|` on the first 64 KB (counted outside quotes,
  *   the candidate whose count per record is the most consistent with the header wins).
