@@ -16,10 +16,10 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { Cell, TableSchemaDescriptor, ValidationIssue } from '../schema/types';
 import type { BalRowsState } from '../schemas/bal/checks';
 import { RecordBoundaryScanner } from './read/csv-boundaries';
-import { ByteCsvParser, type ByteCsvRecord, type CsvRest } from './read/csv-bytes';
+import { ByteCsvParser, sliceEnd, type ByteCsvRecord, type CsvRest } from './read/csv-bytes';
 import { InvalidEncodingError, type BytePiece, type TextEncoding } from './read/decode';
 import { isTableReadError, TableReadError } from './read/errors';
-import { fitWidth, type TableRow } from './read/open-table';
+import { fitRecords } from './read/open-table';
 import type { RowPipeline, RowSink } from './row-pipeline';
 import { RowPipeline as Pipeline } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
@@ -30,8 +30,6 @@ const WORKER_ROLE = 'socle-standardize-segment';
 export const SEGMENT_BYTES = 1024 * 1024;
 /** Segments in flight per worker (one being processed, one queued). */
 const IN_FLIGHT_PER_WORKER = 2;
-const PARSE_SLICE_BYTES = 64 * 1024;
-const LF = 10;
 
 /**
  * Worker threads for a large CSV: SOCLE_STANDARDIZE_THREADS (`auto`: the cores, at most 4),
@@ -100,27 +98,22 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
   }));
   const parser = new ByteCsvParser(config.delimiter, config.maxRecordBytes);
   parser.line = task.line;
-  const width = config.header.length;
   let readError: SegmentResult['readError'];
   try {
     for (const part of task.parts) {
       const bytes = Buffer.from(part.buffer, part.offset, part.length);
       for (let at = 0; at < bytes.length; ) {
-        let end = bytes.length;
-        if (end - at > PARSE_SLICE_BYTES) {
-          const lf = bytes.lastIndexOf(LF, at + PARSE_SLICE_BYTES - 1);
-          end = lf >= at ? lf + 1 : at + PARSE_SLICE_BYTES;
-        }
+        const end = sliceEnd(bytes, at);
         const records: ByteCsvRecord[] = [];
         parser.push({ bytes: bytes.subarray(at, end), encoding: task.encoding }, records);
         at = end;
-        await pipeline.batch(fit(records, config.header, width), sinks);
+        await pipeline.batch(fitRecords(records, config.header), sinks);
       }
     }
     if (task.final) {
       const records: ByteCsvRecord[] = [];
       parser.end(records);
-      await pipeline.batch(fit(records, config.header, width), sinks);
+      await pipeline.batch(fitRecords(records, config.header), sinks);
     }
   } catch (error) {
     if (!isTableReadError(error)) throw error;
@@ -148,15 +141,6 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
 
 /** Output bytes per input byte seen so far, per writer: the size a segment's buffers start at. */
 const outputRatio: number[] = [];
-
-function fit(records: ByteCsvRecord[], header: Cell[], width: number): TableRow[] {
-  const rows: TableRow[] = records;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    if (r.cells.length !== width) rows[i] = fitWidth(r.cells, r.row, header, true);
-  }
-  return rows;
-}
 
 function startWorkerLoop(): void {
   parentPort!.on('message', (task: SegmentTask) => {

@@ -91,9 +91,7 @@ class Output implements RowSink {
   /** Bytes written by a worker for this output (parallel.ts): after what this chunk holds. */
   async append(bytes: Uint8Array): Promise<void> {
     await this.flush();
-    this.bytes += bytes.length;
-    this.hash.update(bytes);
-    await this.sink.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    await this.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
 
   /** Returns a promise only when a chunk was handed to the sink (so callers can skip awaiting). */
@@ -105,10 +103,13 @@ class Output implements RowSink {
   private flush(): Promise<void> | void {
     if (this.chunk.pos === 0) return;
     // The sink may keep the chunk until it is written: hand it over and start a new one.
-    const full = this.chunk.take();
-    this.bytes += full.length;
-    this.hash.update(full);
-    return this.sink.write(full);
+    return this.send(this.chunk.take());
+  }
+
+  private send(bytes: Buffer): Promise<void> | void {
+    this.bytes += bytes.length;
+    this.hash.update(bytes);
+    return this.sink.write(bytes);
   }
 
   async finish(): Promise<OutputInfo> {

@@ -13,7 +13,7 @@
  * encoding its string again (see write/byte-buffer.ts).
  */
 import { CsvDelimiter, sniffDelimiter, tooLarge } from './csv';
-import { InvalidEncodingError, WINDOWS_1252_TABLE, type BytePiece, type TextEncoding } from './decode';
+import { asBuffer, concat, InvalidEncodingError, WINDOWS_1252_CHARS, type BytePiece, type FastBuffer as NativeBuffer, type TextEncoding } from './decode';
 import { TableReadError } from './errors';
 
 const QUOTE = 34;
@@ -40,18 +40,6 @@ export interface ByteCsvRecord {
   raw: RawCells;
 }
 
-type NativeBuffer = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string; ucs2Slice(start: number, end: number): string };
-
-const asBuffer = (b: Uint8Array): NativeBuffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length)) as NativeBuffer;
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = Buffer.allocUnsafe(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
 function countLineBreaks(b: Uint8Array, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) {
@@ -62,7 +50,6 @@ function countLineBreaks(b: Uint8Array, from: number, to: number): number {
 }
 
 
-const WINDOWS_1252_CHARS = Array.from(WINDOWS_1252_TABLE, (c) => String.fromCharCode(c));
 const C1_RANGE = /[\x80-\x9f]/g;
 const fromC1 = (ch: string): string => WINDOWS_1252_CHARS[ch.charCodeAt(0)];
 
@@ -305,6 +292,16 @@ const SNIFF_BYTES = 64 * 1024;
 /** Bytes parsed at a time: every record of a slice is alive until it is consumed (see csv.ts). */
 const PARSE_SLICE_BYTES = 64 * 1024;
 
+/**
+ * Where the slice of `bytes` parsed from `at` ends: after the last line feed within
+ * PARSE_SLICE_BYTES when there is one (the parser then carries nothing over), else there.
+ */
+export function sliceEnd(bytes: Buffer, at: number): number {
+  if (bytes.length - at <= PARSE_SLICE_BYTES) return bytes.length;
+  const lf = bytes.lastIndexOf(LF, at + PARSE_SLICE_BYTES - 1);
+  return lf >= at ? lf + 1 : at + PARSE_SLICE_BYTES;
+}
+
 /** What readCsvBytes has not parsed: raw pieces from a record start. */
 export interface CsvRest {
   /** Line of the next record. */
@@ -388,12 +385,7 @@ export async function readCsvBytes(
       current = { bytes: asBuffer(piece.bytes), encoding: piece.encoding };
       const bytes = current.bytes;
       for (at = 0; at < bytes.length; ) {
-        // Cut after a line feed when there is one: the parser then carries nothing over.
-        let end = bytes.length;
-        if (end - at > PARSE_SLICE_BYTES) {
-          const lf = bytes.lastIndexOf(LF, at + PARSE_SLICE_BYTES - 1);
-          end = lf >= at ? lf + 1 : at + PARSE_SLICE_BYTES;
-        }
+        const end = sliceEnd(bytes, at);
         const out: ByteCsvRecord[] = [];
         parser.push({ bytes: at === 0 && end === bytes.length ? bytes : bytes.subarray(at, end), encoding: piece.encoding }, out);
         at = end;

@@ -36,10 +36,17 @@ export const WINDOWS_1252_TABLE: Uint16Array = (() => {
 })();
 
 /** The same table as one-char strings, for the bytes that differ from Latin-1. */
-const WINDOWS_1252_CHARS: string[] = Array.from(WINDOWS_1252_TABLE, (c) => String.fromCharCode(c));
+export const WINDOWS_1252_CHARS: string[] = Array.from(WINDOWS_1252_TABLE, (c) => String.fromCharCode(c));
 
-/** Node's native Latin-1 and UTF-16LE slices (undocumented but stable since Node 0.x; `toString` adds argument checks). */
-type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string; ucs2Slice(start: number, end: number): string };
+/** Node's native slices (undocumented but stable since Node 0.x; `toString` adds argument checks). */
+export type FastBuffer = Buffer & {
+  latin1Slice(start: number, end: number): string;
+  ucs2Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+};
+
+/** `b` as a Buffer over the same memory. */
+export const asBuffer = (b: Uint8Array): FastBuffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length)) as FastBuffer;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -129,7 +136,8 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+/** `a` then `b` (one of them when the other is empty, else a new array). */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
   const out = new Uint8Array(a.length + b.length);

@@ -153,6 +153,16 @@ export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boo
   return issues.length ? { cells, row, issues } : { cells, row };
 }
 
+/** CSV records fitted in place to the header width (see fitWidth); a record of that width stays as it is. */
+export function fitRecords(records: { cells: Cell[]; row: number }[], header: Cell[]): TableRow[] {
+  const rows: TableRow[] = records;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (r.cells.length !== header.length) rows[i] = fitWidth(r.cells, r.row, header, true);
+  }
+  return rows;
+}
+
 function emptyFile(): TableReadError {
   return new TableReadError('empty-file', 'Le fichier est vide.');
 }
@@ -201,21 +211,12 @@ async function fromBatches(
   if (head.length === 0) throw emptyFile();
   const header = head[0].cells;
   if (head.length === 1) throw headerOnly();
-  const width = header.length;
-  const fit = (batch: { cells: Cell[]; row: number }[], from: number): TableRow[] => {
-    const out: TableRow[] = from === 0 ? batch : batch.slice(from);
-    for (let i = 0; i < out.length; i++) {
-      const r = out[i];
-      if (r.cells.length !== width) out[i] = fitWidth(r.cells, r.row, header, true);
-    }
-    return out;
-  };
   async function* batches(): AsyncGenerator<TableRow[]> {
-    yield fit(head, 1);
+    yield fitRecords(head.slice(1), header);
     for (;;) {
       const r = await source.next();
       if (r.done) break;
-      yield fit(r.value, 0);
+      yield fitRecords(r.value, header);
     }
     onEnd();
   }
