@@ -18,7 +18,7 @@ import type { BalRowsState } from '../schemas/bal/checks';
 import { RecordBoundaryScanner } from './read/csv-boundaries';
 import { ByteCsvParser, sliceEnd, type ByteCsvRecord, type CsvRest } from './read/csv-bytes';
 import { InvalidEncodingError, type BytePiece, type TextEncoding } from './read/decode';
-import { isTableReadError, TableReadError } from './read/errors';
+import { isTableReadError, TableReadError, type TableReadErrorCode } from './read/errors';
 import { fitRecords } from './read/open-table';
 import type { RowPipeline, RowSink } from './row-pipeline';
 import { RowPipeline as Pipeline } from './row-pipeline';
@@ -81,7 +81,7 @@ export interface SegmentResult {
   writing: boolean;
   bal?: BalRowsState;
   /** A read error (`row-too-large`, `unterminated-quote`) that ends the file here. */
-  readError?: { code: string; message: string; row?: number };
+  readError?: { code: TableReadErrorCode; message: string; row?: number };
 }
 
 // ------------------------------------------------------------------ worker side
@@ -253,7 +253,7 @@ export async function standardizeSegments(
         if (out.bytes.length) await target.append(k, out.bytes);
       }
     }
-    if (result.readError && !readError) readError = new TableReadError(result.readError.code as never, result.readError.message, result.readError.row);
+    if (result.readError && !readError) readError = new TableReadError(result.readError.code, result.readError.message, result.readError.row);
   };
 
   const dispatch = async (parts: Uint8Array[], encoding: TextEncoding, line: number, final: boolean) => {
