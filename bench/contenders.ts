@@ -4,7 +4,6 @@
  * Prints one `BENCH_RESULT {json}` line on stdout. Time is measured from just before the
  * file is opened to the last row, module loading excluded.
  */
-import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -97,12 +96,10 @@ function tableSchemaOf(d: TableSchemaDescriptor): object {
 function fileSink(dir: string) {
   mkdirSync(dir, { recursive: true });
   return (name: OutputName): ByteSink => {
-    // Up to 1 MiB queued per file: the disk writes (on libuv threads) overlap the next rows instead of pausing them every chunk.
-    const ws = createWriteStream(path.join(dir, name), { highWaterMark: HIGH_WATER_MARK });
+    const ws = createWriteStream(path.join(dir, name));
     return {
-      write(chunk) {
-        return ws.write(chunk) ? undefined : once(ws, 'drain').then(() => undefined);
-      },
+      // Done with the chunk once it is written (the caller bounds how many it hands over at once).
+      write: (chunk) => new Promise<void>((resolve, reject) => ws.write(chunk, (e) => (e ? reject(e) : resolve()))),
       end: () => new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve()))),
       abort: async () => {
         ws.destroy();

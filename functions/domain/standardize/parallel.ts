@@ -2,10 +2,13 @@
  * Standardizing a large CSV on several cores. The main thread reads and hashes the bytes,
  * cuts them into segments at record boundaries (read/csv-boundaries.ts: the readers' exact
  * quoting rules, with the line number where each segment starts), and hands the segments
- * to worker threads. Each worker parses, validates and writes its segment with the same
- * RowPipeline as the single-threaded path and sends back its output bytes, its first issues
- * and its counts. The main thread merges the results in file order, so the outputs and the
- * report are byte for byte those of the single-threaded path (tested).
+ * to worker threads, or standardizes a segment itself while the workers have enough queued
+ * (n threads = n - 1 workers and this one: no core is left to a thread that only waits).
+ * Each segment is parsed, validated and written with the same RowPipeline as the
+ * single-threaded path, into output memory that comes back once written out (no fresh
+ * memory per segment), with its first issues and its counts. The main thread merges the
+ * results in file order, so the outputs and the report are byte for byte those of the
+ * single-threaded path (tested).
  *
  * Only for checks without state across rows (no `unique`, no primary key, no DECP); the
  * BAL checks across rows carry a mergeable state. Workers are started once per process and
@@ -92,7 +95,10 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
   const pipeline = new Pipeline(config.schema, config.header, { now: config.now });
   pipeline.writing = task.writing;
   const size = task.parts.reduce((n, p) => n + p.length, 0);
-  const buffers = pipeline.writers.map((_, k) => new ByteBuffer(Math.max(64 * 1024, Math.ceil(size * (outputRatio[k] ?? 1.5)))));
+  const buffers = pipeline.writers.map((_, k) => {
+    const capacity = Math.max(64 * 1024, Math.ceil(size * (outputRatio[k] ?? 1.5)));
+    return new ByteBuffer(capacity, spareMemory(k, capacity));
+  });
   const sinks: RowSink[] = pipeline.writers.map(({ writer }, k) => ({
     row: (values, source?: RowSource) => writer.writeRow(values, buffers[k], source),
   }));
@@ -142,8 +148,37 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
 /** Output bytes per input byte seen so far, per writer: the size a segment's buffers start at. */
 const outputRatio: number[] = [];
 
+/**
+ * Output memory given back once the main thread has written it out, per writer: the next
+ * segments write into it again (fresh memory costs page faults, which two busy threads pay
+ * dearly on a microVM).
+ */
+const spare: ArrayBuffer[][] = [];
+const SPARE_PER_OUTPUT = 4;
+
+function spareMemory(k: number, capacity: number): Buffer | undefined {
+  const list = spare[k];
+  while (list?.length) {
+    const memory = list.pop()!;
+    if (memory.byteLength >= capacity) return Buffer.from(memory);
+  }
+  return undefined;
+}
+
+/** Keeps output memory for the next segments of this thread. */
+export function giveBack(k: number, memory: ArrayBuffer): void {
+  const list = (spare[k] ??= []);
+  if (list.length < SPARE_PER_OUTPUT) list.push(memory);
+}
+
+interface Recycle {
+  recycle: number;
+  memory: ArrayBuffer;
+}
+
 function startWorkerLoop(): void {
-  parentPort!.on('message', (task: SegmentTask) => {
+  parentPort!.on('message', (task: SegmentTask | Recycle) => {
+    if ('recycle' in task) return giveBack(task.recycle, task.memory);
     processSegment(task).then(
       (result) => {
         const transfer = result.outputs.map((o) => o.bytes.buffer as ArrayBuffer);
@@ -188,6 +223,12 @@ class SegmentWorker {
     this.worker.unref();
   }
 
+  /** Gives output memory back to the worker that wrote it. */
+  recycle(k: number, memory: ArrayBuffer): void {
+    const message: Recycle = { recycle: k, memory };
+    this.worker.postMessage(message, [memory]);
+  }
+
   run(task: SegmentTask): Promise<SegmentResult> {
     if (this.busy++ === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
@@ -207,8 +248,8 @@ function workers(n: number): SegmentWorker[] {
 
 /** Where merged segments go: the main thread's outputs, in RowPipeline.writers order. */
 export interface SegmentTarget {
-  /** Appends a worker's bytes for output k. */
-  append(k: number, bytes: Uint8Array): Promise<void> | void;
+  /** Appends a segment's bytes for output k; `release` once they are written out (their memory is reused). */
+  append(k: number, bytes: Uint8Array, release?: () => void): Promise<void> | void;
   /** Called once, at the first error: outputs are abandoned. */
   stop(): Promise<void>;
 }
@@ -226,14 +267,17 @@ export async function standardizeSegments(
   opts: { delimiter: string; maxRecordBytes: number; threads: number; now: number; segmentBytes: number },
 ): Promise<{ blankRows: number }> {
   const config: SegmentConfig = { schema: pipeline.schema, header: pipeline.header, delimiter: opts.delimiter, maxRecordBytes: opts.maxRecordBytes, now: opts.now };
-  const pool = workers(opts.threads);
+  // The main thread is one of the threads: it takes a segment itself whenever the workers have enough queued.
+  const pool = workers(opts.threads - 1);
   const scanner = new RecordBoundaryScanner(opts.delimiter.charCodeAt(0), rest.line);
-  const inFlight: Promise<SegmentResult>[] = [];
+  /** Segments dispatched and not merged yet, in order, with the worker taking each (none: this thread). */
+  const inFlight: { result: Promise<SegmentResult>; worker?: SegmentWorker }[] = [];
   let seq = 0;
   let blankRows = rest.blankRows;
   let readError: TableReadError | undefined;
 
-  const merge = async (result: SegmentResult) => {
+  const merge = async ({ result: pending, worker }: (typeof inFlight)[number]) => {
+    const result = await pending;
     // Reading stopped at an earlier segment's error: what follows it is not part of the file's report.
     if (readError) return;
     blankRows += result.blankRows;
@@ -250,7 +294,8 @@ export async function standardizeSegments(
         const out = result.outputs[k];
         const sep = pipeline.writers[k].writer.adopt(out.items);
         if (sep.length) await target.append(k, sep);
-        if (out.bytes.length) await target.append(k, out.bytes);
+        const memory = out.bytes.buffer as ArrayBuffer;
+        if (out.bytes.length) await target.append(k, out.bytes, () => (worker ? worker.recycle(k, memory) : giveBack(k, memory)));
       }
     }
     if (result.readError && !readError) readError = new TableReadError(result.readError.code, result.readError.message, result.readError.row);
@@ -258,9 +303,11 @@ export async function standardizeSegments(
 
   const dispatch = async (parts: Uint8Array[], encoding: TextEncoding, line: number, final: boolean) => {
     if (readError) return;
-    const worker = pool.reduce((a, b) => (b.busy < a.busy ? b : a));
-    inFlight.push(worker.run({ seq: seq++, config, parts: parts.map(movable), encoding, line, final, writing: pipeline.writing }));
-    while (inFlight.length >= pool.length * IN_FLIGHT_PER_WORKER || (final && inFlight.length > 0)) await merge(await inFlight.shift()!);
+    const task: SegmentTask = { seq: seq++, config, parts: parts.map(movable), encoding, line, final, writing: pipeline.writing };
+    const worker = pool.length ? pool.reduce((a, b) => (b.busy < a.busy ? b : a)) : undefined;
+    if (worker && worker.busy < IN_FLIGHT_PER_WORKER) inFlight.push({ result: worker.run(task), worker });
+    else inFlight.push({ result: processSegment(task) });
+    while (inFlight.length > pool.length * IN_FLIGHT_PER_WORKER || (final && inFlight.length > 0)) await merge(inFlight.shift()!);
   };
 
   // The pending segment: pieces since the last boundary dispatched, and the last boundary in them.
@@ -319,7 +366,7 @@ export async function standardizeSegments(
   }
   cut = null;
   await dispatch(take(), encoding, line, true);
-  while (inFlight.length > 0) await merge(await inFlight.shift()!);
+  while (inFlight.length > 0) await merge(inFlight.shift()!);
   if (readError) throw readError;
   return { blankRows };
 }

@@ -29,8 +29,13 @@ export interface OutputInfo {
   sha256: string;
 }
 
-/** Where one output goes: a file, an S3 multipart upload… `write` may apply backpressure. */
+/** Where one output goes: a file, an S3 multipart upload… */
 export interface ByteSink {
+  /**
+   * Takes `chunk`. The sink may keep it until the returned promise settles; then (or at once,
+   * when nothing is returned) the caller writes over it: outputs reuse a few chunks instead of
+   * taking fresh memory for every 256 KB (fresh memory is the costly part on a microVM).
+   */
   write(chunk: Buffer): Promise<void> | void;
   /** Completes the output. */
   end(): Promise<void>;
@@ -67,16 +72,25 @@ export interface StandardizeResult {
 }
 
 const FLUSH_BYTES = 256 * 1024;
+const CHUNK_BYTES = FLUSH_BYTES + 64 * 1024;
+/** Bytes an output lets its sink hold at once: the sink's writes overlap the next rows, memory stays flat. */
+const HELD_BYTES = 4 * CHUNK_BYTES;
 
 /**
  * Feeds a sink in large chunks, hashing and counting bytes. Writers append each row's
  * UTF-8 bytes straight into the chunk (ByteBuffer): no row text is built, so nothing is
  * flattened or encoded twice (measured with `npm run bench`; see README › Performance).
+ * Chunks come back from the sink and are written again.
  */
 class Output implements RowSink {
-  private readonly chunk = new ByteBuffer(FLUSH_BYTES + 64 * 1024);
+  private readonly chunk = new ByteBuffer(CHUNK_BYTES);
+  private readonly spare: Buffer[] = [];
   private bytes = 0;
   private readonly hash = createHash('sha256');
+  /** Bytes the sink holds, and who waits for it to let go of some. */
+  private held = 0;
+  private waiting: (() => void) | undefined;
+  private failed: unknown;
 
   constructor(
     readonly name: OutputName,
@@ -88,10 +102,10 @@ class Output implements RowSink {
     this.chunk.utf8(this.writer.header());
   }
 
-  /** Bytes written by a worker for this output (parallel.ts): after what this chunk holds. */
-  async append(bytes: Uint8Array): Promise<void> {
+  /** Bytes written by a segment (parallel.ts), after what this chunk holds; `release` once the sink is done with them. */
+  async append(bytes: Uint8Array, release?: () => void): Promise<void> {
     await this.flush();
-    await this.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    await this.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), release);
   }
 
   /** Returns a promise only when a chunk was handed to the sink (so callers can skip awaiting). */
@@ -100,21 +114,45 @@ class Output implements RowSink {
     if (this.chunk.pos >= FLUSH_BYTES) return this.flush();
   }
 
-  private flush(): Promise<void> | void {
+  private async flush(): Promise<void> {
     if (this.chunk.pos === 0) return;
-    // The sink may keep the chunk until it is written: hand it over and start a new one.
-    return this.send(this.chunk.take());
+    const memory = this.chunk.buf;
+    const full = this.chunk.exchange(this.spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES));
+    await this.send(full, () => this.spare.push(memory));
   }
 
-  private send(bytes: Buffer): Promise<void> | void {
+  private async send(bytes: Buffer, release?: () => void): Promise<void> {
+    while (this.held > 0 && this.held + bytes.length > HELD_BYTES && this.failed === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
+    if (this.failed !== undefined) throw this.failed;
     this.bytes += bytes.length;
     this.hash.update(bytes);
-    return this.sink.write(bytes);
+    const taken = this.sink.write(bytes);
+    if (!taken) return release?.();
+    this.held += bytes.length;
+    taken.then(
+      () => {
+        this.held -= bytes.length;
+        release?.();
+        this.wake();
+      },
+      (error: unknown) => {
+        this.failed ??= error;
+        this.wake();
+      },
+    );
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.();
   }
 
   async finish(): Promise<OutputInfo> {
     this.chunk.utf8(this.writer.footer());
     await this.flush();
+    while (this.held > 0 && this.failed === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
+    if (this.failed !== undefined) throw this.failed;
     await this.sink.end();
     return { name: this.name, contentType: this.writer.contentType, bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
@@ -186,7 +224,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       // The first records (read with the header) here, the rest in segments on worker threads.
       const first = await table.batches[Symbol.asyncIterator]().next();
       if (!first.done) await pipeline.batch(first.value, outputs, stopWriting);
-      const target = { append: (k: number, bytes: Uint8Array) => outputs[k].append(bytes), stop: stopWriting };
+      const target = { append: (k: number, bytes: Uint8Array, release?: () => void) => outputs[k].append(bytes, release), stop: stopWriting };
       const maxRecordBytes = opts.open?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
       const { blankRows } = await standardizeSegments(csvRest(), pipeline, target, { delimiter: table.delimiter ?? ',', maxRecordBytes, threads, now, segmentBytes: opts.segmentBytes ?? SEGMENT_BYTES });
       if (blankRows > 0) table.issues.push(blankRowsIssue(blankRows));

@@ -114,7 +114,8 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders): ByteSink 
   done.catch(() => undefined); // observed in end()/abort()
   return {
     write(chunk) {
-      return body.write(chunk) ? undefined : new Promise<void>((resolve) => body.once('drain', () => resolve()));
+      // lib-storage keeps what it is given until a part is complete: a copy, so the caller may reuse its chunk.
+      return body.write(Buffer.from(chunk)) ? undefined : new Promise<void>((resolve) => body.once('drain', () => resolve()));
     },
     async end() {
       body.end();

@@ -48,16 +48,24 @@ describe('ByteBuffer', () => {
     }
   });
 
-  it('grows past its capacity and hands over what it holds', () => {
+  it('grows past its capacity and hands over what it holds, going on in the memory it is given', () => {
     const b = new ByteBuffer(4);
     b.utf8('0123456789');
     b.bytes(Buffer.from('abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz'));
-    const taken = b.take();
+    const next = Buffer.alloc(8);
+    const taken = b.exchange(next);
     expect(taken.toString()).toBe('0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz');
     expect(b.pos).toBe(0);
     b.byte(65);
     expect(b.toString()).toBe('A');
+    expect(b.buf).toBe(next);
     expect(taken.toString()).toMatch(/^0123/);
+  });
+
+  it('writes into the memory it is given when it is large enough', () => {
+    const memory = Buffer.alloc(16);
+    expect(new ByteBuffer(16, memory).buf).toBe(memory);
+    expect(new ByteBuffer(17, memory).buf).not.toBe(memory);
   });
 });
 

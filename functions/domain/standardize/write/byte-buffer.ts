@@ -64,8 +64,9 @@ export class ByteBuffer {
   buf: NativeBuffer;
   pos = 0;
 
-  constructor(capacity = 64 * 1024) {
-    this.buf = Buffer.allocUnsafeSlow(capacity) as NativeBuffer;
+  /** `memory`: where to write (reused memory), when it holds `capacity` bytes. */
+  constructor(capacity = 64 * 1024, memory?: Buffer) {
+    this.buf = (memory && memory.length >= capacity ? memory : Buffer.allocUnsafeSlow(capacity)) as NativeBuffer;
   }
 
   /** Makes room for `n` more bytes. */
@@ -76,10 +77,10 @@ export class ByteBuffer {
     this.buf = bigger;
   }
 
-  /** Hands over the bytes written so far (the caller owns them) and starts an empty buffer of the same capacity. */
-  take(): Buffer {
+  /** Hands over the bytes written so far and goes on, empty, in `next` (memory the caller reuses). */
+  exchange(next: Buffer): Buffer {
     const full = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(this.buf.length) as NativeBuffer;
+    this.buf = next as NativeBuffer;
     this.pos = 0;
     return full;
   }
