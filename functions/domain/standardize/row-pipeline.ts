@@ -86,8 +86,9 @@ export class RowPipeline {
     // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
     const columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(this.fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns) });
-    this.writers.push({ name: 'data.json', writer: new JsonWriter(this.fields).copyFrom(columns) });
-    if (schema?.geo) this.writers.push({ name: 'data.geojson', writer: new GeoJsonWriter(this.fields, schema.geo).copyFrom(columns) });
+    const json = new JsonWriter(this.fields).copyFrom(columns);
+    this.writers.push({ name: 'data.json', writer: json });
+    if (schema?.geo) this.writers.push({ name: 'data.geojson', writer: new GeoJsonWriter(this.fields, schema.geo).copyFrom(columns).propertiesFrom(json) });
   }
 
   /** Whether rows can be checked in independent segments (no state across rows but what `parallelState` carries). */

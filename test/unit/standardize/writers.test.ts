@@ -1,4 +1,5 @@
 import { Value } from '../../../functions/domain/schema/types';
+import { ByteBuffer } from '../../../functions/domain/standardize/write/byte-buffer';
 import { CsvWriter, neutraliseFormula } from '../../../functions/domain/standardize/write/csv-writer';
 import { GeoJsonWriter } from '../../../functions/domain/standardize/write/geojson-writer';
 import { JsonWriter } from '../../../functions/domain/standardize/write/json-writer';
@@ -85,6 +86,36 @@ describe('GeoJsonWriter', () => {
     ]);
     expect(w.skipped).toBe(3);
     expect(w.written).toBe(2);
+  });
+
+  it.each([
+    ['coordinates last', ['nom', 'code', 'long', 'lat']],
+    ['coordinates first, in the other order', ['lat', 'long', 'nom', 'code']],
+    ['coordinates apart', ['nom', 'long', 'code', 'lat', 'note']],
+    ['coordinates in the middle', ['a', 'b', 'long', 'lat', 'c', 'd']],
+  ])('copies properties from the JSON row just written, with the same bytes as writing them (%s)', (_, fields) => {
+    const values = (i: number): Value[] =>
+      fields.map((f) => (f === 'long' ? 2 + i / 1000 : f === 'lat' ? 45 + i / 7 : i % 5 === 0 ? null : i % 3 === 0 ? `« ${f} " ${i} »\n` : i % 2 ? i * 1.5 : `${f}${i}`));
+    const geo = { longitude: 'long', latitude: 'lat' };
+    const alone = new GeoJsonWriter(fields, geo);
+    const json = new JsonWriter(fields);
+    const copying = new GeoJsonWriter(fields, geo).propertiesFrom(json);
+    // Small buffers: they grow while a row is written, and the JSON row then lives in new memory.
+    const [a, j, c] = [new ByteBuffer(8), new ByteBuffer(8), new ByteBuffer(8)];
+    for (let i = 0; i < 200; i++) {
+      const row = values(i);
+      alone.writeRow(row, a);
+      json.writeRow(row, j);
+      copying.writeRow(row, c);
+      // Values the JSON writer did not just write: written, not copied.
+      if (i % 50 === 0) {
+        copying.writeRow([...row], c);
+        alone.writeRow(row, a);
+      }
+    }
+    expect(c.toString()).toBe(a.toString());
+    // Row 0 was written twice: feature 2 is row 1.
+    expect(JSON.parse(`{"f":[${a.toString().slice(1)}]}`).f[2].properties).toEqual(Object.fromEntries(fields.filter((f) => f !== 'long' && f !== 'lat').map((f) => [f, values(1)[fields.indexOf(f)]])));
   });
 });
 

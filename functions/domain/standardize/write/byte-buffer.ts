@@ -102,6 +102,14 @@ export class ByteBuffer {
     this.pos = p;
   }
 
+  /** Bytes [start, end) of `src` (not this buffer). */
+  copy(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.reserve(n);
+    this.buf.set(src.subarray(start, end), this.pos);
+    this.pos += n;
+  }
+
   byte(c: number): void {
     this.reserve(1);
     this.buf[this.pos++] = c;

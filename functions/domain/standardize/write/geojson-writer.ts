@@ -6,7 +6,7 @@
  */
 import { Value } from '../../schema/types';
 import { ByteBuffer } from './byte-buffer';
-import { writeJsonField } from './json-writer';
+import { type JsonWriter, writeJsonField } from './json-writer';
 import { BaseTableWriter, type RowSource, utf8Bytes } from './table-writer';
 
 const FIRST = utf8Bytes('\n{"type":"Feature","geometry":{"type":"Point","coordinates":[');
@@ -31,6 +31,9 @@ export class GeoJsonWriter extends BaseTableWriter {
   private readonly lon: number;
   private readonly lat: number;
   private readonly props: { index: number; key: Uint8Array }[];
+  /** See propertiesFrom: the JSON writer, and the runs of consecutive property fields [first, last]. */
+  private json: JsonWriter | undefined;
+  private runs: Int32Array = new Int32Array(0);
 
   constructor(fields: readonly string[], geo: { longitude: string; latitude: string }) {
     super();
@@ -41,6 +44,22 @@ export class GeoJsonWriter extends BaseTableWriter {
       .map((f, index) => ({ index, key: f }))
       .filter((p) => p.index !== this.lon && p.index !== this.lat)
       .map((p, i) => ({ index: p.index, key: utf8Bytes((i ? ',' : '') + JSON.stringify(p.key) + ':') }));
+  }
+
+  /**
+   * Copies each row's properties from the bytes `json` has just written for the same values
+   * (the pipeline writes JSON first): the same key/value pairs without the coordinates, one
+   * copy per run of fields instead of a second encoding.
+   */
+  propertiesFrom(json: JsonWriter): this {
+    this.json = json;
+    const runs: number[] = [];
+    for (const { index } of this.props) {
+      if (runs.length && runs[runs.length - 1] === index - 1) runs[runs.length - 1] = index;
+      else runs.push(index, index);
+    }
+    this.runs = Int32Array.from(runs);
+    return this;
   }
 
   header(): string {
@@ -59,10 +78,20 @@ export class GeoJsonWriter extends BaseTableWriter {
     out.byte(COMMA);
     out.number(y);
     out.bytes(PROPERTIES);
-    const props = this.props;
-    for (let i = 0; i < props.length; i++) {
-      out.bytes(props[i].key);
-      writeJsonField(this, props[i].index, values[props[i].index], out, source);
+    const json = this.json;
+    if (json !== undefined && json.lastValues === values && json.lastBytes !== null) {
+      const { runs } = this;
+      const at = json.fieldAt;
+      for (let r = 0; r < runs.length; r += 2) {
+        // A run starts with its first field's `{` or `,`: the first property has neither.
+        out.copy(json.lastBytes, at[runs[r]] + (r === 0 ? 1 : 0), at[runs[r + 1] + 1]);
+      }
+    } else {
+      const props = this.props;
+      for (let i = 0; i < props.length; i++) {
+        out.bytes(props[i].key);
+        writeJsonField(this, props[i].index, values[props[i].index], out, source);
+      }
     }
     out.bytes(END);
   }

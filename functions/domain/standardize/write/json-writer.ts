@@ -39,10 +39,19 @@ export class JsonWriter extends BaseTableWriter {
   readonly contentType = 'application/json; charset=utf-8';
   private readonly keys: Uint8Array[];
   protected override readonly itemSeparator = utf8Bytes(',');
+  /**
+   * The last row written: its values, the memory holding its bytes, and where each field
+   * starts (its `{"key":` or `,"key":`), then where its closing brace is. GeoJsonWriter
+   * copies the properties of the same row from there.
+   */
+  lastValues: readonly Value[] | null = null;
+  lastBytes: Uint8Array | null = null;
+  readonly fieldAt: Int32Array;
 
   constructor(fields: readonly string[]) {
     super();
     this.keys = fields.map((f, i) => utf8Bytes((i === 0 ? '{' : ',') + JSON.stringify(f) + ':'));
+    this.fieldAt = new Int32Array(fields.length + 1);
   }
 
   header(): string {
@@ -52,12 +61,18 @@ export class JsonWriter extends BaseTableWriter {
   writeRow(values: readonly Value[], out: ByteBuffer, source?: RowSource): void {
     out.bytes(this.itemCount++ === 0 ? FIRST_ROW : NEXT_ROW);
     const keys = this.keys;
+    const at = this.fieldAt;
     if (keys.length === 0) out.byte(123); // {
     for (let i = 0; i < keys.length; i++) {
+      at[i] = out.pos;
       out.bytes(keys[i]);
       writeJsonField(this, i, values[i], out, source);
     }
+    at[keys.length] = out.pos;
     out.byte(CLOSE);
+    // After the row: growing the buffer moves the bytes, not their positions.
+    this.lastValues = values;
+    this.lastBytes = out.buf;
   }
 
   footer(): string {
