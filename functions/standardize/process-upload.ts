@@ -100,7 +100,7 @@ export async function processUpload(
   const result = await standardizeTable(await getObjectStream(uploadBucket(), upload.objectKey), {
     schema,
     sinks: (name, contentType) => s3Sink(uploadBucket(), archive + name, { contentType }),
-    // A large CSV may go to worker threads when SOCLE_STANDARDIZE_THREADS allows it.
+    // A large CSV is split across the cores the function has (parallel.ts › standardizeThreads).
     sizeHint: head.size,
   });
   written.push(...result.outputs);

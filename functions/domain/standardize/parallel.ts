@@ -33,17 +33,28 @@ const WORKER_ROLE = 'socle-standardize-segment';
 export const SEGMENT_BYTES = 1024 * 1024;
 /** Segments in flight per worker (one being processed, one queued). */
 const IN_FLIGHT_PER_WORKER = 2;
+/** Segments standardized and not merged yet beyond the workers' (memory stays bounded). */
+const WAITING_MERGE = 2;
+
+/** Memory that buys Lambda one full vCPU (AWS: 1,769 MB = 1 vCPU, CPU grows with memory). */
+const LAMBDA_MB_PER_VCPU = 1769;
+const MAX_THREADS = 4;
 
 /**
- * Worker threads for a large CSV: SOCLE_STANDARDIZE_THREADS (`auto`: the cores, at most 4),
- * else none. Opt-in: a 512 MB Lambda has a fraction of one vCPU, and on 2 cores the
- * workers' memory (~+180 MB) buys ~1.3× on a 1M-row file (README › Performance).
+ * Threads for a large CSV, this one included: SOCLE_STANDARDIZE_THREADS (a number; 0 or 1:
+ * this thread only), else the cores there are, at most 4. On Lambda, the cores the memory
+ * size pays for: `os.availableParallelism()` shows 2 even for a 512 MB function, which has
+ * a fraction of one vCPU, where a worker would only add its memory.
  */
-export function standardizeThreads(): number {
-  const configured = process.env.SOCLE_STANDARDIZE_THREADS;
-  if (configured === 'auto') return Math.min(4, availableParallelism());
-  const n = Number(configured);
-  return Number.isInteger(n) && n >= 0 ? n : 0;
+export function standardizeThreads(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  const configured = env.SOCLE_STANDARDIZE_THREADS;
+  if (configured !== undefined && configured !== '' && configured !== 'auto') {
+    const n = Number(configured);
+    return Number.isInteger(n) && n >= 0 ? n : 1;
+  }
+  const lambdaMB = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  const paid = lambdaMB > 0 ? Math.floor(lambdaMB / LAMBDA_MB_PER_VCPU) : cores;
+  return Math.max(1, Math.min(MAX_THREADS, cores, paid));
 }
 
 // ------------------------------------------------------------------ messages
@@ -97,7 +108,8 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
   const size = task.parts.reduce((n, p) => n + p.length, 0);
   const buffers = pipeline.writers.map((_, k) => {
     const capacity = Math.max(64 * 1024, Math.ceil(size * (outputRatio[k] ?? 1.5)));
-    return new ByteBuffer(capacity, spareMemory(k, capacity));
+    // New memory with room to spare: the next segments, a little larger, can write into it again.
+    return new ByteBuffer(capacity, spareMemory(k, capacity) ?? Buffer.allocUnsafeSlow(Math.ceil(capacity * 1.25)));
   });
   const sinks: RowSink[] = pipeline.writers.map(({ writer }, k) => ({
     row: (values, source?: RowSource) => writer.writeRow(values, buffers[k], source),
@@ -271,7 +283,15 @@ export async function standardizeSegments(
   const pool = workers(opts.threads - 1);
   const scanner = new RecordBoundaryScanner(opts.delimiter.charCodeAt(0), rest.line);
   /** Segments dispatched and not merged yet, in order, with the worker taking each (none: this thread). */
-  const inFlight: { result: Promise<SegmentResult>; worker?: SegmentWorker }[] = [];
+  const inFlight: { result: Promise<SegmentResult>; worker?: SegmentWorker; done: boolean }[] = [];
+  const track = (result: Promise<SegmentResult>, worker?: SegmentWorker) => {
+    const entry = { result, worker, done: false };
+    result.then(
+      () => (entry.done = true),
+      () => (entry.done = true),
+    );
+    inFlight.push(entry);
+  };
   let seq = 0;
   let blankRows = rest.blankRows;
   let readError: TableReadError | undefined;
@@ -305,9 +325,12 @@ export async function standardizeSegments(
     if (readError) return;
     const task: SegmentTask = { seq: seq++, config, parts: parts.map(movable), encoding, line, final, writing: pipeline.writing };
     const worker = pool.length ? pool.reduce((a, b) => (b.busy < a.busy ? b : a)) : undefined;
-    if (worker && worker.busy < IN_FLIGHT_PER_WORKER) inFlight.push({ result: worker.run(task), worker });
-    else inFlight.push({ result: processSegment(task) });
-    while (inFlight.length > pool.length * IN_FLIGHT_PER_WORKER || (final && inFlight.length > 0)) await merge(inFlight.shift()!);
+    if (worker && worker.busy < IN_FLIGHT_PER_WORKER) track(worker.run(task), worker);
+    else track(processSegment(task));
+    // Merge what is ready; wait only when too much is pending (this thread reads on and takes segments meanwhile).
+    while (inFlight.length > 0 && (inFlight[0].done || final || inFlight.length > pool.length * IN_FLIGHT_PER_WORKER + WAITING_MERGE)) {
+      await merge(inFlight.shift()!);
+    }
   };
 
   // The pending segment: pieces since the last boundary dispatched, and the last boundary in them.

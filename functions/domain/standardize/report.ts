@@ -52,8 +52,19 @@ export class IssueCollector {
   }
 }
 
+/**
+ * A count as French writes it, digits grouped by three with a narrow no-break space: what
+ * `toLocaleString('fr-FR')` writes, without loading the locale data (~40 ms, once per cold start).
+ */
+export function frenchCount(n: number): string {
+  const digits = String(Math.trunc(Math.abs(n)));
+  let out = '';
+  for (let end = digits.length; end > 0; end -= 3) out = digits.slice(Math.max(0, end - 3), end) + (out ? '\u202f' + out : '');
+  return (n < 0 ? '-' : '') + out;
+}
+
 function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
+  return `${frenchCount(n)} ${n > 1 ? many : one}`;
 }
 
 export function summarize(valid: boolean, rowCount: number, errors: number, warnings: number): string {

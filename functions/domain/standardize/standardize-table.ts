@@ -52,14 +52,18 @@ export interface StandardizeOptions {
   open?: OpenTableOptions;
   /** Bytes of the source, when known: a large CSV is standardized on worker threads (parallel.ts). */
   sizeHint?: number;
-  /** Worker threads for a large CSV (default: standardizeThreads()); below 2, none. */
+  /** Threads for a large CSV, this one included (default: standardizeThreads()); below 2, this one only. */
   threads?: number;
   /** Bytes per segment handed to a worker (tests use small ones). */
   segmentBytes?: number;
 }
 
-/** From this size on, a CSV is worth splitting across worker threads. */
-export const PARALLEL_MIN_BYTES = 4 * SEGMENT_BYTES;
+/**
+ * From this size on, a CSV is worth splitting across threads: below it, starting a worker
+ * and warming its code costs about what the second core gives back (measured on 2 cores:
+ * even at 50 MB, `npm run bench`, README › Performance).
+ */
+export const PARALLEL_MIN_BYTES = 64 * SEGMENT_BYTES;
 
 export interface StandardizeResult {
   report: Report;

@@ -5,6 +5,7 @@
  */
 import { subventionsExport } from '../../../bench/generate';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
+import * as parallelModule from '../../../functions/domain/standardize/parallel';
 import { standardizeTable, type ByteSink } from '../../../functions/domain/standardize/standardize-table';
 import { chunked } from './helpers';
 
@@ -39,7 +40,8 @@ async function run(bytes: Buffer, threads: number, holding: boolean) {
     schema: subventions,
     sinks: (name) => (holding ? holdingSink(files, overwritten, name) : copyingSink(files, name)),
     threads,
-    sizeHint: bytes.length,
+    // Any size: split across threads when there are several.
+    sizeHint: Number.MAX_SAFE_INTEGER,
     segmentBytes: 256 * 1024,
   });
   return { result, overwritten, files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, Buffer.concat(v)])) };
@@ -53,7 +55,10 @@ describe('output chunks', () => {
   it.each([0, 2])('a sink holding chunks (threads: %d) finds them unchanged until it lets go, and gets the same bytes', async (threads) => {
     const reference = await run(bytes, 0, false);
     expect(reference.result.report.valid).toBe(true);
+    const segments = jest.spyOn(parallelModule, 'standardizeSegments');
     const held = await run(bytes, threads, true);
+    expect(segments).toHaveBeenCalledTimes(threads > 1 ? 1 : 0);
+    segments.mockRestore();
     expect(held.overwritten).toEqual([]);
     expect(held.result).toEqual(reference.result);
     expect(Object.keys(held.files).sort()).toEqual(Object.keys(reference.files).sort());

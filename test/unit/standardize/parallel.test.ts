@@ -92,3 +92,24 @@ describe('parallel standardization', () => {
     expect((await expectSame(big, subventions, { maxRecordBytes: 100_000 })).result.report.codes['row-too-large']).toBe(1);
   });
 });
+
+describe('threads by default', () => {
+  const { standardizeThreads } = parallelModule;
+
+  it('uses the cores there are, at most 4, unless told', () => {
+    expect(standardizeThreads({}, 2)).toBe(2);
+    expect(standardizeThreads({}, 16)).toBe(4);
+    expect(standardizeThreads({}, 1)).toBe(1);
+    expect(standardizeThreads({ SOCLE_STANDARDIZE_THREADS: 'auto' }, 2)).toBe(2);
+    expect(standardizeThreads({ SOCLE_STANDARDIZE_THREADS: '0' }, 8)).toBe(0);
+    expect(standardizeThreads({ SOCLE_STANDARDIZE_THREADS: '3' }, 2)).toBe(3);
+    expect(standardizeThreads({ SOCLE_STANDARDIZE_THREADS: 'many' }, 8)).toBe(1);
+  });
+
+  it('on Lambda, the vCPUs the memory size pays for (a 512 MB function has a fraction of one)', () => {
+    expect(standardizeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' }, 2)).toBe(1);
+    expect(standardizeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1769' }, 2)).toBe(1);
+    expect(standardizeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '3538' }, 2)).toBe(2);
+    expect(standardizeThreads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '10240' }, 6)).toBe(4);
+  });
+});
