@@ -27,7 +27,7 @@ export interface ContenderArgs {
   times?: number;
   /** `ours`: where data.csv/json/geojson go. */
   outDir?: string;
-  /** `ours`: worker threads (default: standardizeThreads(); 0 = single-threaded). */
+  /** `ours`: threads, this one included (default: standardizeThreads(); 0 or 1: this thread only). */
   threads?: number;
   /** `tableschema`: stop after this many rows. */
   limit?: number;
