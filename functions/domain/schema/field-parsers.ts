@@ -4,6 +4,7 @@
  * is tried first; French spellings (normalize-fr.ts) only when it fails.
  */
 import type { FieldDescriptor, Value } from './types';
+import { LOWER_UUID, UPPER_UUID, uuidKind } from './uuid';
 import {
   canonicalInteger,
   canonicalNumber,
@@ -27,8 +28,6 @@ export const DEFAULT_FALSE_VALUES = ['false', 'False', 'FALSE', '0'];
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const URI = /^[a-zA-Z][a-zA-Z\d+.-]*:[^\s]+$/;
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const UUID_LOWER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const YEAR = /^\d{4}$/;
 const YEARMONTH = /^(\d{4})-(\d{2})$/;
 const NOT_NUMERIC_EDGES = /^[^\d+\-.]+|[^\d.]+$/g;
@@ -39,7 +38,10 @@ function stringParser(f: FieldDescriptor): Parser {
       return (s) => (EMAIL.test(s) ? s : INVALID);
     case 'uuid':
       // Most UUIDs are written in lower case already: then no copy.
-      return (s) => (UUID_LOWER.test(s) ? s : UUID.test(s) ? s.toLowerCase() : INVALID);
+      return (s) => {
+        const kind = uuidKind(s);
+        return kind === LOWER_UUID ? s : kind === UPPER_UUID ? s.toLowerCase() : INVALID;
+      };
     case 'uri':
       // `www.commune.fr` typed without a scheme is the usual slip.
       return (s) => (URI.test(s) ? s : s.startsWith('www.') && !/\s/.test(s) ? 'https://' + s : INVALID);

@@ -35,6 +35,7 @@
  * groupings, `voie_nom_have_same_lieudit_complement_nom`, `lieudit_complement_nom_not_declared`.
  */
 import { frDateToIso } from '../../schema/normalize-fr';
+import { NOT_UUID, uuidKind } from '../../schema/uuid';
 import type { Cell, ValidationIssue } from '../../schema/types';
 
 export type BalProfile = '1.3' | '1.4' | '1.5';
@@ -338,7 +339,8 @@ const [CLE_INTEROP, UID_ADRESSE, ID_BAN_COMMUNE, ID_BAN_TOPONYME, ID_BAN_ADRESSE
   'lat',
 ].map(fieldId);
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** The reference's `/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i`. */
+const isUuidV4 = (v: string): boolean => uuidKind(v, true) !== NOT_UUID;
 
 // Hand-written equivalents of short regexes of the reference (ASCII classes, no `u` flag).
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -495,7 +497,7 @@ function readCoordinate(v: string, _today: string, read: CellRead): Rules {
 }
 
 function readIdBan(v: string, _today: string, read: CellRead): Rules {
-  if (!UUID_V4.test(v)) return ['type_invalide'];
+  if (!isUuidV4(v)) return ['type_invalide'];
   read.value = v;
   return NO_RULES;
 }
@@ -535,7 +537,7 @@ const READER_BY_FIELD: Record<string, Reader> = {
     const commune = UID_COMMUNE.exec(v)?.[1] ?? null;
     const toponyme = UID_TOPONYME.exec(v)?.[1] ?? null;
     const adresse = UID_ADRESSE_ID.exec(v)?.[1] ?? null;
-    if ((commune !== null && !UUID_V4.test(commune)) || (toponyme !== null && !UUID_V4.test(toponyme)) || (adresse !== null && !UUID_V4.test(adresse))) return ['type_invalide'];
+    if ((commune !== null && !isUuidV4(commune)) || (toponyme !== null && !isUuidV4(toponyme)) || (adresse !== null && !isUuidV4(adresse))) return ['type_invalide'];
     read.value = { commune, toponyme, adresse } satisfies UidIds;
     return NO_RULES;
   },
