@@ -199,6 +199,8 @@ function startWorkerLoop(): void {
       (error: unknown) => parentPort!.postMessage({ seq: task.seq, crash: String((error as Error)?.stack ?? error) }),
     );
   });
+  // Loaded: segments sent from now on start at once (until then the main thread takes them).
+  parentPort!.postMessage({ ready: true });
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) startWorkerLoop();
@@ -209,14 +211,25 @@ class SegmentWorker {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve(r: SegmentResult): void; reject(e: Error): void }>();
   busy = 0;
+  /** Whether its code is loaded: a worker still starting would only hold segments back. */
+  ready = false;
+  /** Settles once it is ready, or gone. */
+  readonly started: Promise<void>;
+  private markStarted!: () => void;
 
   constructor() {
+    this.started = new Promise<void>((resolve) => (this.markStarted = resolve));
     const options = { workerData: { role: WORKER_ROLE } };
     // From TypeScript sources (tests, `npm start` under tsx) the worker loads this file through tsx; bundled, the bundle itself.
     this.worker = __filename.endsWith('.ts')
       ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { ...options, eval: true })
       : new Worker(__filename, options);
-    this.worker.on('message', (m: SegmentResult & { crash?: string }) => {
+    this.worker.on('message', (m: SegmentResult & { crash?: string; ready?: boolean }) => {
+      if (m.ready) {
+        this.ready = true;
+        this.markStarted();
+        return;
+      }
       const w = this.waiting.get(m.seq);
       this.waiting.delete(m.seq);
       // Idle workers never keep the process alive; busy ones do (the caller awaits them).
@@ -228,6 +241,7 @@ class SegmentWorker {
       for (const w of this.waiting.values()) w.reject(error);
       this.waiting.clear();
       pool = pool.filter((p) => p !== this);
+      this.markStarted();
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`segment worker exited (${code})`)));
@@ -257,6 +271,17 @@ function workers(n: number): SegmentWorker[] {
   while (pool.length < n) pool.push(new SegmentWorker());
   return pool.slice(0, n);
 }
+
+/**
+ * Starts the workers for `threads` threads (this one included) ahead of time: they load
+ * while the file is opened. The promise settles once they are ready (tests wait for it).
+ */
+export function prepareSegmentWorkers(threads: number): Promise<void> {
+  return Promise.all(workers(threads - 1).map((w) => w.started)).then(() => undefined);
+}
+
+/** Segments standardized by the workers and by this thread since the process started (tests, bench). */
+export const segmentCounts = { workers: 0, main: 0 };
 
 /** Where merged segments go: the main thread's outputs, in RowPipeline.writers order. */
 export interface SegmentTarget {
@@ -324,9 +349,14 @@ export async function standardizeSegments(
   const dispatch = async (parts: Uint8Array[], encoding: TextEncoding, line: number, final: boolean) => {
     if (readError) return;
     const task: SegmentTask = { seq: seq++, config, parts: parts.map(movable), encoding, line, final, writing: pipeline.writing };
-    const worker = pool.length ? pool.reduce((a, b) => (b.busy < a.busy ? b : a)) : undefined;
-    if (worker && worker.busy < IN_FLIGHT_PER_WORKER) track(worker.run(task), worker);
-    else track(processSegment(task));
+    const worker = pool.reduce<SegmentWorker | undefined>((best, w) => (w.ready && (!best || w.busy < best.busy) ? w : best), undefined);
+    if (worker && worker.busy < IN_FLIGHT_PER_WORKER) {
+      segmentCounts.workers++;
+      track(worker.run(task), worker);
+    } else {
+      segmentCounts.main++;
+      track(processSegment(task));
+    }
     // Merge what is ready; wait only when too much is pending (this thread reads on and takes segments meanwhile).
     while (inFlight.length > 0 && (inFlight[0].done || final || inFlight.length > pool.length * IN_FLIGHT_PER_WORKER + WAITING_MERGE)) {
       await merge(inFlight.shift()!);

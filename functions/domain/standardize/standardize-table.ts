@@ -14,7 +14,7 @@ import { flattenDecp, unflattenDecp } from '../schemas/decp/flatten';
 import { isTableReadError } from './read/errors';
 import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
 import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
-import { SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
+import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { IssueCollector, summarize, type Report } from './report';
 import { RowPipeline, type OutputName, type RowSink } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
@@ -206,6 +206,10 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     await Promise.all(outputs.map((o) => o.abort()));
   };
 
+  const threads = opts.threads ?? standardizeThreads();
+  const large = threads >= 2 && (opts.sizeHint ?? 0) >= PARALLEL_MIN_BYTES;
+  // Not awaited: this thread takes the segments until they are ready.
+  if (large) void prepareSegmentWorkers(threads);
   try {
     const isDecp = schema?.id === 'decp';
     table = await openTable(src.stream, { ...opts.open, flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson });
@@ -222,9 +226,8 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     }
 
     const readIssues = table.issues.length;
-    const threads = opts.threads ?? standardizeThreads();
     const csvRest = table.rest;
-    if (table.batches && csvRest && threads >= 2 && pipeline.segmentable && (opts.sizeHint ?? 0) >= PARALLEL_MIN_BYTES) {
+    if (table.batches && csvRest && large && pipeline.segmentable) {
       // The first records (read with the header) here, the rest in segments on worker threads.
       const first = await table.batches[Symbol.asyncIterator]().next();
       if (!first.done) await pipeline.batch(first.value, outputs, stopWriting);

@@ -28,12 +28,20 @@ async function run(bytes: Buffer, schema: TableSchemaDescriptor | null, threads:
   return { result, files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, Buffer.concat(v).toString('utf8')])) };
 }
 
+/** Segments the main thread took in the last parallel run of expectSame. */
+let lastMainSegments = 0;
+
 async function expectSame(bytes: Buffer, schema: TableSchemaDescriptor | null, extra: { segmentBytes?: number; maxRecordBytes?: number } = {}) {
   const segments = jest.spyOn(parallelModule, 'standardizeSegments');
   const single = await run(bytes, schema, 0, extra);
   expect(segments).not.toHaveBeenCalled();
+  // A worker ready before the file: it takes segments from the first one on (else this thread would take them all).
+  await parallelModule.prepareSegmentWorkers(2);
+  const before = { ...parallelModule.segmentCounts };
   const parallel = await run(bytes, schema, 2, extra);
   expect(segments).toHaveBeenCalledTimes(1);
+  expect(parallelModule.segmentCounts.workers).toBeGreaterThan(before.workers);
+  lastMainSegments = parallelModule.segmentCounts.main - before.main;
   segments.mockRestore();
   expect(parallel.result).toEqual(single.result);
   expect(Object.keys(parallel.files).sort()).toEqual(Object.keys(single.files).sort());
@@ -49,6 +57,8 @@ describe('parallel standardization', () => {
 
   it('subventions, Windows-1252, 3,000 rows in ~10 segments: same outputs and report', async () => {
     const single = await expectSame(subventionsExport(3000), subventions);
+    // Both threads took segments.
+    expect(lastMainSegments).toBeGreaterThan(0);
     expect(single.result.report.valid).toBe(true);
     expect(single.result.report.rowCount).toBe(3000);
   });
