@@ -77,8 +77,13 @@ export interface StandardizeResult {
 
 const FLUSH_BYTES = 256 * 1024;
 const CHUNK_BYTES = FLUSH_BYTES + 64 * 1024;
-/** Bytes an output lets its sink hold at once: the sink's writes overlap the next rows, memory stays flat. */
+/**
+ * Bytes an output lets its sink hold at once: the sink's writes overlap the next rows, memory
+ * stays flat. A segment's output (parallel.ts, megabytes) may be sent while the previous one
+ * is still being written: waiting for each would stall this thread on every write.
+ */
 const HELD_BYTES = 4 * CHUNK_BYTES;
+const heldLimit = (bytes: number): number => Math.max(HELD_BYTES, 2 * bytes);
 
 /**
  * Feeds a sink in large chunks, hashing and counting bytes. Writers append each row's
@@ -126,7 +131,7 @@ class Output implements RowSink {
   }
 
   private async send(bytes: Buffer, release?: () => void): Promise<void> {
-    while (this.held > 0 && this.held + bytes.length > HELD_BYTES && this.failed === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
+    while (this.held > 0 && this.held + bytes.length > heldLimit(bytes.length) && this.failed === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
     if (this.failed !== undefined) throw this.failed;
     this.bytes += bytes.length;
     this.hash.update(bytes);
