@@ -50,6 +50,11 @@ export interface CompiledSchema {
   format(values: readonly Value[]): string[];
   /** `format` into `out` (reused between rows by a caller that does not keep it). */
   formatInto(values: readonly Value[], out: string[]): string[];
+  /**
+   * `formatInto`, but finite numbers written with `.` stay numbers: their text is String(v),
+   * which the writers produce themselves digit by digit (ByteBuffer.number), without a string.
+   */
+  cellsInto(values: readonly Value[], out: Value[]): readonly Value[];
 }
 
 /** Validates one present cell (trimmed, not a missing value); pushes issues; returns the value. */
@@ -430,15 +435,20 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     fieldNames: fields.map((f) => f.name),
     bind,
     format: (values) => formatInto(values, new Array<string>(n)),
-    formatInto,
+    formatInto: (values, out) => formatCells(values, out, false) as string[],
+    cellsInto: (values, out) => formatCells(values, out, true),
   };
 
   function formatInto(values: readonly Value[], out: string[]): string[] {
+    return formatCells(values, out, false) as string[];
+  }
+
+  function formatCells(values: readonly Value[], out: Value[], keepNumbers: boolean): Value[] {
     for (let i = 0; i < n; i++) {
       const v = values[i] ?? null;
       if (v === null) out[i] = '';
       else if (formatKinds[i] === FORMAT_TEXT) out[i] = typeof v === 'string' ? v : String(v);
-      else if (formatKinds[i] === FORMAT_NUMBER) out[i] = typeof v === 'number' ? numberText(v) : String(v);
+      else if (formatKinds[i] === FORMAT_NUMBER) out[i] = typeof v === 'number' ? (keepNumbers && Number.isFinite(v) ? v : numberText(v)) : String(v);
       else if (formatKinds[i] === FORMAT_BOOLEAN) out[i] = v ? trueTexts[i] : falseTexts[i];
       else out[i] = formatters[i](v);
     }

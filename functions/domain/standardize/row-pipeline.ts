@@ -68,8 +68,8 @@ export class RowPipeline {
   readonly keptValues: Value[][] = [];
   private readonly compiled: CompiledSchema | undefined;
   private readonly bound: BindResult | undefined;
-  /** The CSV writer turns a row into text at once: one array serves every row. */
-  private readonly cellTexts: string[];
+  /** The CSV writer writes a row at once: one array of its cells serves every row. */
+  private readonly cellTexts: Value[];
 
   constructor(
     readonly schema: TableSchemaDescriptor | null,
@@ -82,7 +82,7 @@ export class RowPipeline {
     this.bal = schema?.id === 'bal' ? balHeaderIndex(header, opts.now !== undefined ? { now: new Date(opts.now) } : {}) : undefined;
     this.balRows = this.bal ? createBalRowsCheck(this.bal) : undefined;
     this.fields = this.compiled ? [...this.compiled.fieldNames] : plainFields(header);
-    this.cellTexts = new Array<string>(this.fields.length);
+    this.cellTexts = new Array<Value>(this.fields.length);
     // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
     const columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(this.fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns) });
@@ -129,7 +129,7 @@ export class RowPipeline {
           issues.addAll(balRows!.check(record.cells, record.row, result.issues));
         } else if (result.issues.length) issues.addAll(result.issues);
         values = result.values;
-        formatted = this.writing ? schemaRuntime.formatInto(values, this.cellTexts) : values;
+        formatted = this.writing ? schemaRuntime.cellsInto(values, this.cellTexts) : values;
       } else {
         values = record.cells;
         formatted = values;

@@ -262,5 +262,8 @@ describe('per-row results', () => {
     const values = [null, 14662.9, 1e-7];
     expect(schema.formatInto(values, ['stale', 'stale', 'stale'])).toEqual(['', '14662,9', '1e-7']);
     expect(schema.format([null, 0.1 + 0.2, -47800.2])).toEqual(['', '0,30000000000000004', '-47800.2']);
+    // For the writers: finite numbers written with `.` stay numbers (they write String(v) themselves).
+    expect(schema.cellsInto([null, 14662.9, 1e-7], [])).toEqual(['', '14662,9', 1e-7]);
+    expect(schema.cellsInto([null, 1, NaN], [])).toEqual(['', '1', 'NaN']);
   });
 });
