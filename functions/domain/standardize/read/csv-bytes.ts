@@ -13,7 +13,7 @@
  * encoding its string again (see write/byte-buffer.ts).
  */
 import { CsvDelimiter, sniffDelimiter, tooLarge } from './csv';
-import { asBuffer, concat, InvalidEncodingError, WINDOWS_1252_CHARS, type BytePiece, type FastBuffer as NativeBuffer, type TextEncoding } from './decode';
+import { asBuffer, concat, InvalidEncodingError, WINDOWS_1252_TABLE, type BytePiece, type FastBuffer as NativeBuffer, type TextEncoding } from './decode';
 import { TableReadError } from './errors';
 
 const QUOTE = 34;
@@ -50,8 +50,25 @@ function countLineBreaks(b: Uint8Array, from: number, to: number): number {
 }
 
 
-const C1_RANGE = /[\x80-\x9f]/g;
-const fromC1 = (ch: string): string => WINDOWS_1252_CHARS[ch.charCodeAt(0)];
+/** UTF-16 code units of a cell being fixed (fixC1), as bytes for one native decode. */
+let wide = Buffer.allocUnsafe(2048) as NativeBuffer;
+
+/**
+ * A cell read as Latin-1 (every unit ≤ 0xFF) that holds a Windows-1252 byte of 0x80–0x9F
+ * (`€`, `’`…): its characters, mapped by table into UTF-16 and decoded in one native call
+ * (half the time of a regex replace with a callback; every amount in euros goes through here).
+ */
+function fixC1(s: string): string {
+  const n = s.length;
+  if (2 * n > wide.length) wide = Buffer.allocUnsafe(4 * n) as NativeBuffer;
+  const out = wide;
+  for (let i = 0; i < n; i++) {
+    const c = WINDOWS_1252_TABLE[s.charCodeAt(i)];
+    out[2 * i] = c & 0xff;
+    out[2 * i + 1] = c >> 8;
+  }
+  return out.ucs2Slice(0, 2 * n);
+}
 
 /** Spans of this many records' cells share one array (a small typed array per record costs more than its cells). */
 const SPAN_POOL = 64 * 1024;
@@ -279,7 +296,7 @@ export class ByteCsvParser {
         if (flags & 2) value = value.replaceAll('""', '"');
         if (b[o + TEXT_END] > close + 1) value += text.slice(close + 1, b[o + TEXT_END]);
       }
-      cells[i] = flags & 4 ? value.replace(C1_RANGE, fromC1) : value;
+      cells[i] = flags & 4 ? fixC1(value) : value;
     }
     return { cells, row, raw: { bytes: buf, encoding: utf8 ? 'utf-8' : 'windows-1252', spans, at } };
   }
