@@ -115,7 +115,12 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders): ByteSink 
   return {
     write(chunk) {
       // lib-storage keeps what it is given until a part is complete: a copy, so the caller may reuse its chunk.
-      return body.write(Buffer.from(chunk)) ? undefined : new Promise<void>((resolve) => body.once('drain', () => resolve()));
+      if (body.write(Buffer.from(chunk))) return;
+      // Full: wait for lib-storage to take more, or for the upload to fail (then nothing drains any more).
+      return new Promise<void>((resolve, reject) => {
+        body.once('drain', () => resolve());
+        done.catch(reject);
+      });
     },
     async end() {
       body.end();
