@@ -7,7 +7,8 @@
  *
  * Each contender runs in its own child process (bench/contenders.ts bundled with esbuild and
  * run by plain `node`, so peak RSS is the contender's own and not the TypeScript loader's).
- * With --repeat N, times are medians of N runs and peak RSS the highest seen.
+ * With --repeat N, times are medians of N runs (taken round after round: every contender once,
+ * then again) and peak RSS the highest seen.
  */
 import { runCatalogBench } from './catalog';
 import { spawnSync } from 'node:child_process';
@@ -66,12 +67,39 @@ function runOnce(script: string, contender: string, args: ContenderArgs): Conten
   return JSON.parse(line.slice('BENCH_RESULT '.length)) as ContenderResult;
 }
 
-function measure(script: string, label: string, contender: string, args: ContenderArgs): Measure {
-  const runs: ContenderResult[] = [];
-  for (let k = 0; k < repeat; k++) runs.push(runOnce(script, contender, args));
-  const last = runs[runs.length - 1];
+interface Job {
+  label: string;
+  contender: string;
+  args: ContenderArgs;
+}
+
+/**
+ * Runs every job `repeat` times, round after round rather than one job's runs in a row: when
+ * the machine's speed drifts (a shared VM), it drifts for every contender alike, and the
+ * ratios hold. Stops at once when our path rejects its file.
+ */
+function measureAll<K extends string>(script: string, jobs: Record<K, Job>): Record<K, Measure> {
+  const keys = Object.keys(jobs) as K[];
+  const runs = new Map<K, ContenderResult[]>(keys.map((k) => [k, []]));
+  for (let round = 0; round < repeat; round++) {
+    if (repeat > 1) console.error(`  round ${round + 1} of ${repeat}…`);
+    for (const k of keys) {
+      const { contender, args } = jobs[k];
+      const result = runOnce(script, contender, args);
+      if (contender === 'ours' && !result.valid) {
+        console.error(`\nOur standardization rejected ${path.basename(args.file)}: the benchmark would measure an early stop. First issues:`);
+        console.error(JSON.stringify(result.issues, null, 2));
+        process.exit(1);
+      }
+      runs.get(k)!.push(result);
+    }
+  }
+  return Object.fromEntries(keys.map((k) => [k, summary(jobs[k], runs.get(k)!)])) as Record<K, Measure>;
+}
+
+function summary({ label, args }: Job, runs: ContenderResult[]): Measure {
   const m: Measure = {
-    ...last,
+    ...runs[runs.length - 1],
     label,
     file: path.basename(args.file) + (args.times && args.times > 1 ? ` ×${args.times}` : ''),
     ms: median(runs.map((r) => r.ms)),
@@ -79,11 +107,6 @@ function measure(script: string, label: string, contender: string, args: Contend
   };
   const spread = runs.length > 1 ? ` (runs: ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s)` : '';
   console.error(`  ${label.padEnd(34)} ${(m.ms / 1000).toFixed(2).padStart(7)} s${spread}`);
-  if (contender === 'ours' && !m.valid) {
-    console.error(`\nOur standardization rejected ${m.file}: the benchmark would measure an early stop. First issues:`);
-    console.error(JSON.stringify(m.issues, null, 2));
-    process.exit(1);
-  }
   return m;
 }
 
@@ -104,22 +127,26 @@ function main(): void {
   const balThreads = statSync(bal.path).size >= PARALLEL_MIN_BYTES ? threads : 1;
   console.error(`Running (repeat ${repeat})…`);
 
-  const s = {
-    floor: measure(script, 'floor: newline count', 'floor', { file: sub.raw.path }),
-    plain: measure(script, 'plain parse: our openTable', 'plain', { file: sub.raw.path }),
-    papa: measure(script, 'plain parse: papaparse', 'papaparse', { file: sub.raw.path }),
-    peer: measure(script, `tableschema (first ${fmt(tableschemaRows)} rows)`, 'tableschema', { file: sub.canonical.path, limit: tableschemaRows, fileRows: sub.canonical.rows }),
-    ours: measure(script, `ours: standardizeTable (${threadsLabel})`, 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub }),
-    ours2x: measure(script, `ours, 2× rows (${threadsLabel})`, 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub, times: 2 }),
-    oursOne: measure(script, 'ours, 1 thread (512 MB Lambda)', 'ours', { file: sub.raw.path, schema: 'subventions', outDir: outSub, threads: 1 }),
-  };
-  const b = {
-    floor: measure(script, 'floor: newline count', 'floor', { file: bal.path }),
-    plain: measure(script, 'plain parse: our openTable', 'plain', { file: bal.path }),
-    papa: measure(script, 'plain parse: papaparse', 'papaparse', { file: bal.path }),
-    peer: measure(script, 'validateur-bal (network stubbed)', 'validateur-bal', { file: bal.path }),
-    ours: measure(script, `ours: standardizeTable (${balThreads} thread${balThreads > 1 ? 's' : ''})`, 'ours', { file: bal.path, schema: 'bal', outDir: outBal }),
-  };
+  const s = measureAll(script, {
+    floor: { label: 'floor: newline count', contender: 'floor', args: { file: sub.raw.path } },
+    plain: { label: 'plain parse: our openTable', contender: 'plain', args: { file: sub.raw.path } },
+    papa: { label: 'plain parse: papaparse', contender: 'papaparse', args: { file: sub.raw.path } },
+    peer: {
+      label: `tableschema (first ${fmt(tableschemaRows)} rows)`,
+      contender: 'tableschema',
+      args: { file: sub.canonical.path, limit: tableschemaRows, fileRows: sub.canonical.rows },
+    },
+    ours: { label: `ours: standardizeTable (${threadsLabel})`, contender: 'ours', args: { file: sub.raw.path, schema: 'subventions', outDir: outSub } },
+    ours2x: { label: `ours, 2× rows (${threadsLabel})`, contender: 'ours', args: { file: sub.raw.path, schema: 'subventions', outDir: outSub, times: 2 } },
+    oursOne: { label: 'ours, 1 thread (512 MB Lambda)', contender: 'ours', args: { file: sub.raw.path, schema: 'subventions', outDir: outSub, threads: 1 } },
+  });
+  const b = measureAll(script, {
+    floor: { label: 'floor: newline count', contender: 'floor', args: { file: bal.path } },
+    plain: { label: 'plain parse: our openTable', contender: 'plain', args: { file: bal.path } },
+    papa: { label: 'plain parse: papaparse', contender: 'papaparse', args: { file: bal.path } },
+    peer: { label: 'validateur-bal (network stubbed)', contender: 'validateur-bal', args: { file: bal.path } },
+    ours: { label: `ours: standardizeTable (${balThreads} thread${balThreads > 1 ? 's' : ''})`, contender: 'ours', args: { file: bal.path, schema: 'bal', outDir: outBal } },
+  });
 
   const rows = [...Object.values(s), ...Object.values(b)];
   const cols = ['contender', 'file', 'rows', 'MB/s', 'rows/s', 'peak RSS (MB)'];
