@@ -434,14 +434,10 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     descriptor: d,
     fieldNames: fields.map((f) => f.name),
     bind,
-    format: (values) => formatInto(values, new Array<string>(n)),
+    format: (values) => formatCells(values, new Array<string>(n), false) as string[],
     formatInto: (values, out) => formatCells(values, out, false) as string[],
     cellsInto: (values, out) => formatCells(values, out, true),
   };
-
-  function formatInto(values: readonly Value[], out: string[]): string[] {
-    return formatCells(values, out, false) as string[];
-  }
 
   function formatCells(values: readonly Value[], out: Value[], keepNumbers: boolean): Value[] {
     for (let i = 0; i < n; i++) {

@@ -9,27 +9,37 @@
  * `String` writes it in positional notation, which is what is built here.
  */
 
-const MAX_DIGITS = 15;
-const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
+export const MAX_DIGITS = 15;
+export const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
 const LIMIT = POW10[MAX_DIGITS];
 const ZEROS = '0'.repeat(MAX_DIGITS);
 
-export function numberText(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  const a = v < 0 ? -v : v;
-  if (!(a >= 1e-6 && a < LIMIT)) return String(v);
+/**
+ * How many digits `String` writes after the point for `a` (> 0, not an integer) when it is a
+ * short decimal as above: the smallest k with round(a·10^k) / 10^k === a and fewer than 15
+ * significant digits; -1 when `String` must write it (more digits, or an exponent).
+ */
+export function shortDecimals(a: number): number {
+  if (!(a >= 1e-6 && a < LIMIT)) return -1;
   for (let k = 1; k <= MAX_DIGITS; k++) {
     const p = POW10[k];
     // |a·p − r| stays far below 0.5 while r < 10^15, so the first k that fits is found.
     const r = Math.round(a * p);
-    if (r >= LIMIT) break;
-    if (r / p === a) {
-      if (r % 10 === 0) break;
-      const int = Math.floor(r / p);
-      const frac = String(r - int * p);
-      const text = `${int}.${frac.length < k ? ZEROS.slice(0, k - frac.length) + frac : frac}`;
-      return v < 0 ? '-' + text : text;
-    }
+    if (r >= LIMIT) return -1;
+    if (r / p === a) return r % 10 === 0 ? -1 : k;
   }
-  return String(v);
+  return -1;
+}
+
+export function numberText(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  const a = v < 0 ? -v : v;
+  const k = shortDecimals(a);
+  if (k < 0) return String(v);
+  const p = POW10[k];
+  const r = Math.round(a * p);
+  const int = Math.floor(r / p);
+  const frac = String(r - int * p);
+  const text = `${int}.${frac.length < k ? ZEROS.slice(0, k - frac.length) + frac : frac}`;
+  return v < 0 ? '-' + text : text;
 }

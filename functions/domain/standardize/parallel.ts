@@ -178,7 +178,7 @@ function spareMemory(k: number, capacity: number): Buffer | undefined {
 }
 
 /** Keeps output memory for the next segments of this thread. */
-export function giveBack(k: number, memory: ArrayBuffer): void {
+function giveBack(k: number, memory: ArrayBuffer): void {
   const list = (spare[k] ??= []);
   if (list.length < SPARE_PER_OUTPUT) list.push(memory);
 }

@@ -9,6 +9,7 @@
  * surrogates as `\udxxx`, lowercase hex).
  */
 
+import { MAX_DIGITS, POW10, shortDecimals } from '../../schema/number-text';
 import { WINDOWS_1252_TABLE } from '../read/decode';
 
 const HEX = '0123456789abcdef';
@@ -18,10 +19,9 @@ const CR = 13;
 const LF = 10;
 const MINUS = 45;
 const DOT = 46;
-const MAX_DIGITS = 15;
-const POW10 = Array.from({ length: 18 }, (_, k) => 10 ** k);
-const DIGITS_LIMIT = POW10[MAX_DIGITS];
 const MAX_SAFE = 2 ** 53;
+/** Digits of an integer below 2^53: up to 16. */
+const INT_POW10 = Array.from({ length: 18 }, (_, k) => 10 ** k);
 /** Above this many UTF-16 units, Node's native encoder beats the loop. */
 const NATIVE_UTF8_FROM = 256;
 
@@ -118,7 +118,7 @@ export class ByteBuffer {
 
   /**
    * `String(v)`'s text for a finite number, written digit by digit for integers below 2^53
-   * and decimals of at most 15 significant digits (the same test as schema/number-text.ts),
+   * and decimals of at most 15 significant digits (schema/number-text.ts › shortDecimals),
    * through `String` otherwise: no string per amount.
    */
   number(v: number): void {
@@ -129,29 +129,24 @@ export class ByteBuffer {
       this.digits(a, 0);
       return;
     }
-    if (a >= 1e-6 && a < DIGITS_LIMIT) {
-      for (let k = 1; k <= MAX_DIGITS; k++) {
-        const p = POW10[k];
-        const r = Math.round(a * p);
-        if (r >= DIGITS_LIMIT) break;
-        if (r / p === a) {
-          if (r % 10 === 0) break;
-          const int = Math.floor(r / p);
-          if (v < 0) this.buf[this.pos++] = MINUS;
-          this.digits(int, 0);
-          this.buf[this.pos++] = DOT;
-          this.digits(r - int * p, k);
-          return;
-        }
-      }
+    const k = shortDecimals(a);
+    if (k < 0) {
+      this.utf8(String(v));
+      return;
     }
-    this.utf8(String(v));
+    const p = POW10[k];
+    const r = Math.round(a * p);
+    const int = Math.floor(r / p);
+    if (v < 0) this.buf[this.pos++] = MINUS;
+    this.digits(int, 0);
+    this.buf[this.pos++] = DOT;
+    this.digits(r - int * p, k);
   }
 
   /** The decimal digits of integer `n` ≥ 0, left-padded with zeros to `width`. */
   private digits(n: number, width: number): void {
     let len = 1;
-    while (len < MAX_DIGITS + 2 && POW10[len] <= n) len++;
+    while (len < MAX_DIGITS + 2 && INT_POW10[len] <= n) len++;
     if (len < width) len = width;
     const out = this.buf;
     let p = this.pos + len;
