@@ -11,6 +11,7 @@
  * then again) and peak RSS the highest seen.
  */
 import { runCatalogBench } from './catalog';
+import { describeMachine, measureMachine, type MachineFigures } from './machine';
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -114,7 +115,7 @@ const mbps = (m: Measure): number => m.bytes / 1e6 / (m.ms / 1000);
 const rowsps = (m: Measure): number => m.rows / (m.ms / 1000);
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function main(): void {
+function main(machine: MachineFigures): void {
   console.error(`Preparing files in ${path.relative(process.cwd(), DATA_DIR)}/ (reused when already there)…`);
   const sub = ensureSubventions(SUBVENTIONS_ROWS);
   const bal = ensureBal(BAL_ROWS);
@@ -154,7 +155,8 @@ function main(): void {
   const widths = cols.map((c, i) => Math.max(c.length, ...table.map((r) => r[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nnode ${process.version}, ${cpus().length} × ${cpu}; repeat ${repeat} (median time, highest RSS); reads of ${HIGH_WATER_MARK / 1024 / 1024} MiB\n`);
+  console.log(`\nnode ${process.version}, ${cpus().length} × ${cpu}; repeat ${repeat} (median time, highest RSS); reads of ${HIGH_WATER_MARK / 1024 / 1024} MiB`);
+  console.log(`This machine (bench/machine.ts): ${describeMachine(machine)}.\n`);
   console.log(line(cols));
   console.log('|' + widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const r of table) console.log(line(r));
@@ -189,12 +191,17 @@ function main(): void {
   console.log(`  threads: standardizeThreads() = ${threads} here (SOCLE_STANDARDIZE_THREADS overrides); a CSV under ${PARALLEL_MIN_BYTES / 1024 / 1024} MB stays on one thread (the BAL file: ${fmt(statSync(bal.path).size / 1e6)} MB).`);
 }
 
-main();
-if (!process.argv.includes('--no-catalog')) {
-  // The catalogue API under load (issue: reuse), after the standardization figures.
-  console.log('\n## Catalogue API\n');
-  runCatalogBench().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+async function all(): Promise<void> {
+  console.error('Measuring the machine (fresh memory, a second busy core)…');
+  main(await measureMachine());
+  if (!process.argv.includes('--no-catalog')) {
+    // The catalogue API under load (issue: reuse), after the standardization figures.
+    console.log('\n## Catalogue API\n');
+    await runCatalogBench();
+  }
 }
+
+all().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
