@@ -6,7 +6,8 @@
  * figures would measure an early rejection, not the work).
  *
  * Each contender runs in its own child process (bench/contenders.ts bundled with esbuild and
- * run by plain `node`, so peak RSS is the contender's own and not the TypeScript loader's).
+ * run by plain `node`, so peak RSS is the contender's own and not the TypeScript loader's;
+ * ours with the standardize function's Node.js options, functions/standardize/node-options.ts).
  * With --repeat N, times are medians of N runs (taken round after round: every contender once,
  * then again) and peak RSS the highest seen.
  */
@@ -21,6 +22,7 @@ import { DATA_DIR, ensureBal, ensureSubventions } from './generate';
 import { statSync } from 'node:fs';
 import { standardizeThreads } from '../functions/domain/standardize/parallel';
 import { PARALLEL_MIN_BYTES } from '../functions/domain/standardize/standardize-table';
+import { STANDARDIZE_NODE_OPTIONS } from '../functions/standardize/node-options';
 
 const SUBVENTIONS_ROWS = 1_000_000;
 const BAL_ROWS = 100_000;
@@ -60,7 +62,9 @@ function bundle(): string {
 }
 
 function runOnce(script: string, contender: string, args: ContenderArgs): ContenderResult {
-  const child = spawnSync(process.execPath, [script, contender, JSON.stringify(args)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // Our path runs with the standardize function's Node.js options, as deployed.
+  const options = contender === 'ours' ? STANDARDIZE_NODE_OPTIONS : [];
+  const child = spawnSync(process.execPath, [...options, script, contender, JSON.stringify(args)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = child.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
   if (child.status !== 0 || line === undefined) {
     throw new Error(`${contender} failed (exit ${child.status}):\n${child.stderr.slice(-2000)}`);
@@ -178,6 +182,7 @@ function main(machine: MachineFigures): void {
       `${threadsLabel} give ${(rowsps(s.ours) / rowsps(s.oursOne)).toFixed(2)}× the one thread`,
   );
   console.log('\nNotes');
+  console.log(`  ours runs with the standardize function's Node.js options: ${STANDARDIZE_NODE_OPTIONS.join(' ')} (functions/standardize/node-options.ts).`);
   console.log(`  subventions: ${s.ours.note}`);
   console.log(`  BAL: ${b.ours.note}`);
   console.log(`  papaparse: ${s.papa.note}`);

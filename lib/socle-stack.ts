@@ -23,6 +23,7 @@ import { isDevStage, parseStageConfig, stageConfigSchema, type StageConfig } fro
 import { retentionDays, SocleFunction, UPLOAD_PREFIX } from './constructs/socle-function';
 import { routeKey, routes, type HandlerName } from './routes';
 import { tableDefinition } from './table-definition';
+import { STANDARDIZE_NODE_OPTIONS } from '../functions/standardize/node-options';
 
 export interface SocleStackProps extends StackProps {
   config: StageConfig;
@@ -179,6 +180,7 @@ export class SocleStack extends Stack {
       context: 'standardize',
       memoryMiB: 512,
       timeout: standardizeTimeout,
+      nodeOptions: STANDARDIZE_NODE_OPTIONS,
       logRetentionDays: config.logRetentionDays,
       removalPolicy: keep,
     })

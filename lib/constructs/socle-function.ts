@@ -30,6 +30,8 @@ export interface SocleFunctionProps {
   logRetentionDays: number;
   /** Applied to the log group: logs are not data, but keep them outside dev stages. */
   removalPolicy: RemovalPolicy;
+  /** Node.js options of this function, after the platform's (source maps). */
+  nodeOptions?: readonly string[];
 }
 
 /**
@@ -70,7 +72,7 @@ export class SocleFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      environment: { NODE_OPTIONS: ['--enable-source-maps', ...(props.nodeOptions ?? [])].join(' ') },
       bundling: {
         // No Docker on build machines: bundle with the project's pinned esbuild.
         forceDockerBundling: false,

@@ -254,7 +254,8 @@ describe('functions', () => {
     expect(props.MemorySize).toBe(want.memory);
     expect(props.Timeout).toBe(want.timeout);
     expect(Object.keys(props.Environment.Variables).sort()).toEqual([...want.env, 'NODE_OPTIONS'].sort());
-    expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    // Standardize also caps V8's young generation (functions/standardize/node-options.ts).
+    expect(props.Environment.Variables.NODE_OPTIONS).toBe(name === 'standardize' ? '--enable-source-maps --max-semi-space-size=8' : '--enable-source-maps');
     expect(props.LoggingConfig.LogGroup).toEqual({ Ref: logicalId(prod.stack, fn.logGroup) });
   });
 
