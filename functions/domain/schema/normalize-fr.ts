@@ -5,6 +5,8 @@
  * built once here; nothing allocates unless the value needs rewriting.
  */
 
+import { MAX_DIGITS, POW10 } from './number-text';
+
 const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function isValidYmd(y: number, m: number, d: number): boolean {
@@ -155,8 +157,7 @@ export function isCanonicalNumber(s: string): boolean {
  * power of ten that places the decimal point: one division then rounds exactly as `Number`
  * reads the text (the fast path of strtod), without building or parsing a string.
  */
-const EXACT_DIGITS = 15;
-const POW10 = Array.from({ length: EXACT_DIGITS + 1 }, (_, k) => 10 ** k);
+const EXACT_DIGITS = MAX_DIGITS;
 
 /** `isCanonicalNumber(s) ? Number(s) : NaN`; plain decimals (no exponent) are read in one scan. */
 export function canonicalNumber(s: string): number {
