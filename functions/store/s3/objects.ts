@@ -1,15 +1,19 @@
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ByteSink } from '../../domain/standardize/standardize-table';
 import { s3Client, s3Presigner } from './client';
 
@@ -98,41 +102,116 @@ export async function deletePrefix(bucket: string, prefix: string): Promise<numb
   return found.length;
 }
 
+/** Bytes per part of a multipart upload: S3 wants at least 5 MiB in every part but the last. */
+export const PART_BYTES = 8 * 1024 * 1024;
+/** Parts of one output uploading at once; with the one being filled, the part memory an output keeps. */
+const PARTS_IN_FLIGHT = 2;
+
 /**
- * A streaming sink into S3 (multipart upload through lib-storage): memory stays bounded by
- * the part size times the queue size, whatever the output size.
+ * A streaming sink into S3: the bytes are copied into part-sized memory, and each full part
+ * goes up as an UploadPart while the next fills; an output that fits in one part is a single
+ * PutObject. Memory stays bounded (PARTS_IN_FLIGHT + 1 parts per output) whatever the size.
+ *
+ * Why not lib-storage's Upload: fed by a stream, it needs its own copy of every chunk (the
+ * caller reuses its chunks) and concatenates the chunks of each part into a new buffer: two
+ * copies into fresh memory per byte. Here, one copy into part memory that is used again for
+ * the next parts (fresh memory costs page faults, the dear part on a microVM).
  */
-export function s3Sink(bucket: string, key: string, h: ObjectHeaders): ByteSink {
-  const body = new PassThrough({ highWaterMark: 1024 * 1024 });
-  const upload = new Upload({
-    client: s3Client(),
-    params: { Bucket: bucket, Key: key, Body: body, ...headers(h) },
-    partSize: 8 * 1024 * 1024,
-    queueSize: 2,
-  });
-  const done = upload.done();
-  done.catch(() => undefined); // observed in end()/abort()
+export function s3Sink(bucket: string, key: string, h: ObjectHeaders, partBytes = PART_BYTES): ByteSink {
+  const client = s3Client();
+  const free: Buffer[] = [];
+  let allocated = 0;
+  let part: Buffer | undefined;
+  let filled = 0;
+  let sent = 0;
+  let uploadId: Promise<string> | undefined;
+  const completed: CompletedPart[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let aborted = false;
+
+  const start = () =>
+    client
+      // CRC32 checksums, as the SDK sends them with each part by default (S3 refuses parts whose algorithm the upload did not declare).
+      .send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: 'CRC32', ...headers(h) }))
+      .then((out) => out.UploadId!);
+
+  /** Uploads the part being filled; its memory comes back to `free` once S3 has it. */
+  const send = (): void => {
+    const memory = part!;
+    const length = filled;
+    const number = ++sent;
+    part = undefined;
+    filled = 0;
+    const upload = (async () => {
+      const id = await (uploadId ??= start());
+      const body = memory.subarray(0, length);
+      const out = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: id, PartNumber: number, Body: body, ContentLength: length, ChecksumAlgorithm: 'CRC32' }));
+      completed[number - 1] = { PartNumber: number, ETag: out.ETag, ...(out.ChecksumCRC32 ? { ChecksumCRC32: out.ChecksumCRC32 } : {}) };
+      free.push(memory);
+    })().catch((error: unknown) => {
+      failure ??= error;
+    });
+    const tracked = upload.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+
+  /** Copies `chunk` from `at` into part memory while there is some; returns how far it got. */
+  const copyIn = (chunk: Uint8Array, at: number): number => {
+    while (at < chunk.length) {
+      if (part === undefined) {
+        part = free.pop();
+        if (part === undefined) {
+          if (allocated > PARTS_IN_FLIGHT) return at;
+          allocated++;
+          part = Buffer.allocUnsafeSlow(partBytes);
+        }
+      }
+      const n = Math.min(chunk.length - at, partBytes - filled);
+      part.set(chunk.subarray(at, at + n), filled);
+      filled += n;
+      at += n;
+      if (filled === partBytes) send();
+    }
+    return at;
+  };
+
+  const settled = async () => {
+    while (inFlight.size > 0) await Promise.race(inFlight);
+  };
+
   return {
     write(chunk) {
-      // lib-storage keeps what it is given until a part is complete: a copy, so the caller may reuse its chunk.
-      if (body.write(Buffer.from(chunk))) return;
-      // Full: wait for lib-storage to take more, or for the upload to fail (then nothing drains any more).
-      return new Promise<void>((resolve, reject) => {
-        body.once('drain', () => resolve());
-        done.catch(reject);
-      });
+      if (failure !== undefined) return Promise.reject(failure);
+      const at = copyIn(chunk, 0);
+      if (at === chunk.length) return;
+      // Every part is uploading: the chunk is kept until they let go of enough memory.
+      return (async () => {
+        for (let done = at; done < chunk.length; done = copyIn(chunk, done)) {
+          if (inFlight.size === 0 && failure === undefined) throw new Error(`s3Sink ${key}: no part memory free and no part uploading`);
+          await Promise.race(inFlight);
+          if (failure !== undefined) throw failure;
+        }
+      })();
     },
     async end() {
-      body.end();
-      await done;
+      if (sent === 0) {
+        const body = part ? part.subarray(0, filled) : Buffer.alloc(0);
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ...headers(h) }));
+        return;
+      }
+      if (filled > 0) send();
+      await settled();
+      if (failure !== undefined) throw failure;
+      await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: await uploadId!, MultipartUpload: { Parts: completed } }));
     },
     async abort() {
-      body.destroy();
-      await upload.abort().catch(() => undefined);
-      await done.catch(() => undefined);
-      await s3Client()
-        .send(new DeleteObjectCommand({ Bucket: bucket, Key: key }))
-        .catch(() => undefined);
+      if (aborted) return;
+      aborted = true;
+      await settled();
+      const id = await uploadId?.catch(() => undefined);
+      if (id) await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: id })).catch(() => undefined);
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
     },
   };
 }
