@@ -103,6 +103,20 @@ describe('s3Sink', () => {
     expect(count('AbortMultipartUploadCommand')).toBe(1);
     expect(await objects.headObject(UPLOAD_BUCKET, started)).toBeUndefined();
 
+    // A write still waiting for part memory when the output is abandoned sends nothing more.
+    const waiting = `${uniqueId('sink')}/data.csv`;
+    const racing = objects.s3Sink(UPLOAD_BUCKET, waiting, {}, PART);
+    const pending = racing.write(Buffer.alloc(4 * PART, 1));
+    expect(pending).toBeInstanceOf(Promise);
+    const aborting = racing.abort();
+    await pending;
+    await aborting;
+    await expect(Promise.resolve(racing.write(Buffer.alloc(PART, 2)))).resolves.toBeUndefined();
+    expect(count('CreateMultipartUploadCommand')).toBe(2);
+    expect(count('UploadPartCommand')).toBe(2 + 3);
+    expect(count('AbortMultipartUploadCommand')).toBe(2);
+    expect(await objects.headObject(UPLOAD_BUCKET, waiting)).toBeUndefined();
+
     const small = `${uniqueId('sink')}/data.json`;
     const early = objects.s3Sink(UPLOAD_BUCKET, small, {}, PART);
     await writePattern(early, 1000);

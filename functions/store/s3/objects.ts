@@ -182,6 +182,8 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders, partBytes 
 
   return {
     write(chunk) {
+      // Abandoned: nothing more goes up (no part, no new multipart upload).
+      if (aborted) return;
       if (failure !== undefined) return Promise.reject(failure);
       const at = copyIn(chunk, 0);
       if (at === chunk.length) return;
@@ -190,6 +192,7 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders, partBytes 
         for (let done = at; done < chunk.length; done = copyIn(chunk, done)) {
           if (inFlight.size === 0 && failure === undefined) throw new Error(`s3Sink ${key}: no part memory free and no part uploading`);
           await Promise.race(inFlight);
+          if (aborted) return;
           if (failure !== undefined) throw failure;
         }
       })();
