@@ -45,10 +45,12 @@ describe('s3Sink', () => {
   async function writePattern(sink: ReturnType<Objects['s3Sink']>, total: number): Promise<string> {
     const hash = createHash('sha256');
     const memory = Buffer.alloc(300_001);
+    // Each output its own bytes (outputs written at once must not mix).
+    const seed = total % 239;
     let written = 0;
     for (let k = 0; written < total; k++) {
       const size = Math.min(total - written, 1 + ((k * 7919) % memory.length));
-      for (let i = 0; i < size; i++) memory[i] = (written + i) % 251;
+      for (let i = 0; i < size; i++) memory[i] = (seed + written + i) % 251;
       const chunk = memory.subarray(0, size);
       hash.update(chunk);
       await sink.write(chunk);
@@ -93,6 +95,19 @@ describe('s3Sink', () => {
     expect(bytes.length).toBe(total);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(digest);
     expect((await objects.headObject(UPLOAD_BUCKET, key))?.contentType).toBe('text/csv; charset=utf-8');
+  });
+
+  it('keeps outputs written at the same time apart (their part memory comes from one pool)', async () => {
+    const keys = ['data.csv', 'data.json', 'data.geojson'].map((name) => `${uniqueId('sink')}/${name}`);
+    const sinks = keys.map((key) => objects.s3Sink(UPLOAD_BUCKET, key, {}, PART));
+    const sizes = [2 * PART + 17, 3 * PART + 5, PART - 3];
+    const digests = await Promise.all(sinks.map((sink, k) => writePattern(sink, sizes[k])));
+    await Promise.all(sinks.map((sink) => sink.end()));
+    for (let k = 0; k < keys.length; k++) {
+      const bytes = await download(keys[k]);
+      expect(bytes.length).toBe(sizes[k]);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(digests[k]);
+    }
   });
 
   it('leaves no object behind when aborted, in the middle of a multipart upload or before any part', async () => {
