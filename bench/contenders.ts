@@ -2,7 +2,7 @@
  * One benchmark contender per child process, so `maxRSS` is its own:
  *   node --import tsx bench/contenders.ts <contender> '<json args>'
  * Prints one `BENCH_RESULT {json}` line on stdout. Time is measured from just before the
- * file is opened to the last row, module loading excluded (the peers' too: PEER_MODULES).
+ * file is opened to the last row, module loading excluded (the peers' too: BEFORE_CLOCK).
  */
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
 import { decodeStream } from '../functions/domain/standardize/read/decode';
 import { openTable } from '../functions/domain/standardize/read/open-table';
-import { standardizeTable, type ByteSink, type OutputName } from '../functions/domain/standardize/standardize-table';
+import { standardizeTable, type ByteSink, type OutputName, type StandardizeResult } from '../functions/domain/standardize/standardize-table';
 import { bal14 } from '../functions/domain/schemas/builtin/bal';
 import { subventions } from '../functions/domain/schemas/builtin/subventions';
 import type { TableSchemaDescriptor } from '../functions/domain/schema/types';
@@ -33,6 +33,8 @@ export interface ContenderArgs {
   limit?: number;
   /** `tableschema`: rows in the file, to count the bytes of the rows read when stopped early. */
   fileRows?: number;
+  /** `ours-s3`: where the source is and the outputs go, and the environment that reaches S3 (the local s3rver). */
+  s3?: { env: Record<string, string>; bucket: string; key: string; outPrefix: string };
 }
 
 export interface ContenderResult {
@@ -122,14 +124,16 @@ interface ValidateurBal {
 }
 
 /**
- * The peers' modules, loaded before the clock starts as our code is (it comes with this
+ * Modules loaded before the clock starts, as the rest of our code is (it comes with this
  * bundle): loading validateur-bal alone takes about a second, tableschema 0.2 s, which is
- * not validation work.
+ * not validation work. The AWS SDK is imported on demand, so that the standardization workers,
+ * which load this bundle, do not load it.
  */
-const PEER_MODULES: Partial<Record<string, string>> = {
-  papaparse: 'papaparse',
-  tableschema: 'tableschema',
-  'validateur-bal': '@ban-team/validateur-bal',
+const BEFORE_CLOCK: Partial<Record<string, () => unknown>> = {
+  papaparse: () => load('papaparse'),
+  tableschema: () => load('tableschema'),
+  'validateur-bal': () => load('@ban-team/validateur-bal'),
+  'ours-s3': () => import('../functions/store/s3/objects'),
 };
 
 function load<T>(module: string): T {
@@ -184,6 +188,23 @@ const CONTENDERS: Record<string, Run> = {
     return { rows: result.rows?.length ?? 0, bytes: buffer.length, valid: result.profilesValidation?.['1.4']?.isValid };
   },
 
+  /**
+   * As the deployed function runs: the source read from S3 (GetObject), the outputs written
+   * through the S3 sink (multipart uploads), here to the local s3rver in another process.
+   */
+  'ours-s3': async ({ schema = 'subventions', threads, s3 }) => {
+    if (!s3) throw new Error('ours-s3 needs args.s3');
+    const { getObjectStream, headObject, s3Sink } = await import('../functions/store/s3/objects');
+    const size = (await headObject(s3.bucket, s3.key))?.size ?? 0;
+    const result = await standardizeTable(await getObjectStream(s3.bucket, s3.key), {
+      schema: schema === 'bal' ? bal14 : subventions,
+      sinks: (name, contentType) => s3Sink(s3.bucket, s3.outPrefix + name, { contentType }),
+      sizeHint: size,
+      ...(threads !== undefined ? { threads } : {}),
+    });
+    return summarizeOurs(result);
+  },
+
   ours: async ({ file, schema = 'subventions', times = 1, outDir = path.join(path.dirname(file), 'out'), threads }) => {
     const { size } = await stat(file);
     const result = await standardizeTable(fileSource(file, times), {
@@ -192,16 +213,20 @@ const CONTENDERS: Record<string, Run> = {
       sizeHint: size * times,
       ...(threads !== undefined ? { threads } : {}),
     });
-    const r = result.report;
-    return {
-      rows: r.rowCount,
-      bytes: r.file.bytes,
-      valid: r.valid,
-      issues: r.valid ? undefined : r.issues.slice(0, 5),
-      note: `${r.file.encoding}, '${r.file.delimiter}'; outputs: ${result.outputs.map((o) => `${o.name} ${(o.bytes / 1e6).toFixed(0)} MB`).join(', ')}`,
-    };
+    return summarizeOurs(result);
   },
 };
+
+function summarizeOurs(result: StandardizeResult): Omit<ContenderResult, 'ms' | 'maxRssMB'> {
+  const r = result.report;
+  return {
+    rows: r.rowCount,
+    bytes: r.file.bytes,
+    valid: r.valid,
+    issues: r.valid ? undefined : r.issues.slice(0, 5),
+    note: `${r.file.encoding}, '${r.file.delimiter}'; outputs: ${result.outputs.map((o) => `${o.name} ${(o.bytes / 1e6).toFixed(0)} MB`).join(', ')}`,
+  };
+}
 
 async function main(): Promise<void> {
   const [name, json] = process.argv.slice(2);
@@ -211,8 +236,8 @@ async function main(): Promise<void> {
   const { statSync } = await import('node:fs');
   // validateur-bal's BAN look-ups (`fetch` to plateforme.adresse.data.gouv.fr) fail at once: no network in a benchmark.
   if (name === 'validateur-bal') globalThis.fetch = () => Promise.reject(new Error('network disabled in the benchmark'));
-  const peerModule = PEER_MODULES[name];
-  if (peerModule) load(peerModule);
+  if (args.s3) Object.assign(process.env, args.s3.env);
+  await BEFORE_CLOCK[name]?.();
   const t0 = process.hrtime.bigint();
   const out = await run(args);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

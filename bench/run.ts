@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --repeat 3] [-- --tableschema-rows 200000] [-- --no-catalog]`: standardization throughput
+ * `npm run bench [-- --repeat 3] [-- --tableschema-rows 200000] [-- --no-catalog] [-- --no-s3]`: standardization throughput
  * (then the catalogue API under load, bench/catalog.ts)
  * against a raw-read floor and peers, on the same generated files, in one run. Not a test:
  * it prints figures and fails only when our path does not find the file VALID (then the
@@ -13,7 +13,8 @@
  */
 import { runCatalogBench } from './catalog';
 import { describeMachine, measureMachine, type MachineFigures } from './machine';
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
+import type { S3EmulatorReady } from './s3-emulator';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
@@ -34,6 +35,8 @@ function option(name: string, fallback: number): number {
 }
 
 const repeat = option('repeat', 1);
+/** Without it, our path also runs from and to S3 (s3rver in a child process), as deployed. */
+const noS3 = process.argv.includes('--no-s3');
 const tableschemaRows = option('tableschema-rows', 200_000);
 
 interface Measure extends ContenderResult {
@@ -63,7 +66,7 @@ function bundle(): string {
 
 function runOnce(script: string, contender: string, args: ContenderArgs): ContenderResult {
   // Our path runs with the standardize function's Node.js options, as deployed.
-  const options = contender === 'ours' ? STANDARDIZE_NODE_OPTIONS : [];
+  const options = contender.startsWith('ours') ? STANDARDIZE_NODE_OPTIONS : [];
   const child = spawnSync(process.execPath, [...options, script, contender, JSON.stringify(args)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = child.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
   if (child.status !== 0 || line === undefined) {
@@ -91,7 +94,7 @@ function measureAll<K extends string>(script: string, jobs: Record<K, Job>): Rec
     for (const k of keys) {
       const { contender, args } = jobs[k];
       const result = runOnce(script, contender, args);
-      if (contender === 'ours' && !result.valid) {
+      if (contender.startsWith('ours') && !result.valid) {
         console.error(`\nOur standardization rejected ${path.basename(args.file)}: the benchmark would measure an early stop. First issues:`);
         console.error(JSON.stringify(result.issues, null, 2));
         process.exit(1);
@@ -115,14 +118,36 @@ function summary({ label, args }: Job, runs: ContenderResult[]): Measure {
   return m;
 }
 
+/** s3rver in a child process (bench/s3-emulator.ts) holding `inputs`; `stop` ends it. */
+async function startS3(inputs: Record<string, string>): Promise<S3EmulatorReady & { stop(): void }> {
+  const args = [path.join(DATA_DIR, 's3rver'), ...Object.entries(inputs).map(([name, file]) => `${name}=${file}`)];
+  const child = fork(path.join(__dirname, 's3-emulator.ts'), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const ready = await new Promise<S3EmulatorReady>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as S3EmulatorReady));
+    child.once('exit', (code) => reject(new Error(`bench/s3-emulator.ts exited (${code}):\n${stderr}`)));
+  });
+  return { ...ready, stop: () => child.disconnect() };
+}
+
 const mbps = (m: Measure): number => m.bytes / 1e6 / (m.ms / 1000);
 const rowsps = (m: Measure): number => m.rows / (m.ms / 1000);
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function main(machine: MachineFigures): void {
+async function main(machine: MachineFigures): Promise<void> {
   console.error(`Preparing files in ${path.relative(process.cwd(), DATA_DIR)}/ (reused when already there)…`);
   const sub = ensureSubventions(SUBVENTIONS_ROWS);
   const bal = ensureBal(BAL_ROWS);
+  const s3 = noS3 ? undefined : await startS3({ subventions: sub.raw.path, bal: bal.path });
+  try {
+    report(machine, sub, bal, s3);
+  } finally {
+    s3?.stop();
+  }
+}
+
+function report(machine: MachineFigures, sub: ReturnType<typeof ensureSubventions>, bal: ReturnType<typeof ensureBal>, s3: S3EmulatorReady | undefined): void {
   const script = bundle();
   const outSub = path.join(DATA_DIR, 'out', 'subventions');
   const outBal = path.join(DATA_DIR, 'out', 'bal');
@@ -132,7 +157,7 @@ function main(machine: MachineFigures): void {
   const balThreads = statSync(bal.path).size >= PARALLEL_MIN_BYTES ? threads : 1;
   console.error(`Running (repeat ${repeat})…`);
 
-  const s = measureAll(script, {
+  const subJobs: Record<string, Job> = {
     floor: { label: 'floor: newline count', contender: 'floor', args: { file: sub.raw.path } },
     plain: { label: 'plain parse: our openTable', contender: 'plain', args: { file: sub.raw.path } },
     papa: { label: 'plain parse: papaparse', contender: 'papaparse', args: { file: sub.raw.path } },
@@ -144,14 +169,18 @@ function main(machine: MachineFigures): void {
     ours: { label: `ours: standardizeTable (${threadsLabel})`, contender: 'ours', args: { file: sub.raw.path, schema: 'subventions', outDir: outSub } },
     ours2x: { label: `ours, 2× rows (${threadsLabel})`, contender: 'ours', args: { file: sub.raw.path, schema: 'subventions', outDir: outSub, times: 2 } },
     oursOne: { label: 'ours, 1 thread (512 MB Lambda)', contender: 'ours', args: { file: sub.raw.path, schema: 'subventions', outDir: outSub, threads: 1 } },
-  });
-  const b = measureAll(script, {
+  };
+  if (s3) subJobs.oursS3 = s3Job(s3, 'subventions', sub.raw.path);
+  const s = measureAll(script, subJobs);
+  const balJobs: Record<string, Job> = {
     floor: { label: 'floor: newline count', contender: 'floor', args: { file: bal.path } },
     plain: { label: 'plain parse: our openTable', contender: 'plain', args: { file: bal.path } },
     papa: { label: 'plain parse: papaparse', contender: 'papaparse', args: { file: bal.path } },
     peer: { label: 'validateur-bal (network stubbed)', contender: 'validateur-bal', args: { file: bal.path } },
     ours: { label: `ours: standardizeTable (${balThreads} thread${balThreads > 1 ? 's' : ''})`, contender: 'ours', args: { file: bal.path, schema: 'bal', outDir: outBal } },
-  });
+  };
+  if (s3) balJobs.oursS3 = s3Job(s3, 'bal', bal.path);
+  const b = measureAll(script, balJobs);
 
   const rows = [...Object.values(s), ...Object.values(b)];
   const cols = ['contender', 'file', 'rows', 'MB/s', 'rows/s', 'peak RSS (MB)'];
@@ -168,15 +197,23 @@ function main(machine: MachineFigures): void {
   const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const vsPeer = rowsps(s.ours) / rowsps(s.peer);
   const vsBal = rowsps(b.ours) / rowsps(b.peer);
-  const rss = Math.max(s.ours.maxRssMB, s.ours2x.maxRssMB, s.oursOne.maxRssMB, b.ours.maxRssMB);
+  const sS3: Measure | undefined = s.oursS3;
+  const bS3: Measure | undefined = b.oursS3;
+  const rss = Math.max(s.ours.maxRssMB, s.ours2x.maxRssMB, s.oursOne.maxRssMB, b.ours.maxRssMB, sS3?.maxRssMB ?? 0, bS3?.maxRssMB ?? 0);
   console.log('\nRatios');
   console.log(`  ours / tableschema (rows/s, subventions):      ${vsPeer.toFixed(1)}×   target ≥ ${TARGETS.tableschema}×: ${check(vsPeer >= TARGETS.tableschema)}`);
   console.log(`  ours / validateur-bal (rows/s, BAL):           ${vsBal.toFixed(1)}×   target ≥ ${TARGETS.validateurBal}×: ${check(vsBal >= TARGETS.validateurBal)}`);
   console.log(`  ours / plain parse (MB/s):                     subventions ${(mbps(s.ours) / mbps(s.plain)).toFixed(2)}, BAL ${(mbps(b.ours) / mbps(b.plain)).toFixed(2)}`);
   console.log(`  ours / floor (MB/s):                           subventions ${(mbps(s.ours) / mbps(s.floor)).toFixed(3)}, BAL ${(mbps(b.ours) / mbps(b.floor)).toFixed(3)}`);
+  const viaS3 = sS3 && bS3 ? `, via S3 ${fmt(sS3.maxRssMB)} MB (1M rows) and ${fmt(bS3.maxRssMB)} MB (BAL)` : '';
   console.log(
-    `  ours, peak RSS: ${fmt(s.ours.maxRssMB)} MB (1M rows), ${fmt(s.ours2x.maxRssMB)} MB (2M rows), ${fmt(s.oursOne.maxRssMB)} MB (1M rows, 1 thread), ${fmt(b.ours.maxRssMB)} MB (BAL)   target ≤ ${TARGETS.rssMB} MB: ${check(rss <= TARGETS.rssMB)}`,
+    `  ours, peak RSS: ${fmt(s.ours.maxRssMB)} MB (1M rows), ${fmt(s.ours2x.maxRssMB)} MB (2M rows), ${fmt(s.oursOne.maxRssMB)} MB (1M rows, 1 thread), ${fmt(b.ours.maxRssMB)} MB (BAL)${viaS3}   target ≤ ${TARGETS.rssMB} MB: ${check(rss <= TARGETS.rssMB)}`,
   );
+  if (sS3 && bS3) {
+    console.log(
+      `  ours via S3 (as deployed: GetObject in, multipart uploads out, 1 thread; s3rver in another process): ${(rowsps(sS3) / rowsps(s.oursOne)).toFixed(2)}× the rows/s of 1 thread with files (subventions), ${(rowsps(bS3) / rowsps(b.ours)).toFixed(2)}× (BAL)`,
+    );
+  }
   console.log(
     `  ours on 1 thread (a 512 MB Lambda: a fraction of one vCPU): ${(rowsps(s.oursOne) / rowsps(s.peer)).toFixed(1)}× tableschema; ` +
       `${threadsLabel} give ${(rowsps(s.ours) / rowsps(s.oursOne)).toFixed(2)}× the one thread`,
@@ -196,9 +233,17 @@ function main(machine: MachineFigures): void {
   console.log(`  threads: standardizeThreads() = ${threads} here (SOCLE_STANDARDIZE_THREADS overrides); a CSV under ${PARALLEL_MIN_BYTES / 1024 / 1024} MB stays on one thread (the BAL file: ${fmt(statSync(bal.path).size / 1e6)} MB).`);
 }
 
+function s3Job(s3: S3EmulatorReady, schema: 'subventions' | 'bal', file: string): Job {
+  return {
+    label: 'ours via S3 (s3rver), 1 thread',
+    contender: 'ours-s3',
+    args: { file, schema, threads: 1, s3: { env: s3.env, bucket: s3.bucket, key: s3.keys[schema], outPrefix: `bench/out/${schema}/` } },
+  };
+}
+
 async function all(): Promise<void> {
   console.error('Measuring the machine (fresh memory, a second busy core)…');
-  main(await measureMachine());
+  await main(await measureMachine());
   if (!process.argv.includes('--no-catalog')) {
     // The catalogue API under load (issue: reuse), after the standardization figures.
     console.log('\n## Catalogue API\n');
