@@ -58,7 +58,9 @@ function bundle(): string {
     target: 'node20',
     outfile: out,
     sourcemap: true,
-    external: ['tableschema', 'papaparse', '@ban-team/validateur-bal'],
+    // The AWS SDK too: only `ours-s3` loads it (from node_modules, before its clock), so that the
+    // other contenders, and the standardization workers that load this bundle, do not parse it.
+    external: ['tableschema', 'papaparse', '@ban-team/validateur-bal', '@aws-sdk/*'],
     logLevel: 'warning',
   });
   return out;
@@ -128,7 +130,8 @@ async function startS3(inputs: Record<string, string>): Promise<S3EmulatorReady 
     child.once('message', (m) => resolve(m as S3EmulatorReady));
     child.once('exit', (code) => reject(new Error(`bench/s3-emulator.ts exited (${code}):\n${stderr}`)));
   });
-  return { ...ready, stop: () => child.disconnect() };
+  // Not when the child is already gone: the error that says why must not be replaced by this one.
+  return { ...ready, stop: () => child.connected && child.disconnect() };
 }
 
 const mbps = (m: Measure): number => m.bytes / 1e6 / (m.ms / 1000);

@@ -139,6 +139,25 @@ describe('s3Sink', () => {
     expect(await objects.headObject(UPLOAD_BUCKET, small)).toBeUndefined();
   });
 
+  it('never publishes an abandoned output: end() after abort() fails, abort() during end() deletes what end() wrote', async () => {
+    const late = `${uniqueId('sink')}/data.csv`;
+    const abandoned = objects.s3Sink(UPLOAD_BUCKET, late, {}, PART);
+    await writePattern(abandoned, PART + 10);
+    await abandoned.abort();
+    await expect(abandoned.end()).rejects.toThrow(/abandoned/);
+    expect(await objects.headObject(UPLOAD_BUCKET, late)).toBeUndefined();
+
+    for (const size of [1000, 2 * PART + 5]) {
+      const key = `${uniqueId('sink')}/data.json`;
+      const sink = objects.s3Sink(UPLOAD_BUCKET, key, {}, PART);
+      await writePattern(sink, size);
+      const ending = Promise.resolve(sink.end()).catch(() => 'failed');
+      await sink.abort();
+      await ending;
+      expect(await objects.headObject(UPLOAD_BUCKET, key)).toBeUndefined();
+    }
+  });
+
   it('fails the output when S3 refuses a part, and says so on the next write or at the end', async () => {
     const key = `${uniqueId('sink')}/data.csv`;
     // No such bucket: the multipart upload cannot start.

@@ -108,10 +108,10 @@ export async function deletePrefix(bucket: string, prefix: string): Promise<numb
  * standardizing a 100,000-row BAL from and to s3rver (README › Performance).
  */
 export const PART_BYTES = 5 * 1024 * 1024;
-/** Parts of one output uploading at once; with the one being filled, the part memory an output holds. */
-const PARTS_IN_FLIGHT = 2;
+/** Parts one output holds at most: the one being filled and those uploading (all three when none is filling). */
+const PARTS_HELD = 3;
 /** Spare part memory kept per part size: what one file's three outputs hold at full flow. */
-const MAX_SPARE_PARTS = 3 * (PARTS_IN_FLIGHT + 1);
+const MAX_SPARE_PARTS = 3 * PARTS_HELD;
 
 /**
  * Part memory no output holds, kept for the next parts and the next files of this process:
@@ -132,7 +132,7 @@ function giveBackPartMemory(memory: Buffer): void {
 /**
  * A streaming sink into S3: the bytes are copied into part-sized memory, and each full part
  * goes up as an UploadPart while the next fills; an output that fits in one part is a single
- * PutObject. Memory stays bounded (PARTS_IN_FLIGHT + 1 parts per output) whatever the size.
+ * PutObject. Memory stays bounded (PARTS_HELD parts per output) whatever the size.
  *
  * Why not lib-storage's Upload: fed by a stream, it needs its own copy of every chunk (the
  * caller reuses its chunks) and concatenates the chunks of each part into a new buffer: two
@@ -151,6 +151,7 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders, partBytes 
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let aborted = false;
+  let ending: Promise<void> | undefined;
 
   const release = (memory: Buffer) => {
     held--;
@@ -163,13 +164,14 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders, partBytes 
       .send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: 'CRC32', ...headers(h) }))
       .then((out) => out.UploadId!);
 
-  /** Uploads the part being filled; its memory is given back once S3 has it. */
+  /** Uploads the part being filled; its memory is given back once S3 has it. After a failure or an abort, nothing goes up. */
   const send = (): void => {
     const memory = part!;
     const length = filled;
-    const number = ++sent;
     part = undefined;
     filled = 0;
+    if (failure !== undefined || aborted) return release(memory);
+    const number = ++sent;
     const upload = (async () => {
       const id = await (uploadId ??= start());
       const body = memory.subarray(0, length);
@@ -190,7 +192,7 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders, partBytes 
   const copyIn = (chunk: Uint8Array, at: number): number => {
     while (at < chunk.length) {
       if (part === undefined) {
-        if (held > PARTS_IN_FLIGHT) return at;
+        if (held >= PARTS_HELD) return at;
         held++;
         part = takePartMemory(partBytes);
       }
@@ -205,6 +207,26 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders, partBytes 
 
   const settled = async () => {
     while (inFlight.size > 0) await Promise.race(inFlight);
+  };
+
+  /** Completes the object: one PutObject when no part went up, else the last part and CompleteMultipartUpload. */
+  const finish = async (): Promise<void> => {
+    if (sent === 0) {
+      const memory = part;
+      part = undefined;
+      const body = memory ? memory.subarray(0, filled) : Buffer.alloc(0);
+      try {
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ...headers(h) }));
+      } finally {
+        if (memory) release(memory);
+      }
+      return;
+    }
+    if (filled > 0) send();
+    await settled();
+    if (failure !== undefined) throw failure;
+    if (aborted) throw new Error(`s3Sink ${key}: the output was abandoned`);
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: await uploadId!, MultipartUpload: { Parts: completed } }));
   };
 
   return {
@@ -224,28 +246,18 @@ export function s3Sink(bucket: string, key: string, h: ObjectHeaders, partBytes 
         }
       })();
     },
-    async end() {
-      if (sent === 0) {
-        const memory = part;
-        part = undefined;
-        const body = memory ? memory.subarray(0, filled) : Buffer.alloc(0);
-        try {
-          await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ...headers(h) }));
-        } finally {
-          if (memory) release(memory);
-        }
-        return;
-      }
-      if (filled > 0) send();
-      await settled();
-      if (failure !== undefined) throw failure;
-      await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: await uploadId!, MultipartUpload: { Parts: completed } }));
+    end() {
+      if (aborted) return Promise.reject(new Error(`s3Sink ${key}: the output was abandoned`));
+      return (ending ??= finish());
     },
     async abort() {
       if (aborted) return;
       aborted = true;
       if (part) release(part);
       part = undefined;
+      filled = 0;
+      // An end() under way finishes first: what it writes is then deleted below, never after.
+      await ending?.catch(() => undefined);
       await settled();
       const id = await uploadId?.catch(() => undefined);
       if (id) await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: id })).catch(() => undefined);
