@@ -134,7 +134,7 @@ class Output implements RowSink {
   }
 
   private async send(bytes: Buffer, release?: () => void): Promise<void> {
-    while (this.held > 0 && this.held + bytes.length > heldLimit(bytes.length) && this.failed === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
+    while (this.held > 0 && this.held + bytes.length > heldLimit(bytes.length) && this.failed === undefined) await this.sinkLetsGo();
     if (this.failed !== undefined) throw this.failed;
     this.bytes += bytes.length;
     this.hash.update(bytes);
@@ -154,6 +154,11 @@ class Output implements RowSink {
     );
   }
 
+  /** Settles when the sink lets go of a chunk, or fails. */
+  private sinkLetsGo(): Promise<void> {
+    return new Promise<void>((resolve) => (this.waiting = resolve));
+  }
+
   private wake(): void {
     const w = this.waiting;
     this.waiting = undefined;
@@ -163,7 +168,7 @@ class Output implements RowSink {
   async finish(): Promise<OutputInfo> {
     this.chunk.utf8(this.writer.footer());
     await this.flush();
-    while (this.held > 0 && this.failed === undefined) await new Promise<void>((resolve) => (this.waiting = resolve));
+    while (this.held > 0 && this.failed === undefined) await this.sinkLetsGo();
     if (this.failed !== undefined) throw this.failed;
     await this.sink.end();
     return { name: this.name, contentType: this.writer.contentType, bytes: this.bytes, sha256: this.hash.digest('hex') };

@@ -36,7 +36,7 @@ export const WINDOWS_1252_TABLE: Uint16Array = (() => {
 })();
 
 /** The same table as one-char strings, for the bytes that differ from Latin-1. */
-export const WINDOWS_1252_CHARS: string[] = Array.from(WINDOWS_1252_TABLE, (c) => String.fromCharCode(c));
+const WINDOWS_1252_CHARS: string[] = Array.from(WINDOWS_1252_TABLE, (c) => String.fromCharCode(c));
 
 /** Node's native slices (undocumented but stable since Node 0.x; `toString` adds argument checks). */
 export type FastBuffer = Buffer & {
