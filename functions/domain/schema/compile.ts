@@ -21,7 +21,7 @@ import { compilePattern } from './fixed-pattern';
 import { foldName, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret } from './luhn';
-import type { Cell, FieldDescriptor, TableSchemaDescriptor, ValidationIssue, Value } from './types';
+import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
 
 export interface RowResult {
   values: Value[];
@@ -55,6 +55,8 @@ export interface CompiledSchema {
    * which the writers produce themselves digit by digit (ByteBuffer.number), without a string.
    */
   cellsInto(values: readonly Value[], out: Value[]): readonly Value[];
+  /** The schema's help for field `name` (undefined for a name that is not a field). */
+  help(name: string): FieldHelp | undefined;
 }
 
 /** Validates one present cell (trimmed, not a missing value); pushes issues; returns the value. */
@@ -141,6 +143,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   // may be under the minimum, only one longer than the maximum may be over it.
   const countBelow = minLength === undefined ? 0 : 2 * minLength;
   const expected = expectedLabel(f);
+  // The schema's example, when it passes the pattern: what the publisher can copy (the motif alone reads as code).
+  const patternHint = pattern !== null && f.example !== undefined && pattern.test(String(f.example)) ? `, par exemple « ${String(f.example)} »` : '';
 
   let enumSet: Set<Value> | null = null;
   let enumFolded: Map<string, string> | null = null;
@@ -184,7 +188,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
       if (pattern !== null) {
         if (!pattern.test(v)) {
           const fixed = fixToPattern(v);
-          if (fixed === null) issues.push(err('pattern', row, name, raw, `La valeur « ${raw} » ne respecte pas le format attendu (motif ${c.pattern}).`));
+          if (fixed === null) issues.push(err('pattern', row, name, raw, `La valeur « ${raw} » ne respecte pas le format attendu${patternHint} (motif ${c.pattern}).`));
           else v = fixed;
         }
       } else if (siretColumn && !allDigits(v, 14)) {
@@ -437,7 +441,27 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     format: (values) => formatCells(values, new Array<string>(n), false) as string[],
     formatInto: (values, out) => formatCells(values, out, false) as string[],
     cellsInto: (values, out) => formatCells(values, out, true),
+    help,
   };
+
+  function help(name: string): FieldHelp | undefined {
+    const i = indexOf.get(name);
+    if (i === undefined) return undefined;
+    const f = fields[i];
+    const example = f.example === undefined ? '' : String(f.example).trim();
+    const check = runtimes[i].check;
+    // An example that fails its own field (official schemas have a few) would mislead.
+    const passes = example !== '' && (!siretColumns.has(name) || isValidSiret(example)) && (check === null || (() => {
+      const found: ValidationIssue[] = [];
+      check(example, 0, found);
+      return found.length === 0;
+    })());
+    return {
+      ...(f.title ? { title: f.title } : {}),
+      ...(f.description ? { description: f.description } : {}),
+      ...(passes ? { example } : {}),
+    };
+  }
 
   function formatCells(values: readonly Value[], out: Value[], keepNumbers: boolean): Value[] {
     for (let i = 0; i < n; i++) {

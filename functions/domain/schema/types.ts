@@ -65,6 +65,14 @@ export interface TableSchemaDescriptor {
   outputDelimiter?: string;
 }
 
+/** What a report tells of a column: the schema's words for it, and a value that passes its checks. */
+export interface FieldHelp {
+  title?: string;
+  description?: string;
+  /** The schema's example, only when it passes the field's own checks. */
+  example?: string;
+}
+
 export type Severity = 'error' | 'warning';
 
 /** One finding of validation or reading, with a stable English code and a French message. */

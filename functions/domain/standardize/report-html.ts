@@ -1,4 +1,5 @@
-import type { Report } from './report';
+import type { FieldHelp, ValidationIssue } from '../schema/types';
+import { frenchCount, type Report } from './report';
 
 const escape = (s: unknown): string =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -9,6 +10,10 @@ const CODE_HELP: Record<string, string> = {
   required: 'valeur obligatoire manquante',
   pattern: 'valeur qui ne respecte pas le format attendu',
   enum: 'valeur hors de la liste autorisée',
+  minimum: 'valeur trop petite',
+  maximum: 'valeur trop grande',
+  'min-length': 'texte trop court',
+  'max-length': 'texte trop long',
   unique: 'valeur en double dans une colonne qui doit être unique',
   'primary-key': 'identifiant de ligne en double',
   'missing-column': 'colonne obligatoire absente',
@@ -16,32 +21,150 @@ const CODE_HELP: Record<string, string> = {
   'duplicate-column': 'colonne présente deux fois',
   'missing-cell': 'ligne trop courte',
   'extra-cell': 'ligne trop longue',
-  siret: 'numéro SIRET invalide',
+  'blank-row': 'ligne vide (ignorée)',
+  siret: 'numéro SIRET invalide : vérifiez-le sur annuaire-entreprises.data.gouv.fr',
+  'one-of-required': 'aucune des colonnes dont l’une est obligatoire n’est remplie',
+  'compare-columns': 'deux colonnes qui ne se comparent pas comme il faut',
+  'sum-columns': 'total qui n’est pas la somme des colonnes',
+  'cohesive-columns': 'colonnes à remplir ensemble, remplies en partie',
+  'year-interval': 'période d’années invalide',
+  'nomenclature-actes': 'nomenclature des actes invalide',
   'invalid-encoding': 'encodage des caractères non reconnu',
   'unknown-format': 'format de fichier non reconnu',
   'empty-file': 'fichier vide',
   'header-only': 'fichier sans aucune ligne de données',
 };
 
-/** The validation report as a French HTML page: what a secretary of the mairie reads to fix the file. */
+/** A run of issues with the same code, column and value: one line of the report, with every row it occurs on. */
+interface Group {
+  issue: ValidationIssue;
+  rows: number[];
+}
+
+/** Groups issues by code, column and value, in the order they first occur; file-level issues stay alone. */
+function groupIssues(issues: readonly ValidationIssue[]): Group[] {
+  const groups: Group[] = [];
+  const byKey = new Map<string, Group>();
+  for (const issue of issues) {
+    if (issue.row === undefined) {
+      groups.push({ issue, rows: [] });
+      continue;
+    }
+    const key = `${issue.severity}\u0000${issue.code}\u0000${issue.column ?? ''}\u0000${issue.value ?? ''}`;
+    const g = byKey.get(key);
+    if (g) g.rows.push(issue.row);
+    else {
+      const created = { issue, rows: [issue.row] };
+      byKey.set(key, created);
+      groups.push(created);
+    }
+  }
+  return groups;
+}
+
+/** `2 à 5, 9, 12 à 14` (at most `maxRuns` runs, then how many rows more). */
+export function rowRanges(rows: readonly number[], maxRuns = 12): string {
+  const sorted = [...new Set(rows)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  let shown = 0;
+  for (let i = 0; i < sorted.length && runs.length < maxRuns; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    runs.push(j === i ? String(sorted[i]) : j === i + 1 ? `${sorted[i]}, ${sorted[j]}` : `${sorted[i]} à ${sorted[j]}`);
+    shown += j - i + 1;
+    i = j + 1;
+  }
+  const more = sorted.length - shown;
+  return runs.join(', ') + (more > 0 ? ` et ${frenchCount(more)} autre${more > 1 ? 's' : ''}` : '');
+}
+
+function rowsCell(rows: readonly number[]): string {
+  if (rows.length === 0) return '';
+  const n = new Set(rows).size;
+  return n === 1 ? `ligne ${rows[0]}` : `lignes ${rowRanges(rows)} (${frenchCount(n)} lignes)`;
+}
+
+function groupRow(g: Group): string {
+  const i = g.issue;
+  return `<tr class="${i.severity}"><td><code>${escape(i.value)}</code></td><td>${escape(i.message)}</td><td>${escape(rowsCell(g.rows))}</td><td><code>${escape(i.code)}</code></td></tr>`;
+}
+
+const GROUP_HEAD = '<tr><th>Valeur</th><th>Problème</th><th>Où</th><th>Code</th></tr>';
+
+function columnSection(name: string, groups: readonly Group[], help: FieldHelp | undefined): string {
+  const errors = groups.reduce((n, g) => n + (g.issue.severity === 'error' ? Math.max(1, g.rows.length) : 0), 0);
+  const warnings = groups.reduce((n, g) => n + (g.issue.severity === 'warning' ? Math.max(1, g.rows.length) : 0), 0);
+  const counts = [errors ? `${frenchCount(errors)} erreur${errors > 1 ? 's' : ''}` : '', warnings ? `${frenchCount(warnings)} avertissement${warnings > 1 ? 's' : ''}` : '']
+    .filter(Boolean)
+    .join(', ');
+  const guide = [
+    help?.description ? `<p>${escape(help.description)}</p>` : '',
+    help?.example !== undefined ? `<p>Exemple de valeur attendue : <code>${escape(help.example)}</code></p>` : '',
+  ].join('');
+  return `<section><h3>Colonne <code>${escape(name)}</code>${help?.title ? ` — ${escape(help.title)}` : ''} <small>(${counts})</small></h3>${guide}
+<table>${GROUP_HEAD}
+${groups.map(groupRow).join('\n')}
+</table></section>`;
+}
+
+/**
+ * The validation report as a French HTML page: what a secretary of the mairie reads to fix
+ * the file. Problems are grouped column by column, each column with what the schema says of
+ * it and an example of a valid value; the same problem with the same value is one line with
+ * every row it occurs on, so that a mistake repeated down a column reads once.
+ */
 export function renderReportHtml(report: Report, title: string): string {
   const codes = Object.entries(report.codes).sort((a, b) => b[1] - a[1]);
-  const rows = report.issues
-    .map(
-      (i) =>
-        `<tr class="${i.severity}"><td>${i.row ?? ''}</td><td>${escape(i.column)}</td><td><code>${escape(i.value)}</code></td><td>${escape(i.message)}</td><td><code>${escape(i.code)}</code></td></tr>`,
-    )
-    .join('\n');
+  const groups = groupIssues(report.issues);
+  // Issues of the whole file or of its header line; the others go under their column.
+  const fileWide = groups.filter((g) => g.issue.column === undefined || g.issue.row === undefined || g.issue.row <= 1);
+  const wide = new Set(fileWide);
+  const byColumn = new Map<string, Group[]>();
+  for (const g of groups) {
+    if (wide.has(g)) continue;
+    const list = byColumn.get(g.issue.column!) ?? [];
+    list.push(g);
+    byColumn.set(g.issue.column!, list);
+  }
+  const firstMessage = new Map<string, string>();
+  for (const i of report.issues) if (!firstMessage.has(i.code)) firstMessage.set(i.code, i.message);
+  const meaning = (code: string): string => CODE_HELP[code] ?? (firstMessage.has(code) ? `par exemple : ${firstMessage.get(code)}` : '');
+  const total = report.errorCount + report.warningCount;
+
+  const parts: string[] = [];
+  if (report.truncated) {
+    parts.push(
+      `<p>Le détail ci-dessous porte sur les ${frenchCount(report.issues.length)} premiers problèmes sur ${frenchCount(total)} ; les comptes par type portent sur tous. Corrigez-les, puis déposez à nouveau le fichier pour voir la suite.</p>`,
+    );
+  }
+  if (fileWide.length) {
+    parts.push(`<h2>Problèmes sur l’ensemble du fichier</h2><table>${GROUP_HEAD}
+${fileWide.map(groupRow).join('\n')}
+</table>`);
+  }
+  if (byColumn.size) {
+    parts.push(
+      `<h2>À corriger, colonne par colonne</h2><p>Les numéros de ligne sont ceux du fichier déposé : la ligne 1 est celle des noms de colonnes.</p>`,
+      ...[...byColumn].map(([name, list]) => columnSection(name, list, report.columns?.[name])),
+    );
+  }
+  if (codes.length) {
+    parts.push(
+      `<h2>Problèmes par type</h2><table><tr><th>Code</th><th>Signification</th><th>Nombre</th></tr>${codes
+        .map(([c, n]) => `<tr><td><code>${escape(c)}</code></td><td>${escape(meaning(c))}</td><td>${frenchCount(n)}</td></tr>`)
+        .join('')}</table>`,
+    );
+  }
+
   return `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Rapport de validation — ${escape(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}tr.warning{background:#fff8e1}tr.error{background:#fdecea}.ok{color:#1b5e20}.ko{color:#b71c1c}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}tr.warning{background:#fff8e1}tr.error{background:#fdecea}.ok{color:#1b5e20}.ko{color:#b71c1c}h3 small{font-weight:normal}</style>
 </head><body>
 <h1>Rapport de validation</h1>
 <p><strong>${escape(title)}</strong>${report.schema ? ` — schéma <code>${escape(report.schema.id)}</code> version ${escape(report.schema.version)}` : ''}</p>
 <p class="${report.valid ? 'ok' : 'ko'}">${escape(report.summary)}</p>
-<p>Fichier : ${escape(report.file.format ?? 'inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding)}` : ''}${report.file.delimiter ? `, séparateur « ${escape(report.file.delimiter)} »` : ''}, ${report.rowCount} ligne(s) lue(s).</p>
-${codes.length ? `<h2>Problèmes par type</h2><table><tr><th>Code</th><th>Signification</th><th>Nombre</th></tr>${codes.map(([c, n]) => `<tr><td><code>${escape(c)}</code></td><td>${escape(CODE_HELP[c] ?? '')}</td><td>${n}</td></tr>`).join('')}</table>` : ''}
-${rows ? `<h2>Détail${report.truncated ? ` (les ${report.issues.length} premiers sur ${report.errorCount + report.warningCount})` : ''}</h2><table><tr><th>Ligne</th><th>Colonne</th><th>Valeur</th><th>Message</th><th>Code</th></tr>\n${rows}\n</table>` : ''}
+<p>Fichier : ${escape(report.file.format ?? 'inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding)}` : ''}${report.file.delimiter ? `, séparateur « ${escape(report.file.delimiter)} »` : ''}, ${frenchCount(report.rowCount)} ligne(s) lue(s).</p>
+${parts.join('\n')}
 </body></html>
 `;
 }

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../schema/types';
+import type { FieldHelp, ValidationIssue } from '../schema/types';
 
 /** Detail is kept for this many issues; every issue is counted. */
 export const MAX_REPORTED_ISSUES = 1000;
@@ -17,6 +17,26 @@ export interface Report {
   truncated: boolean;
   /** One French sentence for the publisher. */
   summary: string;
+  /**
+   * For each schema column named by an issue in the detail: what the schema says of it
+   * (title, description, an example that passes), so that the publisher knows what to write.
+   */
+  columns?: Record<string, FieldHelp>;
+}
+
+/** The schema's help for the columns the detailed issues name (none when no column has help). */
+export function columnHelp(issues: readonly ValidationIssue[], help: (name: string) => FieldHelp | undefined): Record<string, FieldHelp> | undefined {
+  const out: Record<string, FieldHelp> = {};
+  let any = false;
+  for (const issue of issues) {
+    const name = issue.column;
+    if (name === undefined || name in out) continue;
+    const h = help(name);
+    if (h === undefined || Object.keys(h).length === 0) continue;
+    out[name] = h;
+    any = true;
+  }
+  return any ? out : undefined;
 }
 
 /** Collects issues with a cap on detail, and counts all of them. */

@@ -6,7 +6,7 @@
  * segments of a large CSV and merges what they return.
  */
 import { compileSchema, type BindResult, type CompiledSchema } from '../schema/compile';
-import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
+import type { Cell, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
 import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
 import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
 import { checkDecpRows } from '../schemas/decp/checks';
@@ -89,6 +89,11 @@ export class RowPipeline {
     const json = new JsonWriter(this.fields).copyFrom(columns);
     this.writers.push({ name: 'data.json', writer: json });
     if (schema?.geo) this.writers.push({ name: 'data.geojson', writer: new GeoJsonWriter(this.fields, schema.geo).copyFrom(columns).propertiesFrom(json) });
+  }
+
+  /** The schema's help for a column (report). */
+  help(name: string): FieldHelp | undefined {
+    return this.compiled?.help(name);
   }
 
   /** Whether rows can be checked in independent segments (no state across rows but what `parallelState` carries). */

@@ -15,7 +15,7 @@ import { isTableReadError } from './read/errors';
 import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
 import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
 import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
-import { IssueCollector, summarize, type Report } from './report';
+import { columnHelp, IssueCollector, summarize, type Report } from './report';
 import { RowPipeline, type OutputName, type RowSink } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
 import type { RowSource, TableWriter } from './write/table-writer';
@@ -262,14 +262,14 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       if (isDecp) infos.push(await writeNested(fields, pipeline.keptValues, opts.sinks));
     }
     const digest = await src.digest(src.stream);
-    return { report: buildReport(schema, table, pipeline.rowCount, issues, digest), outputs: infos, sourceSha256: digest.sha256, fields };
+    return { report: buildReport(schema, table, pipeline.rowCount, issues, digest, pipeline), outputs: infos, sourceSha256: digest.sha256, fields };
   } catch (error) {
     await stopWriting();
     if (!isTableReadError(error)) throw error;
     const issues = pipeline?.issues ?? early;
     issues.add({ code: error.code, severity: 'error', message: error.message, ...(error.row ? { row: error.row } : {}) } as ValidationIssue);
     const digest = await src.digest(src.stream).catch(() => ({ sha256: '', bytes: 0 }));
-    return { report: buildReport(schema, table, pipeline?.rowCount ?? 0, issues, digest), outputs: [], sourceSha256: digest.sha256, fields };
+    return { report: buildReport(schema, table, pipeline?.rowCount ?? 0, issues, digest, pipeline), outputs: [], sourceSha256: digest.sha256, fields };
   }
 }
 
@@ -294,8 +294,10 @@ function buildReport(
   rowCount: number,
   issues: IssueCollector,
   source: { sha256: string; bytes: number },
+  pipeline: RowPipeline | undefined,
 ): Report {
   const valid = issues.errorCount === 0;
+  const columns = pipeline ? columnHelp(issues.issues, (name) => pipeline.help(name)) : undefined;
   return {
     valid,
     schema: schema ? { id: schema.id, version: schema.version } : null,
@@ -313,5 +315,6 @@ function buildReport(
     issues: issues.issues,
     truncated: issues.total > issues.issues.length,
     summary: summarize(valid, rowCount, issues.errorCount, issues.warningCount),
+    ...(columns ? { columns } : {}),
   };
 }

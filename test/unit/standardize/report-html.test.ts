@@ -1,0 +1,146 @@
+/**
+ * The report a publisher reads: each problem once per column and value, with the rows it
+ * occurs on, under what the schema says of the column and a valid example.
+ */
+import { compileSchema } from '../../../functions/domain/schema/compile';
+import { builtinSchemas } from '../../../functions/domain/schemas/registry';
+import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
+import { renderReportHtml, rowRanges } from '../../../functions/domain/standardize/report-html';
+import type { Report } from '../../../functions/domain/standardize/report';
+import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import { schemaOf } from '../schema/helpers';
+import { chunked } from './helpers';
+
+/** The page's text, one table row or heading per line. */
+function text(html: string): string {
+  return html
+    .replace(/<style.*?<\/style>/s, '')
+    .replace(/<\/(tr|h\d|p)>/g, '\n')
+    .replace(/<\/t[dh]>/g, ' | ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+async function reportOf(csv: string): Promise<Report> {
+  const { report } = await standardizeTable(chunked(Buffer.from(csv, 'utf8')), {
+    schema: subventions,
+    sinks: () => ({ write: () => undefined, end: async () => undefined, abort: async () => undefined }),
+  });
+  return report;
+}
+
+const HEADER =
+  'nomAttribuant;idAttribuant;dateConvention;referenceDecision;nomBeneficiaire;idBeneficiaire;rnaBeneficiaire;objet;montant;nature;conditionsVersement;datesPeriodeVersement;idRAE;notificationUE;pourcentageSubvention;dispositifAide';
+const row = (siret: string, rna: string, pct: string) =>
+  `Ville;${siret};2024-01-15;D-1;Asso;;${rna};Objet;1000;aide en numéraire;unique;2024-02-01;;non;${pct};`;
+
+describe('rowRanges', () => {
+  it('writes runs of rows as ranges, and how many more past the cap', () => {
+    expect(rowRanges([7])).toBe('7');
+    expect(rowRanges([2, 3])).toBe('2, 3');
+    expect(rowRanges([5, 2, 3, 4, 9, 12, 13, 14, 4])).toBe('2 à 5, 9, 12 à 14');
+    expect(rowRanges([1, 3, 5, 7, 9, 10], 3)).toBe('1, 3, 5 et 3 autres');
+    expect(rowRanges([1, 3, 5, 7], 3)).toBe('1, 3, 5 et 1 autre');
+  });
+});
+
+describe('validation report page', () => {
+  it('groups the same problem with the same value down a column, under the column help', async () => {
+    const lines = [HEADER];
+    for (let i = 0; i < 30; i++) lines.push(row('21860194600000', i === 4 ? 'W3222' : 'W751212517', i < 3 ? '80' : '0.5'));
+    const report = await reportOf(lines.join('\n'));
+    expect(report.valid).toBe(false);
+    expect(report.codes).toEqual({ siret: 30, pattern: 1, maximum: 3 });
+    // Help for the columns named in the detail, with examples that pass their own checks.
+    expect(Object.keys(report.columns ?? {}).sort()).toEqual(['idAttribuant', 'pourcentageSubvention', 'rnaBeneficiaire']);
+    expect(report.columns?.rnaBeneficiaire).toMatchObject({ title: expect.any(String), example: expect.stringMatching(/^W\d{9}$/) });
+
+    const page = text(renderReportHtml(report, 'subventions.csv'));
+    const siretLines = page.split('\n').filter((l) => l.includes('21860194600000'));
+    expect(siretLines).toHaveLength(1);
+    expect(siretLines[0]).toContain('lignes 2 à 31 (30 lignes)');
+    expect(page).toMatch(/lignes 2 à 4 \(3 lignes\) \| maximum/);
+    expect(page).toMatch(/W3222 \| .*par exemple « W\d{9} » \(motif \^W\\d\{9\}\$\)\. \| ligne 6 \| pattern/);
+    expect(page).toContain(`Exemple de valeur attendue : ${report.columns!.idAttribuant.example}`);
+    // Every code present has a meaning.
+    for (const code of Object.keys(report.codes)) expect(page).toMatch(new RegExp(`\\n?${code} \\| \\S+`));
+  });
+
+  it('lists file-level and header problems apart, and explains an unknown code by its first message', () => {
+    const report: Report = {
+      valid: false,
+      schema: { id: 'bal', version: '1.4' },
+      file: { format: 'csv', encoding: 'utf-8', delimiter: ';', bytes: 10 },
+      rowCount: 2,
+      errorCount: 2,
+      warningCount: 1,
+      codes: { 'missing-column': 1, 'bal-multiple-communes': 1, 'extra-column': 1 },
+      issues: [
+        { code: 'missing-column', severity: 'error', row: 1, column: 'voie_nom', message: 'La colonne obligatoire « voie_nom » est absente.' },
+        { code: 'extra-column', severity: 'warning', row: 1, column: 'note', message: 'La colonne « note » ne fait pas partie du schéma : elle sera ignorée.' },
+        { code: 'bal-multiple-communes', severity: 'error', message: 'Le fichier contient les adresses de 2 communes.' },
+      ],
+      truncated: false,
+      summary: 'Fichier refusé : 2 erreurs à corriger sur 2 lignes.',
+    };
+    const page = text(renderReportHtml(report, 'bal.csv'));
+    expect(page).toContain('Problèmes sur l’ensemble du fichier');
+    expect(page).not.toContain('colonne par colonne');
+    expect(page).toContain('bal-multiple-communes | par exemple : Le fichier contient les adresses de 2 communes. | 1');
+    expect(page).toContain('missing-column | colonne obligatoire absente | 1');
+  });
+
+  it('says when the detail is cut', () => {
+    const issues = Array.from({ length: 3 }, (_, i) => ({ code: 'required', severity: 'error' as const, row: i + 2, column: 'montant', message: 'manquant' }));
+    const report: Report = {
+      valid: false,
+      schema: null,
+      file: { bytes: 1 },
+      rowCount: 5000,
+      errorCount: 5000,
+      warningCount: 0,
+      codes: { required: 5000 },
+      issues,
+      truncated: true,
+      summary: '…',
+    };
+    const page = text(renderReportHtml(report, 'x.csv'));
+    expect(page).toContain('les 3 premiers problèmes sur 5\u202f000');
+    expect(page).toContain('lignes 2 à 4 (3 lignes)');
+  });
+});
+
+describe('column help', () => {
+  it('gives title, description and an example only when the example passes the field', () => {
+    const schema = compileSchema(
+      schemaOf([
+        { name: 'code', title: 'Code', description: 'Le code.', type: 'string', example: 'A12', constraints: { pattern: '^[A-Z]\\d{2}$' } },
+        { name: 'faux', type: 'string', example: 'abc', constraints: { pattern: '^\\d+$' } },
+        { name: 'n', type: 'integer', example: 'douze' },
+      ]),
+    );
+    expect(schema.help('code')).toEqual({ title: 'Code', description: 'Le code.', example: 'A12' });
+    expect(schema.help('faux')).toEqual({});
+    expect(schema.help('n')).toEqual({});
+    expect(schema.help('absent')).toBeUndefined();
+  });
+
+  it('keeps every example of the built-in schemas: each passes its own field', () => {
+    const dropped: string[] = [];
+    let kept = 0;
+    for (const d of builtinSchemas) {
+      const schema = compileSchema(d);
+      for (const f of d.fields) {
+        if (f.example === undefined) continue;
+        if (schema.help(f.name)?.example === String(f.example).trim()) kept++;
+        else dropped.push(`${d.id}@${d.version} ${f.name}: ${f.example}`);
+      }
+    }
+    expect(dropped).toEqual([]);
+    expect(kept).toBeGreaterThan(150);
+  });
+});
