@@ -20,7 +20,7 @@ import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLa
 import { compilePattern } from './fixed-pattern';
 import { foldName, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
-import { allDigits, isValidSiret } from './luhn';
+import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
 
 export interface RowResult {
@@ -188,7 +188,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
       if (pattern !== null) {
         if (!pattern.test(v)) {
           const fixed = fixToPattern(v);
-          if (fixed === null) issues.push(err('pattern', row, name, raw, `La valeur « ${raw} » ne respecte pas le format attendu${patternHint} (motif ${c.pattern}).`));
+          if (fixed === null) {
+            // A SIRET column says what is wrong with the number (often a SIREN), not the motif.
+            const message = siretColumn ? `La valeur « ${raw} » ${siretProblem(stripIdSeparators(v) ?? v)}` : `La valeur « ${raw} » ne respecte pas le format attendu${patternHint} (motif ${c.pattern}).`;
+            issues.push(err('pattern', row, name, raw, message));
+          }
           else v = fixed;
         }
       } else if (siretColumn && !allDigits(v, 14)) {

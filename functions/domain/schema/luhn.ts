@@ -57,3 +57,25 @@ export function isValidSiret(s: string): boolean {
   if (s.startsWith(LA_POSTE_SIREN) && s !== LA_POSTE_HEAD_OFFICE) return plain % 5 === 0;
   return luhn % 10 === 0;
 }
+
+/**
+ * What is wrong with a value that is not a SIRET, in French, after « La valeur « … » »: a
+ * SIREN where the establishment's SIRET is due (the usual mistake), a number a spreadsheet
+ * rewrote (`3,24021E+13`, `…000.0`), a wrong key, a wrong number of digits, other characters.
+ */
+export function siretProblem(s: string): string {
+  let digits = true;
+  for (let i = 0; i < s.length && digits; i++) digits = s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
+  if (!digits) {
+    if (/^\d[.,]\d+e\+?\d+$/i.test(s)) {
+      return "a été changée en nombre par le tableur (notation « E+ ») et a perdu des chiffres : mettez la colonne au format texte et saisissez à nouveau les numéros SIRET.";
+    }
+    if (/^\d+[.,]0+$/.test(s)) return "porte une décimale ajoutée par le tableur : un SIRET s'écrit avec 14 chiffres seulement (mettez la colonne au format texte).";
+    return "n'est pas un numéro SIRET : un SIRET s'écrit avec 14 chiffres, sans lettre ni autre signe.";
+  }
+  if (s.length === 9) {
+    return "compte 9 chiffres : c'est un numéro SIREN. Il faut le SIRET de l'établissement, 14 chiffres (le SIREN suivi de 5 chiffres).";
+  }
+  if (s.length !== 14) return `compte ${s.length} chiffres : un numéro SIRET en compte 14.`;
+  return "n'est pas un numéro SIRET valide : sa clé de contrôle ne correspond pas (un chiffre mal recopié ?).";
+}

@@ -19,12 +19,27 @@ describe('french-siret-value', () => {
     const r = validatorFor(fields, { custom_checks: [check] }).validate(['218 601 946 00013'], 2);
     expect(r).toEqual({ values: ['21860194600013'], issues: [] });
   });
-  it('rejects a bad key, a SIREN and a spreadsheet float', () => {
-    expect(codesFor(fields, check, ['21860194600014']).codes).toEqual(['siret']);
-    expect(codesFor(fields, check, ['218601946']).codes).toEqual(['siret']);
-    const r = codesFor(fields, check, ['32402138500000.0']);
-    expect(r.codes).toEqual(['siret']);
-    expect(r.messages[0]).toContain("n'est pas un numéro SIRET valide");
+  it('rejects a bad key, a SIREN and a spreadsheet float, saying which', () => {
+    const cases: [string, string][] = [
+      ['21860194600014', 'sa clé de contrôle ne correspond pas'],
+      ['218601946', "c'est un numéro SIREN"],
+      ['32402138500000.0', 'compte 15 chiffres'],
+      ['32402138500000,00', 'décimale ajoutée par le tableur'],
+      ['3,24021E+13', 'notation « E+ »'],
+      ['2186019460001', 'compte 13 chiffres : un numéro SIRET en compte 14'],
+      ['SIRET inconnu', 'sans lettre ni autre signe'],
+    ];
+    for (const [cell, says] of cases) {
+      const r = codesFor(fields, check, [cell]);
+      expect(r.codes).toEqual(['siret']);
+      expect(r.messages[0]).toContain(says);
+    }
+  });
+  it('reports a cell its field refused once, not twice', () => {
+    const withPattern = [{ ...fields[0], constraints: { pattern: '^\\d{14}$' } }];
+    const r = codesFor(withPattern, check, ['218601946']);
+    expect(r.codes).toEqual(['pattern']);
+    expect(r.messages[0]).toContain("c'est un numéro SIREN");
   });
   it('restores a leading zero lost by a spreadsheet when the key then holds', () => {
     const r = validatorFor(fields, { custom_checks: [check] }).validate(['1234567800010'], 2);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidSiret } from '../luhn';
+import { isValidSiret, siretProblem } from '../luhn';
 import { defineCheck, issue } from './check';
 
 /** The cell, when filled, is a real SIRET: 14 digits and a valid key (La Poste rule included). */
@@ -14,11 +14,10 @@ export const frenchSiretValue = defineCheck({
       const v = values[i];
       if (v === null) return;
       const s = String(v);
-      if (!isValidSiret(s)) {
-        issues.push(
-          issue('siret', row, p.column, v, `La valeur « ${s} » n'est pas un numéro SIRET valide (14 chiffres dont une clé de contrôle).`),
-        );
-      }
+      if (isValidSiret(s)) return;
+      // One problem per cell: a value its field already refused (pattern) is not reported twice.
+      for (let k = 0; k < issues.length; k++) if (issues[k].column === p.column && issues[k].row === row) return;
+      issues.push(issue('siret', row, p.column, v, `La valeur « ${s} » ${siretProblem(s)}`));
     };
   },
 });
