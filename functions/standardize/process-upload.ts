@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { publicPrefix, type DatasetVersion, type Distribution, type ReportSummary, type Upload } from '../domain/datasets/dataset';
 import { resolveSchema } from '../domain/datasets/schemas';
+import { builtinSchemas } from '../domain/schemas/registry';
 import type { Report } from '../domain/standardize/report';
 import { standardizeTable, type OutputInfo, type OutputName } from '../domain/standardize/standardize-table';
 import { datapackage } from '../domain/standardize/datapackage';
@@ -99,12 +100,15 @@ export async function processUpload(
   const written: OutputInfo[] = [];
   const result = await standardizeTable(await getObjectStream(uploadBucket(), upload.objectKey), {
     schema,
+    // A built-in schema with several versions (BAL 1.4 and 1.5): the file's header says which one it is written in.
+    otherVersions: schema ? builtinSchemas.filter((d) => d.id === schema.id && d !== schema) : undefined,
     sinks: (name, contentType) => s3Sink(uploadBucket(), archive + name, { contentType }),
     // A large CSV is split across the cores the function has (parallel.ts › standardizeThreads).
     sizeHint: head.size,
   });
   written.push(...result.outputs);
   const { report } = result;
+  const used = result.schema;
   if (!report.valid) {
     await deletePrefix(uploadBucket(), archive);
     return reject(report);
@@ -131,7 +135,7 @@ export async function processUpload(
   const reportDist = await putJson(archive + 'report.json', prefix + 'report.json', reportBody);
   distributions.push(reportDist);
   const packageBody = Buffer.from(
-    JSON.stringify(datapackage({ dataset, version, schema, fields: result.fields, distributions, createdAt }), null, 1),
+    JSON.stringify(datapackage({ dataset, version, schema: used, fields: result.fields, distributions, createdAt }), null, 1),
     'utf8',
   );
   const packageDist = await putJson(archive + 'datapackage.json', prefix + 'datapackage.json', packageBody);
@@ -150,7 +154,7 @@ export async function processUpload(
     sourceFilename: upload.filename,
     archivePrefix: archive,
     schemaId: dataset.schemaId,
-    schemaVersion: schema?.version,
+    schemaVersion: used?.version,
     rowCount: report.rowCount,
     distributions,
     report: summaryOf(report),

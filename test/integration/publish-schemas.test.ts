@@ -9,6 +9,7 @@ import * as XLSX from 'xlsx';
 import {
   createDataset,
   fixture,
+  getDataset,
   newPublisher,
   publicFile,
   publish,
@@ -124,6 +125,23 @@ describe('publishing each built-in schema end to end', () => {
     const geo = await publicFile(p, 'adresses', v, 'data.geojson');
     expect(geo.status).toBe(200);
     expect(geo.json().features).toHaveLength(3);
+  });
+
+  it('bal: a 1.4 file (voie_nom, cle_interop) in a bal dataset is published as 1.4, no column dropped; a 1.5 file after it as 1.5', async () => {
+    await createDataset(p, 'adresses-14', 'bal');
+    const v = await publish(p, 'adresses-14', 'bal-1.4.csv', fixture('bal-1.4.csv'));
+    await expectCsv(p, 'adresses-14', v, 'bal-1.4.expected.csv');
+    const { report } = await expectCompanions(p, 'adresses-14', v, 2);
+    expect(report.schema).toEqual({ id: 'bal', version: '1.4' });
+    const pkg = (await publicFile(p, 'adresses-14', v, 'datapackage.json')).json();
+    expect(pkg.schema).toMatchObject({ id: 'bal', version: '1.4' });
+    expect(pkg.resources.find((r: { name?: string; schema?: unknown }) => r.schema).schema.fields.map((f: { name: string }) => f.name)).toContain('voie_nom');
+    expect((await getDataset(p, 'adresses-14')).body.schemaVersion).toBe('1.4');
+
+    const next = await publish(p, 'adresses-14', 'bal.csv', fixture('bal.csv'));
+    expect(next).toBe(v + 1);
+    await expectCsv(p, 'adresses-14', next, 'bal.expected.csv');
+    expect((await getDataset(p, 'adresses-14')).body.schemaVersion).toBe('1.5');
   });
 
   it('decp: a flat French CSV gives the flat data.csv and the nested national decp.json', async () => {

@@ -37,6 +37,29 @@ function compiled(schema: TableSchemaDescriptor): CompiledSchema {
   return c;
 }
 
+/**
+ * The version of a schema a header is written in: the one that would drop or miss the fewest
+ * columns (unknown columns, then missing required ones); on a tie, `current`. A BAL 1.4 file
+ * (`voie_nom`, `cle_interop`) read as 1.5 would lose its street names.
+ */
+export function versionForHeader(current: TableSchemaDescriptor, others: readonly TableSchemaDescriptor[], header: readonly Cell[]): TableSchemaDescriptor {
+  const misfit = (d: TableSchemaDescriptor): number[] => {
+    const { issues } = compiled(d).bind(header);
+    return [issues.filter((i) => i.code === 'extra-column').length, issues.filter((i) => i.code === 'missing-column').length];
+  };
+  let best = current;
+  let bestFit = misfit(current);
+  for (const d of others) {
+    if (d === current) continue;
+    const fit = misfit(d);
+    if (fit[0] < bestFit[0] || (fit[0] === bestFit[0] && fit[1] < bestFit[1])) {
+      best = d;
+      bestFit = fit;
+    }
+  }
+  return best;
+}
+
 /** Column names for a table with no schema: the header, with blanks and duplicates made unique. */
 function plainFields(header: readonly Cell[]): string[] {
   const seen = new Map<string, number>();

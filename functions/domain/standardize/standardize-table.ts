@@ -16,7 +16,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
 import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
 import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { columnHelp, IssueCollector, summarize, type Report } from './report';
-import { RowPipeline, type OutputName, type RowSink } from './row-pipeline';
+import { RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
 import type { RowSource, TableWriter } from './write/table-writer';
 
@@ -56,6 +56,11 @@ export interface StandardizeOptions {
   threads?: number;
   /** Bytes per segment handed to a worker (tests use small ones). */
   segmentBytes?: number;
+  /**
+   * Other versions of `schema` the file may be written in (BAL 1.4 next to 1.5): the header
+   * picks the version it matches best, so that no column is dropped for being of another version.
+   */
+  otherVersions?: readonly TableSchemaDescriptor[];
 }
 
 /**
@@ -73,6 +78,8 @@ export interface StandardizeResult {
   sourceSha256: string;
   /** Output column names. */
   fields: string[];
+  /** The schema the file was standardized against (one of `otherVersions` when its header says so). */
+  schema: TableSchemaDescriptor | null;
 }
 
 const FLUSH_BYTES = 256 * 1024;
@@ -202,7 +209,7 @@ function hashing(source: AsyncIterable<Uint8Array>) {
 }
 
 export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: StandardizeOptions): Promise<StandardizeResult> {
-  const { schema } = opts;
+  let { schema } = opts;
   const src = hashing(source);
   let table: OpenedTable | undefined;
   let pipeline: RowPipeline | undefined;
@@ -226,6 +233,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
   try {
     const isDecp = schema?.id === 'decp';
     table = await openTable(src.stream, { ...opts.open, flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson });
+    if (schema && opts.otherVersions?.length) schema = versionForHeader(schema, opts.otherVersions, table.header);
     pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp, now });
     const { issues } = pipeline;
     issues.addAll(table.issues);
@@ -262,14 +270,14 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       if (isDecp) infos.push(await writeNested(fields, pipeline.keptValues, opts.sinks));
     }
     const digest = await src.digest(src.stream);
-    return { report: buildReport(schema, table, pipeline.rowCount, issues, digest, pipeline), outputs: infos, sourceSha256: digest.sha256, fields };
+    return { report: buildReport(schema, table, pipeline.rowCount, issues, digest, pipeline), outputs: infos, sourceSha256: digest.sha256, fields, schema };
   } catch (error) {
     await stopWriting();
     if (!isTableReadError(error)) throw error;
     const issues = pipeline?.issues ?? early;
     issues.add({ code: error.code, severity: 'error', message: error.message, ...(error.row ? { row: error.row } : {}) } as ValidationIssue);
     const digest = await src.digest(src.stream).catch(() => ({ sha256: '', bytes: 0 }));
-    return { report: buildReport(schema, table, pipeline?.rowCount ?? 0, issues, digest, pipeline), outputs: [], sourceSha256: digest.sha256, fields };
+    return { report: buildReport(schema, table, pipeline?.rowCount ?? 0, issues, digest, pipeline), outputs: [], sourceSha256: digest.sha256, fields, schema };
   }
 }
 
