@@ -31,7 +31,13 @@ describe('CsvWriter', () => {
   it('neutralises formulas but not plain numbers', () => {
     expect(neutraliseFormula('=HYPERLINK("http://evil")')).toBe('\'=HYPERLINK("http://evil")');
     expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(neutraliseFormula('+33 6 12 34 56 78')).toBe("'+33 6 12 34 56 78");
+    // A phone number or an amount names nothing a spreadsheet could run: kept as the official schemas write it.
+    expect(neutraliseFormula('+33 6 12 34 56 78')).toBe('+33 6 12 34 56 78');
+    expect(neutraliseFormula('+33 (0)5 61 72 00 00')).toBe('+33 (0)5 61 72 00 00');
+    expect(neutraliseFormula('- 5 %')).toBe('- 5 %');
+    expect(neutraliseFormula("+cmd|' /C calc'!A0")).toBe("'+cmd|' /C calc'!A0");
+    expect(neutraliseFormula('-HYPERLINK("http://evil")')).toBe('\'-HYPERLINK("http://evil")');
+    expect(neutraliseFormula('- texte')).toBe("'- texte");
     expect(neutraliseFormula('-1+1')).toBe("'-1+1");
     expect(neutraliseFormula('\tx')).toBe("'\tx");
     expect(neutraliseFormula('-12.5')).toBe('-12.5');
