@@ -18,7 +18,7 @@
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, parserFor } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
-import { foldName, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { foldName, frDatesInTextToIso, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -170,7 +170,13 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   const itemsRequired = f.arrayItem?.constraints?.required === true;
   const isArray = f.arrayItem !== undefined;
 
+  // A pattern that spells an ISO date (`[0-9]{4}-[0-9]{2}-[0-9]{2}`, SCDL periods): French dates in the text are read.
+  const datePattern = c.pattern !== undefined && /(\[0-9\]|\\d)\{4\}\\?-/.test(c.pattern);
   const fixToPattern = (s: string): string | null => {
+    if (datePattern) {
+      const iso = frDatesInTextToIso(s);
+      if (iso !== null && pattern!.test(iso)) return iso;
+    }
     const digits = stripIdSeparators(s);
     if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
     const base = digits ?? s;

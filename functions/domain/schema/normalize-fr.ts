@@ -132,6 +132,28 @@ export function frDateTimeToIso(s: string): string | null {
   return null;
 }
 
+const FR_DATE_IN_TEXT = /(^|[^\d])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)/g;
+const ISO_PERIOD_SPELLED = /^(\d{4}-\d{2}-\d{2})\s*(?:-|–|—|au|à)\s*(\d{4}-\d{2}-\d{2})$/i;
+
+/**
+ * The French dates inside a text written as ISO dates, for text fields whose pattern wants
+ * ISO dates (SCDL periods such as `datesPeriodeVersement`): `15/01/2025` → `2025-01-15`,
+ * `01/02/2025/30/06/2025` and `01/02/2025 au 30/06/2025` → `2025-02-01/2025-06-30`.
+ * null when the text holds no French date, or one that is not a real day.
+ */
+export function frDatesInTextToIso(s: string): string | null {
+  let found = false;
+  let invalid = false;
+  const out = s.replace(FR_DATE_IN_TEXT, (_m, before: string, d: string, m: string, y: string) => {
+    found = true;
+    if (!isValidYmd(+y, +m, +d)) invalid = true;
+    return `${before}${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  });
+  if (!found || invalid) return null;
+  const period = ISO_PERIOD_SPELLED.exec(out.trim());
+  return period === null ? out : `${period[1]}/${period[2]}`;
+}
+
 /** `12/2024` or `12-2024` → `2024-12`. */
 export function frYearMonthToIso(s: string): string | null {
   const m = /^(\d{1,2})[/.-](\d{4})$/.exec(s);

@@ -267,3 +267,22 @@ describe('per-row results', () => {
     expect(schema.cellsInto([null, 1, NaN], [])).toEqual(['', '1', 'NaN']);
   });
 });
+
+describe('French dates in a text field whose pattern wants ISO dates (SCDL periods)', () => {
+  const period = { name: 'datesPeriodeVersement', type: 'string' as const, constraints: { pattern: '^[0-9]{4}\\-[0-9]{2}\\-[0-9]{2}(\\/[0-9]{4}\\-[0-9]{2}\\-[0-9]{2})?$' } };
+  it('reads them as ISO dates', () => {
+    expect(one(period, '15/01/2025')).toMatchObject({ value: '2025-01-15', codes: [] });
+    expect(one(period, '15-01-2025')).toMatchObject({ value: '2025-01-15', codes: [] });
+    expect(one(period, '01/02/2025/30/06/2025')).toMatchObject({ value: '2025-02-01/2025-06-30', codes: [] });
+    expect(one(period, '01/02/2025 au 30/06/2025')).toMatchObject({ value: '2025-02-01/2025-06-30', codes: [] });
+  });
+  it('still refuses what is not a date or not a period', () => {
+    expect(one(period, '31/02/2025').codes).toEqual(['pattern']);
+    expect(one(period, '2017-06-27_2018-06-27').codes).toEqual(['pattern']);
+    expect(one(period, 'en 2025').codes).toEqual(['pattern']);
+  });
+  it('leaves other patterns alone', () => {
+    expect(one({ name: 'code', type: 'string', constraints: { pattern: '^[0-9]{2}/[0-9]{2}/[0-9]{4}$' } }, '15/01/2025')).toMatchObject({ value: '15/01/2025', codes: [] });
+    expect(one({ name: 'annees', type: 'string', constraints: { pattern: '^[0-9]{4}(\\/[0-9]{4})?$' } }, '15/01/2025').codes).toEqual(['pattern']);
+  });
+});

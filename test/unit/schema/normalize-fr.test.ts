@@ -3,6 +3,7 @@ import {
   canonicalNumber,
   foldName,
   frBoolean,
+  frDatesInTextToIso,
   frDateTimeToIso,
   frDateToIso,
   frNumber,
@@ -156,5 +157,21 @@ describe('identifiers and dates, beyond the usual spellings', () => {
     expect(frDateToIso('05/06/202a')).toBeNull();
     expect(frDateToIso('5/06/2024 ')).toBeNull();
     expect(frDateToIso('00/06/2024')).toBeNull();
+  });
+});
+
+describe('frDatesInTextToIso', () => {
+  it('writes the French dates of a text as ISO dates, and a spelled period with a slash', () => {
+    expect(frDatesInTextToIso('15/01/2025')).toBe('2025-01-15');
+    expect(frDatesInTextToIso('1-2-2025')).toBe('2025-02-01');
+    expect(frDatesInTextToIso('01/02/2025/30/06/2025')).toBe('2025-02-01/2025-06-30');
+    expect(frDatesInTextToIso('01/02/2025 au 30/06/2025')).toBe('2025-02-01/2025-06-30');
+    expect(frDatesInTextToIso('01.02.2025 - 30.06.2025')).toBe('2025-02-01/2025-06-30');
+  });
+  it('gives null when there is no French date, or one that is not a real day', () => {
+    expect(frDatesInTextToIso('2025-01-15')).toBeNull();
+    expect(frDatesInTextToIso('janvier')).toBeNull();
+    expect(frDatesInTextToIso('31/02/2025')).toBeNull();
+    expect(frDatesInTextToIso('01/02/2025/32/06/2025')).toBeNull();
   });
 });
