@@ -66,6 +66,7 @@ const CASES: [string, string][] = [
   ['a;b\n1;2', ';'],
   ['x\n"q"\n""""\n"a""b"c\n', ','],
   ['a\tb\n1\t"2\t3"\n', '\t'],
+  [';;\na;b;c\n1;;3\n;;\r\n;;\n4;5;6\n"";;\n;;', ';'],
 ];
 
 describe('ByteCsvParser reads what CsvParser reads', () => {

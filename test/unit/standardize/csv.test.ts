@@ -66,10 +66,25 @@ describe('CsvParser', () => {
   });
 
   it('keeps empty cells and a final record without newline', () => {
-    expect(parse([';;\n1;;3'], ';')).toEqual([
-      { cells: ['', '', ''], row: 1 },
+    expect(parse(['a;;\n1;;3'], ';')).toEqual([
+      { cells: ['a', '', ''], row: 1 },
       { cells: ['1', '', '3'], row: 2 },
     ]);
+  });
+
+  it('skips lines of bare delimiters (a spreadsheet\'s formatted empty rows) as blank lines', () => {
+    const p = new CsvParser(';');
+    const out: CsvRecord[] = [];
+    p.push(';;\na;b;c\n1;;3\n;;\r\n;;\n4;5;6\n"";;\n;;', out);
+    p.end(out);
+    expect(out).toEqual([
+      { cells: ['a', 'b', 'c'], row: 2 },
+      { cells: ['1', '', '3'], row: 3 },
+      { cells: ['4', '5', '6'], row: 6 },
+      // A quoted empty cell is written on purpose: kept.
+      { cells: ['', '', ''], row: 7 },
+    ]);
+    expect(p.blankRows).toBe(4);
   });
 
   it('is lenient with stray quotes like spreadsheet software', () => {

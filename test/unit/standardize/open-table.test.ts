@@ -15,6 +15,15 @@ describe('openTable on the bad-input corpus', () => {
     });
   }
 
+  it('skips lines of bare delimiters like blank lines, keeping the line numbers', async () => {
+    const input = badInputs.find((b) => b.name.includes('bare delimiters'))!;
+    const { rows } = await readAll(input.bytes());
+    expect(rows.map((r) => [r.row, r.cells[0]])).toEqual([
+      [2, 'A'],
+      [4, 'B'],
+    ]);
+  });
+
   it('names the line of a late invalid UTF-8 byte', async () => {
     const input = badInputs.find((b) => b.name.startsWith('invalid UTF-8 late'))!;
     const { error, rows } = await readAll(input.bytes());

@@ -261,7 +261,8 @@ export class ByteCsvParser {
       if (pos - recStart > max) throw tooLarge(this.line, max);
       const row = this.line;
       this.line += 1 + extraLines;
-      if (k === 1 && !quoted && end === recStart) {
+      // A blank line, or a line of bare delimiters (`;;;;`: a spreadsheet's formatted empty rows).
+      if (!quoted && end - recStart === k - 1) {
         this.blankRows++;
         continue;
       }

@@ -9,7 +9,8 @@
  * - Quoted fields with embedded newlines and doubled quotes; CRLF, LF or CR line ends.
  *   Lenient like Excel/Python: a quote inside an unquoted field is literal, text after a
  *   closing quote is appended to the field.
- * - Blank lines are skipped (counted in `blankRows`): office software leaves them at the end.
+ * - Blank lines, and lines of bare delimiters (`;;;;`), are skipped (counted in `blankRows`):
+ *   office software leaves them at the end, or where rows were formatted and left empty.
  * - Guard rails: a record longer than `maxRecordBytes` (counted in UTF-16 units, ≈ bytes for
  *   Latin text) is refused with `row-too-large` while it is being read, so memory stays
  *   bounded by that limit plus one chunk; an open quote at end of file is
@@ -153,7 +154,7 @@ export class CsvParser {
         out.length = start;
         return false;
       }
-      if (l === '') blank++;
+      if (l === '' || isBareDelimiters(l, delim)) blank++;
       else out.push({ cells: l.split(delim), row: line });
       line++;
     }
@@ -266,11 +267,19 @@ export class CsvParser {
       if (pos - recStart > max) throw tooLarge(this.line, max);
       const row = this.line;
       this.line += 1 + extraLines;
-      if (cells.length === 1 && !quoted && cells[0] === '') this.blankRows++;
+      // A blank line, or a line of bare delimiters (`;;;;`: a spreadsheet's formatted empty rows).
+      if (!quoted && cells.every((c) => c === '')) this.blankRows++;
       else out.push({ cells, row });
     }
     return pos;
   }
+}
+
+/** A line of delimiters only (`;;;;`). */
+function isBareDelimiters(line: string, delim: string): boolean {
+  const d = delim.charCodeAt(0);
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) !== d) return false;
+  return true;
 }
 
 export interface CsvReader {
