@@ -32,7 +32,7 @@ export interface SocleStackProps extends StackProps {
 /** The whole AWS platform of one stage: API, functions, table, buckets, queue. */
 export class SocleStack extends Stack {
   readonly api: HttpApi;
-  readonly functions: Record<HandlerName | 'standardize' | 'consolidate', SocleFunction>;
+  readonly functions: Record<HandlerName | 'standardize' | 'standardizeDeadLetters' | 'consolidate', SocleFunction>;
 
   constructor(scope: Construct, id: string, props: SocleStackProps) {
     super(scope, id, props);
@@ -135,10 +135,13 @@ export class SocleStack extends Stack {
 
     // ---- Upload pipeline: S3 ObjectCreated → SQS (+ DLQ, alarm) → standardize ----------
     const standardizeTimeout = Duration.minutes(5);
+    const deadLettersTimeout = Duration.minutes(1);
     const deadLetters = new Queue(this, 'StandardizeDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Consumed by StandardizeDeadLetters (below): at least its timeout, with room for a retry.
+      visibilityTimeout: Duration.seconds(deadLettersTimeout.toSeconds() * 6),
     });
     const uploads = new Queue(this, 'StandardizeQueue', {
       encryption: QueueEncryption.SQS_MANAGED, // S3 notifications cannot use the AWS-managed KMS key
@@ -158,7 +161,12 @@ export class SocleStack extends Stack {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'CDK-provided deploy-time handler for S3 bucket notifications; its role is defined by aws-cdk-lib.',
     });
-    alarmOnDeadLetters(this, 'StandardizeDeadLettersAlarm', deadLetters, 'Uploads failed standardization 3 times and wait in the dead-letter queue.');
+    alarmOnDeadLetters(
+      this,
+      'StandardizeDeadLettersAlarm',
+      deadLetters,
+      'Dead-lettered uploads wait in the queue: StandardizeDeadLetters cannot settle them (see its logs).',
+    );
 
     // ---- Functions (least privilege through the use* bind methods) ---------------------
     const http = { memoryMiB: 256, timeout: Duration.seconds(10), logRetentionDays: config.logRetentionDays, removalPolicy: keep };
@@ -191,6 +199,28 @@ export class SocleStack extends Stack {
     standardize.fn.addEventSource(
       new SqsEventSource(uploads, { batchSize: 5, maxBatchingWindow: Duration.seconds(5), reportBatchItemFailures: true }),
     );
+    // A message dead-lettered after 3 deliveries: settles its upload (leftovers of the attempts
+    // removed, `failed` with a reason), also when no delivery returned (timeout, out of memory).
+    const standardizeDeadLetters = new SocleFunction(this, 'StandardizeDeadLetters', {
+      context: 'standardize',
+      entry: 'dead-letter.ts',
+      memoryMiB: 256,
+      timeout: deadLettersTimeout,
+      logRetentionDays: config.logRetentionDays,
+      removalPolicy: keep,
+    })
+      .useTable(table, 'readWrite')
+      .useUploadBucket(uploadBucket, 'process')
+      .usePublicBucket(publicBucket, publicBaseUrl, 'readWrite');
+    standardizeDeadLetters.fn.addEventSource(new SqsEventSource(deadLetters, { batchSize: 1, reportBatchItemFailures: true }));
+    // Every invocation is an upload that 3 deliveries could not process: someone should look.
+    standardizeDeadLetters.fn.metricInvocations({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(this, 'UploadsDeadLetteredAlarm', {
+      alarmDescription: 'An upload failed standardization 3 times; its upload is marked failed (see the StandardizeDeadLetters and Standardize logs).',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
 
     // ---- Consolidation: public bucket latest/datapackage.json → SQS (+ DLQ, alarm) → consolidate
     // Rebuilds the territory file of the dataset's schema and the catalogue exports; bursts are
@@ -232,7 +262,7 @@ export class SocleStack extends Stack {
     consolidate.fn.addEventSource(
       new SqsEventSource(consolidationQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(10), reportBatchItemFailures: true }),
     );
-    this.functions = { admin, publish, catalog, standardize, consolidate };
+    this.functions = { admin, publish, catalog, standardize, standardizeDeadLetters, consolidate };
 
     // ---- HTTP API: one route per entry of lib/routes.ts --------------------------------
     this.api = new HttpApi(this, 'HttpApi', {

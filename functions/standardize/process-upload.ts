@@ -179,6 +179,42 @@ export async function processUpload(
   return 'published';
 }
 
+/**
+ * Ends an upload whose processing did not finish: its last delivery threw, or its message
+ * reached the dead-letter queue after a timeout or a crash that no code of ours saw. What
+ * the attempts left is settled first, so that nothing half-published stays in view:
+ * - the version it allocated was recorded and holds the source bytes: it is published, only
+ *   the steps after it failed (moving `current`, `latest/`, the upload's status) → done again,
+ *   and the upload ends `published`;
+ * - else that version's public files, its record and the private archive are removed, and
+ *   the upload ends `failed` with `reason`. The version number stays unused.
+ * Does nothing to an upload already finished. Every step is idempotent: it may run twice.
+ */
+export async function settleUnfinishedUpload(deps: CoreDeps, uploadId: string, reason: string): Promise<'published' | 'failed' | 'finished'> {
+  const store = deps.datasets;
+  const upload = await store.getUpload(uploadId);
+  if (!upload || (upload.status !== 'processing' && upload.status !== 'awaiting-file')) return 'finished';
+  const n = upload.version;
+  if (n !== undefined) {
+    const record = await store.getVersion(upload.tenantId, upload.slug, n);
+    if (record && (await store.sourceVersion(upload.tenantId, upload.slug, record.sourceSha256)) === n) {
+      await store.setCurrent(record, deps.now(), true);
+      // Its report becomes the dataset's last one unless a later version went current meanwhile.
+      if ((await store.getDataset(upload.tenantId, upload.slug))?.currentVersion === n) {
+        await store.setLastReport(upload.tenantId, upload.slug, record.report, deps.now());
+      }
+      await syncLatest(store, upload.tenantId, upload.slug);
+      await store.finishUpload(upload.id, 'published', { version: n, report: record.report }, deps.now());
+      return 'published';
+    }
+    if (record) await store.deleteVersion(upload.tenantId, upload.slug, n);
+    await deletePrefix(publicBucket(), publicPrefix(upload.tenantId, upload.slug, n));
+  }
+  await deletePrefix(uploadBucket(), archivePrefix(upload));
+  await store.finishUpload(upload.id, 'failed', { reason }, deps.now());
+  return 'failed';
+}
+
 async function putJson(archiveKey: string, publicKey: string, body: Buffer): Promise<Distribution> {
   const contentType = 'application/json; charset=utf-8';
   await putObject(uploadBucket(), archiveKey, body, { contentType });

@@ -23,8 +23,10 @@ export const ARCHIVE_PREFIX = 'archive/';
 export const REPORT_PREFIX = 'reports/';
 
 export interface SocleFunctionProps {
-  /** Bounded context: the entry is `functions/<context>/handler.ts`. */
+  /** Bounded context: the entry is `functions/<context>/<entry>`. */
   context: 'admin' | 'publish' | 'catalog' | 'standardize' | 'consolidate';
+  /** The entry file in the context's folder (default `handler.ts`). */
+  entry?: string;
   memoryMiB: number;
   timeout: Duration;
   logRetentionDays: number;
@@ -57,12 +59,12 @@ export class SocleFunction extends Construct {
     // AWSLambdaBasicExecutionRole managed policy (logs:* on every log group).
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Socle ${props.context} function`,
+      description: `Socle ${props.context}${props.entry ? ` ${props.entry.replace(/\.ts$/, '')}` : ''} function`,
     });
     this.logGroup.grantWrite(this.role);
 
     this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.join(repoRoot, 'functions', props.context, 'handler.ts'),
+      entry: path.join(repoRoot, 'functions', props.context, props.entry ?? 'handler.ts'),
       handler: 'handler',
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),

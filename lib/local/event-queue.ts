@@ -25,6 +25,8 @@ export interface LocalQueueOptions {
   retryDelayMs?: number;
   /** Dead-lettered messages are appended here, one JSON line each. */
   deadLetterFile?: string;
+  /** Where dead-lettered messages go, as SQS moves them to the redrive policy's queue. */
+  deadLetterQueue?: LocalQueue;
 }
 
 /**
@@ -112,6 +114,7 @@ export class LocalQueue {
         if (this.opts.deadLetterFile) {
           appendFileSync(this.opts.deadLetterFile, JSON.stringify({ at: new Date().toISOString(), ...m }) + '\n');
         }
+        this.opts.deadLetterQueue?.send(m.body);
       } else {
         m.visibleAt = Date.now() + (this.opts.retryDelayMs ?? 250) * m.receiveCount;
         this.ready.push(m);

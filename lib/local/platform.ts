@@ -128,15 +128,25 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     catalog: require('../../functions/catalog/handler').handler as HttpLambda,
   };
   const standardize = require('../../functions/standardize/handler').handler as SqsLambda;
+  const standardizeDeadLetters = require('../../functions/standardize/dead-letter').handler as SqsLambda;
   const consolidate = require('../../functions/consolidate/handler').handler as SqsLambda;
   /* eslint-enable @typescript-eslint/no-require-imports */
 
+  // The standardize dead-letter queue and its consumer (functions/standardize/dead-letter.ts).
+  const uploadDeadLetters = new LocalQueue({
+    name: 'socle-local-uploads-dead-letters',
+    handler: standardizeDeadLetters,
+    context: sqsContext,
+    maxReceiveCount: 3,
+    deadLetterFile: path.join(opts.dataDir, 'dead-letters.jsonl'),
+  });
   const queue = new LocalQueue({
     name: 'socle-local-uploads',
     handler: standardize,
     context: sqsContext,
     maxReceiveCount: 3,
     deadLetterFile: path.join(opts.dataDir, 'dead-letters.jsonl'),
+    deadLetterQueue: uploadDeadLetters,
   });
   // The stack's second notification: public bucket, `datasets/…/latest/datapackage.json`
   // created or removed → consolidation queue (one message per S3 event, as S3 sends them).
@@ -196,6 +206,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         server.closeAllConnections();
       });
       await queue.close();
+      await uploadDeadLetters.close();
       await consolidation.close();
       await emulators.close();
     },

@@ -170,8 +170,29 @@ describe('upload pipeline', () => {
     });
   });
 
+  test('a dead-lettered upload is settled by its own function, one message at a time, and raises an alarm', () => {
+    const dlqId = logicalId(prod.stack, prod.stack.node.findChild('StandardizeDeadLetterQueue'));
+    const consumer = prod.stack.functions.standardizeDeadLetters;
+    prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      FunctionName: { Ref: logicalId(prod.stack, consumer.fn) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1,
+    });
+    const dlq = resources(prod.template, 'AWS::SQS::Queue')[dlqId].Properties as { VisibilityTimeout: number };
+    const timeout = (resources(prod.template, 'AWS::Lambda::Function')[logicalId(prod.stack, consumer.fn)].Properties as { Timeout: number }).Timeout;
+    expect(dlq.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    prod.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(prod.stack, consumer.fn) } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
   test('standardize consumes the queue in small batches, reporting partial failures', () => {
-    prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    prod.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     prod.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(prod.stack, prod.stack.node.findChild('StandardizeQueue')), 'Arn'] },
       FunctionName: { Ref: logicalId(prod.stack, prod.stack.functions.standardize.fn) },
@@ -237,6 +258,7 @@ describe('functions', () => {
     catalog: { memory: 1024, timeout: 10, env: ['TABLE_NAME', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL'] },
     consolidate: { memory: 1024, timeout: 300, env: ['TABLE_NAME', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL'] },
     standardize: { memory: 512, timeout: 300, env: ['TABLE_NAME', 'UPLOAD_BUCKET', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL', 'MAX_UPLOAD_BYTES'] },
+    standardizeDeadLetters: { memory: 256, timeout: 60, env: ['TABLE_NAME', 'UPLOAD_BUCKET', 'PUBLIC_BUCKET', 'PUBLIC_BASE_URL'] },
   } as const;
 
   test.each(Object.entries(expected))('%s: Node.js 22 on arm64, its memory, timeout and exactly its variables', (name, want) => {
@@ -263,7 +285,7 @@ describe('functions', () => {
     const nodeFunctions = Object.values(resources(prod.template, 'AWS::Lambda::Function')).filter((f) =>
       String(f.Properties?.Runtime).startsWith('nodejs'),
     );
-    expect(nodeFunctions).toHaveLength(5);
+    expect(nodeFunctions).toHaveLength(6);
     for (const f of nodeFunctions) expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
   });
 

@@ -69,3 +69,4 @@ describe('a crashing file', () => {
     }
   });
 });
+
