@@ -36,7 +36,17 @@ const CONTENT_TYPES = [
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/vnd.oasis.opendocument.spreadsheet',
   'application/json',
+  // What a browser or a client sends for a file whose type it does not know: the format is sniffed from the bytes anyway.
+  'application/octet-stream',
 ] as const;
+
+/** `type/subtype`, then optional parameters (`; charset=windows-1252`): RFC 9110 § 8.3.1. */
+const MEDIA_TYPE = /^([a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+)(\s*;\s*[a-z0-9!#$&^_.+-]+=(?:[a-z0-9!#$&^_.+-]+|"[^"\\]*"))*$/i;
+
+function acceptedContentType(value: string): boolean {
+  const m = MEDIA_TYPE.exec(value.trim());
+  return m !== null && (CONTENT_TYPES as readonly string[]).includes(m[1].toLowerCase());
+}
 
 const noQuery = z.object({}).strict();
 const tenantPath = z.object({ tenantId: slugSchema }).strict();
@@ -52,7 +62,10 @@ const uploadRequestSchema = z
       .min(1, 'nom de fichier requis')
       .max(200, 'au plus 200 caractères')
       .refine((f) => !/[\\/\u0000-\u001f]/.test(f), 'le nom de fichier ne doit contenir ni « / », ni « \\ », ni caractère de contrôle'),
-    contentType: z.enum(CONTENT_TYPES, `type attendu : ${CONTENT_TYPES.join(', ')}`),
+    contentType: z
+      .string()
+      .max(200)
+      .refine(acceptedContentType, `type attendu : ${CONTENT_TYPES.join(', ')} (paramètres admis, par exemple « text/csv; charset=windows-1252 »)`),
     size: z.number().int('taille en octets (entier)').positive('le fichier ne peut pas être vide'),
   })
   .strict();

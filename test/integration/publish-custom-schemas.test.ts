@@ -3,7 +3,7 @@
  * upload request's own checks.
  */
 import { admin, api, platform, uniqueId } from './support/api';
-import { createDataset, newPublisher, publicFile, uploadFile } from './support/publish';
+import { createDataset, newPublisher, publicFile, publish, uploadFile } from './support/publish';
 
 function schemaId(): string {
   return `cd31/${uniqueId('bornes')}`;
@@ -118,6 +118,8 @@ describe('schemas opened per tenant', () => {
 describe('upload and dataset requests are checked', () => {
   it.each([
     ['contentType', { filename: 'a.pdf', contentType: 'application/pdf', size: 10 }],
+    ['contentType', { filename: 'a.csv', contentType: 'text/csv;;', size: 10 }],
+    ['contentType', { filename: 'a.csv', contentType: '', size: 10 }],
     ['size', { filename: 'a.csv', contentType: 'text/csv', size: 0 }],
     ['filename', { filename: '../../etc/passwd', contentType: 'text/csv', size: 10 }],
     ['extra', { filename: 'a.csv', contentType: 'text/csv', size: 10, extra: 1 }],
@@ -127,6 +129,15 @@ describe('upload and dataset requests are checked', () => {
     const res = await api('POST', `/v1/tenants/${p.tenantId}/datasets/jeu/uploads`, { token: p.token, body });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(`« ${field}`);
+  });
+
+  it('a declared type with parameters, or the generic binary type, is accepted: the format is sniffed from the bytes', async () => {
+    const p = await newPublisher('types');
+    await createDataset(p, 'jeu', 'none');
+    const csv = Buffer.from('commune;montant\r\nRoques;12\r\n', 'latin1');
+    expect(await publish(p, 'jeu', 'export.csv', csv, 'text/csv; charset=windows-1252')).toBe(1);
+    const json = Buffer.from('[{"commune": "Roques", "montant": 13}]');
+    expect(await publish(p, 'jeu', 'export.json', json, 'application/octet-stream')).toBe(2);
   });
 
   it('dataset bodies: licence, frequency, temporal coverage, slug are checked; a duplicate slug is 409', async () => {
