@@ -21,7 +21,7 @@ import { getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
 import { renderReportHtml } from '../domain/standardize/report-html';
 import type { Report } from '../domain/standardize/report';
-import { ensureVersionFiles, fileName, publicBucket, publicUrl, removePublicFiles, syncLatest, uploadBucket } from './publication';
+import { fileName, makeCurrent, publicBucket, publicUrl, removePublicFiles, uploadBucket } from './publication';
 
 /** Signed upload URLs live this long (the issue's bound: at most 15 minutes). */
 const UPLOAD_URL_SECONDS = 15 * 60;
@@ -278,11 +278,9 @@ export const handler = apiHandler(
       const deps = coreDeps();
       const target = await deps.datasets.getVersion(tenantId, slug, version);
       if (!target) throw notFound('version_not_found', `La version ${version} n’existe pas pour ce jeu de données.`);
-      await ensureVersionFiles(target);
-      if (!(await deps.datasets.setCurrent(target, deps.now(), false))) {
+      if (!(await makeCurrent(deps.datasets, target, deps.now()))) {
         throw new AppError(404, 'dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);
       }
-      await syncLatest(deps.datasets, tenantId, slug);
       const dataset = await deps.datasets.getDataset(tenantId, slug);
       return { body: view(dataset!) };
     },

@@ -81,6 +81,28 @@ export async function ensureVersionFiles(version: DatasetVersion): Promise<void>
   }
 }
 
+/**
+ * Makes `target` the current version again (restore; the same bytes uploaded again after an
+ * unpublish) and `latest/` follow it. After an unpublish every version's files come back from
+ * the private archive, not only the target's: the catalogue lists each version's immutable
+ * URLs. False when the dataset does not exist.
+ */
+export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVersion, now: string): Promise<boolean> {
+  const dataset = await store.getDataset(target.tenantId, target.slug);
+  if (!dataset) return false;
+  await ensureVersionFiles(target);
+  if (dataset.status === 'unpublished') {
+    const others = (await store.listVersions(target.tenantId, target.slug)).filter((v) => v.version !== target.version);
+    for (let i = 0; i < others.length; i += RESTORE_PARALLEL) await Promise.all(others.slice(i, i + RESTORE_PARALLEL).map(ensureVersionFiles));
+  }
+  if (!(await store.setCurrent(target, now, false))) return false;
+  await syncLatest(store, target.tenantId, target.slug);
+  return true;
+}
+
+/** Versions whose files are put back at once after an unpublish (S3 copies, within the API's time). */
+const RESTORE_PARALLEL = 8;
+
 /** Removes every public file of a dataset (all versions and latest); the archive stays private. */
 export async function removePublicFiles(dataset: Pick<Dataset, 'tenantId' | 'slug'>): Promise<number> {
   return deletePrefix(publicBucket(), `datasets/${dataset.tenantId}/${dataset.slug}/`);

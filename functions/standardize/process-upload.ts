@@ -18,7 +18,7 @@ import type { Report } from '../domain/standardize/report';
 import { standardizeTable, type OutputInfo, type OutputName } from '../domain/standardize/standardize-table';
 import { datapackage } from '../domain/standardize/datapackage';
 import type { CoreDeps } from '../http/deps';
-import { IMMUTABLE, publicBucket, publicHeaders, syncLatest, uploadBucket } from '../publish/publication';
+import { IMMUTABLE, makeCurrent, publicBucket, publicHeaders, syncLatest, uploadBucket } from '../publish/publication';
 import { copyObject, deletePrefix, getObjectStream, headObject, putObject, s3Sink } from '../store/s3/objects';
 
 const LEASE_MS = 15 * 60 * 1000;
@@ -117,6 +117,11 @@ export async function processUpload(
   const previous = await store.sourceVersion(upload.tenantId, upload.slug, result.sourceSha256);
   if (previous !== undefined && previous !== upload.version) {
     await deletePrefix(uploadBucket(), archive);
+    // Unpublished since: uploading the same file again means « publish it », as a restore would.
+    if (dataset.status === 'unpublished') {
+      const record = await store.getVersion(upload.tenantId, upload.slug, previous);
+      if (record) await makeCurrent(store, record, now());
+    }
     await store.finishUpload(upload.id, 'duplicate', { version: previous, report: summaryOf(report) }, now());
     return 'duplicate';
   }

@@ -132,6 +132,24 @@ describe('versions of one dataset', () => {
     expect(file.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await publicFile(p, slug, 'latest', 'data.csv')).bytes.equals(v2)).toBe(true);
     expect((await publicFile(p, slug, 2, 'report.json')).status).toBe(200);
+    // The other versions' files too: the catalogue lists every version's immutable URLs.
+    const older = await publicFile(p, slug, 1, 'data.csv');
+    expect(older.status).toBe(200);
+    expect(older.bytes.equals(v1)).toBe(true);
+    expect((await publicFile(p, slug, 1, 'datapackage.json')).status).toBe(200);
+  });
+
+  it('after an unpublish, uploading the same file again publishes it again (a duplicate of its version)', async () => {
+    expect((await api('DELETE', `/v1/tenants/${p.tenantId}/datasets/${slug}`, { token: p.token })).status).toBe(200);
+    const current = await getDataset(p, slug);
+    expect(current.body.status).toBe('unpublished');
+    const source = v2.equals(fixture('subventions.expected.csv')) ? fixture('subventions.csv') : fixture('subventions-cp1252.csv');
+    const { state } = await uploadFile(p, slug, 'encore.csv', source);
+    expect(state).toMatchObject({ status: 'duplicate', version: 2 });
+    expect((await getDataset(p, slug)).body).toMatchObject({ status: 'published', currentVersion: 2 });
+    expect((await publicFile(p, slug, 'latest', 'data.csv')).bytes.equals(v2)).toBe(true);
+    expect((await publicFile(p, slug, 1, 'data.csv')).status).toBe(200);
+    expect(await versionsOf(p, slug)).toEqual([1, 2]);
   });
 });
 
