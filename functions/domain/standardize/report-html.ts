@@ -91,12 +91,12 @@ function groupRow(g: Group): string {
 
 const GROUP_HEAD = '<tr><th>Valeur</th><th>Problème</th><th>Où</th><th>Code</th></tr>';
 
-function columnSection(name: string, groups: readonly Group[], help: FieldHelp | undefined): string {
+function columnSection(name: string, groups: readonly Group[], help: FieldHelp | undefined, truncated: boolean): string {
   const errors = groups.reduce((n, g) => n + (g.issue.severity === 'error' ? Math.max(1, g.rows.length) : 0), 0);
   const warnings = groups.reduce((n, g) => n + (g.issue.severity === 'warning' ? Math.max(1, g.rows.length) : 0), 0);
   const counts = [errors ? `${frenchCount(errors)} erreur${errors > 1 ? 's' : ''}` : '', warnings ? `${frenchCount(warnings)} avertissement${warnings > 1 ? 's' : ''}` : '']
     .filter(Boolean)
-    .join(', ');
+    .join(', ') + (truncated ? ' dans le détail' : '');
   const guide = [
     help?.description ? `<p>${escape(help.description)}</p>` : '',
     help?.example !== undefined ? `<p>Exemple de valeur attendue : <code>${escape(help.example)}</code></p>` : '',
@@ -145,7 +145,7 @@ ${fileWide.map(groupRow).join('\n')}
   if (byColumn.size) {
     parts.push(
       `<h2>À corriger, colonne par colonne</h2><p>Les numéros de ligne sont ceux du fichier déposé : la ligne 1 est celle des noms de colonnes.</p>`,
-      ...[...byColumn].map(([name, list]) => columnSection(name, list, report.columns?.[name])),
+      ...[...byColumn].map(([name, list]) => columnSection(name, list, report.columns?.[name], report.truncated)),
     );
   }
   if (codes.length) {

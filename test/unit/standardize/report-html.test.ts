@@ -111,6 +111,8 @@ describe('validation report page', () => {
     const page = text(renderReportHtml(report, 'x.csv'));
     expect(page).toContain('les 3 premiers problèmes sur 5\u202f000');
     expect(page).toContain('lignes 2 à 4 (3 lignes)');
+    // The column's count is the detail's, and says so.
+    expect(page).toContain('(3 erreurs dans le détail)');
   });
 });
 
