@@ -39,6 +39,9 @@ export function anchoredPattern(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`);
 }
 
+/** A schema id: lower-case words joined by `-` or `/` (`scdl/subventions`), as routes and datasets name it. */
+export const SCHEMA_ID = /^[a-z0-9]+(?:[-/][a-z0-9]+)*$/;
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const stringList = z.array(z.string());
 
@@ -60,8 +63,8 @@ const fieldSchema = z.strictObject({
   type: z.enum(FIELD_TYPES, { error: (i) => `type « ${String(i.input)} » inconnu (attendu : ${FIELD_TYPES.join(', ')})` }),
   format: z.string().optional(),
   example: scalar.transform(String).optional(),
-  decimalChar: z.string().min(1).optional(),
-  groupChar: z.string().min(1).optional(),
+  decimalChar: z.string().length(1, { error: 'un seul caractère' }).optional(),
+  groupChar: z.string().length(1, { error: 'un seul caractère' }).optional(),
   bareNumber: z.boolean().optional(),
   trueValues: stringList.min(1).optional(),
   falseValues: stringList.min(1).optional(),
@@ -76,7 +79,7 @@ const fieldSchema = z.strictObject({
 });
 
 const descriptorSchema = z.strictObject({
-  id: z.string().min(1),
+  id: z.string().regex(SCHEMA_ID, { error: 'identifiant invalide : minuscules, chiffres, « - » et « / » (ex. « commune/bornes-recharge »)' }),
   version: z
     .string()
     .min(1)
@@ -138,6 +141,7 @@ function checkField(f: FieldDescriptor, path: (string | number)[], add: Add): vo
           : f.format === 'default';
     if (!ok) add([...path, 'format'], `format « ${f.format} » non pris en charge pour un champ de type ${f.type}`);
   }
+  if (f.decimalChar !== undefined && f.decimalChar === f.groupChar) add([...path, 'groupChar'], 'groupChar est le même caractère que decimalChar');
   if (c === undefined) return;
   if (c.pattern !== undefined) {
     try {
@@ -159,6 +163,10 @@ function checkField(f: FieldDescriptor, path: (string | number)[], add: Add): vo
   }
   checkBound(f, 'minimum', path, add);
   checkBound(f, 'maximum', path, add);
+  // Numbers, or ISO dates of one type (their text sorts as they do).
+  if (c.minimum !== undefined && c.maximum !== undefined && typeof c.minimum === typeof c.maximum && c.minimum > c.maximum) {
+    add([...path, 'constraints', 'minimum'], 'minimum est supérieur à maximum');
+  }
 }
 
 function checkDescriptor(d: TableSchemaDescriptor, add: Add): void {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidSiren, isValidSiret } from '../schema/luhn';
+import { SCHEMA_ID } from '../schema/descriptor';
 
 export const TENANT_KINDS = ['commune', 'epci', 'departement', 'other'] as const;
 export type TenantKind = (typeof TENANT_KINDS)[number];
@@ -35,9 +36,7 @@ const referentSchema = z
   .strict();
 
 /** Schema ids: `scdl/subventions`, `bal`, `decp`, or a registered custom id. */
-export const schemaIdSchema = z
-  .string()
-  .regex(/^[a-z0-9]+(?:[-/][a-z0-9]+)*$/, 'identifiant de schéma invalide (ex. « scdl/subventions »)');
+export const schemaIdSchema = z.string().regex(SCHEMA_ID, 'identifiant de schéma invalide (ex. « scdl/subventions »)');
 
 const tenantFields = {
   name: z.string().trim().min(1, 'nom requis').max(200, 'au plus 200 caractères'),

@@ -101,6 +101,32 @@ describe('parseSchemaDescriptor', () => {
     expect(p.map((x) => x.path)).toEqual(['fields.0.constraints.minimum', 'fields.1.constraints.minLength', 'fields.2.constraints.maximum']);
   });
 
+  it('rejects a minimum over the maximum, a decimal or group mark of more than one character, or both the same', () => {
+    const p = problems({
+      ...base,
+      fields: [
+        { name: 'n', type: 'number', constraints: { minimum: 10, maximum: 1 } },
+        { name: 'd', type: 'date', constraints: { minimum: '2025-01-01', maximum: '2024-12-31' } },
+        { name: 'm', type: 'number', decimalChar: ',,' },
+        { name: 'g', type: 'number', decimalChar: ',', groupChar: ',' },
+      ],
+    });
+    expect(p.map((x) => x.path)).toEqual(['fields.2.decimalChar']);
+    const q = problems({
+      ...base,
+      fields: [
+        { name: 'n', type: 'number', constraints: { minimum: 10, maximum: 1 } },
+        { name: 'd', type: 'date', constraints: { minimum: '2025-01-01', maximum: '2024-12-31' } },
+        { name: 'g', type: 'number', decimalChar: ',', groupChar: ',' },
+      ],
+    });
+    expect(q.map((x) => x.path)).toEqual(['fields.0.constraints.minimum', 'fields.1.constraints.minimum', 'fields.2.groupChar']);
+  });
+
+  it('rejects an id that routes could not name', () => {
+    for (const id of ['Bad Id!', 'scdl//x', '-x', 'Commune/bornes', 'é']) expect(problems({ ...base, id, fields: [{ name: 'a', type: 'string' }] })[0].path).toBe('id');
+  });
+
   it('rejects a missing fields list', () => {
     const p = problems({ ...base });
     expect(p[0].path).toBe('fields');
