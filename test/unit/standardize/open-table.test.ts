@@ -56,6 +56,26 @@ describe('openTable on the bad-input corpus', () => {
     expect(rows[2].issues).toEqual([expect.objectContaining({ code: 'extra-cell', row: 4, value: '9' })]);
   });
 
+  it("follows Excel's sep= first line: its delimiter, and the header on line 2", async () => {
+    for (const bom of ['', '\uFEFF']) {
+      const { header, rows, delimiter } = await readAll(Buffer.from(`${bom}sep=;\r\na;b,c\r\n1;2,5\r\n`));
+      expect(delimiter).toBe(';');
+      expect(header).toEqual(['a', 'b,c']);
+      expect(rows).toEqual([{ cells: ['1', '2,5'], row: 3 }]);
+    }
+  });
+
+  it('ignores empty cells past the header, as a spreadsheet export leaves them', async () => {
+    const { rows } = await readAll(Buffer.from('a;b\r\n1;2;;;\r\n3;4;\r\n5;6;;x\r\n'));
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+      ['5', '6'],
+    ]);
+    expect(rows.slice(0, 2).every((r) => r.issues === undefined)).toBe(true);
+    expect(rows[2].issues).toEqual([expect.objectContaining({ code: 'extra-cell', row: 4, value: 'x' })]);
+  });
+
   it('reads a Windows-1252 ; CSV with French values', async () => {
     const { rows, header, encoding, delimiter, format } = await readAll(toWindows1252(FRENCH_CP1252_CSV));
     expect({ format, encoding, delimiter }).toEqual({ format: 'csv', encoding: 'windows-1252', delimiter: ';' });

@@ -343,6 +343,9 @@ export interface ByteCsvReader {
   readonly blankRows: number;
 }
 
+/** `sep=;` (or `,`, tab, `|`) alone on the first line, as Excel writes it to say the delimiter. */
+const SEP_LINE = /^sep=([;,\t|])(\r\n|\n|\r)/i;
+
 /**
  * readCsv (csv.ts) over validated bytes: sniff the delimiter on the first 64 KB (unless
  * given), then parse lazily. Same errors: `row-too-large`, `unterminated-quote`, and
@@ -372,9 +375,14 @@ export async function readCsvBytes(
     }
     throw e;
   }
+  // Excel's `sep=;` first line names the delimiter: it is used, and the line is not the header.
+  const hint = head.length > 0 ? SEP_LINE.exec(asBuffer(head[0].bytes).latin1Slice(0, Math.min(head[0].bytes.length, 8))) : null;
+  if (hint) head[0] = { ...head[0], bytes: head[0].bytes.subarray(hint[0].length) };
   // Delimiters, quotes and line breaks are ASCII: a Latin-1 reading of the head is enough to sniff.
-  const delimiter = opts.delimiter ?? sniffDelimiter(head.map((p) => asBuffer(p.bytes).latin1Slice(0, p.bytes.length)).join(''));
+  const delimiter =
+    opts.delimiter ?? (hint ? (hint[1] as CsvDelimiter) : sniffDelimiter(head.map((p) => asBuffer(p.bytes).latin1Slice(0, p.bytes.length)).join('')));
   const parser = new ByteCsvParser(delimiter, opts.maxRecordBytes);
+  if (hint) parser.line = 2;
 
   /** The piece being parsed, and how far. */
   let current: { bytes: NativeBuffer; encoding: TextEncoding } | null = null;

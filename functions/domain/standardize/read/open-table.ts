@@ -138,7 +138,8 @@ export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boo
   } else {
     for (let i = width; i < cells.length; i++) {
       const value = cells[i];
-      if (!strict && !value) continue;
+      // An empty cell past the header (`…;;;`, what a spreadsheet's export leaves) holds nothing to lose.
+      if (!value) continue;
       issues.push({
         code: 'extra-cell',
         severity: 'error',
