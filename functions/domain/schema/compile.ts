@@ -16,7 +16,7 @@
  * finish() then only releases the sets it kept.
  */
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
-import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, parserFor } from './field-parsers';
+import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, parserFor } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
 import { foldName, frDatesInTextToIso, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
@@ -166,6 +166,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   }
   const min = c.minimum;
   const max = c.maximum;
+  const proportion = isProportion(f);
   const itemEnum = f.arrayItem?.constraints?.enum !== undefined ? new Set(f.arrayItem.constraints.enum) : null;
   const itemsRequired = f.arrayItem?.constraints?.required === true;
   const isArray = f.arrayItem !== undefined;
@@ -225,7 +226,9 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
       issues.push(err('minimum', row, name, raw, `La valeur ${show(v)} est inférieure au minimum autorisé (${min}).`));
     }
     if (max !== undefined && v !== null && typeof v !== 'boolean' && v > max) {
-      issues.push(err('maximum', row, name, raw, `La valeur ${show(v)} est supérieure au maximum autorisé (${max}).`));
+      // A percentage where a proportion is due: say how to write it.
+      const hint = proportion && typeof v === 'number' && v <= 100 ? ` : une proportion s'écrit entre 0 et 1 (${show(v)} % s'écrit ${numberText(v / 100)})` : '';
+      issues.push(err('maximum', row, name, raw, `La valeur ${show(v)} est supérieure au maximum autorisé (${max})${hint}.`));
     }
     return v;
   };

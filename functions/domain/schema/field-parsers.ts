@@ -50,7 +50,25 @@ function stringParser(f: FieldDescriptor): Parser {
   }
 }
 
+/** A number field bounded by 1 holds a proportion (SCDL `pourcentageSubvention`): `50 %` there means 0.5. */
+export function isProportion(f: FieldDescriptor): boolean {
+  return f.type === 'number' && typeof f.constraints?.maximum === 'number' && f.constraints.maximum <= 1;
+}
+
+const PERCENT_END = /[\s\u00a0\u202f]*%$/;
+
 function numberParser(f: FieldDescriptor, integer: boolean): Parser {
+  const parse = plainNumberParser(f, integer);
+  if (!isProportion(f)) return parse;
+  // `50 %`, `12,5%`: what a spreadsheet writes for a cell formatted as a percentage.
+  return (s) => {
+    if (s.charCodeAt(s.length - 1) !== 37) return parse(s);
+    const n = parse(s.replace(PERCENT_END, ''));
+    return n === INVALID || typeof n !== 'number' ? INVALID : Number((n / 100).toPrecision(15));
+  };
+}
+
+function plainNumberParser(f: FieldDescriptor, integer: boolean): Parser {
   const dec = f.decimalChar ?? '.';
   const group = f.groupChar;
   const custom = dec !== '.' || group !== undefined;

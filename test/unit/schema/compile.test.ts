@@ -286,3 +286,23 @@ describe('French dates in a text field whose pattern wants ISO dates (SCDL perio
     expect(one({ name: 'annees', type: 'string', constraints: { pattern: '^[0-9]{4}(\\/[0-9]{4})?$' } }, '15/01/2025').codes).toEqual(['pattern']);
   });
 });
+
+describe('a proportion (a number bounded by 1, SCDL pourcentageSubvention)', () => {
+  const pct = { name: 'pourcentageSubvention', type: 'number' as const, constraints: { minimum: 0, maximum: 1 } };
+  it('reads a percentage as the proportion it writes', () => {
+    expect(one(pct, '50 %')).toMatchObject({ value: 0.5, codes: [] });
+    expect(one(pct, '12,5%')).toMatchObject({ value: 0.125, codes: [] });
+    expect(one(pct, '100\u00a0%')).toMatchObject({ value: 1, codes: [] });
+    expect(one(pct, '0.45')).toMatchObject({ value: 0.45, codes: [] });
+    expect(one(pct, 'cent %').codes).toEqual(['type-error']);
+  });
+  it('says how to write a percentage typed without its sign', () => {
+    const r = one(pct, '50');
+    expect(r.codes).toEqual(['maximum']);
+    expect(r.issues[0].message).toContain("une proportion s'écrit entre 0 et 1 (50 % s'écrit 0.5)");
+    expect(one(pct, '250').issues[0].message).not.toContain('proportion');
+  });
+  it('leaves other numbers alone: a % there is not a number', () => {
+    expect(one({ name: 'montant', type: 'number' }, '50 %').codes).toEqual(['type-error']);
+  });
+});
