@@ -322,12 +322,21 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
   const trueTexts = fields.map((f) => (f.type === 'boolean' ? (f.trueValues ?? DEFAULT_TRUE_VALUES)[0] : ''));
   const falseTexts = fields.map((f) => (f.type === 'boolean' ? (f.falseValues ?? DEFAULT_FALSE_VALUES)[0] : ''));
 
-  // Header lookup: exact names, then folded names and aliases.
+  // Header lookup: exact names, then folded names and aliases, then the fields' titles (a
+  // template may head its columns « Nom de l'attribuant » rather than nomAttribuant); a title
+  // two fields share, or that folds like another field's name, names neither.
   const byFolded = new Map<string, number>();
   fields.forEach((f, i) => {
     byFolded.set(foldName(f.name), i);
     for (const a of d.aliases?.[f.name] ?? []) byFolded.set(foldName(a), i);
   });
+  const titles = new Map<string, number>();
+  fields.forEach((f, i) => {
+    if (!f.title) return;
+    const k = foldName(f.title);
+    titles.set(k, titles.has(k) ? -1 : i);
+  });
+  for (const [k, i] of titles) if (i >= 0 && !byFolded.has(k)) byFolded.set(k, i);
 
   function bind(header: readonly Cell[]): BindResult {
     const issues: ValidationIssue[] = [];

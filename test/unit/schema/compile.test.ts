@@ -306,3 +306,19 @@ describe('a proportion (a number bounded by 1, SCDL pourcentageSubvention)', () 
     expect(one({ name: 'montant', type: 'number' }, '50 %').codes).toEqual(['type-error']);
   });
 });
+
+describe('header matching by field title', () => {
+  it("takes a column headed with a field's title for that field, unless two fields share it", () => {
+    const schema = compileSchema(
+      schemaOf([
+        { name: 'nomAttribuant', title: "Nom de l'attribuant", type: 'string' },
+        { name: 'montant', title: 'Montant', type: 'number' },
+        { name: 'a', title: 'Code', type: 'string' },
+        { name: 'b', title: 'Code', type: 'string' },
+      ]),
+    );
+    const { issues, validator } = schema.bind(["NOM DE L'ATTRIBUANT", 'montant', 'Code']);
+    expect(Array.from(validator.columns)).toEqual([0, 1, -1, -1]);
+    expect(issues.map((i) => `${i.code}:${i.column}`)).toEqual(['extra-column:Code']);
+  });
+});
