@@ -73,6 +73,9 @@ interface FieldRuntime {
   format: (v: Value) => string;
 }
 
+/** What a spreadsheet shows for a formula in error (Excel in English and French, LibreOffice `Err:502`): never data. */
+const SPREADSHEET_ERROR = /^(?:#N\/A|#REF!|#DIV\/0!|#VALUE!|#VALEUR!|#NAME\?|#NOM\?|#NUM!|#NOMBRE!|#NULL!|#NUL!|#SPILL!|#CALC!|Err:\d{3})$/i;
+
 /** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
 const MAX_ZERO_PADDING = 2;
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
@@ -410,6 +413,13 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           if (s.length === 0) {
             values[i] = null;
             if (rt.required) issues.push(err('required', row, rt.name, undefined, `La colonne « ${rt.name} » est obligatoire : valeur manquante.`));
+            continue;
+          }
+          const c0 = s.charCodeAt(0);
+          // `#…`, or `Err:502`: a cheap look before the RegExp, this runs on every cell.
+          if ((c0 === 35 || (c0 === 69 && s.length === 7)) && SPREADSHEET_ERROR.test(s)) {
+            values[i] = null;
+            issues.push(err('formula-error', row, rt.name, s, `La cellule contient l'erreur de formule « ${s} » du tableur : corrigez la formule ou saisissez la valeur.`));
             continue;
           }
           const check = rt.check;

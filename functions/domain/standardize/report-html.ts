@@ -29,6 +29,7 @@ const CODE_HELP: Record<string, string> = {
   'cohesive-columns': 'colonnes à remplir ensemble, remplies en partie',
   'year-interval': 'période d’années invalide',
   'nomenclature-actes': 'nomenclature des actes invalide',
+  'formula-error': 'formule en erreur dans le tableur (#N/A, #REF!…)',
   'invalid-encoding': 'encodage des caractères non reconnu',
   'unknown-format': 'format de fichier non reconnu',
   'empty-file': 'fichier vide',

@@ -322,3 +322,15 @@ describe('header matching by field title', () => {
     expect(issues.map((i) => `${i.code}:${i.column}`)).toEqual(['extra-column:Code']);
   });
 });
+
+describe('spreadsheet error values', () => {
+  it('reports a formula in error as such, in any field, and never keeps it as data', () => {
+    for (const cell of ['#N/A', '#REF!', '#DIV/0!', '#VALEUR!', '#NOM?', 'Err:502', ' #n/a ']) {
+      const r = one({ name: 'nom', type: 'string' }, cell);
+      expect({ cell, value: r.value, codes: r.codes }).toEqual({ cell, value: null, codes: ['formula-error'] });
+    }
+    expect(one({ name: 'montant', type: 'number' }, '#DIV/0!').codes).toEqual(['formula-error']);
+    expect(one({ name: 'nom', type: 'string' }, '#hashtag').codes).toEqual([]);
+    expect(one({ name: 'nom', type: 'string' }, 'Erreur').codes).toEqual([]);
+  });
+});
