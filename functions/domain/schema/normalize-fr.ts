@@ -133,25 +133,36 @@ export function frDateTimeToIso(s: string): string | null {
 }
 
 const FR_DATE_IN_TEXT = /(^|[^\d])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)/g;
-const ISO_PERIOD_SPELLED = /^(\d{4}-\d{2}-\d{2})\s*(?:-|–|—|au|à)\s*(\d{4}-\d{2}-\d{2})$/i;
+/** Midnight after a date, as a spreadsheet writes a date cell with its time: dropped. */
+const MIDNIGHT_AFTER_DATE = /(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?Z?)(?![\d:])/g;
+const ISO_PERIOD_SPELLED = /^(?:du\s+)?(\d{4}-\d{2}-\d{2})\s*(?:\/|-|–|—|au|à)\s*(\d{4}-\d{2}-\d{2})$/i;
 
 /**
  * The French dates inside a text written as ISO dates, for text fields whose pattern wants
  * ISO dates (SCDL periods such as `datesPeriodeVersement`): `15/01/2025` → `2025-01-15`,
- * `01/02/2025/30/06/2025` and `01/02/2025 au 30/06/2025` → `2025-02-01/2025-06-30`.
- * null when the text holds no French date, or one that is not a real day.
+ * `01/02/2025/30/06/2025`, `du 01/02/2025 au 30/06/2025` and `2025-02-01 / 2025-06-30` →
+ * `2025-02-01/2025-06-30`; a midnight time after a date (`01/04/2024 00:00`,
+ * `2024-04-01T00:00:00`) is dropped. null when nothing changed, or a date is not a real day.
  */
 export function frDatesInTextToIso(s: string): string | null {
-  let found = false;
+  let changed = false;
   let invalid = false;
-  const out = s.replace(FR_DATE_IN_TEXT, (_m, before: string, d: string, m: string, y: string) => {
-    found = true;
+  let out = s.trim().replace(FR_DATE_IN_TEXT, (_m, before: string, d: string, m: string, y: string) => {
+    changed = true;
     if (!isValidYmd(+y, +m, +d)) invalid = true;
     return `${before}${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
   });
-  if (!found || invalid) return null;
-  const period = ISO_PERIOD_SPELLED.exec(out.trim());
-  return period === null ? out : `${period[1]}/${period[2]}`;
+  if (invalid) return null;
+  out = out.replace(MIDNIGHT_AFTER_DATE, (_m, date: string) => {
+    changed = true;
+    return date;
+  });
+  const period = ISO_PERIOD_SPELLED.exec(out);
+  if (period !== null && out !== `${period[1]}/${period[2]}`) {
+    changed = true;
+    out = `${period[1]}/${period[2]}`;
+  }
+  return changed ? out : null;
 }
 
 /** `12/2024` or `12-2024` → `2024-12`. */

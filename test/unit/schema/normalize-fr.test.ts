@@ -167,9 +167,18 @@ describe('frDatesInTextToIso', () => {
     expect(frDatesInTextToIso('01/02/2025/30/06/2025')).toBe('2025-02-01/2025-06-30');
     expect(frDatesInTextToIso('01/02/2025 au 30/06/2025')).toBe('2025-02-01/2025-06-30');
     expect(frDatesInTextToIso('01.02.2025 - 30.06.2025')).toBe('2025-02-01/2025-06-30');
+    expect(frDatesInTextToIso('du 01/04/2024 au 31/12/2024')).toBe('2024-04-01/2024-12-31');
+    expect(frDatesInTextToIso('2024-04-01 / 2024-12-31')).toBe('2024-04-01/2024-12-31');
+  });
+  it('drops a midnight time after a date', () => {
+    expect(frDatesInTextToIso('01/04/2024 00:00')).toBe('2024-04-01');
+    expect(frDatesInTextToIso('2024-04-01T00:00:00')).toBe('2024-04-01');
+    expect(frDatesInTextToIso('2024-04-01 00:00:00/2024-12-31 00:00:00')).toBe('2024-04-01/2024-12-31');
+    expect(frDatesInTextToIso('2024-04-01T10:30:00')).toBeNull();
   });
   it('gives null when there is no French date, or one that is not a real day', () => {
     expect(frDatesInTextToIso('2025-01-15')).toBeNull();
+    expect(frDatesInTextToIso('2025-01-15/2025-02-01')).toBeNull();
     expect(frDatesInTextToIso('janvier')).toBeNull();
     expect(frDatesInTextToIso('31/02/2025')).toBeNull();
     expect(frDatesInTextToIso('01/02/2025/32/06/2025')).toBeNull();
