@@ -184,7 +184,15 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
     const digits = stripIdSeparators(s);
     if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
     const base = digits ?? s;
-    return padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
+    const padded = padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
+    if (padded !== null) return padded;
+    // A code (it has digits) spelled otherwise than its pattern wants: a decimal comma (`7,1`
+    // for 7.1), spaces or lower case (`w 313 000 123`). Not words: « Ad am » is no « Adam ».
+    if (!/\d/.test(s)) return null;
+    for (const candidate of [s.replace(',', '.'), s.replace(/\s+/g, ''), s.replace(/\s+/g, '').toUpperCase()]) {
+      if (candidate !== s && pattern!.test(candidate)) return candidate;
+    }
+    return null;
   };
 
   return (raw, row, issues) => {

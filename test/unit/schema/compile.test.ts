@@ -334,3 +334,17 @@ describe('spreadsheet error values', () => {
     expect(one({ name: 'nom', type: 'string' }, 'Erreur').codes).toEqual([]);
   });
 });
+
+describe('codes spelled otherwise than their pattern', () => {
+  it('reads a decimal comma, spaces and lower case when the pattern then holds', () => {
+    expect(one({ name: 'matiere', type: 'string', constraints: { pattern: '^[1-9]\\.[1-9]$' } }, '7,1')).toMatchObject({ value: '7.1', codes: [] });
+    const rna = { name: 'rna', type: 'string' as const, constraints: { pattern: '^W\\d{9}$' } };
+    expect(one(rna, 'w313000123')).toMatchObject({ value: 'W313000123', codes: [] });
+    expect(one(rna, 'W 313 000 123')).toMatchObject({ value: 'W313000123', codes: [] });
+    expect(one(rna, 'X313000123').codes).toEqual(['pattern']);
+    // Words are not codes: their spaces and case are the publisher's.
+    expect(one({ name: 'prenom', type: 'string', constraints: { pattern: '^[A-Z][a-z]+$' } }, 'Ad am').codes).toEqual(['pattern']);
+    // A pattern that wants lower case is not forced up.
+    expect(one({ name: 'cle', type: 'string', constraints: { pattern: '^[a-z]+$' } }, 'ABC').codes).toEqual(['pattern']);
+  });
+});
