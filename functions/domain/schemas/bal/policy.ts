@@ -712,7 +712,11 @@ export function checkBalFile(file: { delimiter?: string; encoding?: string; line
     if (severity) out.push({ code, severity, message });
   };
   if (file.encoding !== undefined && file.encoding.toLowerCase() !== 'utf-8') {
-    add('file.encoding.non_standard', 'bal-encoding', `Le fichier est encodé en ${file.encoding} : une BAL est en UTF-8.`);
+    add(
+      'file.encoding.non_standard',
+      'bal-encoding',
+      `Le fichier est encodé en ${file.encoding} : une BAL est en UTF-8. Pour l'enregistrer ainsi : dans Excel, Fichier › Enregistrer sous › « CSV UTF-8 » ; dans LibreOffice, jeu de caractères « Unicode (UTF-8) » et séparateur « ; ».`,
+    );
   }
   if (file.delimiter !== undefined && file.delimiter !== ';') {
     add('file.delimiter.non_standard', 'bal-delimiter', `Le séparateur est « ${file.delimiter} » : une BAL sépare ses colonnes par « ; ».`);
