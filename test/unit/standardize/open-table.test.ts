@@ -109,6 +109,16 @@ describe('openTable on the bad-input corpus', () => {
     ]);
   });
 
+  it('reads the one array of objects a wrapping object holds, and Opendatasoft records by their fields', async () => {
+    for (const doc of ['{"data": [{"a": 1}, {"a": 2}]}', '{"total": 2, "records": [{"a": 1}, {"a": 2}]}', '{"records": [{"recordid": "x", "fields": {"a": 1}}, {"fields": {"a": 2}}]}']) {
+      const { header, rows } = await readAll(Buffer.from(doc));
+      expect({ doc, header, cells: rows.map((r) => r.cells) }).toEqual({ doc, header: ['a'], cells: [['1'], ['2']] });
+    }
+    // Two arrays: which one is the table is not guessed.
+    const { error } = await readAll(Buffer.from('{"a": [{"x": 1}], "b": [{"y": 2}]}'));
+    expect(error?.code).toBe('invalid-json-shape');
+  });
+
   it('lets the caller flatten nested JSON (DECP)', async () => {
     const doc = Buffer.from('{"marches": [{"id": "1", "titulaires": [{"siret": "123"}]}]}');
     const { rows, header } = await readAll(doc, {

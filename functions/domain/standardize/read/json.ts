@@ -1,5 +1,5 @@
 /**
- * JSON uploads: an array of flat objects → rows. The document is parsed whole (JSON has no
+ * JSON uploads: an array of flat objects → rows (also wrapped in an object: `{"data": […]}`). The document is parsed whole (JSON has no
  * record boundary to stream on): uploads are capped at 100 MB upstream, and we refuse
  * above `MAX_JSON_BYTES` here too. Header = union of keys in order of first appearance.
  * Numbers and booleans are written the way a CSV export would (`1234.56`, `true`); `null`
@@ -18,6 +18,23 @@ export interface JsonTable {
   header: string[];
   rows: { cells: Cell[]; row: number }[];
   encoding: string;
+}
+
+/**
+ * The array of an object that holds exactly one array of objects, as APIs and exports wrap
+ * them (`{"data": […]}`, `{"records": […], "total": 12}`); an Opendatasoft export's records
+ * are their `fields`. The document as it is otherwise.
+ */
+function wrappedRecords(doc: unknown): unknown {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const arrays = Object.values(doc).filter((v): v is unknown[] => Array.isArray(v) && v.length > 0 && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x)));
+  if (arrays.length !== 1) return doc;
+  const [items] = arrays;
+  const odsFields = items.every((x) => {
+    const f = (x as Record<string, unknown>).fields;
+    return f !== null && typeof f === 'object' && !Array.isArray(f);
+  });
+  return odsFields ? items.map((x) => (x as { fields: unknown }).fields) : items;
 }
 
 function shape(message: string, row?: number): TableReadError {
@@ -54,8 +71,9 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
       );
     }
   }
+  if (!Array.isArray(records)) records = wrappedRecords(records);
   if (!Array.isArray(records)) {
-    throw shape('Le JSON doit être un tableau d\'objets : [{"colonne": "valeur", …}, …].');
+    throw shape('Le JSON doit être un tableau d\'objets : [{"colonne": "valeur", …}, …], ou un objet qui en porte un seul (« data », « records »…).');
   }
   const index = new Map<string, number>();
   const header: string[] = [];
