@@ -1,8 +1,14 @@
 /**
- * First sheet of an .ods (OpenDocument) as rows of text. Typed cells use their typed
+ * The data sheet of an .ods (OpenDocument) as rows of text. Typed cells use their typed
  * attribute (`office:value` for float/percentage/currency, `office:date-value`,
  * `office:boolean-value`, `office:time-value`); other cells their `text:p` paragraphs joined
- * with `\n`, `text:s` expanded to spaces. Comments (`office:annotation`) are ignored.
+ * with `\n`, `text:s` expanded to spaces. Comments (`office:annotation`) are ignored. An
+ * integer displayed with leading zeros (`01000`, a `number:min-integer-digits` style) keeps
+ * them; an error cell (`calcext:value-type="error"`) is its displayed text (`#N/A`, `Err:502`).
+ *
+ * The data sheet is the first table that is not hidden (`table:display="false"` in its
+ * automatic style) and has a non-empty cell; when there is none, the first table is read, as
+ * before.
  *
  * Repetition without blow-up: empty rows (even `number-rows-repeated="1048000"`) are
  * skipped without materialising them; empty repeated cells are only written out when a
@@ -26,20 +32,51 @@ function isoDuration(v: string): string {
   return `${pad(m[1])}:${pad(m[2])}:${pad(m[3])}`;
 }
 
+/** A float shown with leading zeros (`1000` as `01000`) keeps them, as the display does. */
+function zeroPadded(value: string, shown: string): string {
+  const m = /^-?(0\d+)$/.exec(shown);
+  if (!m || !/^-?\d+$/.test(value) || Number(shown) !== Number(value)) return value;
+  return formatNumber(value, m[1].length);
+}
+
 export function* readOds(
   bytes: Uint8Array,
   opts: { maxInflatedBytes?: number; entries?: Map<string, ZipEntry> } = {},
 ): Generator<SheetRow> {
   const entries = opts.entries ?? readZipDirectory(bytes);
   const limit = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
-  const budget: InflateBudget = { remaining: limit, limit };
   const content = entries.get('content.xml');
   if (!content) throw fail('content.xml manquant');
   checkZipBudget([content], limit);
 
+  const seen = { firstHidden: false };
+  let found = false;
+  for (const row of readTables(bytes, content, { remaining: limit, limit }, 'visible', seen)) {
+    found = true;
+    yield row;
+  }
+  // Rare (LibreOffice keeps one sheet visible): a second pass over content.xml, within its own budget.
+  if (!found && seen.firstHidden) yield* readTables(bytes, content, { remaining: limit, limit }, 'first', seen);
+}
+
+/**
+ * Rows of the first table `pick` allows that has a non-empty cell: `visible` tables, or
+ * only the `first` one. Tables passed over are scanned, never materialised.
+ */
+function* readTables(
+  bytes: Uint8Array,
+  content: ZipEntry,
+  budget: InflateBudget,
+  pick: 'visible' | 'first',
+  seen: { firstHidden: boolean },
+): Generator<SheetRow> {
   const ready: SheetRow[] = [];
+  const hiddenStyles = new Set<string>();
+  let tableStyle: string | null = null;
   let tableDepth = 0;
-  let tablesSeen = 0;
+  let tableIndex = -1;
+  let reading = false;
+  let produced = false;
   let rowNum = 0;
   let rowRepeat = 1;
   let cells: string[] = [];
@@ -47,6 +84,7 @@ export function* readOds(
   let inCell = false;
   let cellRepeat = 1;
   let typed: string | null = null;
+  let padZeros = false;
   let paragraphs: string[] = [];
   let para: string[] | null = null;
   let annotation = 0;
@@ -66,19 +104,36 @@ export function* readOds(
     open(name, attrs, selfClosing) {
       if (done) return;
       if (name === 'table:table') {
-        tableDepth++;
-        tablesSeen++;
+        if (tableDepth++ > 0) return;
+        tableIndex++;
+        const hidden = hiddenStyles.has(attr(attrs, 'table:style-name') ?? '');
+        if (tableIndex === 0) seen.firstHidden = hidden;
+        reading = pick === 'first' ? tableIndex === 0 : !hidden;
+        produced = false;
+        rowNum = 0;
         return;
       }
-      if (tablesSeen !== 1 || tableDepth === 0) return;
+      if (tableDepth === 0) {
+        // Automatic styles come before the body: note the table styles that hide their sheet.
+        if (name === 'style:style') {
+          tableStyle = attr(attrs, 'style:family') === 'table' ? (attr(attrs, 'style:name') ?? null) : null;
+        }
+        else if (name === 'style:table-properties' && tableStyle !== null && attr(attrs, 'table:display') === 'false') {
+          hiddenStyles.add(tableStyle);
+        }
+        return;
+      }
+      if (!reading) return;
       if (name === 'table:table-row') {
         rowRepeat = Number(attr(attrs, 'table:number-rows-repeated') ?? 1) || 1;
         cells = [];
         pendingEmpty = 0;
       } else if (name === 'table:table-cell' || name === 'table:covered-table-cell') {
         cellRepeat = Math.min(MAX_COLUMNS, Number(attr(attrs, 'table:number-columns-repeated') ?? 1) || 1);
-        const type = name === 'table:covered-table-cell' ? undefined : attr(attrs, 'office:value-type');
+        const error = attr(attrs, 'calcext:value-type') === 'error';
+        const type = name === 'table:covered-table-cell' || error ? undefined : attr(attrs, 'office:value-type');
         typed = null;
+        padZeros = type === 'float';
         if (type === 'float' || type === 'percentage' || type === 'currency') {
           const v = attr(attrs, 'office:value');
           if (v !== undefined) typed = formatNumber(v);
@@ -108,29 +163,38 @@ export function* readOds(
     close(name) {
       if (done) return;
       if (name === 'table:table') {
-        tableDepth--;
-        if (tablesSeen === 1 && tableDepth === 0) done = true;
+        if (--tableDepth > 0) return;
+        if (pick === 'first' || (reading && produced)) done = true;
+        reading = false;
         return;
       }
-      if (tablesSeen !== 1 || tableDepth === 0) return;
+      if (tableDepth === 0) {
+        if (name === 'style:style') tableStyle = null;
+        return;
+      }
+      if (!reading) return;
       if (name === 'office:annotation') annotation--;
       else if ((name === 'text:p' || name === 'text:h') && para && annotation === 0) {
         paragraphs.push(para.join(''));
         para = null;
       } else if ((name === 'table:table-cell' || name === 'table:covered-table-cell') && inCell) {
         inCell = false;
-        addCell(typed ?? paragraphs.join('\n'), cellRepeat);
+        const shown = paragraphs.join('\n');
+        addCell(typed === null ? shown : padZeros ? zeroPadded(typed, shown) : typed, cellRepeat);
       } else if (name === 'table:table-row') {
         const first = rowNum + 1;
         rowNum += rowRepeat;
         if (rowNum > MAX_ROWS) {
-          if (cells.length === 0) {
-            done = true;
-            return;
-          }
-          throw fail(`plus de ${MAX_ROWS} lignes`);
+          if (cells.length > 0) throw fail(`plus de ${MAX_ROWS} lignes`);
+          // Trailing empty rows repeated to the sheet's end: the table is over.
+          if (produced) done = true;
+          else reading = false;
+          return;
         }
-        if (cells.length > 0) for (let r = first; r <= rowNum; r++) ready.push({ cells: r === first ? cells : cells.slice(), row: r });
+        if (cells.length > 0) {
+          produced = true;
+          for (let r = first; r <= rowNum; r++) ready.push({ cells: r === first ? cells : cells.slice(), row: r });
+        }
       }
     },
     text(t) {

@@ -1,15 +1,22 @@
 /**
- * First sheet of an .xlsx workbook as rows of text, the way a CSV export would write them:
- * shared and inline strings, numbers in shortest form (`1234.56`, 15 significant digits
- * like Excel), booleans as `true`/`false`, serial dates in a date-formatted cell as ISO
- * (`2024-12-31`, `2024-12-31T08:30:00`, `08:30:00`). Blank rows are skipped; row numbers
- * are the sheet's own (1-based).
+ * The data sheet of an .xlsx workbook as rows of text, the way a CSV export would write
+ * them: shared and inline strings, numbers in shortest form (`1234.56`, 15 significant
+ * digits like Excel), integers in a zeros-only format (`00000`) padded as displayed
+ * (`01000`), booleans as `true`/`false`, serial dates in a date-formatted cell as ISO
+ * (`2024-12-31`, `2024-12-31T08:30:00`, `08:30:00`), error cells as their text (`#N/A`).
+ * Blank rows are skipped; row numbers are the sheet's own (1-based).
  *
- * The sheet XML is inflated and scanned incrementally; shared strings and styles are read
- * whole (they are needed by index), within the same inflation budget.
+ * The data sheet is the first visible sheet with a non-empty cell: a hidden sheet of
+ * drop-down lists or an empty first tab is passed over. When no visible sheet has data, the
+ * first sheet is read, as before. Element names are compared without their prefix, as the
+ * .NET OpenXML SDK writes `<x:row><x:c>`.
+ *
+ * Sheet XML is inflated and scanned incrementally (an empty sheet is scanned through, a
+ * data sheet streamed); shared strings and styles are read whole (they are needed by
+ * index), within the same inflation budget.
  */
 import { TableReadError } from './errors';
-import { XmlScanner, attr } from './xml-scanner';
+import { XmlScanner, attr, decodeEntities } from './xml-scanner';
 import {
   DEFAULT_MAX_INFLATED_BYTES,
   InflateBudget,
@@ -33,6 +40,11 @@ function fail(detail: string): TableReadError {
   return new TableReadError('invalid-spreadsheet', `Le classeur est illisible : ${detail}.`);
 }
 
+/** `x:row` → `row`: SpreadsheetML may be written with any prefix for its namespace. */
+function localName(name: string): string {
+  return name.slice(name.indexOf(':') + 1);
+}
+
 /** Texts of `<t>` elements under each `<si>` (phonetic runs `<rPh>` excluded). */
 function parseSharedStrings(xml: string): string[] {
   const out: string[] = [];
@@ -40,12 +52,14 @@ function parseSharedStrings(xml: string): string[] {
   let inT = false;
   let inPh = 0;
   new XmlScanner({
-    open(name) {
+    open(qname) {
+      const name = localName(qname);
       if (name === 'si') cur = [];
       else if (name === 't') inT = true;
       else if (name === 'rPh') inPh++;
     },
-    close(name) {
+    close(qname) {
+      const name = localName(qname);
       if (name === 'si' && cur) {
         out.push(cur.join(''));
         cur = null;
@@ -74,23 +88,35 @@ export function isDateFormatCode(code: string): boolean {
   return /[dmyhs]/i.test(stripped);
 }
 
-/** For each cell style index: is it a date format? */
-function parseDateStyles(xml: string): boolean[] {
+/** What a cell style's number format changes in the text we read. */
+interface NumberStyle {
+  date: boolean;
+  /** Digits an integer is padded to: the length of a zeros-only format like `00000`. */
+  zeroPad: number;
+}
+
+/** For each cell style index: is it a date format, does it pad integers with zeros? */
+function parseNumberStyles(xml: string): NumberStyle[] {
   const custom = new Map<number, string>();
-  const styles: boolean[] = [];
+  const styles: NumberStyle[] = [];
   let inCellXfs = false;
   new XmlScanner({
-    open(name, attrs) {
+    open(qname, attrs) {
+      const name = localName(qname);
       if (name === 'numFmt') custom.set(Number(attr(attrs, 'numFmtId')), attr(attrs, 'formatCode') ?? '');
       else if (name === 'cellXfs') inCellXfs = true;
       else if (name === 'xf' && inCellXfs) {
         const id = Number(attr(attrs, 'numFmtId') ?? 0);
         const code = custom.get(id);
-        styles.push(code !== undefined ? isDateFormatCode(code) : BUILTIN_DATE_FORMATS.has(id));
+        styles.push(
+          code !== undefined
+            ? { date: isDateFormatCode(code), zeroPad: /^0+$/.test(code) ? code.length : 0 }
+            : { date: BUILTIN_DATE_FORMATS.has(id), zeroPad: 0 },
+        );
       }
     },
-    close(name) {
-      if (name === 'cellXfs') inCellXfs = false;
+    close(qname) {
+      if (localName(qname) === 'cellXfs') inCellXfs = false;
     },
     text() {},
   }).push(xml);
@@ -108,12 +134,17 @@ export function columnIndex(ref: string): number {
   return n - 1;
 }
 
-/** A spreadsheet number as a CSV export would print it. */
-export function formatNumber(v: string): string {
+/**
+ * A spreadsheet number as a CSV export would print it; an integer padded with leading
+ * zeros to `minDigits` (a postal code `1000` in a `00000` cell is `01000`).
+ */
+export function formatNumber(v: string, minDigits = 0): string {
   const n = Number(v);
   if (v === '' || !Number.isFinite(n)) return v;
-  const s = String(n);
-  return s.replace(/[eE].*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length > 15 ? String(Number(n.toPrecision(15))) : s;
+  let s = String(n);
+  if (s.replace(/[eE].*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length > 15) s = String(Number(n.toPrecision(15)));
+  if (minDigits <= 0 || !/^-?\d+$/.test(s)) return s;
+  return s[0] === '-' ? '-' + s.slice(1).padStart(minDigits, '0') : s.padStart(minDigits, '0');
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -140,40 +171,67 @@ function resolveTarget(target: string): string {
   return out.join('/');
 }
 
-/** Rows of the first sheet. Throws `zip-too-large` / `invalid-spreadsheet`. */
-export function* readXlsx(
+/** The relationship id of a `<sheet>`: `r:id`, whatever the prefix bound to its namespace. */
+function relationshipId(attrs: string): string | undefined {
+  const m = /\s[\w.-]+:id\s*=\s*(["'])(.*?)\1/.exec(' ' + attrs);
+  return m ? decodeEntities(m[2]) : undefined;
+}
+
+interface SheetRef {
+  rid?: string;
+  hidden: boolean;
+}
+
+/** Sheets in tab order and the date system, from `xl/workbook.xml`. */
+function parseWorkbook(xml: string): { sheets: SheetRef[]; date1904: boolean } {
+  const sheets: SheetRef[] = [];
+  let date1904 = false;
+  new XmlScanner({
+    open(qname, attrs) {
+      const name = localName(qname);
+      if (name === 'sheet') {
+        const state = attr(attrs, 'state');
+        sheets.push({ rid: relationshipId(attrs), hidden: state === 'hidden' || state === 'veryHidden' });
+      } else if (name === 'workbookPr') {
+        const v = attr(attrs, 'date1904');
+        date1904 = v === '1' || v === 'true';
+      }
+    },
+    close() {},
+    text() {},
+  }).push(xml);
+  return { sheets, date1904 };
+}
+
+/** Part paths by relationship id and by type (`sharedStrings`, `styles`), from the workbook's rels. */
+function parseRelationships(xml: string): { byId: Map<string, string>; byType: Map<string, string> } {
+  const byId = new Map<string, string>();
+  const byType = new Map<string, string>();
+  new XmlScanner({
+    open(qname, attrs) {
+      if (localName(qname) !== 'Relationship') return;
+      const target = attr(attrs, 'Target');
+      if (target === undefined || attr(attrs, 'TargetMode') === 'External') return;
+      const path = resolveTarget(target);
+      const id = attr(attrs, 'Id');
+      if (id !== undefined) byId.set(id, path);
+      const type = (attr(attrs, 'Type') ?? '').replace(/^.*\//, '');
+      if (!byType.has(type)) byType.set(type, path);
+    },
+    close() {},
+    text() {},
+  }).push(xml);
+  return { byId, byType };
+}
+
+/** Rows of one worksheet part, streamed as it is inflated. */
+function* readSheet(
   bytes: Uint8Array,
-  opts: { maxInflatedBytes?: number; entries?: Map<string, ZipEntry> } = {},
+  sheet: ZipEntry,
+  budget: InflateBudget,
+  ctx: { strings: string[]; styles: NumberStyle[]; date1904: boolean },
 ): Generator<SheetRow> {
-  const entries = opts.entries ?? readZipDirectory(bytes);
-  const limit = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
-  const budget: InflateBudget = { remaining: limit, limit };
-  const workbook = entries.get('xl/workbook.xml');
-  if (!workbook) throw fail('xl/workbook.xml manquant');
-  const rels = entries.get('xl/_rels/workbook.xml.rels');
-  const shared = entries.get('xl/sharedStrings.xml');
-  const stylesEntry = entries.get('xl/styles.xml');
-  checkZipBudget([workbook, rels, shared, stylesEntry].filter((e): e is ZipEntry => !!e), limit);
-
-  const wbXml = readEntryText(bytes, workbook, budget);
-  const date1904 = /date1904\s*=\s*["'](1|true)["']/.test(wbXml);
-  const firstSheet = /<(?:\w+:)?sheet\s[^>]*>/.exec(wbXml);
-  const rid = firstSheet ? attr(firstSheet[0].slice(1), 'r:id') : undefined;
-  let sheetPath = 'xl/worksheets/sheet1.xml';
-  if (rid && rels) {
-    const relsXml = readEntryText(bytes, rels, budget);
-    const re = /<Relationship\s[^>]*>/g;
-    for (let m = re.exec(relsXml); m; m = re.exec(relsXml)) {
-      if (attr(m[0], 'Id') === rid) sheetPath = resolveTarget(attr(m[0], 'Target') ?? '');
-    }
-  }
-  const sheet = entries.get(sheetPath);
-  if (!sheet) throw fail(`feuille ${sheetPath} manquante`);
-  checkZipBudget([workbook, rels, shared, stylesEntry, sheet].filter((e): e is ZipEntry => !!e), limit);
-
-  const strings = shared ? parseSharedStrings(readEntryText(bytes, shared, budget)) : [];
-  const dateStyles = stylesEntry ? parseDateStyles(readEntryText(bytes, stylesEntry, budget)) : [];
-
+  const { strings, styles, date1904 } = ctx;
   const ready: SheetRow[] = [];
   let rowNum = 0;
   let cells: string[] = [];
@@ -185,7 +243,8 @@ export function* readXlsx(
   let inValue = false;
   let inCell = false;
   const scanner = new XmlScanner({
-    open(name, attrs, selfClosing) {
+    open(qname, attrs, selfClosing) {
+      const name = localName(qname);
       if (name === 'c') {
         const r = attr(attrs, 'r');
         col = r ? columnIndex(r) : cells.length;
@@ -201,7 +260,8 @@ export function* readXlsx(
         nonEmpty = false;
       }
     },
-    close(name) {
+    close(qname) {
+      const name = localName(qname);
       if (name === 'v' || name === 't') inValue = false;
       else if (name === 'c' && inCell) {
         inCell = false;
@@ -209,7 +269,11 @@ export function* readXlsx(
         if (type === 's') text = strings[Number(value)] ?? '';
         else if (type === 'b') text = value === '1' ? 'true' : value === '0' ? 'false' : value;
         else if (type === 'n' && value !== '') {
-          text = dateStyles[style] && Number.isFinite(Number(value)) ? serialToIso(Number(value), date1904) : formatNumber(value);
+          const format = styles[style];
+          text =
+            format?.date && Number.isFinite(Number(value))
+              ? serialToIso(Number(value), date1904)
+              : formatNumber(value, format?.zeroPad);
         } else text = value;
         if (text === '') return;
         if (col >= MAX_COLUMNS) throw fail(`plus de ${MAX_COLUMNS} colonnes ligne ${rowNum}`);
@@ -233,4 +297,54 @@ export function* readXlsx(
   }
   scanner.push(decoder.decode());
   for (const r of ready) yield r;
+}
+
+/** Rows of the data sheet (see above). Throws `zip-too-large` / `invalid-spreadsheet`. */
+export function* readXlsx(
+  bytes: Uint8Array,
+  opts: { maxInflatedBytes?: number; entries?: Map<string, ZipEntry> } = {},
+): Generator<SheetRow> {
+  const entries = opts.entries ?? readZipDirectory(bytes);
+  const limit = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+  const budget: InflateBudget = { remaining: limit, limit };
+  const workbook = entries.get('xl/workbook.xml');
+  if (!workbook) throw fail('xl/workbook.xml manquant');
+  const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
+  checkZipBudget([workbook, relsEntry].filter((e): e is ZipEntry => !!e), limit);
+
+  const { sheets, date1904 } = parseWorkbook(readEntryText(bytes, workbook, budget));
+  const rels = relsEntry ? parseRelationships(readEntryText(bytes, relsEntry, budget)) : undefined;
+  const part = (type: string, usual: string): ZipEntry | undefined =>
+    entries.get(rels?.byType.get(type) ?? usual) ?? entries.get(usual);
+  const shared = part('sharedStrings', 'xl/sharedStrings.xml');
+  const stylesEntry = part('styles', 'xl/styles.xml');
+  const parts = [workbook, relsEntry, shared, stylesEntry].filter((e): e is ZipEntry => !!e);
+
+  if (sheets.length === 0) sheets.push({ hidden: false });
+  const sheetEntry = (index: number): ZipEntry => {
+    const rid = sheets[index].rid;
+    const path = (rid && rels?.byId.get(rid)) || `xl/worksheets/sheet${index + 1}.xml`;
+    const sheet = entries.get(path);
+    if (!sheet) throw fail(`feuille ${path} manquante`);
+    // Declared sizes of the parts read whole plus this sheet; the running budget covers the sum.
+    checkZipBudget([...parts, sheet], limit);
+    return sheet;
+  };
+
+  const visible = sheets.flatMap((s, i) => (s.hidden ? [] : [i]));
+  const firstEntry = sheetEntry(visible[0] ?? 0);
+  const ctx = {
+    strings: shared ? parseSharedStrings(readEntryText(bytes, shared, budget)) : [],
+    styles: stylesEntry ? parseNumberStyles(readEntryText(bytes, stylesEntry, budget)) : [],
+    date1904,
+  };
+  for (const index of visible) {
+    let found = false;
+    for (const row of readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx)) {
+      found = true;
+      yield row;
+    }
+    if (found) return;
+  }
+  if (sheets[0].hidden) yield* readSheet(bytes, sheetEntry(0), budget, ctx);
 }
