@@ -22,6 +22,7 @@ const CODE_HELP: Record<string, string> = {
   'missing-cell': 'ligne trop courte',
   'extra-cell': 'ligne trop longue',
   'blank-row': 'ligne vide (ignorée)',
+  'title-rows': 'lignes de titre au-dessus des noms de colonnes (ignorées)',
   siret: 'numéro SIRET invalide : vérifiez-le sur annuaire-entreprises.data.gouv.fr',
   'one-of-required': 'aucune des colonnes dont l’une est obligatoire n’est remplie',
   'compare-columns': 'deux colonnes qui ne se comparent pas comme il faut',

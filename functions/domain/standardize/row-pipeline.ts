@@ -60,6 +60,16 @@ export function versionForHeader(current: TableSchemaDescriptor, others: readonl
   return best;
 }
 
+/** How many of the schema's fields a header row names (read/open-table.ts › headerIndex). */
+export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cell[]) => number {
+  const c = compiled(schema);
+  return (cells) => {
+    let n = 0;
+    for (const col of c.bind(cells).validator.columns) if (col >= 0) n++;
+    return n;
+  };
+}
+
 /** Column names for a table with no schema: the header, with blanks and duplicates made unique. */
 function plainFields(header: readonly Cell[]): string[] {
   const seen = new Map<string, number>();

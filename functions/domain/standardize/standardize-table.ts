@@ -16,7 +16,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
 import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
 import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { columnHelp, IssueCollector, summarize, type Report } from './report';
-import { RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
+import { headerScore, RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
 import type { RowSource, TableWriter } from './write/table-writer';
 
@@ -232,7 +232,11 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
   if (large) void prepareSegmentWorkers(threads);
   try {
     const isDecp = schema?.id === 'decp';
-    table = await openTable(src.stream, { ...opts.open, flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson });
+    table = await openTable(src.stream, {
+      ...opts.open,
+      flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson,
+      ...(schema ? { headerScore: headerScore(schema) } : {}),
+    });
     if (schema && opts.otherVersions?.length) schema = versionForHeader(schema, opts.otherVersions, table.header);
     pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp, now });
     const { issues } = pipeline;

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { badInputs, FRENCH_CP1252_CSV, toWindows1252 } from '../../fixtures/bad-inputs';
-import { readAll } from './helpers';
+import { openTable } from '../../../functions/domain/standardize/read/open-table';
+import { chunked, readAll } from './helpers';
 
 describe('openTable on the bad-input corpus', () => {
   for (const input of badInputs) {
@@ -54,6 +55,28 @@ describe('openTable on the bad-input corpus', () => {
     ]);
     expect(rows[1].issues).toEqual([expect.objectContaining({ code: 'missing-cell', row: 3, column: 'c', severity: 'error' })]);
     expect(rows[2].issues).toEqual([expect.objectContaining({ code: 'extra-cell', row: 4, value: '9' })]);
+  });
+
+  it('skips title rows above the header: by the columns the schema names, or else by how many cells are filled', async () => {
+    const score = (cells: readonly unknown[]) => cells.filter((c) => c === 'nom' || c === 'montant').length;
+    const titled = 'Subventions versées en 2024;;Édité le 02/01/2025\r\n\r\nnom;montant;note\r\nAsso;12;\r\n';
+    const t = await openTable(chunked(Buffer.from(titled)), { headerScore: score });
+    expect(t.header).toEqual(['nom', 'montant', 'note']);
+    const rows = [];
+    for await (const r of t.rows) rows.push({ cells: r.cells, row: r.row });
+    expect(rows).toEqual([{ cells: ['Asso', '12', ''], row: 4 }]);
+    expect(t.issues).toEqual([expect.objectContaining({ code: 'title-rows', severity: 'warning', row: 1 }), expect.objectContaining({ code: 'blank-row' })]);
+    expect(t.issues[0].message).toContain('Les lignes 1 à 2 sont ignorées');
+    // Without a schema: a one-cell title above a wider row.
+    const plain = await readAll(Buffer.from('Subventions 2024\r\nnom;montant\r\nAsso;12\r\n'));
+    expect(plain.header).toEqual(['nom', 'montant']);
+    expect(plain.rows).toEqual([{ cells: ['Asso', '12'], row: 3 }]);
+    // A first row that names as many columns stays the header; so does the header of a one-column table.
+    const kept = await openTable(chunked(Buffer.from('nom;montant\r\nnom;montant\r\n')), { headerScore: score });
+    expect(kept.header).toEqual(['nom', 'montant']);
+    expect((await readAll(Buffer.from('nom\r\nAsso\r\nClub\r\n'))).header).toEqual(['nom']);
+    // A full first row is not a title, whatever comes after.
+    expect((await openTable(chunked(Buffer.from('a;b;c\r\nnom;montant;x\r\n')), { headerScore: score })).header).toEqual(['a', 'b', 'c']);
   });
 
   it("follows Excel's sep= first line: its delimiter, and the header on line 2", async () => {

@@ -27,6 +27,8 @@ export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 const SNIFF_CHARS = 64 * 1024;
 const SNIFF_RECORDS = 50;
+/** Title lines (no delimiter) the sniffer looks past to find the header. */
+const SNIFF_TITLE_LINES = 10;
 /**
  * Text is parsed this many UTF-16 units at a time: every record of a slice is alive until it
  * is consumed, and with 1 MB slices (~4,000 rows) each young-generation GC copied them.
@@ -43,7 +45,7 @@ export interface CsvRecord {
   row: number;
 }
 
-/** Pick the delimiter whose per-record count (outside quotes) best matches the header's. */
+/** Pick the delimiter whose per-record count (outside quotes) best matches the header's (the first record with one). */
 export function sniffDelimiter(sample: string): CsvDelimiter {
   const counts: number[][] = [];
   let current = [0, 0, 0, 0];
@@ -70,15 +72,18 @@ export function sniffDelimiter(sample: string): CsvDelimiter {
   }
   if (nonBlank && (counts.length === 0 || end === sample.length)) counts.push(current);
   if (counts.length === 0) return ',';
+  // The header is the first record with a delimiter: a title line above it has none.
+  let first = 0;
+  while (first < Math.min(counts.length - 1, SNIFF_TITLE_LINES) && counts[first].every((n) => n === 0)) first++;
   let best = 1;
   let bestScore = -1;
   let bestWidth = 0;
   for (let k = 0; k < 4; k++) {
-    const h = counts[0][k];
+    const h = counts[first][k];
     if (h === 0) continue;
     let same = 0;
-    for (let r = 1; r < counts.length; r++) if (counts[r][k] === h) same++;
-    const score = counts.length === 1 ? 1 : same / (counts.length - 1);
+    for (let r = first + 1; r < counts.length; r++) if (counts[r][k] === h) same++;
+    const score = counts.length === first + 1 ? 1 : same / (counts.length - first - 1);
     if (score > bestScore || (score === bestScore && h > bestWidth)) {
       best = k;
       bestScore = score;

@@ -76,6 +76,57 @@ export interface OpenTableOptions {
   /** Upload limit for formats read whole (xlsx, ods, json). */
   maxBufferedBytes?: number;
   flattenJson?: JsonFlattener;
+  /**
+   * How many of the schema's columns a record names. Given, the header is the first of the
+   * first records that names the most (a title row or two above it are skipped, with a
+   * warning); without it, the first record with two cells or more after rows of one cell.
+   */
+  headerScore?: (cells: readonly Cell[]) => number;
+}
+
+/** Records looked at for the header: a title, a subtitle, a date, blank lines… */
+const HEADER_LOOKAHEAD = 10;
+
+const filledCells = (cells: readonly Cell[]): number => {
+  let n = 0;
+  for (const c of cells) if (c !== null && c !== undefined && String(c).trim() !== '') n++;
+  return n;
+};
+
+/**
+ * Where the header is among the first records: 0 unless the records before a later one look
+ * like a title above a table — each fills at most two cells — and that record names two of
+ * the schema's columns or more, and more than the first record does (without a schema: it
+ * fills two cells or more, after records of one).
+ */
+export function headerIndex(head: readonly { cells: readonly Cell[] }[], score?: (cells: readonly Cell[]) => number): number {
+  const n = Math.min(head.length, HEADER_LOOKAHEAD);
+  let best = 0;
+  if (score) {
+    let bestScore = score(head[0].cells);
+    for (let i = 1; i < n; i++) {
+      const s = score(head[i].cells);
+      if (s > bestScore && s >= 2) {
+        best = i;
+        bestScore = s;
+      }
+    }
+  } else if (filledCells(head[0].cells) <= 1) {
+    while (best < n && filledCells(head[best].cells) <= 1) best++;
+    if (best === n || filledCells(head[best].cells) < 2) best = 0;
+  }
+  for (let i = 0; i < best; i++) if (filledCells(head[i].cells) > 2) return 0;
+  return best;
+}
+
+function titleRowsIssue(first: number, header: number): ValidationIssue {
+  const skipped = header - first === 1 ? `La ligne ${first} est ignorée` : `Les lignes ${first} à ${header - 1} sont ignorées`;
+  return {
+    code: 'title-rows',
+    severity: 'warning',
+    row: first,
+    message: `${skipped} : elle${header - first === 1 ? '' : 's'} précède${header - first === 1 ? '' : 'nt'} la ligne des noms de colonnes (ligne ${header}), comme un titre.`,
+  };
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 100 * 1024 * 1024;
@@ -172,19 +223,26 @@ function headerOnly(): TableReadError {
   return new TableReadError('header-only', "Le fichier ne contient qu'une ligne d'en-tête, sans aucune donnée.", 1);
 }
 
-/** Header + first row peeked, the rest lazily: shared by CSV and spreadsheets. */
+/** Header (headerIndex) + the rows after it peeked, the rest lazily: spreadsheets. */
 async function fromRecords(
   records: AsyncIterator<{ cells: Cell[]; row: number }> | Iterator<{ cells: Cell[]; row: number }>,
   strict: boolean,
   onEnd: () => void,
+  found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
 ): Promise<{ header: Cell[]; rows: AsyncIterable<TableRow> }> {
-  const first = await records.next();
-  if (first.done) throw emptyFile();
-  const header = first.value.cells;
-  const second = await records.next();
-  if (second.done) throw headerOnly();
+  const head: { cells: Cell[]; row: number }[] = [];
+  while (head.length <= HEADER_LOOKAHEAD) {
+    const r = await records.next();
+    if (r.done) break;
+    head.push(r.value);
+  }
+  if (head.length === 0) throw emptyFile();
+  const h = headerIndex(head, found.score);
+  if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
+  const header = head[h].cells;
+  if (head.length === h + 1) throw headerOnly();
   async function* rows(): AsyncGenerator<TableRow> {
-    yield fitRow(second.value.cells, second.value.row, header, strict);
+    for (let i = h + 1; i < head.length; i++) yield fitRow(head[i].cells, head[i].row, header, strict);
     for (;;) {
       const r = await records.next();
       if (r.done) break;
@@ -202,18 +260,21 @@ async function fromRecords(
 async function fromBatches(
   source: AsyncIterator<{ cells: Cell[]; row: number }[]>,
   onEnd: () => void,
+  found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
 ): Promise<{ header: Cell[]; rows: AsyncIterable<TableRow>; batches: AsyncIterable<TableRow[]> }> {
   const head: { cells: Cell[]; row: number }[] = [];
-  while (head.length < 2) {
+  while (head.length <= HEADER_LOOKAHEAD) {
     const r = await source.next();
     if (r.done) break;
     for (let i = 0; i < r.value.length; i++) head.push(r.value[i]);
   }
   if (head.length === 0) throw emptyFile();
-  const header = head[0].cells;
-  if (head.length === 1) throw headerOnly();
+  const h = headerIndex(head, found.score);
+  if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
+  const header = head[h].cells;
+  if (head.length === h + 1) throw headerOnly();
   async function* batches(): AsyncGenerator<TableRow[]> {
-    yield fitRecords(head.slice(1), header);
+    yield fitRecords(head.slice(h + 1), header);
     for (;;) {
       const r = await source.next();
       if (r.done) break;
@@ -297,15 +358,19 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
     case 'ods': {
       const read = sniffed.format === 'xlsx' ? readXlsx : readOds;
       const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES });
-      const { header, rows } = await fromRecords(records, false, () => undefined);
+      const { header, rows } = await fromRecords(records, false, () => undefined, { score: opts.headerScore, issues });
       return { format: sniffed.format, header, rows, issues };
     }
     case 'csv': {
       const decoded = await decodeStream(prepend(head, it, done));
       const csv = await readCsvBytes(decoded.pieces, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
-      const { header, rows, batches } = await fromBatches(csv.batches, () => {
-        if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
-      });
+      const { header, rows, batches } = await fromBatches(
+        csv.batches,
+        () => {
+          if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
+        },
+        { score: opts.headerScore, issues },
+      );
       return {
         format: 'csv',
         get encoding() {
