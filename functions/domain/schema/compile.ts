@@ -18,7 +18,7 @@
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, parserFor } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
-import { foldName, frDatesInTextToIso, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { excelSerialDate, foldName, frDatesInTextToIso, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -146,6 +146,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   // may be under the minimum, only one longer than the maximum may be over it.
   const countBelow = minLength === undefined ? 0 : 2 * minLength;
   const expected = expectedLabel(f);
+  const isDate = f.type === 'date' || f.type === 'datetime';
   // The schema's example, when it passes the pattern: what the publisher can copy (the motif alone reads as code).
   const patternHint = pattern !== null && f.example !== undefined && pattern.test(String(f.example)) ? `, par exemple « ${String(f.example)} »` : '';
 
@@ -198,7 +199,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   return (raw, row, issues) => {
     const parsed = parse(raw);
     if (parsed === INVALID) {
-      issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n'est pas ${expected}.`));
+      // A date column holding Excel's serial numbers: the sheet was exported without its date format.
+      const serial = isDate ? excelSerialDate(raw) : null;
+      const hint = serial ? ` : c'est sans doute le numéro de jour d'Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d'exporter` : '';
+      issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n'est pas ${expected}${hint}.`));
       return null;
     }
     let v: Value = parsed;

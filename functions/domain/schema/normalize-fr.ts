@@ -110,10 +110,62 @@ export function frDateToIso(s: string): string | null {
   if (p === null) {
     const iso = ISO_SPACED_DATETIME.exec(s);
     if (iso !== null && isIsoDate(iso[1]) && iso[2] === '00' && iso[3] === '00' && (iso[4] ?? '00') === '00') return iso[1];
-    return null;
+    return looseFrDateToIso(s);
   }
   if (p.time !== null && p.time !== '00:00:00') return null;
   return p.date;
+}
+
+/** French month names and the abbreviations French Excel displays (`15-mars-24`, `1 févr. 2024`). */
+const FR_MONTHS: Record<string, number> = {
+  janvier: 1, janv: 1, jan: 1,
+  fevrier: 2, fevr: 2, fev: 2,
+  mars: 3, mar: 3,
+  avril: 4, avr: 4,
+  mai: 5,
+  juin: 6,
+  juillet: 7, juil: 7,
+  aout: 8,
+  septembre: 9, sept: 9, sep: 9,
+  octobre: 10, oct: 10,
+  novembre: 11, nov: 11,
+  decembre: 12, dec: 12,
+};
+const WEEKDAY = /^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\.?\s+/;
+const NAMED_MONTH_DATE = /^(\d{1,2})(?:er)?[\s.-]+([a-z]+)\.?[\s.-]+(\d{4}|\d{2})$/;
+const SHORT_YEAR_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})$/;
+const YEAR_FIRST_DATE = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/;
+
+/** A two-digit year as Excel reads it: 00–29 → 2000s, 30–99 → 1900s. */
+const fullYear = (yy: string): number => (yy.length === 4 ? Number(yy) : Number(yy) < 30 ? 2000 + Number(yy) : 1900 + Number(yy));
+
+/**
+ * Dates as office software and people also write them: `15 mars 2024`, `15-mars-24` (French
+ * Excel's display), `vendredi 15 mars 2024`, `1er mars 2024`, `1/2/24`, `2024/02/01`. Only
+ * tried once the usual spellings failed. null for anything else, or a day that does not exist.
+ */
+function looseFrDateToIso(raw: string): string | null {
+  const s = raw.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(WEEKDAY, '');
+  let y: number, m: number, d: number;
+  let parts = NAMED_MONTH_DATE.exec(s);
+  if (parts !== null) {
+    const month = FR_MONTHS[parts[2]];
+    if (month === undefined) return null;
+    [d, m, y] = [Number(parts[1]), month, fullYear(parts[3])];
+  } else if ((parts = SHORT_YEAR_DATE.exec(s)) !== null) {
+    [d, m, y] = [Number(parts[1]), Number(parts[3]), fullYear(parts[4])];
+  } else if ((parts = YEAR_FIRST_DATE.exec(s)) !== null) {
+    [y, m, d] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  } else return null;
+  return isValidYmd(y, m, d) ? `${y}-${pad2(m)}-${pad2(d)}` : null;
+}
+
+/** Days from Excel's day 0 (1899-12-30, the 1900 system) for a serial that can be a date of our time. */
+export function excelSerialDate(s: string): string | null {
+  if (!/^\d{5}$/.test(s)) return null;
+  const n = Number(s);
+  if (n < 20000 || n > 80000) return null;
+  return new Date(Date.UTC(1899, 11, 30) + n * 86400000).toISOString().slice(0, 10);
 }
 
 /**

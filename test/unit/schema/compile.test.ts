@@ -348,3 +348,11 @@ describe('codes spelled otherwise than their pattern', () => {
     expect(one({ name: 'cle', type: 'string', constraints: { pattern: '^[a-z]+$' } }, 'ABC').codes).toEqual(['pattern']);
   });
 });
+
+describe('a date column exported as Excel serial numbers', () => {
+  it('says which day the number is and how to keep the date', () => {
+    const r = one({ name: 'dateConvention', type: 'date' }, '45321');
+    expect(r.codes).toEqual(['type-error']);
+    expect(r.issues[0].message).toContain("numéro de jour d'Excel du 2024-01-30");
+  });
+});

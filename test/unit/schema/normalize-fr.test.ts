@@ -1,6 +1,7 @@
 import {
   canonicalInteger,
   canonicalNumber,
+  excelSerialDate,
   foldName,
   frBoolean,
   frDatesInTextToIso,
@@ -182,5 +183,30 @@ describe('frDatesInTextToIso', () => {
     expect(frDatesInTextToIso('janvier')).toBeNull();
     expect(frDatesInTextToIso('31/02/2025')).toBeNull();
     expect(frDatesInTextToIso('01/02/2025/32/06/2025')).toBeNull();
+  });
+});
+
+describe('dates as office software and people also write them', () => {
+  it('reads French month names, two-digit years and year-first slashes', () => {
+    const cases: [string, string | null][] = [
+      ['15 mars 2024', '2024-03-15'],
+      ['15-mars-24', '2024-03-15'],
+      ['vendredi 15 mars 2024', '2024-03-15'],
+      ['1er févr. 2024', '2024-02-01'],
+      ['1 Août 2024', '2024-08-01'],
+      ['31-déc.-99', '1999-12-31'],
+      ['1/2/24', '2024-02-01'],
+      ['01/02/24', '2024-02-01'],
+      ['2024/02/01', '2024-02-01'],
+      ['30 février 2024', null],
+      ['15 brumaire 2024', null],
+      ['15/13/24', null],
+    ];
+    for (const [text, iso] of cases) expect({ text, iso: frDateToIso(text) }).toEqual({ text, iso });
+  });
+  it("names the day of an Excel serial number, in its range only", () => {
+    expect(excelSerialDate('45321')).toBe('2024-01-30');
+    expect(excelSerialDate('12345')).toBeNull();
+    expect(excelSerialDate('4532')).toBeNull();
   });
 });
