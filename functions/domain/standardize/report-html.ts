@@ -23,6 +23,7 @@ const CODE_HELP: Record<string, string> = {
   'extra-cell': 'ligne trop longue',
   'blank-row': 'ligne vide (ignorée)',
   'title-rows': 'lignes de titre au-dessus des noms de colonnes (ignorées)',
+  'total-row': 'ligne de total (ignorée)',
   siret: 'numéro SIRET invalide : vérifiez-le sur annuaire-entreprises.data.gouv.fr',
   'one-of-required': 'aucune des colonnes dont l’une est obligatoire n’est remplie',
   'compare-columns': 'deux colonnes qui ne se comparent pas comme il faut',

@@ -60,6 +60,18 @@ export function versionForHeader(current: TableSchemaDescriptor, others: readonl
   return best;
 }
 
+const TOTAL_LABEL = /^(?:sous[- ]?)?total(?:\b|$)/i;
+
+function firstFilled(cells: readonly Cell[]): string | undefined {
+  for (const c of cells) if (c !== null && c.trim() !== '') return c.trim();
+  return undefined;
+}
+
+function totalRowIssue(row: number, cells: readonly Cell[]): ValidationIssue {
+  const label = firstFilled(cells) ?? '';
+  return { code: 'total-row', severity: 'warning', row, value: label, message: `Ligne ${row} : ligne de total (« ${label} ») ignorée : elle ne décrit pas un enregistrement.` };
+}
+
 /** How many of the schema's fields a header row names (read/open-table.ts › headerIndex). */
 export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cell[]) => number {
   const c = compiled(schema);
@@ -103,6 +115,8 @@ export class RowPipeline {
   private readonly bound: BindResult | undefined;
   /** The CSV writer writes a row at once: one array of its cells serves every row. */
   private readonly cellTexts: Value[];
+  /** Fields a record must fill (a total line leaves most of them empty). */
+  private readonly requiredCount: number;
 
   constructor(
     readonly schema: TableSchemaDescriptor | null,
@@ -116,6 +130,7 @@ export class RowPipeline {
     this.balRows = this.bal ? createBalRowsCheck(this.bal) : undefined;
     this.fields = this.compiled ? [...this.compiled.fieldNames] : plainFields(header);
     this.cellTexts = new Array<Value>(this.fields.length);
+    this.requiredCount = schema ? schema.fields.filter((f) => f.constraints?.required).length : 0;
     // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
     const columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(this.fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns) });
@@ -127,6 +142,19 @@ export class RowPipeline {
   /** The schema's help for a column (report). */
   help(name: string): FieldHelp | undefined {
     return this.compiled?.help(name);
+  }
+
+  /**
+   * A spreadsheet's total line (« TOTAL », « Total général », « Sous-total ») at the end or
+   * between groups: its first filled cell says so, and it leaves most required columns empty.
+   * It is not a record: skipped with a warning rather than reported column by column.
+   */
+  private isTotalRow(cells: readonly Cell[], found: readonly ValidationIssue[]): boolean {
+    const first = firstFilled(cells);
+    if (first === undefined || !TOTAL_LABEL.test(first)) return false;
+    let missing = 0;
+    for (const i of found) if (i.code === 'required') missing++;
+    return missing > 0 && 2 * missing >= this.requiredCount;
   }
 
   /** Whether rows can be checked in independent segments (no state across rows but what `parallelState` carries). */
@@ -162,6 +190,11 @@ export class RowPipeline {
       let formatted: readonly Value[];
       if (bound && schemaRuntime) {
         const result = bound.validator.validate(record.cells, record.row);
+        if (result.issues.length > 0 && this.isTotalRow(record.cells, result.issues)) {
+          issues.add(totalRowIssue(record.row, record.cells));
+          this.rowCount--; // not a record: neither published nor counted
+          continue;
+        }
         if (bal) {
           if (result.issues.length) issues.addAll(gradeBalIssues(result.issues, bal));
           issues.addAll(balRows!.check(record.cells, record.row, result.issues));

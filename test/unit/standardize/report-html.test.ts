@@ -146,3 +146,20 @@ describe('column help', () => {
     expect(kept).toBeGreaterThan(150);
   });
 });
+
+describe('a total line at the end of a spreadsheet', () => {
+  it('is skipped with a warning instead of an error per empty column; a real record named Total is kept', async () => {
+    const lines = [HEADER, row('21860194600013', 'W751212517', '0.5'), row('21860194600013', 'W751212517', '0.5')];
+    const total = ';;;;;;;;2000;;;;;;;';
+    const report = await reportOf([...lines, 'TOTAL' + total, ';Total général;;;;;;;2000;;;;;;;'].join('\n'));
+    expect(report.valid).toBe(true);
+    expect(report.rowCount).toBe(2);
+    expect(report.summary).toContain('2 lignes publiées');
+    expect(report.issues).toEqual([
+      expect.objectContaining({ code: 'total-row', severity: 'warning', row: 4, value: 'TOTAL' }),
+      expect.objectContaining({ code: 'total-row', severity: 'warning', row: 5, value: 'Total général' }),
+    ]);
+    const named = await reportOf([HEADER, row('21860194600013', 'W751212517', '0.5').replace('Ville;', 'Total SA;')].join('\n'));
+    expect(named).toMatchObject({ valid: true, warningCount: 0 });
+  });
+});
