@@ -76,6 +76,9 @@ interface FieldRuntime {
 /** What a spreadsheet shows for a formula in error (Excel in English and French, LibreOffice `Err:502`): never data. */
 const SPREADSHEET_ERROR = /^(?:#N\/A|#REF!|#DIV\/0!|#VALUE!|#VALEUR!|#NAME\?|#NOM\?|#NUM!|#NOMBRE!|#NULL!|#NUL!|#SPILL!|#CALC!|Err:\d{3})$/i;
 
+/** Longest pattern a message quotes beside an example. */
+const MAX_SHOWN_MOTIF = 60;
+
 /** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
 const MAX_ZERO_PADDING = 2;
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
@@ -149,6 +152,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   const isDate = f.type === 'date' || f.type === 'datetime';
   // The schema's example, when it passes the pattern: what the publisher can copy (the motif alone reads as code).
   const patternHint = pattern !== null && f.example !== undefined && pattern.test(String(f.example)) ? `, par exemple « ${String(f.example)} »` : '';
+  // A long motif reads as noise next to an example (the prénoms pattern is 200 characters): kept only when short or alone.
+  const motif = c.pattern !== undefined && (patternHint === '' || c.pattern.length <= MAX_SHOWN_MOTIF) ? ` (motif ${c.pattern})` : '';
 
   let enumSet: Set<Value> | null = null;
   let enumFolded: Map<string, string> | null = null;
@@ -212,7 +217,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
           const fixed = fixToPattern(v);
           if (fixed === null) {
             // A SIRET column says what is wrong with the number (often a SIREN), not the motif.
-            const message = siretColumn ? `La valeur « ${raw} » ${siretProblem(stripIdSeparators(v) ?? v)}` : `La valeur « ${raw} » ne respecte pas le format attendu${patternHint} (motif ${c.pattern}).`;
+            const message = siretColumn ? `La valeur « ${raw} » ${siretProblem(stripIdSeparators(v) ?? v)}` : `La valeur « ${raw} » ne respecte pas le format attendu${patternHint}${motif}.`;
             issues.push(err('pattern', row, name, raw, message));
           }
           else v = fixed;

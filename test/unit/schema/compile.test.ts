@@ -356,3 +356,15 @@ describe('a date column exported as Excel serial numbers', () => {
     expect(r.issues[0].message).toContain("numéro de jour d'Excel du 2024-01-30");
   });
 });
+
+describe('pattern messages', () => {
+  it('quote a short motif, and leave a long one out when an example says the same', () => {
+    const short = one({ name: 'rna', type: 'string', example: 'W751212517', constraints: { pattern: '^W\\d{9}$' } }, 'X1');
+    expect(short.issues[0].message).toBe('La valeur « X1 » ne respecte pas le format attendu, par exemple « W751212517 » (motif ^W\\d{9}$).');
+    const long = '^[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*' + '(?:x)?'.repeat(12) + '$';
+    const named = one({ name: 'prenom', type: 'string', example: 'Louise', constraints: { pattern: long } }, 'LOUISE');
+    expect(named.issues[0].message).toBe('La valeur « LOUISE » ne respecte pas le format attendu, par exemple « Louise ».');
+    const alone = one({ name: 'prenom', type: 'string', constraints: { pattern: long } }, 'LOUISE');
+    expect(alone.issues[0].message).toContain('(motif ^[A-Z]');
+  });
+});
