@@ -305,3 +305,23 @@ describe('ods as office software writes it', () => {
     expect(rows[0].cells).toEqual(['#N/A', 'Err:502']);
   });
 });
+
+describe('xlsx: a notice sheet before the data', () => {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['Mode d’emploi'], ['Remplissez l’onglet Données, une ligne par subvention.'], ['Contact', 'sig@departement.fr']]), 'Notice');
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['nom', 'montant'], ['Asso', 12]]), 'Données');
+  const bytes = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+  const score = (cells: readonly unknown[]) => cells.filter((c) => c === 'nom' || c === 'montant').length;
+
+  it("gives way to the sheet that names the schema's columns", async () => {
+    const { header, rows } = await readAll(bytes, { headerScore: score });
+    expect(header).toEqual(['nom', 'montant']);
+    expect(rows.map((r) => r.cells)).toEqual([['Asso', '12']]);
+  });
+
+  it('is read, as the first sheet with data, when no schema judges the sheets', async () => {
+    // Its title lines skipped, « Contact » is its header, and nothing follows.
+    const { error } = await readAll(bytes);
+    expect(error?.code).toBe('header-only');
+  });
+});

@@ -357,7 +357,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
     case 'xlsx':
     case 'ods': {
       const read = sniffed.format === 'xlsx' ? readXlsx : readOds;
-      const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES });
+      const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore });
       const { header, rows } = await fromRecords(records, false, () => undefined, { score: opts.headerScore, issues });
       return { format: sniffed.format, header, rows, issues };
     }

@@ -7,7 +7,8 @@
  * Blank rows are skipped; row numbers are the sheet's own (1-based).
  *
  * The data sheet is the first visible sheet with a non-empty cell: a hidden sheet of
- * drop-down lists or an empty first tab is passed over. When no visible sheet has data, the
+ * drop-down lists or an empty first tab is passed over; given the schema's header score, a
+ * first sheet that does not name its columns (a notice) gives way to one that does. When no visible sheet has data, the
  * first sheet is read, as before. Element names are compared without their prefix, as the
  * .NET OpenXML SDK writes `<x:row><x:c>`.
  *
@@ -302,7 +303,12 @@ function* readSheet(
 /** Rows of the data sheet (see above). Throws `zip-too-large` / `invalid-spreadsheet`. */
 export function* readXlsx(
   bytes: Uint8Array,
-  opts: { maxInflatedBytes?: number; entries?: Map<string, ZipEntry> } = {},
+  opts: {
+    maxInflatedBytes?: number;
+    entries?: Map<string, ZipEntry>;
+    /** How many of the schema's columns a row names: a first sheet whose first rows name fewer than 2 (a notice) gives way to the sheet whose rows name the most. */
+    headerScore?: (cells: readonly string[]) => number;
+  } = {},
 ): Generator<SheetRow> {
   const entries = opts.entries ?? readZipDirectory(bytes);
   const limit = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
@@ -338,13 +344,28 @@ export function* readXlsx(
     styles: stylesEntry ? parseNumberStyles(readEntryText(bytes, stylesEntry, budget)) : [],
     date1904,
   };
+  // The first rows of each visible sheet with data, until one names the schema's columns.
+  const score = opts.headerScore;
+  let chosen: { rows: SheetRow[]; rest: Iterator<SheetRow>; score: number } | undefined;
   for (const index of visible) {
-    let found = false;
-    for (const row of readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx)) {
-      found = true;
-      yield row;
+    const rest = readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx);
+    const rows: SheetRow[] = [];
+    for (let r = rest.next(); !r.done; r = rest.next()) {
+      rows.push(r.value);
+      if (!score || rows.length > SHEET_HEAD_ROWS) break;
     }
-    if (found) return;
+    if (rows.length === 0) continue;
+    const best = score ? Math.max(...rows.map((r) => score(r.cells))) : Infinity;
+    if (!chosen || best > chosen.score) chosen = { rows, rest, score: best };
+    if (best >= 2) break;
+  }
+  if (chosen) {
+    yield* chosen.rows;
+    for (let r = chosen.rest.next(); !r.done; r = chosen.rest.next()) yield r.value;
+    return;
   }
   if (sheets[0].hidden) yield* readSheet(bytes, sheetEntry(0), budget, ctx);
 }
+
+/** Rows of a sheet looked at to judge whether it holds the table (a title or two, then the header). */
+const SHEET_HEAD_ROWS = 10;
