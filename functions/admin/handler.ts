@@ -120,7 +120,9 @@ export const handler = apiHandler(
       try {
         await coreDeps().schemas.register(descriptor, coreDeps().now());
       } catch (error) {
-        if (error instanceof AlreadyExistsError) throw conflict('schema_exists', `Le schéma « ${descriptor.id} » est déjà enregistré.`);
+        if (error instanceof AlreadyExistsError) {
+          throw conflict('schema_exists', `La version ${descriptor.version} du schéma « ${descriptor.id} » est déjà enregistrée : donnez un autre numéro de version.`);
+        }
         throw error;
       }
       return { status: 201, body: descriptor, headers: { location: `/v1/catalog/schemas/${descriptor.id}` } };

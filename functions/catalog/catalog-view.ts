@@ -88,7 +88,7 @@ export function schemaUrlResolver(custom: readonly TableSchemaDescriptor[]) {
 export async function findSchema(reader: CatalogReader, id: string, version?: string): Promise<TableSchemaDescriptor | undefined> {
   const builtin = getBuiltinSchema(id, version) ?? getBuiltinSchema(id);
   if (builtin) return builtin;
-  return reader.getCustomSchema(id);
+  return (version !== undefined ? await reader.getCustomSchema(id, version) : undefined) ?? reader.getCustomSchema(id);
 }
 
 export function catalogInfo(snapshot: CatalogSnapshot, publicBaseUrl: string) {

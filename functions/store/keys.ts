@@ -56,9 +56,14 @@ export const keys = {
    */
   consolidation: (job: string) => ({ pk: `CONSOLIDATION#${job}`, sk: 'META' }),
 
+  /** The current (last registered) version of a custom schema. */
   customSchema: (schemaId: string) => ({ pk: `SCHEMA#${schemaId}`, sk: 'META' }),
-  /** GSI1: every registered custom schema. */
+  /** GSI1: every registered custom schema, at its current version. */
   customSchemaList: (schemaId: string) => ({ gsi1pk: 'SCHEMAS', gsi1sk: schemaId }),
+  /** Each registered version of a custom schema. */
+  customSchemaVersion: (schemaId: string, version: string) => ({ pk: `SCHEMA#${schemaId}`, sk: `VERSION#${version}` }),
+  /** GSI1: every registered version of every custom schema, in registration order per schema. */
+  customSchemaVersionList: (schemaId: string, registeredAt: string) => ({ gsi1pk: 'SCHEMA_VERSIONS', gsi1sk: `${schemaId}#${registeredAt}` }),
 } as const;
 
 export const CATALOG_PK = 'CATALOG';

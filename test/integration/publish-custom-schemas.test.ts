@@ -23,6 +23,36 @@ const bornes = (id: string) => ({
 });
 
 describe('custom schemas', () => {
+  it('take new versions: the last registered is current, uploads are checked against it, every version stays readable', async () => {
+    const id = schemaId();
+    expect((await api('POST', '/v1/admin/schemas', { token: admin(), body: bornes(id) })).status).toBe(201);
+    const p = await newPublisher('versions-schema');
+    await createDataset(p, 'bornes', id);
+    const v1File = 'id_borne;puissance_kw\r\nB-0001;22\r\n';
+    expect((await uploadFile(p, 'bornes', 'v1.csv', Buffer.from(v1File))).state).toMatchObject({ status: 'published', version: 1 });
+
+    // 1.1.0 adds a required column: the next upload is checked against it.
+    const next = { ...bornes(id), version: '1.1.0', fields: [...bornes(id).fields, { name: 'operateur', type: 'string', constraints: { required: true } }] };
+    expect((await api('POST', '/v1/admin/schemas', { token: admin(), body: next })).status).toBe(201);
+    const same = await api('POST', '/v1/admin/schemas', { token: admin(), body: next });
+    expect(same.status).toBe(409);
+    expect(same.body.error.message).toContain('1.1.0');
+
+    const old = await uploadFile(p, 'bornes', 'v1-encore.csv', Buffer.from(v1File.replace('22', '23')));
+    expect(old.state.status).toBe('rejected');
+    expect(old.state.report!.codes).toHaveProperty('missing-column');
+    const v2 = await uploadFile(p, 'bornes', 'v2.csv', Buffer.from('id_borne;puissance_kw;operateur\r\nB-0001;22;SDEHG\r\n'));
+    expect(v2.state).toMatchObject({ status: 'published', version: 2 });
+    expect((await publicFile(p, 'bornes', 2, 'report.json')).json().schema).toEqual({ id, version: '1.1.0' });
+
+    const listed = (await api('GET', '/v1/catalog/schemas')).body.items.find((s: { id: string }) => s.id === id);
+    expect(listed).toMatchObject({ currentVersion: '1.1.0', versions: [{ version: '1.1.0' }, { version: '1.0.0' }] });
+    const first = await api('GET', `/v1/catalog/schemas/${id}?version=1.0.0`);
+    expect(first.status).toBe(200);
+    expect(first.body.fields.map((f: { name: string }) => f.name)).not.toContain('operateur');
+    expect((await api('GET', `/v1/catalog/schemas/${id}`)).body.version).toBe('1.1.0');
+  });
+
   it('are registered by the admin, listed publicly, and validate uploads', async () => {
     const id = schemaId();
     const created = await api('POST', '/v1/admin/schemas', { token: admin(), body: bornes(id) });

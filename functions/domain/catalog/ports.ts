@@ -13,9 +13,10 @@ export interface CatalogReader {
   listVersions(tenantId: string, slug: string, limit: number): Promise<DatasetVersion[]>;
   getTenant(id: string): Promise<Tenant | undefined>;
   listTenants(): Promise<Tenant[]>;
-  /** Registered (custom) schemas. */
+  /** Registered (custom) schemas, every version: per schema the current one first. */
   listCustomSchemas(): Promise<TableSchemaDescriptor[]>;
-  getCustomSchema(id: string): Promise<TableSchemaDescriptor | undefined>;
+  /** The current version, or `version`. */
+  getCustomSchema(id: string, version?: string): Promise<TableSchemaDescriptor | undefined>;
   /** Every dataset bound to a schema (GSI2), published or not. */
   datasetsOfSchema(schemaId: string): Promise<Dataset[]>;
 }

@@ -71,12 +71,27 @@ export class DynamoCatalogStore implements CatalogReader {
   }
 
   async listCustomSchemas(): Promise<TableSchemaDescriptor[]> {
-    return (await this.byIndex('gsi1', keys.customSchemaList('').gsi1pk)).map(toDescriptor).filter((d): d is TableSchemaDescriptor => d !== undefined);
+    const [current, versions] = await Promise.all([
+      this.byIndex('gsi1', keys.customSchemaList('').gsi1pk),
+      this.byIndex('gsi1', keys.customSchemaVersionList('', '').gsi1pk, false),
+    ]);
+    const older = new Map<string, TableSchemaDescriptor[]>();
+    for (const d of versions.map(toDescriptor)) if (d) older.set(d.id, [...(older.get(d.id) ?? []), d]);
+    // Per schema: the current version, then the others, last registered first.
+    return current
+      .map(toDescriptor)
+      .filter((d): d is TableSchemaDescriptor => d !== undefined)
+      .flatMap((d) => [d, ...(older.get(d.id) ?? []).filter((v) => v.version !== d.version)]);
   }
 
-  async getCustomSchema(id: string): Promise<TableSchemaDescriptor | undefined> {
+  async getCustomSchema(id: string, version?: string): Promise<TableSchemaDescriptor | undefined> {
+    if (version !== undefined) {
+      const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchemaVersion(id, version) }));
+      if (out.Item) return toDescriptor(out.Item);
+    }
     const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchema(id) }));
-    return out.Item ? toDescriptor(out.Item) : undefined;
+    const current = out.Item ? toDescriptor(out.Item) : undefined;
+    return version === undefined || current?.version === version ? current : undefined;
   }
 
   async datasetsOfSchema(schemaId: string): Promise<Dataset[]> {

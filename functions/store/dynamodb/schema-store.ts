@@ -9,34 +9,59 @@ export interface RegisteredSchema {
   registeredAt: string;
 }
 
-/** Custom Table Schemas registered by the département. */
+/**
+ * Custom Table Schemas registered by the département. Each version is an item of its own
+ * (`VERSION#<v>`, written once); `META` holds the current one, the last registered, which
+ * new uploads are checked against.
+ */
 export class DynamoSchemaStore {
   constructor(private readonly table: string) {}
 
+  /** Registers a version (AlreadyExistsError when that version is registered) and makes it current. */
   async register(descriptor: TableSchemaDescriptor, now: string): Promise<void> {
+    // A schema registered before versions had items of their own keeps its first version.
+    const current = await this.get(descriptor.id);
+    if (current && current.descriptor.version !== descriptor.version) await this.putVersion(current.descriptor, current.registeredAt, false);
+    await this.putVersion(descriptor, now, true);
+    await documentClient().send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.customSchema(descriptor.id), ...keys.customSchemaList(descriptor.id), entity: 'schema', descriptor, registeredAt: now },
+      }),
+    );
+  }
+
+  private async putVersion(descriptor: TableSchemaDescriptor, registeredAt: string, fresh: boolean): Promise<void> {
     try {
       await documentClient().send(
         new PutCommand({
           TableName: this.table,
           Item: {
-            ...keys.customSchema(descriptor.id),
-            ...keys.customSchemaList(descriptor.id),
-            entity: 'schema',
+            ...keys.customSchemaVersion(descriptor.id, descriptor.version),
+            ...keys.customSchemaVersionList(descriptor.id, registeredAt),
+            entity: 'schema-version',
             descriptor,
-            registeredAt: now,
+            registeredAt,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new AlreadyExistsError(`schema ${descriptor.id}`);
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
+      if (fresh) throw new AlreadyExistsError(`schema ${descriptor.id} ${descriptor.version}`);
     }
   }
 
-  async get(id: string): Promise<RegisteredSchema | undefined> {
+  /** The current version, or `version` (also a schema registered before versions had items of their own). */
+  async get(id: string, version?: string): Promise<RegisteredSchema | undefined> {
+    if (version !== undefined) {
+      const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchemaVersion(id, version) }));
+      if (out.Item) return registered(out.Item);
+      const current = await this.get(id);
+      return current?.descriptor.version === version ? current : undefined;
+    }
     const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchema(id) }));
-    return out.Item ? { descriptor: out.Item.descriptor as TableSchemaDescriptor, registeredAt: String(out.Item.registeredAt) } : undefined;
+    return out.Item ? registered(out.Item) : undefined;
   }
 
   async list(): Promise<RegisteredSchema[]> {
@@ -48,6 +73,10 @@ export class DynamoSchemaStore {
       ExpressionAttributeNames: { '#pk': gsi1.pk },
       ExpressionAttributeValues: { ':pk': 'SCHEMAS' },
     });
-    return items.map((i) => ({ descriptor: i.descriptor as TableSchemaDescriptor, registeredAt: String(i.registeredAt) }));
+    return items.map(registered);
   }
+}
+
+function registered(item: Record<string, unknown>): RegisteredSchema {
+  return { descriptor: item.descriptor as TableSchemaDescriptor, registeredAt: String(item.registeredAt) };
 }
