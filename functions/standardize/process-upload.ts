@@ -18,7 +18,7 @@ import type { Report } from '../domain/standardize/report';
 import { standardizeTable, type OutputInfo, type OutputName } from '../domain/standardize/standardize-table';
 import { datapackage } from '../domain/standardize/datapackage';
 import type { CoreDeps } from '../http/deps';
-import { IMMUTABLE, makeCurrent, publicBucket, publicHeaders, syncLatest, uploadBucket } from '../publish/publication';
+import { ensureVersionFiles, IMMUTABLE, makeCurrent, publicBucket, publicHeaders, syncLatest, uploadBucket } from '../publish/publication';
 import { copyObject, deletePrefix, getObjectStream, headObject, putObject, s3Sink } from '../store/s3/objects';
 
 const LEASE_MS = 15 * 60 * 1000;
@@ -189,8 +189,9 @@ export async function processUpload(
  * reached the dead-letter queue after a timeout or a crash that no code of ours saw. What
  * the attempts left is settled first, so that nothing half-published stays in view:
  * - the version it allocated was recorded and holds the source bytes: it is published, only
- *   the steps after it failed (moving `current`, `latest/`, the upload's status) → done again,
- *   and the upload ends `published`;
+ *   the steps after it failed (its public files, moving `current`, `latest/`, the upload's
+ *   status) are done again, and the upload ends `published` — unless the publisher
+ *   unpublished the dataset meanwhile: it stays offline, the version in its history;
  * - else that version's public files, its record and the private archive are removed, and
  *   the upload ends `failed` with `reason`. The version number stays unused.
  * Does nothing to an upload already finished. Every step is idempotent: it may run twice.
@@ -203,12 +204,19 @@ export async function settleUnfinishedUpload(deps: CoreDeps, uploadId: string, r
   if (n !== undefined) {
     const record = await store.getVersion(upload.tenantId, upload.slug, n);
     if (record && (await store.sourceVersion(upload.tenantId, upload.slug, record.sourceSha256)) === n) {
-      await store.setCurrent(record, deps.now(), true);
-      // Its report becomes the dataset's last one unless a later version went current meanwhile.
-      if ((await store.getDataset(upload.tenantId, upload.slug))?.currentVersion === n) {
-        await store.setLastReport(upload.tenantId, upload.slug, record.report, deps.now());
+      // Unpublished meanwhile: the version stays in the history (a restore brings it back), the
+      // dataset offline, and what the attempts copied out is taken back.
+      if ((await store.getDataset(upload.tenantId, upload.slug))?.status === 'unpublished') {
+        await deletePrefix(publicBucket(), publicPrefix(upload.tenantId, upload.slug, n));
+      } else {
+        await ensureVersionFiles(record);
+        await store.setCurrent(record, deps.now(), true);
+        // Its report becomes the dataset's last one unless a later version went current meanwhile.
+        if ((await store.getDataset(upload.tenantId, upload.slug))?.currentVersion === n) {
+          await store.setLastReport(upload.tenantId, upload.slug, record.report, deps.now());
+        }
+        await syncLatest(store, upload.tenantId, upload.slug);
       }
-      await syncLatest(store, upload.tenantId, upload.slug);
       await store.finishUpload(upload.id, 'published', { version: n, report: record.report }, deps.now());
       return 'published';
     }

@@ -91,6 +91,24 @@ describe('an upload whose processing does not finish', () => {
     expect(await publicStatus(d.tenant, 'latest', 'data.csv')).toBe(200);
   });
 
+  it('recorded, then unpublished by the publisher while its deliveries fail: settled without putting the dataset back online', async () => {
+    const d = await newDataset();
+    let calls = 0;
+    jest.spyOn(DynamoDatasetStore.prototype, 'setCurrent').mockImplementation(async () => {
+      if (++calls === 1) expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+      throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+    });
+    const state = await upload(d, bytes());
+    expect(state).toMatchObject({ status: 'published', version: 1 });
+    expect((await call('GET', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).body).toMatchObject({ status: 'unpublished' });
+    for (const name of ['data.csv', 'datapackage.json']) expect(await publicStatus(d.tenant, 'v1', name)).toBe(404);
+    expect(await publicStatus(d.tenant, 'latest', 'data.csv')).toBe(404);
+    jest.restoreAllMocks();
+    // The version is in the history: a restore brings it back.
+    expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/1/restore`, d.key)).status).toBe(200);
+    expect(await publicStatus(d.tenant, 'latest', 'data.csv')).toBe(200);
+  });
+
   it('whose deliveries never return (timeout, out of memory) is settled from the dead-letter queue', async () => {
     const d = await newDataset();
     // The lease is taken, then the work outlasts the function: the runtime drops the invocation, no catch of ours runs.
