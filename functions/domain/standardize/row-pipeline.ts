@@ -60,7 +60,8 @@ export function versionForHeader(current: TableSchemaDescriptor, others: readonl
   return best;
 }
 
-const TOTAL_LABEL = /^(?:sous[- ]?)?total(?:\b|$)/i;
+/** « TOTAL », « Total : », « Total général », « Sous-total », « Total 2024 »: a label, not a name (« Total Energies »). */
+const TOTAL_LABEL = /^(?:sous[- ]?)?total(?:\s+(?:g[ée]n[ée]ral|\d{4}))?\s*:?$/i;
 
 function firstFilled(cells: readonly Cell[]): string | undefined {
   for (const c of cells) if (c !== null && c.trim() !== '') return c.trim();

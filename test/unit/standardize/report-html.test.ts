@@ -161,5 +161,9 @@ describe('a total line at the end of a spreadsheet', () => {
     ]);
     const named = await reportOf([HEADER, row('21860194600013', 'W751212517', '0.5').replace('Ville;', 'Total SA;')].join('\n'));
     expect(named).toMatchObject({ valid: true, warningCount: 0 });
+    // A record of a company named Total, incomplete, is an error to fix, not a total line.
+    const incomplete = await reportOf([HEADER, 'Total Energies' + total].join('\n'));
+    expect(incomplete.valid).toBe(false);
+    expect(incomplete.codes).not.toHaveProperty('total-row');
   });
 });
