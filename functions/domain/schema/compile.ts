@@ -76,6 +76,9 @@ interface FieldRuntime {
 /** What a spreadsheet shows for a formula in error (Excel in English and French, LibreOffice `Err:502`): never data. */
 const SPREADSHEET_ERROR = /^(?:#N\/A|#REF!|#DIV\/0!|#VALUE!|#VALEUR!|#NAME\?|#NOM\?|#NUM!|#NOMBRE!|#NULL!|#NUL!|#SPILL!|#CALC!|Err:\d{3})$/i;
 
+/** A first group, then groups of digits only, separated by spaces (`W 313 000 123`, `05 61 72`). */
+const DIGIT_GROUPS = /^\S+(?:\s+\d+)+$/;
+
 /** Longest pattern a message quotes beside an example. */
 const MAX_SHOWN_MOTIF = 60;
 
@@ -193,9 +196,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
     const padded = padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
     if (padded !== null) return padded;
     // A code (it has digits) spelled otherwise than its pattern wants: a decimal comma (`7,1`
-    // for 7.1), spaces or lower case (`w 313 000 123`). Not words: « Ad am » is no « Adam ».
+    // for 7.1), lower case (`w313000123`), digits typed in groups (`W 313 000 123`). Not words:
+    // « Ad am » is no « Adam », and `00036 bis` keeps the space that tells its suffix.
     if (!/\d/.test(s)) return null;
-    for (const candidate of [s.replace(',', '.'), s.replace(/\s+/g, ''), s.replace(/\s+/g, '').toUpperCase()]) {
+    const joined = DIGIT_GROUPS.test(s) ? s.replace(/\s+/g, '') : s;
+    for (const candidate of [s.replace(',', '.'), s.toUpperCase(), joined, joined.toUpperCase()]) {
       if (candidate !== s && pattern!.test(candidate)) return candidate;
     }
     return null;
@@ -350,21 +355,31 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     byFolded.set(foldName(f.name), i);
     for (const a of d.aliases?.[f.name] ?? []) byFolded.set(foldName(a), i);
   });
-  const titles = new Map<string, number>();
+  const byTitle = new Map<string, number>();
   fields.forEach((f, i) => {
     if (!f.title) return;
     const k = foldName(f.title);
-    titles.set(k, titles.has(k) ? -1 : i);
+    byTitle.set(k, byTitle.has(k) ? -1 : i);
   });
-  for (const [k, i] of titles) if (i >= 0 && !byFolded.has(k)) byFolded.set(k, i);
+  for (const k of byFolded.keys()) byTitle.delete(k);
 
   function bind(header: readonly Cell[]): BindResult {
     const issues: ValidationIssue[] = [];
     const source = new Int32Array(n).fill(-1);
-    header.forEach((cell, col) => {
-      const h = (col === 0 ? (cell ?? '').replace(/^\uFEFF/, '') : (cell ?? '')).trim();
-      const i = indexOf.get(h) ?? byFolded.get(foldName(h));
-      if (i === undefined) {
+    const names = header.map((cell, col) => (col === 0 ? (cell ?? '').replace(/^\uFEFF/, '') : (cell ?? '')).trim());
+    // The field each column names (-1: none), by name or alias first, then by title for the fields still unbound.
+    const named = names.map((h) => indexOf.get(h) ?? byFolded.get(foldName(h)) ?? -1);
+    const taken = (i: number, col: number) => source[i] < 0 && ((source[i] = col), true);
+    const first = named.map((i, col) => i >= 0 && taken(i, col));
+    named.forEach((i, col) => {
+      if (i >= 0) return;
+      const t = byTitle.get(foldName(names[col])) ?? -1;
+      if (t >= 0 && taken(t, col)) first[col] = true;
+    });
+    names.forEach((h, col) => {
+      if (first[col]) return;
+      const i = named[col];
+      if (i < 0) {
         issues.push({
           code: 'extra-column',
           severity: 'warning',
@@ -372,7 +387,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           column: h,
           message: h === '' ? `La colonne n° ${col + 1} n'a pas de nom : elle sera ignorée.` : `La colonne « ${h} » ne fait pas partie du schéma : elle sera ignorée.`,
         });
-      } else if (source[i] >= 0) {
+      } else {
         issues.push({
           code: 'duplicate-column',
           severity: 'error',
@@ -381,8 +396,6 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           value: h,
           message: `La colonne « ${fields[i].name} » apparaît plusieurs fois (colonnes n° ${source[i] + 1} et ${col + 1}) : seule la première est prise en compte.`,
         });
-      } else {
-        source[i] = col;
       }
     });
     for (let i = 0; i < n; i++) {

@@ -368,3 +368,28 @@ describe('pattern messages', () => {
     expect(alone.issues[0].message).toContain('(motif ^[A-Z]');
   });
 });
+
+describe('header titles never make a column a duplicate', () => {
+  it('leave a free-form column headed like a title alone when the field is named in the header', () => {
+    const schema = compileSchema(schemaOf([{ name: 'ADR_COMMUNE', title: 'Commune', type: 'string' }, { name: 'nom', type: 'string' }]));
+    for (const header of [['ADR_COMMUNE', 'Commune', 'nom'], ['Commune', 'ADR_COMMUNE', 'nom']]) {
+      const { issues, validator } = schema.bind(header);
+      expect({ header, columns: Array.from(validator.columns), issues: issues.map((i) => `${i.code}:${i.column}`) }).toEqual({
+        header,
+        columns: [header.indexOf('ADR_COMMUNE'), 2],
+        issues: ['extra-column:Commune'],
+      });
+    }
+  });
+  it('still report a field named twice', () => {
+    const schema = compileSchema(schemaOf([{ name: 'nom', type: 'string' }]));
+    expect(schema.bind(['nom', 'Nom']).issues.map((i) => i.code)).toEqual(['duplicate-column']);
+  });
+});
+
+describe('digits typed in groups', () => {
+  it('are joined only when every group after the first is digits', () => {
+    const key = { name: 'cle', type: 'string' as const, constraints: { pattern: '^[0-9]{5}_[0-9]{4}_[0-9]{5}(_[a-z]+)?$|^[0-9]{5}_[0-9]{4}_[0-9]{5}[a-z]+$' } };
+    expect(one(key, '94059_0040_00036 bis').codes).toEqual(['pattern']);
+  });
+});
