@@ -75,6 +75,10 @@ describe('openTable on the bad-input corpus', () => {
     const kept = await openTable(chunked(Buffer.from('nom;montant\r\nnom;montant\r\n')), { headerScore: score });
     expect(kept.header).toEqual(['nom', 'montant']);
     expect((await readAll(Buffer.from('nom\r\nAsso\r\nClub\r\n'))).header).toEqual(['nom']);
+    // Without a schema, a header with an unnamed column is no title.
+    const unnamed = await readAll(Buffer.from('commune;\r\nToulouse;31555\r\nMuret;31395\r\n'));
+    expect(unnamed.header).toEqual(['commune', '']);
+    expect(unnamed.rows).toHaveLength(2);
     // A full first row is not a title, whatever comes after.
     expect((await openTable(chunked(Buffer.from('a;b;c\r\nnom;montant;x\r\n')), { headerScore: score })).header).toEqual(['a', 'b', 'c']);
   });

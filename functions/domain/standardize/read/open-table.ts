@@ -97,7 +97,7 @@ const filledCells = (cells: readonly Cell[]): number => {
  * Where the header is among the first records: 0 unless the records before a later one look
  * like a title above a table — each fills at most two cells — and that record names two of
  * the schema's columns or more, and more than the first record does (without a schema: it
- * fills two cells or more, after records of one).
+ * fills two cells or more, after records of a single cell).
  */
 export function headerIndex(head: readonly { cells: readonly Cell[] }[], score?: (cells: readonly Cell[]) => number): number {
   const n = Math.min(head.length, HEADER_LOOKAHEAD);
@@ -111,8 +111,10 @@ export function headerIndex(head: readonly { cells: readonly Cell[] }[], score?:
         bestScore = s;
       }
     }
-  } else if (filledCells(head[0].cells) <= 1) {
-    while (best < n && filledCells(head[best].cells) <= 1) best++;
+  } else if (head[0].cells.length === 1) {
+    // Without a schema, only lines of a single cell (no delimiter at all) read as a title:
+    // `commune;` is a header whose second column has no name.
+    while (best < n && head[best].cells.length === 1) best++;
     if (best === n || filledCells(head[best].cells) < 2) best = 0;
   }
   for (let i = 0; i < best; i++) if (filledCells(head[i].cells) > 2) return 0;
