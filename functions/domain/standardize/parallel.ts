@@ -62,6 +62,8 @@ export function standardizeThreads(env: NodeJS.ProcessEnv = process.env, cores =
 interface SegmentConfig {
   schema: TableSchemaDescriptor | null;
   header: Cell[];
+  /** See read/open-table.ts › fitWidth. */
+  padWidth: number;
   delimiter: string;
   maxRecordBytes: number;
   now: number;
@@ -125,13 +127,13 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
         const records: ByteCsvRecord[] = [];
         parser.push({ bytes: bytes.subarray(at, end), encoding: task.encoding }, records);
         at = end;
-        await pipeline.batch(fitRecords(records, config.header), sinks);
+        await pipeline.batch(fitRecords(records, config.header, config.padWidth), sinks);
       }
     }
     if (task.final) {
       const records: ByteCsvRecord[] = [];
       parser.end(records);
-      await pipeline.batch(fitRecords(records, config.header), sinks);
+      await pipeline.batch(fitRecords(records, config.header, config.padWidth), sinks);
     }
   } catch (error) {
     if (!isTableReadError(error)) throw error;
@@ -301,9 +303,16 @@ export async function standardizeSegments(
   rest: CsvRest,
   pipeline: RowPipeline,
   target: SegmentTarget,
-  opts: { delimiter: string; maxRecordBytes: number; threads: number; now: number; segmentBytes: number },
+  opts: { delimiter: string; maxRecordBytes: number; threads: number; now: number; segmentBytes: number; padWidth?: number },
 ): Promise<{ blankRows: number }> {
-  const config: SegmentConfig = { schema: pipeline.schema, header: pipeline.header, delimiter: opts.delimiter, maxRecordBytes: opts.maxRecordBytes, now: opts.now };
+  const config: SegmentConfig = {
+    schema: pipeline.schema,
+    header: pipeline.header,
+    padWidth: opts.padWidth ?? pipeline.header.length,
+    delimiter: opts.delimiter,
+    maxRecordBytes: opts.maxRecordBytes,
+    now: opts.now,
+  };
   // The main thread is one of the threads: it takes a segment itself whenever the workers have enough queued.
   const pool = workers(opts.threads - 1);
   const scanner = new RecordBoundaryScanner(opts.delimiter.charCodeAt(0), rest.line);

@@ -258,7 +258,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       if (!first.done) await pipeline.batch(first.value, outputs, stopWriting);
       const target = { append: (k: number, bytes: Uint8Array, release?: () => void) => outputs[k].append(bytes, release), stop: stopWriting };
       const maxRecordBytes = opts.open?.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-      const { blankRows } = await standardizeSegments(csvRest(), pipeline, target, { delimiter: table.delimiter ?? ',', maxRecordBytes, threads, now, segmentBytes: opts.segmentBytes ?? SEGMENT_BYTES });
+      const { blankRows } = await standardizeSegments(csvRest(), pipeline, target, { delimiter: table.delimiter ?? ',', maxRecordBytes, threads, now, segmentBytes: opts.segmentBytes ?? SEGMENT_BYTES, padWidth: table.padWidth });
       if (blankRows > 0) table.issues.push(blankRowsIssue(blankRows));
     } else {
       for await (const batch of table.batches ?? oneByOne(table.rows)) await pipeline.batch(batch, outputs, stopWriting);

@@ -92,6 +92,11 @@ describe('openTable on the bad-input corpus', () => {
     }
   });
 
+  it('reports a row shifted by a stray delimiter, even when the cell it pushes out is empty', async () => {
+    const { rows } = await readAll(Buffer.from('nom;ville;adresse\r\nDupont;Muret;1 rue A\r\nMartin;Saint-Jean; de-Luz;\r\n'));
+    expect(rows[1].issues).toEqual([expect.objectContaining({ code: 'extra-cell', row: 3, value: '' })]);
+  });
+
   it('ignores empty cells past the header, as a spreadsheet export leaves them', async () => {
     const { rows } = await readAll(Buffer.from('a;b\r\n1;2;;;\r\n3;4;\r\n5;6;;x\r\n'));
     expect(rows.map((r) => r.cells)).toEqual([

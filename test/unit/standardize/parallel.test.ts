@@ -90,6 +90,14 @@ describe('parallel standardization', () => {
     expect(single.result.report.codes['extra-cell']).toBeGreaterThan(0);
   });
 
+  it('no schema: lines padded with empty cells are fine everywhere, a line shifted past the padding is not', async () => {
+    let text = 'id;texte;n\r\n';
+    for (let i = 0; i < 4000; i++) text += i % 97 === 50 ? `${i};dé;calé;${i};;\r\n` : `${i};valeur ${i};${i * 2};;\r\n`;
+    const single = await expectSame(Buffer.from(text), null, { segmentBytes: 8 * 1024 });
+    // Each shifted line: its value pushed into the padding, and an empty cell past it.
+    expect(single.result.report.codes['extra-cell']).toBe(2 * 41);
+  });
+
   it('bad input: the same error on the same line', async () => {
     const base = subventionsExport(2000);
     // Invalid UTF-8 after valid multi-byte text: refused, with its line.

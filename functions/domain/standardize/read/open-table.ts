@@ -50,6 +50,8 @@ export interface OpenedTable {
   /** CSV only. */
   delimiter?: CsvDelimiter;
   header: Cell[];
+  /** CSV only: the width a line may have with empty cells past the header (see fitWidth). */
+  padWidth?: number;
   rows: AsyncIterable<TableRow>;
   /**
    * CSV only: the same rows in arrays (never empty; the caller may keep them), for loops
@@ -172,7 +174,14 @@ function fitRow(cells: Cell[], row: number, header: Cell[], strict: boolean): Ta
   return fitWidth(cells, row, header, strict);
 }
 
-export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boolean): TableRow {
+/**
+ * Fits a record to the header's width. Strict (CSV): a missing cell is an error, a cell past
+ * the header is an error unless it is empty and within `padWidth` — the width the first
+ * record showed with empty cells past the header (an export that ends every line with `;`).
+ * A row of another width with an empty extra cell is a row shifted by a stray delimiter.
+ * Spreadsheets pad and trim freely: only a non-empty extra cell is reported.
+ */
+export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boolean, padWidth = header.length): TableRow {
   const width = header.length;
   const issues: ValidationIssue[] = [];
   if (cells.length < width) {
@@ -191,8 +200,7 @@ export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boo
   } else {
     for (let i = width; i < cells.length; i++) {
       const value = cells[i];
-      // An empty cell past the header (`…;;;`, what a spreadsheet's export leaves) holds nothing to lose.
-      if (!value) continue;
+      if (!value && (!strict || i < padWidth)) continue;
       issues.push({
         code: 'extra-cell',
         severity: 'error',
@@ -208,13 +216,20 @@ export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boo
 }
 
 /** CSV records fitted in place to the header width (see fitWidth); a record of that width stays as it is. */
-export function fitRecords(records: { cells: Cell[]; row: number }[], header: Cell[]): TableRow[] {
+export function fitRecords(records: { cells: Cell[]; row: number }[], header: Cell[], padWidth = header.length): TableRow[] {
   const rows: TableRow[] = records;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    if (r.cells.length !== header.length) rows[i] = fitWidth(r.cells, r.row, header, true);
+    if (r.cells.length !== header.length) rows[i] = fitWidth(r.cells, r.row, header, true, padWidth);
   }
   return rows;
+}
+
+/** The width of an export that ends every line with empty cells, as its first record shows it (see fitWidth). */
+function paddedWidth(first: { cells: Cell[] } | undefined, header: Cell[]): number {
+  if (!first || first.cells.length <= header.length) return header.length;
+  for (let i = header.length; i < first.cells.length; i++) if (first.cells[i]) return header.length;
+  return first.cells.length;
 }
 
 function emptyFile(): TableReadError {
@@ -263,7 +278,7 @@ async function fromBatches(
   source: AsyncIterator<{ cells: Cell[]; row: number }[]>,
   onEnd: () => void,
   found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
-): Promise<{ header: Cell[]; rows: AsyncIterable<TableRow>; batches: AsyncIterable<TableRow[]> }> {
+): Promise<{ header: Cell[]; rows: AsyncIterable<TableRow>; batches: AsyncIterable<TableRow[]>; padWidth: number }> {
   const head: { cells: Cell[]; row: number }[] = [];
   while (head.length <= HEADER_LOOKAHEAD) {
     const r = await source.next();
@@ -275,12 +290,13 @@ async function fromBatches(
   if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
   const header = head[h].cells;
   if (head.length === h + 1) throw headerOnly();
+  const padWidth = paddedWidth(head[h + 1], header);
   async function* batches(): AsyncGenerator<TableRow[]> {
-    yield fitRecords(head.slice(h + 1), header);
+    yield fitRecords(head.slice(h + 1), header, padWidth);
     for (;;) {
       const r = await source.next();
       if (r.done) break;
-      yield fitRecords(r.value, header);
+      yield fitRecords(r.value, header, padWidth);
     }
     onEnd();
   }
@@ -288,7 +304,7 @@ async function fromBatches(
   async function* rows(): AsyncGenerator<TableRow> {
     for await (const batch of batched) for (let i = 0; i < batch.length; i++) yield batch[i];
   }
-  return { header, rows: rows(), batches: batched };
+  return { header, rows: rows(), batches: batched, padWidth };
 }
 
 export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions = {}): Promise<OpenedTable> {
@@ -366,7 +382,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
     case 'csv': {
       const decoded = await decodeStream(prepend(head, it, done));
       const csv = await readCsvBytes(decoded.pieces, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
-      const { header, rows, batches } = await fromBatches(
+      const { header, rows, batches, padWidth } = await fromBatches(
         csv.batches,
         () => {
           if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
@@ -380,6 +396,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
         },
         delimiter: csv.delimiter,
         header,
+        padWidth,
         rows,
         batches,
         issues,
