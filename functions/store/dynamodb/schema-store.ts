@@ -17,18 +17,37 @@ export interface RegisteredSchema {
 export class DynamoSchemaStore {
   constructor(private readonly table: string) {}
 
-  /** Registers a version (AlreadyExistsError when that version is registered) and makes it current. */
+  /**
+   * Registers a version (AlreadyExistsError when that version is registered) and makes it
+   * current. A registration cut between its two writes is completed by the same request
+   * again; of two registrations at once, the later one is current.
+   */
   async register(descriptor: TableSchemaDescriptor, now: string): Promise<void> {
     // A schema registered before versions had items of their own keeps its first version.
     const current = await this.get(descriptor.id);
     if (current && current.descriptor.version !== descriptor.version) await this.putVersion(current.descriptor, current.registeredAt, false);
-    await this.putVersion(descriptor, now, true);
-    await documentClient().send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...keys.customSchema(descriptor.id), ...keys.customSchemaList(descriptor.id), entity: 'schema', descriptor, registeredAt: now },
-      }),
-    );
+    let registeredAt = now;
+    try {
+      await this.putVersion(descriptor, now, true);
+    } catch (error) {
+      const stored = error instanceof AlreadyExistsError ? await this.get(descriptor.id, descriptor.version) : undefined;
+      const unfinished = stored && current?.descriptor.version !== descriptor.version && JSON.stringify(stored.descriptor) === JSON.stringify(descriptor);
+      if (!unfinished) throw error;
+      registeredAt = stored.registeredAt;
+    }
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.customSchema(descriptor.id), ...keys.customSchemaList(descriptor.id), entity: 'schema', descriptor, registeredAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR registeredAt <= :at',
+          ExpressionAttributeValues: { ':at': registeredAt },
+        }),
+      );
+    } catch (error) {
+      // A later registration went current meanwhile: this version stays in the history.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 
   private async putVersion(descriptor: TableSchemaDescriptor, registeredAt: string, fresh: boolean): Promise<void> {
