@@ -321,12 +321,15 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
   const pkIdx = pk.map((name) => indexOf.get(name)!);
 
   const checks: RowCheck[] = [];
+  /** one-of-required checks by position in `checks`, with their columns: absent from the header, said once (bind). */
+  const oneOf: { at: number; columns: string[] }[] = [];
   const siretColumns = new Set<string>();
   for (const cc of d.custom_checks ?? []) {
     const def = CUSTOM_CHECKS.get(cc.name);
     if (def === undefined) throw new Error(`custom check ${cc.name} not registered (descriptor not parsed?)`);
     const params = def.params.parse(cc.params);
     if (cc.name === 'french-siret-value') siretColumns.add((params as { column: string }).column);
+    if (cc.name === 'one-of-required') oneOf.push({ at: checks.length, columns: def.columns(params) });
     checks.push(def.create(params, { index: (name) => indexOf.get(name)! }));
   }
 
@@ -409,10 +412,23 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
         });
       }
     }
-    return { issues, validator: rowValidator(source) };
+    // Neither column of a one-of-required in the header: one error here, not one per row.
+    let rowChecks = checks;
+    for (const { at, columns } of oneOf) {
+      if (columns.some((name) => source[indexOf.get(name)!] >= 0)) continue;
+      rowChecks = rowChecks.filter((c) => c !== checks[at]);
+      issues.push({
+        code: 'one-of-required',
+        severity: 'error',
+        row: 1,
+        column: columns[0],
+        message: `Aucune des colonnes ${columns.map((c) => `« ${c} »`).join(' ou ')} n'est présente : il en faut au moins une, renseignée sur chaque ligne.`,
+      });
+    }
+    return { issues, validator: rowValidator(source, rowChecks) };
   }
 
-  function rowValidator(source: Int32Array): RowValidator {
+  function rowValidator(source: Int32Array, checks: readonly RowCheck[]): RowValidator {
     let seen: (Map<Value, number> | null)[] = runtimes.map((r) => (r.unique ? new Map<Value, number>() : null));
     let seenKeys: Map<string, number> | null = pkIdx.length > 0 ? new Map() : null;
     const pkNames = pk.join(', ');

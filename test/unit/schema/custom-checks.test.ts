@@ -1,5 +1,6 @@
 import type { FieldDescriptor, TableSchemaDescriptor } from '../../../functions/domain/schema/types';
-import { validatorFor } from './helpers';
+import { compileSchema } from '../../../functions/domain/schema/compile';
+import { schemaOf, validatorFor } from './helpers';
 
 function codesFor(
   fields: FieldDescriptor[],
@@ -146,5 +147,22 @@ describe('nomenclature-actes-value', () => {
   it('rejects an unknown subject and a value without "/"', () => {
     expect(codesFor(fields, check, ['Voirie/Entretien']).codes).toEqual(['nomenclature-actes']);
     expect(codesFor(fields, check, ['Urbanisme']).messages[0]).toContain('matière/sous-matière');
+  });
+});
+
+describe('one-of-required with neither column in the header', () => {
+  it('is one error on the header, not one per row', () => {
+    const fields: FieldDescriptor[] = [
+      { name: 'nom', type: 'string' },
+      { name: 'siret', type: 'string' },
+      { name: 'rna', type: 'string' },
+    ];
+    const schema = compileSchema(schemaOf(fields, { custom_checks: [{ name: 'one-of-required', params: { column1: 'siret', column2: 'rna' } }] }));
+    const bound = schema.bind(['nom']);
+    expect(bound.issues.map((i) => `${i.code}@${i.row}:${i.column}`)).toEqual(['one-of-required@1:siret']);
+    expect(bound.issues[0].message).toContain('Aucune des colonnes « siret » ou « rna » n\'est présente');
+    expect(bound.validator.validate(['Asso'], 2).issues).toEqual([]);
+    // One of them in the header: checked on each row.
+    expect(schema.bind(['nom', 'rna']).validator.validate(['Asso', ''], 2).issues.map((i) => i.code)).toEqual(['one-of-required']);
   });
 });
