@@ -79,9 +79,6 @@ const SPREADSHEET_ERROR = /^(?:#N\/A|#REF!|#DIV\/0!|#VALUE!|#VALEUR!|#NAME\?|#NO
 /** A first group, then groups of digits only, separated by spaces (`W 313 000 123`, `05 61 72`). */
 const DIGIT_GROUPS = /^\S+(?:\s+\d+)+$/;
 
-/** Longest pattern a message quotes beside an example. */
-const MAX_SHOWN_MOTIF = 60;
-
 /** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
 const MAX_ZERO_PADDING = 2;
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
@@ -155,8 +152,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   const isDate = f.type === 'date' || f.type === 'datetime';
   // The schema's example, when it passes the pattern: what the publisher can copy (the motif alone reads as code).
   const patternHint = pattern !== null && f.example !== undefined && pattern.test(String(f.example)) ? `, par exemple « ${String(f.example)} »` : '';
-  // A long motif reads as noise next to an example (the prénoms pattern is 200 characters): kept only when short or alone.
-  const motif = c.pattern !== undefined && (patternHint === '' || c.pattern.length <= MAX_SHOWN_MOTIF) ? ` (motif ${c.pattern})` : '';
+  // A motif reads as code to a publisher: shown only when the schema has no example to show instead.
+  const motif = c.pattern !== undefined && patternHint === '' ? ` (motif ${c.pattern})` : '';
 
   let enumSet: Set<Value> | null = null;
   let enumFolded: Map<string, string> | null = null;
@@ -235,10 +232,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
       if (v.length < countBelow || (maxLength !== undefined && v.length > maxLength)) {
         const len = lengthOf(v);
         if (minLength !== undefined && len < minLength) {
-          issues.push(err('min-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractère(s) ; au moins ${minLength} attendu(s).`));
+          issues.push(err('min-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractère${len > 1 ? 's' : ''} ; il en faut au moins ${minLength}.`));
         }
         if (maxLength !== undefined && len > maxLength) {
-          issues.push(err('max-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractères ; au plus ${maxLength} attendus.`));
+          issues.push(err('max-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractères ; ${maxLength} au plus.`));
         }
       }
     }
@@ -248,12 +245,12 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
       else issues.push(err('enum', row, name, raw, `La valeur « ${raw} » n'est pas autorisée (valeurs possibles : ${enumList}).`));
     }
     if (min !== undefined && v !== null && typeof v !== 'boolean' && v < min) {
-      issues.push(err('minimum', row, name, raw, `La valeur ${show(v)} est inférieure au minimum autorisé (${min}).`));
+      issues.push(err('minimum', row, name, raw, `La valeur « ${show(v)} » est inférieure au minimum autorisé (${min}).`));
     }
     if (max !== undefined && v !== null && typeof v !== 'boolean' && v > max) {
       // A percentage where a proportion is due: say how to write it.
       const hint = proportion && typeof v === 'number' && v <= 100 ? ` : une proportion s'écrit entre 0 et 1 (${show(v)} % s'écrit ${numberText(v / 100)})` : '';
-      issues.push(err('maximum', row, name, raw, `La valeur ${show(v)} est supérieure au maximum autorisé (${max})${hint}.`));
+      issues.push(err('maximum', row, name, raw, `La valeur « ${show(v)} » est supérieure au maximum autorisé (${max})${hint}.`));
     }
     return v;
   };
@@ -397,7 +394,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           row: 1,
           column: fields[i].name,
           value: h,
-          message: `La colonne « ${fields[i].name} » apparaît plusieurs fois (colonnes n° ${source[i] + 1} et ${col + 1}) : seule la première est prise en compte.`,
+          message: `La colonne « ${fields[i].name} » apparaît deux fois (colonnes n° ${source[i] + 1} et ${col + 1}) : supprimez ou renommez l’une des deux.`,
         });
       }
     });
@@ -458,7 +455,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           }
           if (s.length === 0) {
             values[i] = null;
-            if (rt.required) issues.push(err('required', row, rt.name, undefined, `La colonne « ${rt.name} » est obligatoire : valeur manquante.`));
+            if (rt.required) issues.push(err('required', row, rt.name, undefined, `Cellule vide : la colonne « ${rt.name} » est obligatoire, remplissez-la.`));
             continue;
           }
           const c0 = s.charCodeAt(0);
@@ -475,7 +472,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           if (m !== null && v !== null) {
             const first = m.get(v);
             if (first === undefined) m.set(v, row);
-            else issues.push(err('unique', row, rt.name, s, `La valeur « ${s} » figure déjà ligne ${first} ; la colonne « ${rt.name} » doit être unique.`));
+            else issues.push(err('unique', row, rt.name, s, `La valeur « ${s} » figure déjà à la ligne ${first} ; la colonne « ${rt.name} » doit être unique.`));
           }
         }
         if (seenKeys !== null) {
@@ -494,7 +491,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
             if (first === undefined) seenKeys.set(key, row);
             else {
               const shown = key.split('\u001f').join(', ');
-              issues.push(err('primary-key', row, pk[0], shown, `La clé « ${shown} » (${pkNames}) figure déjà ligne ${first} : elle doit être unique.`));
+              issues.push(err('primary-key', row, pk[0], shown, `La clé « ${shown} » (${pkNames}) figure déjà à la ligne ${first} : elle doit être unique.`));
             }
           }
         }

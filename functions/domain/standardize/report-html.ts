@@ -33,6 +33,14 @@ const CODE_HELP: Record<string, string> = {
   'nomenclature-actes': 'nomenclature des actes invalide',
   'formula-error': 'formule en erreur dans le tableur (#N/A, #REF!…)',
   'invalid-encoding': 'encodage des caractères non reconnu',
+  'unterminated-quote': 'guillemet jamais refermé',
+  'row-too-large': 'ligne anormalement longue (guillemet mal fermé ?)',
+  'invalid-zip': 'classeur abîmé ou incomplet',
+  'zip-too-large': 'classeur trop volumineux une fois décompressé',
+  'invalid-spreadsheet': 'classeur illisible',
+  'invalid-json': 'JSON mal formé',
+  'invalid-json-shape': 'JSON qui n’est pas un tableau d’enregistrements',
+  'file-too-large': 'fichier plus gros que la taille annoncée',
   'unknown-format': 'format de fichier non reconnu',
   'empty-file': 'fichier vide',
   'header-only': 'fichier sans aucune ligne de données',
@@ -53,7 +61,7 @@ function groupIssues(issues: readonly ValidationIssue[]): Group[] {
       groups.push({ issue, rows: [] });
       continue;
     }
-    const key = `${issue.severity}\u0000${issue.code}\u0000${issue.column ?? ''}\u0000${issue.value ?? ''}`;
+    const key = `${issue.severity}\u0000${issue.code}\u0000${issue.column ?? ''}\u0000${issue.value ?? ''}\u0000${issue.message}`;
     const g = byKey.get(key);
     if (g) g.rows.push(issue.row);
     else {
@@ -89,10 +97,14 @@ function rowsCell(rows: readonly number[]): string {
 
 function groupRow(g: Group): string {
   const i = g.issue;
-  return `<tr class="${i.severity}"><td><code>${escape(i.value)}</code></td><td>${escape(i.message)}</td><td>${escape(rowsCell(g.rows))}</td><td><code>${escape(i.code)}</code></td></tr>`;
+  const value = i.value === undefined || i.value === '' ? '<em>(vide)</em>' : `<code>${escape(i.value)}</code>`;
+  const severity = i.severity === 'error' ? 'À corriger' : 'Pour information';
+  return `<tr class="${i.severity}"><td>${severity}</td><td>${value}</td><td>${escape(i.message)}</td><td>${escape(rowsCell(g.rows))}</td><td><code>${escape(i.code)}</code></td></tr>`;
 }
 
-const GROUP_HEAD = '<tr><th>Valeur</th><th>Problème</th><th>Où</th><th>Code</th></tr>';
+const GROUP_HEAD = '<tr><th>Gravité</th><th>Valeur</th><th>Problème</th><th>Où</th><th>Code</th></tr>';
+
+const SEPARATORS: Record<string, string> = { ';': '« ; » (point-virgule)', ',': '« , » (virgule)', '\t': 'tabulation', '|': '« | » (barre verticale)' };
 
 function columnSection(name: string, groups: readonly Group[], help: FieldHelp | undefined, truncated: boolean): string {
   const errors = groups.reduce((n, g) => n + (g.issue.severity === 'error' ? Math.max(1, g.rows.length) : 0), 0);
@@ -136,8 +148,9 @@ export function renderReportHtml(report: Report, title: string): string {
 
   const parts: string[] = [];
   if (report.truncated) {
+    const last = report.issues.reduce((m, i) => Math.max(m, i.row ?? 0), 0);
     parts.push(
-      `<p>Le détail ci-dessous porte sur les ${frenchCount(report.issues.length)} premiers problèmes sur ${frenchCount(total)} ; les comptes par type portent sur tous. Corrigez-les, puis déposez à nouveau le fichier pour voir la suite.</p>`,
+      `<p>Le détail ci-dessous porte sur les ${frenchCount(report.issues.length)} premiers problèmes sur ${frenchCount(total)} et s’arrête à la ligne ${frenchCount(last)} : la même erreur peut se répéter plus bas. Les comptes par type portent sur tous. Corrigez-les, puis déposez à nouveau le fichier pour voir la suite.</p>`,
     );
   }
   if (fileWide.length) {
@@ -147,7 +160,7 @@ ${fileWide.map(groupRow).join('\n')}
   }
   if (byColumn.size) {
     parts.push(
-      `<h2>À corriger, colonne par colonne</h2><p>Les numéros de ligne sont ceux du fichier déposé : la ligne 1 est celle des noms de colonnes.</p>`,
+      `<h2>Détail, colonne par colonne</h2><p>« À corriger » (fond rouge) empêche la publication ; « Pour information » (fond jaune) est un conseil. Les numéros de ligne sont ceux du fichier déposé : la ligne 1 est celle des noms de colonnes.</p>`,
       ...[...byColumn].map(([name, list]) => columnSection(name, list, report.columns?.[name], report.truncated)),
     );
   }
@@ -164,9 +177,9 @@ ${fileWide.map(groupRow).join('\n')}
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}tr.warning{background:#fff8e1}tr.error{background:#fdecea}.ok{color:#1b5e20}.ko{color:#b71c1c}h3 small{font-weight:normal}</style>
 </head><body>
 <h1>Rapport de validation</h1>
-<p><strong>${escape(title)}</strong>${report.schema ? ` — schéma <code>${escape(report.schema.id)}</code> version ${escape(report.schema.version)}` : ''}</p>
+<p><strong>${escape(title)}</strong>${report.schema ? ` — schéma ${report.schema.title ? `« ${escape(report.schema.title)} » (<code>${escape(report.schema.id)}</code>)` : `<code>${escape(report.schema.id)}</code>`} version ${escape(report.schema.version)}` : ''}</p>
 <p class="${report.valid ? 'ok' : 'ko'}">${escape(report.summary)}</p>
-<p>Fichier : ${escape(report.file.format ?? 'inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding)}` : ''}${report.file.delimiter ? `, séparateur « ${escape(report.file.delimiter)} »` : ''}, ${frenchCount(report.rowCount)} ligne(s) lue(s).</p>
+<p>Fichier : ${escape(report.file.format?.toUpperCase() ?? 'format inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding.toUpperCase())}` : ''}${report.file.delimiter ? `, séparateur ${escape(SEPARATORS[report.file.delimiter] ?? `« ${report.file.delimiter} »`)}` : ''}, ${frenchCount(report.rowCount)} ${report.rowCount > 1 ? 'lignes lues' : 'ligne lue'}.</p>
 ${parts.join('\n')}
 </body></html>
 `;

@@ -5,7 +5,7 @@ export const MAX_REPORTED_ISSUES = 1000;
 
 export interface Report {
   valid: boolean;
-  schema: { id: string; version?: string } | null;
+  schema: { id: string; version?: string; title?: string } | null;
   file: { format?: string; encoding?: string; delimiter?: string; bytes: number; sha256?: string };
   rowCount: number;
   errorCount: number;
@@ -88,8 +88,9 @@ function plural(n: number, one: string, many: string): string {
 }
 
 export function summarize(valid: boolean, rowCount: number, errors: number, warnings: number): string {
-  const rows = plural(rowCount, 'ligne', 'lignes');
   const warn = warnings ? ` (${plural(warnings, 'avertissement', 'avertissements')})` : '';
-  if (valid) return `Fichier conforme : ${rows} publiées${warn}.`;
-  return `Fichier refusé : ${plural(errors, 'erreur', 'erreurs')} à corriger sur ${rows}${warn}. La version publiée précédente reste en ligne.`;
+  if (valid) return `Fichier conforme : ${plural(rowCount, 'ligne publiée', 'lignes publiées')}${warn}.`;
+  const kept = 'Rien n’a été publié ; la version précédente, s’il y en a une, reste en ligne.';
+  if (rowCount === 0) return `Fichier refusé : il n’a pas pu être lu (voir ci-dessous). ${kept}`;
+  return `Fichier refusé : ${plural(errors, 'erreur', 'erreurs')} à corriger (fichier de ${plural(rowCount, 'ligne', 'lignes')})${warn}. ${kept}`;
 }

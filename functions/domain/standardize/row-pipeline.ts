@@ -70,7 +70,7 @@ function firstFilled(cells: readonly Cell[]): string | undefined {
 
 function totalRowIssue(row: number, cells: readonly Cell[]): ValidationIssue {
   const label = firstFilled(cells) ?? '';
-  return { code: 'total-row', severity: 'warning', row, value: label, message: `Ligne ${row} : ligne de total (« ${label} ») ignorée : elle ne décrit pas un enregistrement.` };
+  return { code: 'total-row', severity: 'warning', row, value: label, message: `Ligne de total (« ${label} ») ignorée : elle ne donne pas une ligne de données mais un cumul.` };
 }
 
 /** How many of the schema's fields a header row names (read/open-table.ts › headerIndex). */

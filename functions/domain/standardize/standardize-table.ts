@@ -312,7 +312,7 @@ function buildReport(
   const columns = pipeline ? columnHelp(issues.issues, (name) => pipeline.help(name)) : undefined;
   return {
     valid,
-    schema: schema ? { id: schema.id, version: schema.version } : null,
+    schema: schema ? { id: schema.id, version: schema.version, title: schema.title } : null,
     file: {
       format: table?.format,
       encoding: table?.encoding,

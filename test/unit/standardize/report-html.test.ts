@@ -64,7 +64,7 @@ describe('validation report page', () => {
     expect(siretLines).toHaveLength(1);
     expect(siretLines[0]).toContain('lignes 2 à 31 (30 lignes)');
     expect(page).toMatch(/lignes 2 à 4 \(3 lignes\) \| maximum/);
-    expect(page).toMatch(/W3222 \| .*par exemple « W\d{9} » \(motif \^W\\d\{9\}\$\)\. \| ligne 6 \| pattern/);
+    expect(page).toMatch(/À corriger \| W3222 \| .*par exemple « W\d{9} »\. \| ligne 6 \| pattern/);
     expect(page).toContain(`Exemple de valeur attendue : ${report.columns!.idAttribuant.example}`);
     // Every code present has a meaning.
     for (const code of Object.keys(report.codes)) expect(page).toMatch(new RegExp(`\\n?${code} \\| \\S+`));

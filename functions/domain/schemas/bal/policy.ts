@@ -689,7 +689,15 @@ const ENGINE_CELL_CODES = new Set(['required', 'type-error', 'pattern', 'min-len
 export function gradeBalIssues(issues: readonly ValidationIssue[], index: BalHeaderIndex): ValidationIssue[] {
   return issues.map((issue) => {
     const severity = gradeOne(issue, index);
-    return severity === issue.severity ? issue : { ...issue, severity };
+    if (severity === issue.severity) return issue;
+    // A warning must not say « obligatoire »: the file is accepted without the column or the value.
+    const message =
+      severity === 'warning' && issue.code === 'missing-column'
+        ? `La colonne « ${issue.column} » est absente : elle est recommandée dans une BAL (le fichier est accepté sans elle).`
+        : severity === 'warning' && issue.code === 'required'
+          ? `Cellule vide : la colonne « ${issue.column} » est recommandée dans une BAL (la ligne est acceptée sans elle).`
+          : issue.message;
+    return { ...issue, severity, message };
   });
 }
 

@@ -69,7 +69,7 @@ export interface OpenedTable {
 
 /** The warning for blank lines skipped. */
 export function blankRowsIssue(count: number): ValidationIssue {
-  return { code: 'blank-row', severity: 'warning', message: `${count} ligne(s) vide(s) ignorée(s).` };
+  return { code: 'blank-row', severity: 'warning', message: count > 1 ? `${count} lignes vides ignorées.` : '1 ligne vide ignorée.' };
 }
 
 export interface OpenTableOptions {
@@ -124,7 +124,8 @@ export function headerIndex(head: readonly { cells: readonly Cell[] }[], score?:
 }
 
 function titleRowsIssue(first: number, header: number): ValidationIssue {
-  const skipped = header - first === 1 ? `La ligne ${first} est ignorée` : `Les lignes ${first} à ${header - 1} sont ignorées`;
+  const skipped =
+    header - first === 1 ? `La ligne ${first} est ignorée` : `Les lignes ${first} ${header - first === 2 ? 'et' : 'à'} ${header - 1} sont ignorées`;
   return {
     code: 'title-rows',
     severity: 'warning',
@@ -185,18 +186,19 @@ export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boo
   const width = header.length;
   const issues: ValidationIssue[] = [];
   if (cells.length < width) {
-    for (let i = cells.length; i < width; i++) {
-      if (strict) {
-        issues.push({
-          code: 'missing-cell',
-          severity: 'error',
-          row,
-          column: columnName(header, i),
-          message: `Ligne ${row} : la cellule de la colonne « ${columnName(header, i)} » est absente (${cells.length} valeurs pour ${width} colonnes).`,
-        });
-      }
-      cells.push(strict ? null : '');
+    const have = cells.length;
+    if (strict) {
+      const first = columnName(header, have);
+      const missing = width - have === 1 ? `la cellule de « ${first} »` : `les cellules de « ${first} » à « ${columnName(header, width - 1)} »`;
+      issues.push({
+        code: 'missing-cell',
+        severity: 'error',
+        row,
+        column: first,
+        message: `La ligne n’a que ${have} valeur${have > 1 ? 's' : ''} pour ${width} colonnes : il manque ${missing}. Un séparateur a-t-il été effacé, ou la ligne coupée en deux ?`,
+      });
     }
+    for (let i = have; i < width; i++) cells.push(strict ? null : '');
   } else {
     for (let i = width; i < cells.length; i++) {
       const value = cells[i];
