@@ -52,7 +52,7 @@ const noQuery = z.object({}).strict();
 const tenantPath = z.object({ tenantId: slugSchema }).strict();
 const datasetPath = z.object({ tenantId: slugSchema, slug: slugSchema }).strict();
 const uploadPath = datasetPath.extend({ uploadId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'identifiant de dépôt invalide') });
-const versionPath = datasetPath.extend({ version: z.coerce.number().int().min(1, 'numéro de version ≥ 1').max(999999) });
+const versionPath = datasetPath.extend({ version: z.coerce.number().int().min(1, 'le numéro de version doit être au moins 1').max(999999) });
 
 const uploadRequestSchema = z
   .object({
@@ -66,7 +66,7 @@ const uploadRequestSchema = z
       .string()
       .max(200)
       .refine(acceptedContentType, `type attendu : ${CONTENT_TYPES.join(', ')} (paramètres admis, par exemple « text/csv; charset=windows-1252 »)`),
-    size: z.number().int('taille en octets (entier)').positive('le fichier ne peut pas être vide'),
+    size: z.number().int('la taille doit être un nombre entier d’octets').positive('le fichier ne peut pas être vide'),
   })
   .strict();
 

@@ -76,6 +76,9 @@ interface FieldRuntime {
 /** What a spreadsheet shows for a formula in error (Excel in English and French, LibreOffice `Err:502`): never data. */
 const SPREADSHEET_ERROR = /^(?:#N\/A|#REF!|#DIV\/0!|#VALUE!|#VALEUR!|#NAME\?|#NOM\?|#NUM!|#NOMBRE!|#NULL!|#NUL!|#SPILL!|#CALC!|Err:\d{3})$/i;
 
+/** Digits in the shape of a date (`31/02/2024`, `2024-13-01`): its day or month is impossible when it does not read. */
+const DATE_SHAPED = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/;
+
 /** A first group, then groups of digits only, separated by spaces (`W 313 000 123`, `05 61 72`). */
 const DIGIT_GROUPS = /^\S+(?:\s+\d+)+$/;
 
@@ -150,6 +153,15 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   const countBelow = minLength === undefined ? 0 : 2 * minLength;
   const expected = expectedLabel(f);
   const isDate = f.type === 'date' || f.type === 'datetime';
+  const isNumber = f.type === 'number' || f.type === 'integer';
+  /** What to do about a value of the wrong type, when the value tells. */
+  const typeHint = (raw: string): string => {
+    const serial = isDate ? excelSerialDate(raw) : null;
+    if (serial) return ` : c'est sans doute le numéro de jour d'Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d'exporter`;
+    if (isDate && DATE_SHAPED.test(raw)) return ' : ce jour n’existe pas (jour ou mois impossible), vérifiez la date';
+    if (isNumber && /\d/.test(raw) && /[a-zA-Z]/.test(raw)) return ' : écrivez seulement le nombre, en chiffres et sans texte (par exemple 1500 ou 1500,50)';
+    return '';
+  };
   // The schema's example, when it passes the pattern: what the publisher can copy (the motif alone reads as code).
   const patternHint = pattern !== null && f.example !== undefined && pattern.test(String(f.example)) ? `, par exemple « ${String(f.example)} »` : '';
   // A motif reads as code to a publisher: shown only when the schema has no example to show instead.
@@ -207,9 +219,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
     const parsed = parse(raw);
     if (parsed === INVALID) {
       // A date column holding Excel's serial numbers: the sheet was exported without its date format.
-      const serial = isDate ? excelSerialDate(raw) : null;
-      const hint = serial ? ` : c'est sans doute le numéro de jour d'Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d'exporter` : '';
-      issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n'est pas ${expected}${hint}.`));
+      issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n'est pas ${expected}${typeHint(raw)}.`));
       return null;
     }
     let v: Value = parsed;

@@ -80,7 +80,7 @@ export function createBalRowsCheck(index: BalHeaderIndex): BalRowsCheck {
       if (complete > 0 && complete < rows) {
         add('rows.every_line_required_id_ban', {
           code: 'bal-ban-ids-partial',
-          message: `Les identifiants BAN figurent sur ${complete} ligne(s) sur ${rows} : ils doivent être sur toutes les lignes ou sur aucune.`,
+          message: `Les identifiants BAN figurent sur ${complete} ligne${complete > 1 ? 's' : ''} sur ${rows} : ils doivent être sur toutes les lignes ou sur aucune.`,
         });
       }
       if (rows > 0 && complete === rows && communes.size > 1) {

@@ -35,6 +35,7 @@
  * groupings, `voie_nom_have_same_lieudit_complement_nom`, `lieudit_complement_nom_not_declared`.
  */
 import { frDateToIso } from '../../schema/normalize-fr';
+import { frenchCount } from '../../standardize/report';
 import { NOT_UUID, uuidKind } from '../../schema/uuid';
 import type { Cell, ValidationIssue } from '../../schema/types';
 
@@ -240,6 +241,9 @@ export function balHeaderIndex(header: readonly Cell[], options: { profile?: Bal
 // Messages: one stable code and one French message per reference rule.
 
 type Message = (column: string, value: string) => string;
+/** `8 m`, `1 240 m`, `6 892 km`: a distance as a French reader takes it in. */
+const distanceText = (m: number): string => (Number.isFinite(m) && m >= 10_000 ? `${frenchCount(Math.round(m / 1000))} km` : `${frenchCount(Math.round(m))} m`);
+
 const RULES: Record<string, { code: string; message: Message }> = {
   valeur_manquante: { code: 'bal-missing-value', message: (c) => `La colonne « ${c} » doit être renseignée.` },
   espaces_debut_fin: { code: 'bal-surrounding-spaces', message: (c, v) => `La valeur « ${v} » de « ${c} » commence ou finit par des espaces.` },
@@ -281,11 +285,11 @@ const RULES: Record<string, { code: string; message: Message }> = {
   'row.adresse_incomplete': { code: 'bal-address-incomplete', message: () => 'Adresse incomplète : il faut un numéro valide et un nom de voie ou de toponyme valide.' },
   'row.longlat_vides': { code: 'bal-longlat-missing', message: () => 'Une adresse (numéro autre que 99999) doit avoir une longitude et une latitude.' },
   'row.longlat_invalides': { code: 'bal-longlat-outside-france', message: () => 'La longitude et la latitude ne désignent pas un point en France.' },
-  'row.longlat_xy_incoherents': { code: 'bal-longlat-xy-mismatch', message: (_c, v) => `x/y et long/lat désignent des points distants de ${v} m (10 m au plus).` },
+  'row.longlat_xy_incoherents': { code: 'bal-longlat-xy-mismatch', message: (_c, v) => `Les coordonnées x/y et long/lat désignent des points distants de ${distanceText(Number(v))} (10 m au plus) : l’une des deux paires est fausse.` },
   'row.position_manquante': { code: 'bal-position-missing', message: () => 'Une adresse (numéro autre que 99999) doit avoir un type de position.' },
   'row.lack_of_id_ban': {
     code: 'bal-ban-ids-incomplete',
-    message: (_c, v) => `Identifiants BAN incomplets : ${v} manquant(s) ou invalide(s) alors que la ligne en porte d'autres.`,
+    message: (_c, v) => `Identifiants BAN incomplets : ${v} ${String(v).includes(',') ? 'manquants ou invalides' : 'manquant ou invalide'} alors que la ligne en porte d’autres.`,
   },
 };
 

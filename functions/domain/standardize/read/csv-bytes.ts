@@ -182,7 +182,7 @@ export class ByteCsvParser {
             const q = buf.indexOf(QUOTE, p);
             if (q < 0 || (q + 1 >= n && !final)) {
               if (final) {
-                throw new TableReadError('unterminated-quote', `Guillemet ouvert ligne ${this.line} et jamais refermé avant la fin du fichier.`, this.line);
+                throw new TableReadError('unterminated-quote', `Un guillemet (") ouvert à la ligne ${this.line} n’est jamais refermé : ajoutez le guillemet fermant, ou supprimez celui-ci.`, this.line);
               }
               if (n - recStart > max) throw tooLarge(this.line, max);
               return recStart;

@@ -104,7 +104,7 @@ function countLineBreaks(s: string): number {
 export function tooLarge(row: number, max: number): TableReadError {
   return new TableReadError(
     'row-too-large',
-    `La ligne ${row} dépasse la taille maximale d'un enregistrement (${formatBytes(max)}). Le fichier est-il bien un tableau CSV ?`,
+    `La ligne ${row} est anormalement longue (plus de ${formatBytes(max)}) : un guillemet mal fermé fait sans doute lire plusieurs lignes comme une seule ; vérifiez les guillemets à partir de la ligne ${row}. Le fichier est-il bien un tableau CSV ?`,
     row,
   );
 }
@@ -208,7 +208,7 @@ export class CsvParser {
               if (final) {
                 throw new TableReadError(
                   'unterminated-quote',
-                  `Guillemet ouvert ligne ${this.line} et jamais refermé avant la fin du fichier.`,
+                  `Un guillemet (") ouvert à la ligne ${this.line} n’est jamais refermé : ajoutez le guillemet fermant, ou supprimez celui-ci.`,
                   this.line,
                 );
               }
