@@ -75,6 +75,7 @@ describe('compare-columns-value', () => {
   it('compares dates (also written in French)', () => {
     expect(codesFor(dates, ge, ['2024-02-01', '31/01/2024']).codes).toEqual([]);
     expect(codesFor(dates, ge, ['2024-01-30', '2024-01-31']).codes).toEqual(['compare-columns']);
+    expect(codesFor(dates, ge, ['2024-01-30', '2024-01-31']).messages[0]).toContain('doit être postérieure ou égale à celle de');
     expect(codesFor(dates, ge, ['', '2024-01-31']).codes).toEqual([]);
   });
   it('compares numbers as numbers', () => {
@@ -100,7 +101,7 @@ describe('sum-columns-value', () => {
   it('rejects a wrong total', () => {
     const r = codesFor(fields, check, ['40', '25', '10', '4']);
     expect(r.codes).toEqual(['sum-columns']);
-    expect(r.messages[0]).toContain('VOTE_POUR + VOTE_CONTRE + VOTE_ABSTENTION (39)');
+    expect(r.messages[0]).toContain('« VOTE_POUR » + « VOTE_CONTRE » + « VOTE_ABSTENTION » (39)');
   });
 });
 
@@ -117,7 +118,7 @@ describe('cohesive-columns-value', () => {
   it('rejects a partly filled group, naming the empty columns', () => {
     const r = codesFor(fields, check, ['2024', '']);
     expect(r.codes).toEqual(['cohesive-columns']);
-    expect(r.messages[0]).toContain('vides ici : « BUDGET_NOM »');
+    expect(r.messages[0]).toContain('toutes les deux renseignées ou toutes les deux vides ; vide ici : « BUDGET_NOM »');
   });
 });
 

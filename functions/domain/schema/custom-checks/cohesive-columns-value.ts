@@ -10,15 +10,27 @@ export const cohesiveColumnsValue = defineCheck({
   create(p, ctx) {
     const names = [p.column, ...p.othercolumns];
     const idx = names.map((c) => ctx.index(c));
-    const all = names.map((n) => `« ${n} »`).join(', ');
+    const all = frenchList(names.map((n) => `« ${n} »`));
+    const together = names.length === 2 ? 'toutes les deux' : 'toutes';
     return (values, row, issues) => {
       let filled = 0;
       for (let k = 0; k < idx.length; k++) if (values[idx[k]] !== null) filled++;
       if (filled === 0 || filled === idx.length) return;
-      const empty = names.filter((_, k) => values[idx[k]] === null).map((n) => `« ${n} »`).join(', ');
+      const empty = names.filter((_, k) => values[idx[k]] === null).map((n) => `« ${n} »`);
       issues.push(
-        issue('cohesive-columns', row, p.column, values[idx[0]], `Les colonnes ${all} doivent être toutes renseignées ou toutes vides ; vides ici : ${empty}.`),
+        issue(
+          'cohesive-columns',
+          row,
+          p.column,
+          values[idx[0]],
+          `Les colonnes ${all} doivent être ${together} renseignées ou ${together} vides ; ${empty.length > 1 ? 'vides ici' : 'vide ici'} : ${frenchList(empty)}.`,
+        ),
       );
     };
   },
 });
+
+/** `a`, `a et b`, `a, b et c`. */
+function frenchList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Value } from '../types';
+import { isIsoDate } from '../normalize-fr';
 import { defineCheck, issue } from './check';
 
 const OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
@@ -11,6 +12,16 @@ const OP_FR: Record<Op, string> = {
   '>': 'strictement supérieure à',
   '>=': 'supérieure ou égale à',
   '==': 'égale à',
+  '!=': 'différente de',
+};
+
+/** The same comparisons said of dates. */
+const DATE_OP_FR: Record<Op, string> = {
+  '<': 'antérieure à',
+  '<=': 'antérieure ou égale à',
+  '>': 'postérieure à',
+  '>=': 'postérieure ou égale à',
+  '==': 'la même que',
   '!=': 'différente de',
 };
 
@@ -48,7 +59,9 @@ export const compareColumnsValue = defineCheck({
             row,
             p.column,
             x,
-            `La valeur de « ${p.column} » (${x}) doit être ${OP_FR[p.op]} celle de « ${p.column2} » (${y}).`,
+            typeof x === 'string' && isIsoDate(x.slice(0, 10)) && typeof y === 'string' && isIsoDate(y.slice(0, 10))
+              ? `La date de « ${p.column} » (${x}) doit être ${DATE_OP_FR[p.op]} celle de « ${p.column2} » (${y}) : vérifiez les deux dates.`
+              : `La valeur de « ${p.column} » (${x}) doit être ${OP_FR[p.op]} celle de « ${p.column2} » (${y}).`,
           ),
         );
       }

@@ -14,7 +14,7 @@ export const sumColumnsValue = defineCheck({
   create(p, ctx) {
     const total = ctx.index(p.column);
     const terms = p.columns.map((c) => ctx.index(c));
-    const list = p.columns.join(' + ');
+    const list = p.columns.map((c) => `« ${c} »`).join(' + ');
     return (values, row, issues) => {
       const t = values[total];
       if (typeof t !== 'number') return;
@@ -30,7 +30,7 @@ export const sumColumnsValue = defineCheck({
       if (filled === 0) return;
       if (Math.abs(sum - t) > 0.005) {
         issues.push(
-          issue('sum-columns', row, p.column, t, `La valeur de « ${p.column} » (${t}) devrait être égale à ${list} (${sum}).`),
+          issue('sum-columns', row, p.column, t, `« ${p.column} » (${t}) doit être égal à la somme ${list} (${sum}) : vérifiez ces nombres.`),
         );
       }
     };
