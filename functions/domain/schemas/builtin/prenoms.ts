@@ -10,6 +10,7 @@ export const prenoms: TableSchemaDescriptor = {
     {
       name: 'COMMUNE_NOM',
       title: "Nom de la commune d'enregistrement à l'état-civil",
+      description: 'Nom officiel de la commune, avec une majuscule au début (Rennes, Saint-Malo).',
       type: 'string',
       example: 'Rennes',
       constraints: { pattern: "^(Le |La |Les |Los |Aux |L'|)([A-ZÉÇŒÈÎ])(((-| | - |')[A-ZÉÇŒÈÎ])|('|-| |)[a-zàâéèêëïîÿôûüœç])*( \\([A-Z][a-z]*\\)|)$" },
@@ -31,6 +32,7 @@ export const prenoms: TableSchemaDescriptor = {
     {
       name: 'ENFANT_PRENOM',
       title: 'Prénom',
+      description: "Prénom comme l'écrit l'état civil, une majuscule au début puis des minuscules : Louise, Jean-Baptiste (un prénom composé prend un trait d'union, sans espace).",
       type: 'string',
       example: 'Adam',
       constraints: { required: true, pattern: "^'?[A-ZÉÀÈÙÄËÏÖÜŸÂÊÎÔÛŶÇŒÆ][a-zéàèùäëïüöÿâêîôûŷçæœ]*(|'|(('[A-ZÉÀÈÙÄËÏÖÜŸÂÊÎÔÛŶÇŒÆa-zéàèùäëïüöÿâêîôûŷçæœ][a-zéàèùäëïüöÿâêîôûŷçæœ]*'?){1,2}|(-[A-ZÉÀÈÙÄËÏÖÜŸÂÊÎÔÛŶÇŒÆ][a-zéàèùäëïüöÿâêîôûŷçæœ]*'?){1,2}){1,5})$" },

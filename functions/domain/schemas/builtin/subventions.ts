@@ -10,6 +10,7 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'nomAttribuant',
       title: "Nom de l'attribuant",
+      description: "Nom officiel de la collectivité ou de l'organisme qui attribue la subvention.",
       type: 'string',
       example: 'Région Bretagne',
       constraints: { required: true },
@@ -17,6 +18,7 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'idAttribuant',
       title: "Identification de l'attribuant",
+      description: "Numéro SIRET (14 chiffres) de l'établissement qui attribue la subvention, pas le SIREN (9 chiffres) ; il se trouve sur annuaire-entreprises.data.gouv.fr.",
       type: 'string',
       example: '23350001600040',
       constraints: { required: true, pattern: '^\\d{14}$' },
@@ -24,6 +26,7 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'dateConvention',
       title: 'Date de la convention de subvention',
+      description: "Date de signature de la convention, ou à défaut de la décision d'attribution.",
       type: 'date',
       example: '2017-06-27',
       constraints: { required: true },
@@ -32,6 +35,7 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'nomBeneficiaire',
       title: 'Nom du bénéficiaire',
+      description: "Nom du bénéficiaire tel qu'il figure au répertoire SIRENE ou au RNA.",
       type: 'string',
       example: 'Association Les Petits Débrouillards Bretagne',
       constraints: { required: true },
@@ -39,12 +43,14 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'idBeneficiaire',
       title: 'Identification SIRET du bénéficiaire',
+      description: "Numéro SIRET (14 chiffres) du bénéficiaire ; laissez vide s'il n'en a pas et donnez alors son numéro RNA.",
       type: 'string',
       example: '38047555800058',
     },
     {
       name: 'rnaBeneficiaire',
       title: 'Identification RNA du bénéficiaire',
+      description: "Numéro RNA d'une association : W suivi de 9 chiffres. Obligatoire quand le SIRET du bénéficiaire n'est pas donné.",
       type: 'string',
       example: 'W380475558',
       constraints: { pattern: '^W\\d{9}$' },
@@ -52,6 +58,7 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'objet',
       title: 'Objet de la subvention',
+      description: 'Objet de la subvention, en 256 caractères au plus.',
       type: 'string',
       example: 'Animations climat-énergie dans les lycées de la région',
       constraints: { required: true, maxLength: 256 },
@@ -59,6 +66,7 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'montant',
       title: 'Montant total de la subvention',
+      description: 'Montant attribué en euros, sans texte (1500 ou 1500,50).',
       type: 'number',
       example: '47800.20',
       constraints: { required: true },
@@ -88,6 +96,7 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'datesPeriodeVersement',
       title: 'Date ou période de versement',
+      description: 'Date du versement, ou période « début/fin » pour des versements échelonnés (2024-04-01/2024-12-31).',
       type: 'string',
       example: '2017-03-14/2018-03-14',
       constraints: { required: true, pattern: '^[0-9]{4}\\-[0-9]{2}\\-[0-9]{2}(\\/[0-9]{4}\\-[0-9]{2}\\-[0-9]{2})?$' },
@@ -111,6 +120,7 @@ export const subventions: TableSchemaDescriptor = {
     {
       name: 'pourcentageSubvention',
       title: 'Pourcentage du montant total de la subvention attribuée au bénéficiaire',
+      description: 'Part de la subvention dans le coût total du projet, entre 0 et 1 : 0.5 pour 50 %, 1 pour 100 %.',
       type: 'number',
       example: '0.45',
       constraints: { required: true, minimum: 0.01, maximum: 1 },
