@@ -281,7 +281,8 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     const issues = pipeline?.issues ?? early;
     issues.add({ code: error.code, severity: 'error', message: error.message, ...(error.row ? { row: error.row } : {}) } as ValidationIssue);
     const digest = await src.digest(src.stream).catch(() => ({ sha256: '', bytes: 0 }));
-    return { report: buildReport(schema, table, pipeline?.rowCount ?? 0, issues, digest, pipeline), outputs: [], sourceSha256: digest.sha256, fields, schema };
+    const read = table ?? (error.format ? { format: error.format as OpenedTable['format'] } : undefined);
+    return { report: buildReport(schema, read, pipeline?.rowCount ?? 0, issues, digest, pipeline), outputs: [], sourceSha256: digest.sha256, fields, schema };
   }
 }
 
@@ -302,7 +303,7 @@ async function writeNested(fields: string[], rows: Value[][], sinks: SinkFactory
 
 function buildReport(
   schema: TableSchemaDescriptor | null,
-  table: OpenedTable | undefined,
+  table: Pick<OpenedTable, 'format' | 'encoding' | 'delimiter'> | undefined,
   rowCount: number,
   issues: IssueCollector,
   source: { sha256: string; bytes: number },

@@ -167,3 +167,15 @@ describe('a total line at the end of a spreadsheet', () => {
     expect(incomplete.codes).not.toHaveProperty('total-row');
   });
 });
+
+describe('a file that cannot be read', () => {
+  it('still says what it was', async () => {
+    const { report } = await standardizeTable(chunked(Buffer.from('nom;montant\r\n')), {
+      schema: null,
+      sinks: () => ({ write: () => undefined, end: async () => undefined, abort: async () => undefined }),
+    });
+    expect(report.codes).toEqual({ 'header-only': 1 });
+    expect(report.file.format).toBe('csv');
+    expect(text(renderReportHtml(report, 'x.csv'))).toContain('Fichier : CSV, 0 ligne lue.');
+  });
+});

@@ -19,6 +19,8 @@ export class TableReadError extends Error {
   readonly code: TableReadErrorCode;
   /** 1-based line (CSV) or row (spreadsheet) or element index + 1 (JSON), header = 1. */
   readonly row?: number;
+  /** The format sniffed before the error, when there was one (the report names it). */
+  format?: string;
   /** Rejected upload: a client error, safe to show. */
   readonly status = 422;
   readonly expose = true;

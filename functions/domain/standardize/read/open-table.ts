@@ -24,7 +24,7 @@ import { Cell, ValidationIssue } from '../../schema/types';
 import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES } from './csv';
 import { readCsvBytes, type CsvRest, type RawCells } from './csv-bytes';
 import { TextEncoding, decodeStream } from './decode';
-import { TableReadError, formatBytes } from './errors';
+import { TableReadError, formatBytes, isTableReadError } from './errors';
 import { JsonFlattener, openJsonTable } from './json';
 import { readOds } from './ods';
 import { sniffFormat } from './sniff';
@@ -310,6 +310,17 @@ async function fromBatches(
 }
 
 export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions = {}): Promise<OpenedTable> {
+  const seen: { format?: string } = {};
+  try {
+    return await open(source, opts, seen);
+  } catch (error) {
+    // The report of a file that could not be read still says what it was (« CSV », « XLSX »).
+    if (isTableReadError(error) && seen.format && seen.format !== 'unknown' && seen.format !== 'empty') error.format ??= seen.format;
+    throw error;
+  }
+}
+
+async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, seen: { format?: string }): Promise<OpenedTable> {
   const it = source[Symbol.asyncIterator]();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -344,6 +355,7 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
     if (sniffed.format !== 'json') sniffed = sniffFormat(head);
   }
   const issues: ValidationIssue[] = [];
+  seen.format = sniffed.format;
 
   switch (sniffed.format) {
     case 'empty':
