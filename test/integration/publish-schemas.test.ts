@@ -11,6 +11,7 @@ import {
   fixture,
   getDataset,
   newPublisher,
+  uploadFile,
   publicFile,
   publish,
   REFERENCE_DIR,
@@ -242,6 +243,21 @@ describe('the same French data from office software gives the same data.csv byte
     await createDataset(p, 'depuis-xlsx', 'scdl/subventions');
     const v = await publish(p, 'depuis-xlsx', 'subventions 2025.xlsx', spreadsheet('xlsx'));
     await expectCsv(p, 'depuis-xlsx', v, 'subventions-fr.expected.csv');
+  });
+
+  it('an .xlsx as a département template lays it out: a notice sheet first, a title above the header, a total line', async () => {
+    const rows = frenchSubventionsSheet();
+    const total = rows[0].map((_, i) => (i === 0 ? 'TOTAL' : ''));
+    const data = XLSX.utils.aoa_to_sheet([['Subventions versées en 2025'], [], ...rows, total], { cellDates: true });
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['Mode d’emploi'], ['Une ligne par subvention, dans l’onglet Données.']]), 'Notice');
+    XLSX.utils.book_append_sheet(book, data, 'Données');
+    await createDataset(p, 'depuis-modele', 'scdl/subventions');
+    const { state } = await uploadFile(p, 'depuis-modele', 'modele.xlsx', XLSX.write(book, { type: 'buffer', bookType: 'xlsx', cellDates: true }) as Buffer);
+    expect(state).toMatchObject({ status: 'published' });
+    await expectCsv(p, 'depuis-modele', state.version!, 'subventions-fr.expected.csv');
+    const { report } = await expectCompanions(p, 'depuis-modele', state.version!, 3);
+    expect(report.codes).toEqual({ 'title-rows': 1, 'total-row': 1 });
   });
 
   it('an .ods of the same data', async () => {
