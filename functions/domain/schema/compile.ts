@@ -218,7 +218,6 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   return (raw, row, issues) => {
     const parsed = parse(raw);
     if (parsed === INVALID) {
-      // A date column holding Excel's serial numbers: the sheet was exported without its date format.
       issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n'est pas ${expected}${typeHint(raw)}.`));
       return null;
     }

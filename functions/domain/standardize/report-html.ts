@@ -1,5 +1,5 @@
 import type { FieldHelp, ValidationIssue } from '../schema/types';
-import { frenchCount, type Report } from './report';
+import { frenchCount, plural, type Report } from './report';
 
 const escape = (s: unknown): string =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -86,13 +86,13 @@ export function rowRanges(rows: readonly number[], maxRuns = 12): string {
     i = j + 1;
   }
   const more = sorted.length - shown;
-  return runs.join(', ') + (more > 0 ? ` et ${frenchCount(more)} autre${more > 1 ? 's' : ''}` : '');
+  return runs.join(', ') + (more > 0 ? ` et ${plural(more, 'autre', 'autres')}` : '');
 }
 
 function rowsCell(rows: readonly number[]): string {
   if (rows.length === 0) return '';
   const n = new Set(rows).size;
-  return n === 1 ? `ligne ${rows[0]}` : `lignes ${rowRanges(rows)} (${frenchCount(n)} lignes)`;
+  return n === 1 ? `ligne ${rows[0]}` : `lignes ${rowRanges(rows)} (${plural(n, 'ligne', 'lignes')})`;
 }
 
 function groupRow(g: Group): string {
@@ -107,11 +107,12 @@ const GROUP_HEAD = '<tr><th>Gravité</th><th>Valeur</th><th>Problème</th><th>O�
 const SEPARATORS: Record<string, string> = { ';': '« ; » (point-virgule)', ',': '« , » (virgule)', '\t': 'tabulation', '|': '« | » (barre verticale)' };
 
 function columnSection(name: string, groups: readonly Group[], help: FieldHelp | undefined, truncated: boolean): string {
-  const errors = groups.reduce((n, g) => n + (g.issue.severity === 'error' ? Math.max(1, g.rows.length) : 0), 0);
-  const warnings = groups.reduce((n, g) => n + (g.issue.severity === 'warning' ? Math.max(1, g.rows.length) : 0), 0);
-  const counts = [errors ? `${frenchCount(errors)} erreur${errors > 1 ? 's' : ''}` : '', warnings ? `${frenchCount(warnings)} avertissement${warnings > 1 ? 's' : ''}` : '']
-    .filter(Boolean)
-    .join(', ') + (truncated ? ' dans le détail' : '');
+  const count = (severity: ValidationIssue['severity']): number => groups.reduce((n, g) => n + (g.issue.severity === severity ? Math.max(1, g.rows.length) : 0), 0);
+  const errors = count('error');
+  const warnings = count('warning');
+  const counts =
+    [errors ? plural(errors, 'erreur', 'erreurs') : '', warnings ? plural(warnings, 'avertissement', 'avertissements') : ''].filter(Boolean).join(', ') +
+    (truncated ? ' dans le détail' : '');
   const guide = [
     help?.description ? `<p>${escape(help.description)}</p>` : '',
     help?.example !== undefined ? `<p>Exemple de valeur attendue : <code>${escape(help.example)}</code></p>` : '',
@@ -179,7 +180,7 @@ ${fileWide.map(groupRow).join('\n')}
 <h1>Rapport de validation</h1>
 <p><strong>${escape(title)}</strong>${report.schema ? ` — schéma ${report.schema.title ? `« ${escape(report.schema.title)} » (<code>${escape(report.schema.id)}</code>)` : `<code>${escape(report.schema.id)}</code>`} version ${escape(report.schema.version)}` : ''}</p>
 <p class="${report.valid ? 'ok' : 'ko'}">${escape(report.summary)}</p>
-<p>Fichier : ${escape(report.file.format?.toUpperCase() ?? 'format inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding.toUpperCase())}` : ''}${report.file.delimiter ? `, séparateur ${escape(SEPARATORS[report.file.delimiter] ?? `« ${report.file.delimiter} »`)}` : ''}, ${frenchCount(report.rowCount)} ${report.rowCount > 1 ? 'lignes lues' : 'ligne lue'}.</p>
+<p>Fichier : ${escape(report.file.format?.toUpperCase() ?? 'format inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding.toUpperCase())}` : ''}${report.file.delimiter ? `, séparateur ${escape(SEPARATORS[report.file.delimiter] ?? `« ${report.file.delimiter} »`)}` : ''}, ${plural(report.rowCount, 'ligne lue', 'lignes lues')}.</p>
 ${parts.join('\n')}
 </body></html>
 `;

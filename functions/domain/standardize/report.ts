@@ -83,7 +83,8 @@ export function frenchCount(n: number): string {
   return (n < 0 ? '-' : '') + out;
 }
 
-function plural(n: number, one: string, many: string): string {
+/** `1 ligne`, `2 lignes`, `1 000 lignes`. */
+export function plural(n: number, one: string, many: string): string {
   return `${frenchCount(n)} ${n > 1 ? many : one}`;
 }
 

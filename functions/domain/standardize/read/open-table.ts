@@ -81,7 +81,7 @@ export interface OpenTableOptions {
   /**
    * How many of the schema's columns a record names. Given, the header is the first of the
    * first records that names the most (a title row or two above it are skipped, with a
-   * warning); without it, the first record with two cells or more after rows of one cell.
+   * warning); without it, the first record with two cells or more after single-cell lines.
    */
   headerScore?: (cells: readonly Cell[]) => number;
 }
@@ -91,7 +91,7 @@ const HEADER_LOOKAHEAD = 10;
 
 const filledCells = (cells: readonly Cell[]): number => {
   let n = 0;
-  for (const c of cells) if (c !== null && c !== undefined && String(c).trim() !== '') n++;
+  for (const c of cells) if (c !== null && c.trim() !== '') n++;
   return n;
 };
 
@@ -242,7 +242,19 @@ function headerOnly(): TableReadError {
   return new TableReadError('header-only', "Le fichier ne contient qu'une ligne d'en-tête, sans aucune donnée.", 1);
 }
 
-/** Header (headerIndex) + the rows after it peeked, the rest lazily: spreadsheets. */
+/** The header among the first records (headerIndex), a warning for the title rows above it; at least one record after it. */
+function headerOf(
+  head: readonly { cells: Cell[]; row: number }[],
+  found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
+): { h: number; header: Cell[] } {
+  if (head.length === 0) throw emptyFile();
+  const h = headerIndex(head, found.score);
+  if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
+  if (head.length === h + 1) throw headerOnly();
+  return { h, header: head[h].cells };
+}
+
+/** Header (headerOf) + the rows after it peeked, the rest lazily: spreadsheets. */
 async function fromRecords(
   records: AsyncIterator<{ cells: Cell[]; row: number }> | Iterator<{ cells: Cell[]; row: number }>,
   strict: boolean,
@@ -255,11 +267,7 @@ async function fromRecords(
     if (r.done) break;
     head.push(r.value);
   }
-  if (head.length === 0) throw emptyFile();
-  const h = headerIndex(head, found.score);
-  if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
-  const header = head[h].cells;
-  if (head.length === h + 1) throw headerOnly();
+  const { h, header } = headerOf(head, found);
   async function* rows(): AsyncGenerator<TableRow> {
     for (let i = h + 1; i < head.length; i++) yield fitRow(head[i].cells, head[i].row, header, strict);
     for (;;) {
@@ -287,11 +295,7 @@ async function fromBatches(
     if (r.done) break;
     for (let i = 0; i < r.value.length; i++) head.push(r.value[i]);
   }
-  if (head.length === 0) throw emptyFile();
-  const h = headerIndex(head, found.score);
-  if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
-  const header = head[h].cells;
-  if (head.length === h + 1) throw headerOnly();
+  const { h, header } = headerOf(head, found);
   const padWidth = paddedWidth(head[h + 1], header);
   async function* batches(): AsyncGenerator<TableRow[]> {
     yield fitRecords(head.slice(h + 1), header, padWidth);
