@@ -115,6 +115,14 @@ function uploadView(u: Upload) {
     updatedAt: u.updatedAt,
     ...(u.version !== undefined ? { version: u.version } : {}),
     ...(u.reason ? { reason: u.reason } : {}),
+    ...(u.supersededBy !== undefined && u.version !== undefined
+      ? {
+          supersededBy: u.supersededBy,
+          notice:
+            `Ce fichier est publié comme version ${u.version}, mais il n’est pas en ligne : un fichier déposé après lui a fini d’être traité avant ` +
+            `et reste la version en ligne (version ${u.supersededBy}). La version ${u.version} est conservée dans l’historique ; restaurez-la pour la remettre en ligne.`,
+        }
+      : {}),
   };
 }
 

@@ -86,8 +86,11 @@ export class DynamoDatasetStore {
 
   /**
    * Makes `version` current. With `forwardOnly` (publication) the current version only moves
-   * forward, so a slow older upload never hides a newer one; a restore moves it anywhere.
-   * Returns false when the condition did not hold.
+   * to a later upload: upload ids are ULIDs, ordered by the time the upload was requested, so
+   * the file a publisher sent last is the one online whichever finished standardizing first
+   * (a large export sent before a small correction never hides the correction). Datasets
+   * made current before the upload id was recorded compare version numbers. A restore moves
+   * it anywhere. Returns false when the condition did not hold.
    */
   async setCurrent(version: DatasetVersion, now: string, forwardOnly: boolean): Promise<boolean> {
     const modified = now;
@@ -98,6 +101,7 @@ export class DynamoDatasetStore {
           Key: keys.dataset(version.tenantId, version.slug),
           ...updateExpression({
             currentVersion: version.version,
+            currentUploadId: version.uploadId,
             status: 'published',
             modified,
             updatedAt: now,
@@ -108,8 +112,10 @@ export class DynamoDatasetStore {
             ...keys.datasetCatalog(modified, version.tenantId, version.slug),
           }, forwardOnly
             ? {
-                expression: 'attribute_exists(pk) AND (attribute_not_exists(currentVersion) OR currentVersion < :current)',
-                values: { ':current': version.version },
+                expression:
+                  'attribute_exists(pk) AND (attribute_not_exists(currentVersion) OR currentUploadId < :upload' +
+                  ' OR (attribute_not_exists(currentUploadId) AND currentVersion < :current))',
+                values: { ':current': version.version, ':upload': version.uploadId },
               }
             : { expression: 'attribute_exists(pk)' }),
         }),
@@ -140,7 +146,7 @@ export class DynamoDatasetStore {
     const item = await conditionalUpdate({
       TableName: this.table,
       Key: keys.dataset(tenantId, slug),
-      UpdateExpression: 'SET #s = :s, updatedAt = :now, unpublishedAt = :now REMOVE gsi1pk, gsi1sk, currentVersion, distributions',
+      UpdateExpression: 'SET #s = :s, updatedAt = :now, unpublishedAt = :now REMOVE gsi1pk, gsi1sk, currentVersion, currentUploadId, distributions',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: { ':s': 'unpublished', ':now': now },
@@ -277,7 +283,7 @@ export class DynamoDatasetStore {
   async finishUpload(
     uploadId: string,
     status: Exclude<UploadStatus, 'awaiting-file' | 'processing'>,
-    fields: { version?: number; report?: ReportSummary; reason?: string },
+    fields: { version?: number; report?: ReportSummary; reason?: string; supersededBy?: number },
     now: string,
   ): Promise<boolean> {
     try {

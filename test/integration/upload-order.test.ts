@@ -1,0 +1,94 @@
+/**
+ * Two uploads of one dataset in flight: the file sent last is the one online, whichever
+ * finished standardizing first, and neither version is lost. The order of events is forced
+ * by holding one delivery inside the platform's own code (a platform of this process).
+ */
+import type { DatasetVersion } from '../../functions/domain/datasets/dataset';
+import { DynamoDatasetStore } from '../../functions/store/dynamodb/dataset-store';
+import { inProcessPlatform } from './support/in-process';
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+describe('two uploads in flight on one dataset', () => {
+  const { call, newDataset, requestUpload, settled, publicFile, fixture } = inProcessPlatform('ordre');
+  const first = fixture('subventions.csv');
+  const second = fixture('subventions-cp1252.csv');
+  const dataset = async (d: { tenant: string; key: string }) => (await call('GET', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).body;
+  const latestCsv = async (tenant: string) => Buffer.from(await (await publicFile(tenant, 'latest', 'data.csv')).arrayBuffer());
+
+  it('the file sent first finishing last is published as the next version but does not replace the file sent after it', async () => {
+    const d = await newDataset();
+    const a = await requestUpload(d, first, 'export-complet.csv');
+    const b = await requestUpload(d, second, 'correction.csv');
+    expect(a.uploadId < b.uploadId).toBe(true);
+
+    // A's delivery is held before it starts; B is sent, processed and published meanwhile.
+    const held = gate();
+    const start = DynamoDatasetStore.prototype.startProcessing;
+    jest.spyOn(DynamoDatasetStore.prototype, 'startProcessing').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
+      if (args[0] === a.uploadId) await held.opened;
+      return start.apply(this, args);
+    });
+    await a.put();
+    await b.put();
+    expect(await settled(d, b.uploadId, false)).toMatchObject({ status: 'published', version: 1 });
+    held.open();
+    const stateA = await settled(d, a.uploadId);
+
+    expect(stateA).toMatchObject({ status: 'published', version: 2, supersededBy: 1 });
+    expect(stateA.notice).toContain('version 2');
+    expect(stateA.notice).toContain('restaurez-la');
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1, latestVersion: 2 });
+    expect((await latestCsv(d.tenant)).equals(fixture('subventions-fr.expected.csv'))).toBe(true);
+    // No version is lost: A's files are published under v2 and listed, not current.
+    const versions = (await call('GET', `/v1/tenants/${d.tenant}/datasets/subv/versions`, d.key)).body;
+    expect(versions.items.map((v: { version: number; current: boolean }) => [v.version, v.current]).sort()).toEqual([[1, true], [2, false]]);
+    const v2 = Buffer.from(await (await publicFile(d.tenant, 'v2', 'data.csv')).arrayBuffer());
+    expect(v2.equals(fixture('subventions.expected.csv'))).toBe(true);
+
+    // The publisher can still choose it.
+    expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/2/restore`, d.key)).status).toBe(200);
+    expect((await latestCsv(d.tenant)).equals(v2)).toBe(true);
+  });
+
+  it('the file sent last finishing last replaces the earlier one, even when it was numbered first', async () => {
+    const d = await newDataset();
+    const a = await requestUpload(d, first, 'premier.csv');
+    const b = await requestUpload(d, second, 'second.csv');
+    // B (sent last) is standardized first and numbered 1, then held just before going current;
+    // A is numbered 2 and goes current; B, released, takes its place.
+    const held = gate();
+    const reached = gate();
+    const setCurrent = DynamoDatasetStore.prototype.setCurrent;
+    jest.spyOn(DynamoDatasetStore.prototype, 'setCurrent').mockImplementation(async function (this: DynamoDatasetStore, version: DatasetVersion, ...rest) {
+      if (version.uploadId === b.uploadId) {
+        reached.open();
+        await held.opened;
+      }
+      return setCurrent.call(this, version, ...rest);
+    });
+    await b.put();
+    await reached.opened;
+    await a.put();
+    expect(await settled(d, a.uploadId, false)).toMatchObject({ status: 'published', version: 2 });
+    expect(await dataset(d)).toMatchObject({ currentVersion: 2 });
+    held.open();
+    const stateB = await settled(d, b.uploadId);
+
+    expect(stateB).toMatchObject({ status: 'published', version: 1 });
+    expect(stateB.supersededBy).toBeUndefined();
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1, latestVersion: 2 });
+    expect((await latestCsv(d.tenant)).equals(fixture('subventions-fr.expected.csv'))).toBe(true);
+
+    // A third file, sent after both, goes current as usual.
+    jest.restoreAllMocks();
+    const c = await requestUpload(d, Buffer.concat([first, Buffer.from('\n')]), 'troisieme.csv');
+    await c.put();
+    expect(await settled(d, c.uploadId)).toMatchObject({ status: 'published', version: 3 });
+    expect(await dataset(d)).toMatchObject({ currentVersion: 3 });
+  });
+});
