@@ -8,7 +8,8 @@
  *   const tail = validator.finish();                          // end-of-table issues
  *   schema.format(values)                                     // cells as the official schema writes them
  *
- * Header matching ignores case, accents, spaces, `_` and `-`, and accepts `aliases`.
+ * Header matching ignores case, accents, spaces, `_` and `-`, and accepts `aliases` and the
+ * fields' titles; the columns so read are named in one `header-renamed` warning.
  * `values` are in schema field order: typed and normalised (ISO dates and date-times as
  * strings, numbers, booleans), null for an empty or absent cell AND for a cell with a
  * type-error (the caller still holds the raw cell). Unique and primary-key duplicates are
@@ -18,7 +19,7 @@
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, parserFor } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
-import { excelSerialDate, foldName, frDatesInTextToIso, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { excelSerialDate, foldName, frDatesInTextToIso, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -130,10 +131,14 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   const c = f.constraints ?? {};
   const isText = f.type === 'string' || f.type === 'any';
   const plainFormat = f.format === undefined || (f.format !== 'email' && f.format !== 'uri' && f.format !== 'uuid');
+  // A text field whose example is a French number in the international form (SCDL équipements'
+  // `+33 140633900`): French numbers typed the national way are written in that form.
+  const phone = isText && f.arrayItem === undefined && f.example !== undefined && isFrInternationalPhone(String(f.example));
   if (
     isText &&
     plainFormat &&
     !siretColumn &&
+    !phone &&
     f.arrayItem === undefined &&
     c.pattern === undefined &&
     c.minLength === undefined &&
@@ -166,6 +171,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   const patternHint = pattern !== null && f.example !== undefined && pattern.test(String(f.example)) ? `, par exemple « ${String(f.example)} »` : '';
   // A motif reads as code to a publisher: shown only when the schema has no example to show instead.
   const motif = c.pattern !== undefined && patternHint === '' ? ` (motif ${c.pattern})` : '';
+  const lengthHint = phone ? ` : écrivez un seul numéro, au format international (l’indicatif du pays puis le numéro sans son 0 initial), par exemple « ${String(f.example)} »` : '';
 
   let enumSet: Set<Value> | null = null;
   let enumFolded: Map<string, string> | null = null;
@@ -223,6 +229,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
     }
     let v: Value = parsed;
     if (typeof v === 'string' && isText) {
+      if (phone) {
+        const international = frPhoneToInternational(v);
+        if (international !== null && (maxLength === undefined || international.length <= maxLength) && (pattern === null || pattern.test(international))) v = international;
+      }
       if (pattern !== null) {
         if (!pattern.test(v)) {
           const fixed = fixToPattern(v);
@@ -244,7 +254,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
           issues.push(err('min-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractère${len > 1 ? 's' : ''} ; il en faut au moins ${minLength}.`));
         }
         if (maxLength !== undefined && len > maxLength) {
-          issues.push(err('max-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractères ; ${maxLength} au plus.`));
+          issues.push(err('max-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractères ; ${maxLength} au plus${lengthHint}.`));
         }
       }
     }
@@ -336,7 +346,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     const params = def.params.parse(cc.params);
     if (cc.name === 'french-siret-value') siretColumns.add((params as { column: string }).column);
     if (cc.name === 'one-of-required') oneOf.push({ at: checks.length, columns: def.columns(params) });
-    checks.push(def.create(params, { index: (name) => indexOf.get(name)! }));
+    checks.push(def.create(params, { index: (name) => indexOf.get(name)!, has: (name) => indexOf.has(name) }));
   }
 
   const tableMissing = d.missingValues ?? [''];
@@ -431,7 +441,37 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
         message: `Aucune des colonnes ${columns.map((c) => `« ${c} »`).join(' ou ')} n'est présente : il en faut au moins une, renseignée sur chaque ligne.`,
       });
     }
+    const renamed = renamedIssue(names, source);
+    if (renamed) issues.push(renamed);
     return { issues, validator: rowValidator(source, rowChecks) };
+  }
+
+  /**
+   * The columns read under another spelling than their field's name (case, accents, an alias,
+   * the field's title), in file order: one warning for the whole header, so that the publisher
+   * can fix the export template once rather than rely on the matching every year.
+   */
+  function renamedIssue(names: readonly string[], source: Int32Array): ValidationIssue | undefined {
+    const pairs: { col: number; name: string }[] = [];
+    for (let i = 0; i < n; i++) {
+      const col = source[i];
+      const name = fields[i].name;
+      // NFC: the same accented name typed on another system is the same name.
+      if (col >= 0 && names[col] !== name && names[col].normalize() !== name.normalize()) pairs.push({ col, name });
+    }
+    if (pairs.length === 0) return undefined;
+    pairs.sort((a, b) => a.col - b.col);
+    const list = pairs.map(({ col, name }) => `« ${names[col]} » lue comme « ${name} »`).join(', ');
+    const keep = 'Le fichier est accepté ainsi ; pour que les prochains correspondent exactement au schéma, renommez';
+    return {
+      code: 'header-renamed',
+      severity: 'warning',
+      row: 1,
+      message:
+        pairs.length === 1
+          ? `La colonne « ${names[pairs[0].col]} » a été reconnue sous un autre nom : elle est lue comme « ${pairs[0].name} ». ${keep}-la dans votre modèle.`
+          : `${pairs.length} colonnes ont été reconnues sous un autre nom : ${list}. ${keep}-les dans votre modèle.`,
+    };
   }
 
   function rowValidator(source: Int32Array, checks: readonly RowCheck[]): RowValidator {

@@ -414,6 +414,38 @@ export function padDigitsToPattern(s: string, pattern: { test(s: string): boolea
   return null;
 }
 
+/** A French number in the international form the SCDL shows (`+33 140633900`, the EU interinstitutional style). */
+const FR_PHONE_INTERNATIONAL = /^\+33 [1-9]\d{8}$/;
+const PHONE_SEPARATORS = /[\s\u00A0\u202F./-]/g;
+/**
+ * A French number as people type it once its separators are gone: `0` and nine digits, or
+ * `+33`, `(+33)` or `0033`, then the nine digits, with or without the trunk `0` or `(0)`.
+ */
+const FR_PHONE = /^(?:0|(?:\+33|\(\+33\)|0033)(?:0|\(0\))?)([1-9]\d{8})$/;
+/**
+ * Réunion, Mayotte, Guadeloupe, Guyane, Martinique and Saint-Pierre-et-Miquelon numbers (fixed
+ * 0262, 0263, 0269, 0590, 0594, 0596, 0508; mobile 0639, 069x) are dialled from abroad with
+ * their own country codes (+262, +590, +594, +596, +508), not +33: they are left as typed
+ * rather than turned into a wrong number.
+ */
+const OVERSEAS = /^(?:26[239]|59[046]|508|639|69\d)/;
+
+/** `+33 140633900`, the form frPhoneToInternational writes. */
+export function isFrInternationalPhone(s: string): boolean {
+  return FR_PHONE_INTERNATIONAL.test(s);
+}
+
+/**
+ * `05 61 72 00 00`, `05.61.72.00.00`, `0561720000`, `+33 5 61 72 00 00`, `+33 (0)5 61 72 00 00`,
+ * `0033561720000` → `+33 561720000`. null for anything else (a foreign or overseas number,
+ * two numbers, a digit too many or too few, text).
+ */
+export function frPhoneToInternational(s: string): string | null {
+  if (FR_PHONE_INTERNATIONAL.test(s)) return s;
+  const m = FR_PHONE.exec(s.replace(PHONE_SEPARATORS, ''));
+  return m === null || OVERSEAS.test(m[1]) ? null : `+33 ${m[1]}`;
+}
+
 /** Header/enum folding: lower case, no accents, no spaces, `_` or `-`. */
 export function foldName(s: string): string {
   return s

@@ -19,6 +19,7 @@ const CODE_HELP: Record<string, string> = {
   'missing-column': 'colonne obligatoire absente',
   'extra-column': 'colonne inconnue du schéma (ignorée)',
   'duplicate-column': 'colonne présente deux fois',
+  'header-renamed': 'colonnes reconnues sous un autre nom que celui du schéma (majuscules, accents, espaces, intitulé) : le fichier est accepté, renommez-les dans votre modèle',
   'missing-cell': 'ligne trop courte',
   'extra-cell': 'ligne trop longue',
   'blank-row': 'ligne vide (ignorée)',
@@ -31,6 +32,7 @@ const CODE_HELP: Record<string, string> = {
   'cohesive-columns': 'colonnes à remplir ensemble, remplies en partie',
   'year-interval': 'période d’années invalide',
   'nomenclature-actes': 'nomenclature des actes invalide',
+  'matiere-mismatch': 'code de matière qui ne correspond pas au nom de matière (nomenclature ACTES)',
   'formula-error': 'formule en erreur dans le tableur (#N/A, #REF!…)',
   'invalid-encoding': 'encodage des caractères non reconnu',
   'unterminated-quote': 'guillemet jamais refermé',
@@ -97,7 +99,9 @@ function rowsCell(rows: readonly number[]): string {
 
 function groupRow(g: Group): string {
   const i = g.issue;
-  const value = i.value === undefined || i.value === '' ? '<em>(vide)</em>' : `<code>${escape(i.value)}</code>`;
+  // « (vide) » is an empty cell: an issue of the header or of the whole file with no value shows nothing.
+  const cellLess = i.value === undefined && (i.row === undefined || i.row <= 1);
+  const value = cellLess ? '' : i.value === undefined || i.value === '' ? '<em>(vide)</em>' : `<code>${escape(i.value)}</code>`;
   const severity = i.severity === 'error' ? 'À corriger' : 'Pour information';
   return `<tr class="${i.severity}"><td>${severity}</td><td>${value}</td><td>${escape(i.message)}</td><td>${escape(rowsCell(g.rows))}</td><td><code>${escape(i.code)}</code></td></tr>`;
 }

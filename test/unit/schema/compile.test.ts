@@ -183,7 +183,8 @@ describe('header binding', () => {
 
   it('ignores case, accents, spaces, _ and -, a BOM, and accepts aliases; output in schema order', () => {
     const { issues, validator } = schema.bind(['\uFEFFSomme Allouee', 'nom_beneficiaire', 'Date-Convention']);
-    expect(issues).toEqual([]);
+    // Accepted; the other spellings are named once, for the next export (see « columns read under another name »).
+    expect(issues.map((i) => i.code)).toEqual(['header-renamed']);
     const r = validator.validate(['10', 'Asso', '2024-01-02'], 2);
     expect(r).toEqual({ values: ['2024-01-02', 'Asso', null, 10], issues: [] });
   });
@@ -319,7 +320,65 @@ describe('header matching by field title', () => {
     );
     const { issues, validator } = schema.bind(["NOM DE L'ATTRIBUANT", 'montant', 'Code']);
     expect(Array.from(validator.columns)).toEqual([0, 1, -1, -1]);
-    expect(issues.map((i) => `${i.code}:${i.column}`)).toEqual(['extra-column:Code']);
+    expect(issues.map((i) => `${i.code}:${i.column}`)).toEqual(['extra-column:Code', 'header-renamed:undefined']);
+    expect(issues[1].message).toMatch(/^La colonne « NOM DE L'ATTRIBUANT » .* lue comme « nomAttribuant »\./);
+  });
+});
+
+describe('columns read under another name', () => {
+  const schema = compileSchema(
+    schemaOf(
+      [
+        { name: 'nomAttribuant', title: "Nom de l'attribuant", type: 'string', constraints: { required: true } },
+        { name: 'dateConvention', title: 'Date de la convention', type: 'date' },
+        { name: 'montant', type: 'number' },
+        { name: 'intitulé', type: 'string' },
+      ],
+      { aliases: { montant: ['somme allouée'] } },
+    ),
+  );
+
+  it('names them all in one warning on the header, in file order, with the field each is read as', () => {
+    const { issues } = schema.bind(['Nom Attribuant', 'DATE CONVENTION', 'montant', 'Somme allouée']);
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'duplicate-column', column: 'montant', value: 'Somme allouée' }),
+      {
+        code: 'header-renamed',
+        severity: 'warning',
+        row: 1,
+        message:
+          '2 colonnes ont été reconnues sous un autre nom : « Nom Attribuant » lue comme « nomAttribuant », « DATE CONVENTION » lue comme « dateConvention ». ' +
+          'Le fichier est accepté ainsi ; pour que les prochains correspondent exactement au schéma, renommez-les dans votre modèle.',
+      },
+    ]);
+  });
+
+  it('includes the columns matched by an alias or by a title', () => {
+    const { issues, validator } = schema.bind(['Date de la convention', "NOM DE L'ATTRIBUANT", 'somme allouée']);
+    expect(Array.from(validator.columns)).toEqual([1, 0, 2, -1]);
+    expect(issues.map((i) => i.code)).toEqual(['header-renamed']);
+    expect(issues[0].message).toMatch(/^3 colonnes .* « Date de la convention » lue comme « dateConvention », « NOM DE L'ATTRIBUANT » lue comme « nomAttribuant », « somme allouée » lue comme « montant »\./);
+  });
+
+  it('says « la colonne » for one', () => {
+    expect(schema.bind(['nomAttribuant', 'Montant']).issues).toEqual([
+      expect.objectContaining({
+        code: 'header-renamed',
+        message:
+          'La colonne « Montant » a été reconnue sous un autre nom : elle est lue comme « montant ». ' +
+          'Le fichier est accepté ainsi ; pour que les prochains correspondent exactement au schéma, renommez-la dans votre modèle.',
+      }),
+    ]);
+  });
+
+  it('says nothing of an exact header, even with a BOM, surrounding spaces or another Unicode form of its accents', () => {
+    expect(schema.bind(['nomAttribuant', 'dateConvention', 'montant', 'intitulé']).issues).toEqual([]);
+    expect(schema.bind(['\uFEFFnomAttribuant', ' dateConvention ', '\tmontant', 'intitule\u0301']).issues).toEqual([]);
+  });
+
+  it('leaves out the columns it does not read: unknown, or the second of a duplicate', () => {
+    const { issues } = schema.bind(['nomAttribuant', 'NOMATTRIBUANT', 'commentaire']);
+    expect(issues.map((i) => i.code)).toEqual(['duplicate-column', 'extra-column']);
   });
 });
 

@@ -149,6 +149,54 @@ describe('nomenclature-actes-value', () => {
     expect(codesFor(fields, check, ['Voirie/Entretien']).codes).toEqual(['nomenclature-actes']);
     expect(codesFor(fields, check, ['Urbanisme']).messages[0]).toContain('matière/sous-matière');
   });
+
+  describe('beside its code column (DELIB_MATIERE_CODE)', () => {
+    const both: FieldDescriptor[] = [
+      { name: 'DELIB_MATIERE_CODE', type: 'string', constraints: { pattern: '^\\d\\.\\d{1,2}$' } },
+      { name: 'DELIB_MATIERE_NOM', type: 'string' },
+    ];
+    const validate = (code: string | null, name: string | null) => validatorFor(both, { custom_checks: [check] }).validate([code, name], 2).issues;
+
+    it('accepts a code of the subject the name gives, in any case and with or without accents', () => {
+      expect(validate('7.1', 'Finances locales/Décisions budgétaires')).toEqual([]);
+      expect(validate('6.1', 'libertes publiques et pouvoirs de police/police municipale')).toEqual([]);
+      expect(validate('9.4', 'AUTRES DOMAINES DE COMPÉTENCES/Vœux et motions')).toEqual([]);
+      expect(validate('1.1', 'Commande publique/Marchés publics')).toEqual([]);
+    });
+
+    it('warns when the code belongs to another subject, naming both', () => {
+      expect(validate('8.4', 'Finances locales/Subventions')).toEqual([
+        {
+          code: 'matiere-mismatch',
+          severity: 'warning',
+          row: 2,
+          column: 'DELIB_MATIERE_CODE',
+          value: '8.4',
+          message:
+            'Le code de matière « 8.4 » ne correspond pas au nom de matière « Finances locales/Subventions » : les codes 8.x sont ceux de « Domaines de compétences par thèmes », ' +
+            'ceux de « Finances locales » commencent par 7. L’un des deux vient sans doute d’une autre ligne (colonne triée ou collée à part dans le tableur) : corrigez le code ou le nom.',
+        },
+      ]);
+      expect(validate('1.10', 'Urbanisme/Documents d’urbanisme').map((i) => i.code)).toEqual(['matiere-mismatch']);
+    });
+
+    it('says nothing more when the name or the code is already wrong or missing', () => {
+      expect(validate('8.4', 'Voirie/Entretien').map((i) => i.code)).toEqual(['nomenclature-actes']);
+      expect(validate('8.4', 'Finances locales').map((i) => i.code)).toEqual(['nomenclature-actes']);
+      expect(validate('84', 'Finances locales/Subventions').map((i) => i.code)).toEqual(['pattern']);
+      expect(validate(null, 'Finances locales/Subventions')).toEqual([]);
+    });
+
+    // Only the level-1 subjects are known: the names of 7.1 and 7.10 are not, so a spreadsheet
+    // that turned 7.10 into 7.1 goes unnoticed (what catching it needs: see the check's comment).
+    it('does not catch a code changed within its subject', () => {
+      expect(validate('7.1', 'Finances locales/Divers')).toEqual([]);
+    });
+
+    it('is not run without the code column', () => {
+      expect(codesFor(fields, check, ['Finances locales/Subventions']).codes).toEqual([]);
+    });
+  });
 });
 
 describe('one-of-required with neither column in the header', () => {

@@ -106,6 +106,15 @@ describeWithReference('rows built from the official field examples', () => {
     }
   });
 
+  it('délibérations: a matière code of another subject than its name is a warning, the file stays valid', () => {
+    const d = schema('scdl/deliberations');
+    expect(validateTable(d, deliberations()).issues).toEqual([]); // 8.4 beside « Domaines de compétences par thèmes/… »
+    const { errors, issues } = validateTable(d, mutate(deliberations(), 'DELIB_MATIERE_CODE', '7.1'));
+    expect(errors).toEqual([]);
+    expect(issues.map((i) => `${i.severity} ${i.code}@${i.row}:${i.column}=${i.value}`)).toEqual(['warning matiere-mismatch@2:DELIB_MATIERE_CODE=7.1']);
+    expect(issues[0].message).toContain('« Domaines de compétences par thèmes/Aménagement du territoire »');
+  });
+
   const equipements = () => exampleTable('equipements', { ADR_NUMERO: '36', COLL_SIRET: '22940028800010' });
 
   it('équipements: a row of examples is valid and located; mutations fail', () => {
@@ -121,11 +130,23 @@ describeWithReference('rows built from the official field examples', () => {
       ['EQUIP_LAT', 'nord', 'type-error'],
       ['EQUIP_EMAIL', 'pas un courriel', 'type-error'],
       ['COLL_SIRET', '22940028800011', 'siret'],
-      ['EQUIP_TEL', '+33 1 40 63 39 00', 'max-length'],
+      ['EQUIP_TEL', '+44 20 7946 0958', 'max-length'], // not French: kept as typed, too long
     ] as const) {
       const { errors } = validateTable(d, mutate(equipements(), column, value));
       expect({ column, codes: errors.map((e) => e.code) }).toEqual({ column, codes: expect.arrayContaining([code]) });
     }
+  });
+
+  it('équipements: EQUIP_TEL typed the French way is written +33 561720000, the official form', () => {
+    const d = schema('scdl/equipements');
+    const at = d.fields.findIndex((f) => f.name === 'EQUIP_TEL');
+    for (const typed of ['05 61 72 00 00', '05.61.72.00.00', '0561720000', '+33 5 61 72 00 00', '+33 (0)5 61 72 00 00', '0033561720000']) {
+      const { errors, values } = validateTable(d, mutate(equipements(), 'EQUIP_TEL', typed));
+      expect({ typed, codes: codes(errors), tel: values[0][at] }).toEqual({ typed, codes: [], tel: '+33 561720000' });
+    }
+    const { errors } = validateTable(d, mutate(equipements(), 'EQUIP_TEL', '05 61 72 00 00 / 05 61 72 00 01'));
+    expect(codes(errors)).toEqual(['max-length@2:EQUIP_TEL']);
+    expect(errors[0].message).toContain('par exemple « +33 140633900 »');
   });
 
   const catalogue = () => exampleTable('catalogue', { ID: 'prenoms-des-nouveaux-nes-a-rennes-en-2017' });

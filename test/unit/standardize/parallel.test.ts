@@ -63,6 +63,15 @@ describe('parallel standardization', () => {
     expect(single.result.report.rowCount).toBe(3000);
   });
 
+  it('a header spelled otherwise: the one header-renamed warning, not one per segment', async () => {
+    const title = subventions.fields.find((f) => f.name === 'dateConvention')!.title!;
+    const text = subventionsExport(3000).toString('latin1').replace(/^nomAttribuant;idAttribuant;dateConvention;/, `Nom Attribuant;ID_ATTRIBUANT;${title};`);
+    const { report } = (await expectSame(latin1(text), subventions)).result;
+    expect(report.valid).toBe(true);
+    expect(report.codes['header-renamed']).toBe(1);
+    expect(report.issues.filter((i) => i.code === 'header-renamed')).toEqual([expect.objectContaining({ row: 1, message: expect.stringMatching(/^3 colonnes .*« ID_ATTRIBUANT » lue comme « idAttribuant »/) })]);
+  });
+
   it('thousands of errors: same first 1,000 issues in order, same counts', async () => {
     // Every idAttribuant SIRET with a wrong key, and blank lines here and there.
     const text = subventionsExport(2500).toString('latin1').replace(/;(\d{3} \d{3} \d{3} \d{4})(\d);/g, (_, a, d) => `;${a}${(Number(d) + 1) % 10};`);

@@ -4,13 +4,15 @@
  * that closes over the columns' positions and returns a per-row function.
  */
 import type { z } from 'zod';
-import type { ValidationIssue, Value } from '../types';
+import type { Severity, ValidationIssue, Value } from '../types';
 
 export type RowCheck = (values: readonly Value[], row: number, issues: ValidationIssue[]) => void;
 
 export interface CheckContext {
   /** Position of a schema field in the values array (the descriptor parser guarantees it exists). */
   index(field: string): number;
+  /** Whether the schema has the field: for a check that also reads a column its params do not name. */
+  has(field: string): boolean;
 }
 
 export interface CustomCheck<P = unknown> {
@@ -27,6 +29,6 @@ export function defineCheck<P>(c: CustomCheck<P>): CustomCheck<P> {
   return c;
 }
 
-export function issue(code: string, row: number, column: string, value: Value, message: string): ValidationIssue {
-  return { code, severity: 'error', row, column, value: value === null ? undefined : String(value), message };
+export function issue(code: string, row: number, column: string, value: Value, message: string, severity: Severity = 'error'): ValidationIssue {
+  return { code, severity, row, column, value: value === null ? undefined : String(value), message };
 }

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { foldName } from '../normalize-fr';
 import { defineCheck, issue } from './check';
 
-/** Level-1 subjects of the ACTES nomenclature (contrôle de légalité), the part before `/`. */
+/**
+ * Level-1 subjects of the ACTES nomenclature (contrôle de légalité), the part before `/`, in
+ * the nomenclature's order: the subject at position k (from 1) has the codes `k.x`, as the
+ * SCDL délibérations schema lists them (« '1.1' à '1.7' … '9.1' à '9.4' ») and its example
+ * shows (8.4, « domaines de compétences par thèmes/aménagement du territoire »).
+ */
 export const ACTES_SUBJECTS = [
   'Commande publique',
   'Urbanisme',
@@ -15,11 +20,24 @@ export const ACTES_SUBJECTS = [
   'Autres domaines de compétences',
 ];
 
-const FOLDED = new Set(ACTES_SUBJECTS.map(foldName));
+/** Folded subject → its level-1 code (1 to 9). */
+const LEVEL_OF = new Map(ACTES_SUBJECTS.map((s, k) => [foldName(s), k + 1]));
+
+/** The ACTES code column the SCDL pairs with the name column (« sa valeur doit correspondre au nom de matière de DELIB_MATIERE_NOM »). */
+const CODE_COLUMN_OF: Readonly<Record<string, string>> = { DELIB_MATIERE_NOM: 'DELIB_MATIERE_CODE' };
+
+const ACTES_CODE = /^([1-9])\.\d{1,2}$/;
 
 /**
  * `matière/sous-matière` whose first part is an ACTES level-1 subject, in any case and
- * with or without accents (as the SCDL asks).
+ * with or without accents (as the SCDL asks): `nomenclature-actes` errors.
+ *
+ * When the schema also has the paired code column, a code whose first digit is not the
+ * subject's (8.4 beside « Finances locales/… ») is a `matiere-mismatch` warning: Validata does
+ * not compare them, so the file stays valid for the official validator. Only the level-1
+ * subjects are known here: a code that changed within its subject (7.10 read as 7.1 by a
+ * spreadsheet, beside « Finances locales/Divers ») passes; catching it needs the level-2
+ * names of the nomenclature (7.1 décisions budgétaires, 7.10 divers…) from an official source.
  */
 export const nomenclatureActesValue = defineCheck({
   name: 'nomenclature-actes-value',
@@ -28,6 +46,8 @@ export const nomenclatureActesValue = defineCheck({
   columns: (p) => [p.column],
   create(p, ctx) {
     const i = ctx.index(p.column);
+    const codeColumn = CODE_COLUMN_OF[p.column];
+    const j = codeColumn !== undefined && ctx.has(codeColumn) ? ctx.index(codeColumn) : -1;
     return (values, row, issues) => {
       const v = values[i];
       if (v === null) return;
@@ -37,17 +57,38 @@ export const nomenclatureActesValue = defineCheck({
         issues.push(
           issue('nomenclature-actes', row, p.column, s, `La valeur « ${s} » doit être de la forme « matière/sous-matière » (nomenclature ACTES).`),
         );
-      } else if (!FOLDED.has(foldName(s.slice(0, slash)))) {
+        return;
+      }
+      const subject = s.slice(0, slash);
+      const level = LEVEL_OF.get(foldName(subject));
+      if (level === undefined) {
         issues.push(
           issue(
             'nomenclature-actes',
             row,
             p.column,
             s,
-            `« ${s.slice(0, slash)} » n'est pas une matière de la nomenclature ACTES (attendu : ${ACTES_SUBJECTS.join(', ')}).`,
+            `« ${subject} » n'est pas une matière de la nomenclature ACTES (attendu : ${ACTES_SUBJECTS.join(', ')}).`,
           ),
         );
+        return;
       }
+      const code = j < 0 ? null : values[j];
+      const m = typeof code === 'string' ? ACTES_CODE.exec(code) : null;
+      if (m === null || Number(m[1]) === level) return;
+      const codeLevel = Number(m[1]);
+      issues.push(
+        issue(
+          'matiere-mismatch',
+          row,
+          codeColumn!,
+          code,
+          `Le code de matière « ${code} » ne correspond pas au nom de matière « ${s} » : les codes ${codeLevel}.x sont ceux de « ${ACTES_SUBJECTS[codeLevel - 1]} », ` +
+            `ceux de « ${subject} » commencent par ${level}. L’un des deux vient sans doute d’une autre ligne (colonne triée ou collée à part dans le tableur) : ` +
+            `corrigez le code ou le nom.`,
+          'warning',
+        ),
+      );
     };
   },
 });
