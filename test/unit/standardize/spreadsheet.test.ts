@@ -1,7 +1,8 @@
 import * as XLSX from 'xlsx';
+import { readOds } from '../../../functions/domain/standardize/read/ods';
 import { sniffFormat } from '../../../functions/domain/standardize/read/sniff';
-import { formatNumber, isDateFormatCode, serialToIso } from '../../../functions/domain/standardize/read/xlsx';
-import { buildZip } from '../../fixtures/zip-builder';
+import { SheetRow, formatNumber, isDateFormatCode, readXlsx, serialToIso } from '../../../functions/domain/standardize/read/xlsx';
+import { MINIMAL_RELS, MINIMAL_WORKBOOK, buildZip } from '../../fixtures/zip-builder';
 import { readAll } from './helpers';
 
 function workbook(bookType: 'xlsx' | 'ods', rows: unknown[][], extraSheet = false): Buffer {
@@ -304,6 +305,60 @@ describe('ods as office software writes it', () => {
     const { rows } = await readAll(ods(table('F', row(text('a'), text('b')) + values)));
     expect(rows[0].cells).toEqual(['#N/A', 'Err:502']);
   });
+
+  describe('a notice table before the data (same rule as xlsx)', () => {
+    const score = (cells: readonly unknown[]): number => cells.filter((c) => c === 'nom' || c === 'code').length;
+    const NOTICE = row(text('Mode d’emploi')) + row(text('Remplissez l’onglet Données, une ligne par subvention.')) + row(text('Contact'), text('sig@departement.fr'));
+    const cellsOf = async (bytes: Buffer, opts = { headerScore: score }): Promise<unknown[][]> => {
+      const { header, rows, codes } = await readAll(bytes, opts);
+      expect(codes).toEqual([]);
+      return [header ?? [], ...rows.map((r) => r.cells)];
+    };
+
+    it("gives way to the table that names the schema's columns, below a title", async () => {
+      const titled = row(text('Subventions 2024')) + DATA;
+      expect(await cellsOf(ods(table('Notice', NOTICE), table('Données', titled)))).toEqual([['nom', 'code'], ['Mairie', 'A1']]);
+    });
+
+    it('gives way when the notice names one of the columns', async () => {
+      const notice = NOTICE + row(text('nom'), text('le nom du bénéficiaire'));
+      expect(await cellsOf(ods(table('Lisez-moi', notice), table('Données', DATA)))).toEqual([['nom', 'code'], ['Mairie', 'A1']]);
+    });
+
+    it('keeps a first table that names the columns, even when a later one names more', async () => {
+      const more = row(text('nom'), text('code'), text('montant')) + row(text('Autre'), text('B2'), text('5'));
+      const wider = (cells: readonly unknown[]): number => score(cells) + cells.filter((c) => c === 'montant').length;
+      expect(await cellsOf(ods(table('Données', DATA), table('Archives', more)), { headerScore: wider })).toEqual([['nom', 'code'], ['Mairie', 'A1']]);
+    });
+
+    it('reads the table whose first rows name the most columns when none names two, the first on a tie', async () => {
+      const one = row(text('nom'), text('commune')) + row(text('Mairie'), text('Lyon'));
+      const other = row(text('nom'), text('ville')) + row(text('Asso'), text('Nantes'));
+      expect(await cellsOf(ods(table('Notice', NOTICE), table('Données', one), table('Autre', other)))).toEqual([['nom', 'commune'], ['Mairie', 'Lyon']]);
+    });
+
+    it('reads a table chosen after the whole scan within its own inflation budget', async () => {
+      // content.xml (about 45 kB) is inflated twice: each pass has the 64 kB budget.
+      const many = Array.from({ length: 200 }, (_, i) => row(text(`Mairie ${i}`), text(`ligne ${i} `.repeat(3)))).join('');
+      const bytes = ods(table('Notice', NOTICE), table('Données', row(text('nom'), text('commune')) + many));
+      const { header, rows, codes } = await readAll(bytes, { headerScore: score, maxInflatedBytes: 64 * 1024 });
+      expect(codes).toEqual([]);
+      expect(header).toEqual(['nom', 'commune']);
+      expect(rows).toHaveLength(200);
+      expect(rows[199]).toEqual({ cells: ['Mairie 199', 'ligne 199 '.repeat(3)], row: 201 });
+    });
+
+    it('still passes over a hidden first table, even one that names the columns', async () => {
+      const lists = row(text('nom'), text('code')) + row(text('liste'), text('L'));
+      expect(await cellsOf(ods(table('Listes', lists, true), table('Notice', NOTICE), table('Données', DATA)))).toEqual([['nom', 'code'], ['Mairie', 'A1']]);
+    });
+
+    it('reads the first visible table with data when no schema judges the tables', async () => {
+      const { error } = await readAll(ods(table('Listes', LISTS, true), table('Vide', EMPTY), table('Notice', NOTICE), table('Données', DATA)));
+      // Its title lines skipped, « Contact » is its header, and nothing follows.
+      expect(error?.code).toBe('header-only');
+    });
+  });
 });
 
 describe('xlsx: a notice sheet before the data', () => {
@@ -323,5 +378,158 @@ describe('xlsx: a notice sheet before the data', () => {
     // Its title lines skipped, « Contact » is its header, and nothing follows.
     const { error } = await readAll(bytes);
     expect(error?.code).toBe('header-only');
+  });
+});
+
+describe('repetition and sparse rows without blow-up', () => {
+  const MB = 1024 * 1024;
+  const odsOf = (rows: string): Buffer =>
+    buildZip([
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet', store: true },
+      {
+        name: 'content.xml',
+        data:
+          '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x">' +
+          `<office:body><office:spreadsheet><table:table table:name="F">${rows}</table:table></office:spreadsheet></office:body></office:document-content>`,
+      },
+    ]);
+  const xlsxOf = (rows: string): Buffer =>
+    buildZip([
+      { name: 'xl/workbook.xml', data: MINIMAL_WORKBOOK },
+      { name: 'xl/_rels/workbook.xml.rels', data: MINIMAL_RELS },
+      {
+        name: 'xl/worksheets/sheet1.xml',
+        data: `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`,
+      },
+    ]);
+  const text = (t: string, repeat = 1): string =>
+    `<table:table-cell table:number-columns-repeated="${repeat}" office:value-type="string"><text:p>${t}</text:p></table:table-cell>`;
+  const row = (cells: string, repeat = 1): string => `<table:table-row table:number-rows-repeated="${repeat}">${cells}</table:table-row>`;
+  // The last column, after 16 383 empty ones: a few dozen bytes of XML for a 16 384-cell row.
+  const farOds = '<table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="float" office:value="1"/>';
+  const farXlsx = (r: number): string => `<row r="${r}"><c r="XFD${r}"><v>1</v></c></row>`;
+
+  /** Heap held once the first `n` rows are out, the reader still open (a bloated reader holds the rest). */
+  const heapAfterFirst = (rows: Iterator<SheetRow>, n: number): { heldMB: number; first: SheetRow[] } => {
+    const before = process.memoryUsage().heapUsed;
+    const first: SheetRow[] = [];
+    for (let i = 0; i < n; i++) first.push(rows.next().value as SheetRow);
+    const heldMB = (process.memoryUsage().heapUsed - before) / MB;
+    rows.return?.(undefined);
+    return { heldMB, first };
+  };
+
+  it('ods: yields a repeated row one copy at a time, each its own array', () => {
+    // LibreOffice writes identical consecutive rows once, with a count: here to the sheet's last row.
+    const bytes = odsOf(row(text('a') + text('b') + text('c') + text('d')) + row(text('w') + text('x') + text('y') + text('z'), 1048575));
+    expect(bytes.length).toBeLessThan(1024);
+    const { heldMB, first } = heapAfterFirst(readOds(bytes), 3);
+    expect(first.map((r) => r.row)).toEqual([1, 2, 3]);
+    expect(heldMB).toBeLessThan(40);
+
+    const started = Date.now();
+    let count = 0;
+    let shared = 0;
+    let last: SheetRow | undefined;
+    for (const r of readOds(bytes)) {
+      count++;
+      // Consumers fit rows to the header in place: no two rows may share an array.
+      if (r.cells === last?.cells) shared++;
+      last = r;
+    }
+    expect(count).toBe(1048576);
+    expect(shared).toBe(0);
+    expect(last).toEqual({ cells: ['w', 'x', 'y', 'z'], row: 1048576 });
+    expect(Date.now() - started).toBeLessThan(10000);
+  });
+
+  it('ods: every copy of a repeated row is fitted and checked on its own', async () => {
+    const { rows, codes } = await readAll(odsOf(row(text('a') + text('b')) + row(text('x') + text('y') + text('trop'), 3)));
+    expect(rows.map((r) => [r.row, r.cells])).toEqual([
+      [2, ['x', 'y']],
+      [3, ['x', 'y']],
+      [4, ['x', 'y']],
+    ]);
+    expect(codes).toEqual(['extra-cell', 'extra-cell', 'extra-cell']);
+  });
+
+  it('ods: refuses a row of 16 384 cells repeated to the last row, without expanding it', async () => {
+    // 476 bytes that would expand to 1 048 575 × 16 384 cells.
+    const bomb = odsOf(row(text('a') + text('b')) + row(text('x', 16384), 1048575));
+    expect(bomb.length).toBeLessThan(1024);
+    const started = Date.now();
+    const { error, rows } = await readAll(bomb);
+    expect(error?.code).toBe('zip-too-large');
+    expect(error?.row).toBe(2);
+    expect(rows).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('ods: refuses more cells than the cap, counted with repetition', () => {
+    const bytes = odsOf(row(text('a') + text('b')) + row(text('x', 10), 50) + row(text('y', 10), 60));
+    expect(() => [...readOds(bytes, { maxCells: 1000 })]).toThrow(expect.objectContaining({ code: 'zip-too-large', row: 52 }));
+    expect([...readOds(bytes, { maxCells: 1102 })]).toHaveLength(111);
+  });
+
+  it('ods: keeps huge trailing and leading repeats of empty rows and cells cheap', () => {
+    const bytes = odsOf(
+      row('<table:table-cell table:number-columns-repeated="16384"/>', 1000) +
+        row(text('a') + '<table:table-cell table:number-columns-repeated="1000000"/>') +
+        row('<table:table-cell table:number-columns-repeated="3"/>' + text('b') + '<table:table-cell table:number-columns-repeated="16380"/>') +
+        row('<table:table-cell table:number-columns-repeated="1024"/>', 1048000),
+    );
+    expect([...readOds(bytes, { maxCells: 5 })]).toEqual([
+      { cells: ['a'], row: 1001 },
+      { cells: ['', '', '', 'b'], row: 1002 },
+    ]);
+  });
+
+  it('ods: ignores negative or fractional repeat counts', () => {
+    const bytes = odsOf(row(text('a') + text('b', -5) + text('c', 2.5)) + row(text('x'), -3) + row(text('y')));
+    expect([...readOds(bytes)]).toEqual([
+      { cells: ['a', 'b', 'c', 'c'], row: 1 },
+      { cells: ['x'], row: 2 },
+      { cells: ['y'], row: 3 },
+    ]);
+  });
+
+  it.each([
+    ['ods', (n: number) => odsOf(row(text('a')) + row(farOds).replace(/ table:number-rows-repeated="1"/, '').repeat(n))],
+    ['xlsx', (n: number) => xlsxOf('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>' + Array.from({ length: n }, (_, i) => farXlsx(i + 2)).join(''))],
+  ] as const)('%s: streams wide sparse rows instead of holding a whole inflated chunk of them', (format, build) => {
+    // 3 000 rows of 16 384 cells (49 M, under the cap) from a few kB: held at once they take 400 MB.
+    const bytes = build(3000);
+    expect(bytes.length).toBeLessThan(100 * 1024);
+    const read = format === 'ods' ? readOds : readXlsx;
+    const { heldMB, first } = heapAfterFirst(read(bytes), 3);
+    expect(first.map((r) => [r.row, r.cells.length, r.cells.at(-1)])).toEqual([
+      [1, 1, 'a'],
+      [2, 16384, '1'],
+      [3, 16384, '1'],
+    ]);
+    expect(heldMB).toBeLessThan(60);
+  });
+
+  it.each([
+    ['ods', (n: number) => odsOf(row(text('a')) + row(farOds).replace(/ table:number-rows-repeated="1"/, '').repeat(n))],
+    ['xlsx', (n: number) => xlsxOf('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>' + Array.from({ length: n }, (_, i) => farXlsx(i + 2)).join(''))],
+  ] as const)('%s: refuses literal rows beyond the cell cap', (format, build) => {
+    const read = format === 'ods' ? readOds : readXlsx;
+    let count = 0;
+    const all = (): void => {
+      for (const _ of read(build(100), { maxCells: 50 * 16384 })) count++;
+    };
+    expect(all).toThrow(expect.objectContaining({ code: 'zip-too-large', row: 51 }));
+    expect(count).toBeLessThanOrEqual(50);
+  });
+
+  it('xlsx: a row numbered 1 048 576 right after row 1 creates no rows in between', () => {
+    const bytes = xlsxOf('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="1048576"><c r="A1048576"><v>2</v></c></row>');
+    const started = Date.now();
+    expect([...readXlsx(bytes)]).toEqual([
+      { cells: ['a'], row: 1 },
+      { cells: ['2'], row: 1048576 },
+    ]);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -6,22 +6,45 @@
  * integer displayed with leading zeros (`01000`, a `number:min-integer-digits` style) keeps
  * them; an error cell (`calcext:value-type="error"`) is its displayed text (`#N/A`, `Err:502`).
  *
- * The data sheet is the first table that is not hidden (`table:display="false"` in its
- * automatic style) and has a non-empty cell; when there is none, the first table is read, as
- * before.
+ * The data sheet is chosen as in xlsx.ts: the first table that is not hidden
+ * (`table:display="false"` in its automatic style) and has a non-empty cell; given the
+ * schema's header score, a table whose first rows name fewer than 2 of its columns (a
+ * notice) gives way to the first one that names 2, or else to the one that names the most
+ * (the earliest on a tie). When no visible table has data, the first table is read, as
+ * before. content.xml holds every table: a table that gives way is scanned through, not
+ * kept; one chosen only at the end of the scan is read in a second pass.
  *
  * Repetition without blow-up: empty rows (even `number-rows-repeated="1048000"`) are
  * skipped without materialising them; empty repeated cells are only written out when a
  * non-empty cell follows them on the row; widths are capped at 16384 columns and row
- * counts at 1 048 576.
+ * counts at 1 048 576. A repeated non-empty row (LibreOffice writes identical consecutive
+ * rows once) is held once and copied as it is yielded, and its cells count, repetitions
+ * included, towards the table's MAX_SHEET_CELLS: a 500-byte file whose row of 16 384 cells
+ * is repeated to the last row is refused, not expanded.
  */
 import { TableReadError } from './errors';
 import { XmlScanner, attr } from './xml-scanner';
-import { MAX_COLUMNS, MAX_ROWS, SheetRow, formatNumber } from './xlsx';
-import { DEFAULT_MAX_INFLATED_BYTES, InflateBudget, ZipEntry, checkZipBudget, inflateEntry, readZipDirectory } from './zip';
+import {
+  MAX_COLUMNS,
+  MAX_ROWS,
+  MAX_SHEET_CELLS,
+  MIN_HEADER_SCORE,
+  SHEET_HEAD_ROWS,
+  SheetRow,
+  formatNumber,
+  textSteps,
+  tooManyCells,
+} from './xlsx';
+import { DEFAULT_MAX_INFLATED_BYTES, InflateBudget, ZipEntry, checkZipBudget, readZipDirectory } from './zip';
 
 function fail(detail: string): TableReadError {
   return new TableReadError('invalid-spreadsheet', `Le classeur est illisible : ${detail}.`);
+}
+
+/** A `number-rows-repeated` or `number-columns-repeated` count: a whole number from 1 (anything else is 1). */
+function repeatCount(v: string | undefined): number {
+  const n = Math.floor(Number(v ?? 1));
+  return n >= 1 ? n : 1;
 }
 
 /** `PT08H30M00S` → `08:30:00`. */
@@ -41,7 +64,14 @@ function zeroPadded(value: string, shown: string): string {
 
 export function* readOds(
   bytes: Uint8Array,
-  opts: { maxInflatedBytes?: number; entries?: Map<string, ZipEntry> } = {},
+  opts: {
+    maxInflatedBytes?: number;
+    entries?: Map<string, ZipEntry>;
+    /** How many of the schema's columns a row names (see above and xlsx.ts). */
+    headerScore?: (cells: readonly string[]) => number;
+    /** Cells the data sheet may yield (MAX_SHEET_CELLS; lower in tests). */
+    maxCells?: number;
+  } = {},
 ): Generator<SheetRow> {
   const entries = opts.entries ?? readZipDirectory(bytes);
   const limit = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
@@ -49,28 +79,62 @@ export function* readOds(
   if (!content) throw fail('content.xml manquant');
   checkZipBudget([content], limit);
 
-  const seen = { firstHidden: false };
+  const seen: Seen = { firstHidden: false };
+  const maxCells = opts.maxCells ?? MAX_SHEET_CELLS;
   let found = false;
-  for (const row of readTables(bytes, content, { remaining: limit, limit }, 'visible', seen)) {
+  for (const row of readTables(bytes, content, { remaining: limit, limit }, { score: opts.headerScore }, seen, maxCells)) {
     found = true;
     yield row;
   }
-  // Rare (LibreOffice keeps one sheet visible): a second pass over content.xml, within its own budget.
-  if (!found && seen.firstHidden) yield* readTables(bytes, content, { remaining: limit, limit }, 'first', seen);
+  if (found) return;
+  // A second pass over content.xml, within its own budget: for the best of the tables that
+  // gave way, or (rare: LibreOffice keeps one sheet visible) a hidden first table.
+  const table = seen.best?.table ?? (seen.firstHidden ? 0 : undefined);
+  if (table !== undefined) yield* readTables(bytes, content, { remaining: limit, limit }, { table }, seen, maxCells);
+}
+
+/** What a scan learnt: is the first table hidden, which table that gave way names the most columns. */
+interface Seen {
+  firstHidden: boolean;
+  best?: { table: number; score: number };
+}
+
+/** A row and its `count - 1` repetitions, numbered from `row`. */
+interface RowRun {
+  cells: string[];
+  row: number;
+  count: number;
+}
+
+/** The rows of each run, one at a time: a copy each, the run's own array last (consumers fit rows in place). */
+function* expandRuns(runs: readonly RowRun[]): Generator<SheetRow> {
+  for (const { cells, row, count } of runs) {
+    for (let k = 0; k < count - 1; k++) yield { cells: cells.slice(), row: row + k };
+    yield { cells, row: row + count - 1 };
+  }
 }
 
 /**
- * Rows of the first table `pick` allows that has a non-empty cell: `visible` tables, or
- * only the `first` one. Tables passed over are scanned, never materialised.
+ * Rows of the table `pick` chooses: the first visible one with a non-empty cell whose first
+ * rows `score` judges to hold the table (any, without a score), or the one at index `table`.
+ * Tables passed over are scanned, never materialised; the first rows of a table being judged
+ * are held until it is.
  */
 function* readTables(
   bytes: Uint8Array,
   content: ZipEntry,
   budget: InflateBudget,
-  pick: 'visible' | 'first',
-  seen: { firstHidden: boolean },
+  pick: { score?: (cells: readonly string[]) => number } | { table: number },
+  seen: Seen,
+  maxCells: number,
 ): Generator<SheetRow> {
-  const ready: SheetRow[] = [];
+  const only = 'table' in pick ? pick.table : undefined;
+  const score = 'score' in pick ? pick.score : undefined;
+  // Rows wait here until the piece of text is scanned, or while `judging` the table's first rows.
+  const ready: RowRun[] = [];
+  let readyRows = 0;
+  let tableCells = 0;
+  let judging = false;
   const hiddenStyles = new Set<string>();
   let tableStyle: string | null = null;
   let tableDepth = 0;
@@ -90,6 +154,26 @@ function* readTables(
   let annotation = 0;
   let done = false;
 
+  /** The table's first rows name its columns: it is read; or they do not: it gives way. */
+  const judge = (): void => {
+    judging = false;
+    if (!score || ready.length === 0) return;
+    let best = 0;
+    for (const r of ready) best = Math.max(best, score(r.cells));
+    if (best >= MIN_HEADER_SCORE) return;
+    if (!seen.best || best > seen.best.score) seen.best = { table: tableIndex, score: best };
+    ready.length = 0;
+    readyRows = 0;
+    produced = false;
+    reading = false;
+  };
+
+  const endTable = (): void => {
+    if (judging) judge();
+    if (only !== undefined ? tableIndex === only : reading && produced) done = true;
+    reading = false;
+  };
+
   const addCell = (text: string, repeat: number): void => {
     if (text === '') {
       pendingEmpty += repeat;
@@ -108,9 +192,11 @@ function* readTables(
         tableIndex++;
         const hidden = hiddenStyles.has(attr(attrs, 'table:style-name') ?? '');
         if (tableIndex === 0) seen.firstHidden = hidden;
-        reading = pick === 'first' ? tableIndex === 0 : !hidden;
+        reading = only !== undefined ? tableIndex === only : !hidden;
+        judging = reading && score !== undefined;
         produced = false;
         rowNum = 0;
+        tableCells = 0;
         return;
       }
       if (tableDepth === 0) {
@@ -125,11 +211,11 @@ function* readTables(
       }
       if (!reading) return;
       if (name === 'table:table-row') {
-        rowRepeat = Number(attr(attrs, 'table:number-rows-repeated') ?? 1) || 1;
+        rowRepeat = repeatCount(attr(attrs, 'table:number-rows-repeated'));
         cells = [];
         pendingEmpty = 0;
       } else if (name === 'table:table-cell' || name === 'table:covered-table-cell') {
-        cellRepeat = Math.min(MAX_COLUMNS, Number(attr(attrs, 'table:number-columns-repeated') ?? 1) || 1);
+        cellRepeat = Math.min(MAX_COLUMNS, repeatCount(attr(attrs, 'table:number-columns-repeated')));
         const error = attr(attrs, 'calcext:value-type') === 'error';
         const type = name === 'table:covered-table-cell' || error ? undefined : attr(attrs, 'office:value-type');
         typed = null;
@@ -164,8 +250,7 @@ function* readTables(
       if (done) return;
       if (name === 'table:table') {
         if (--tableDepth > 0) return;
-        if (pick === 'first' || (reading && produced)) done = true;
-        reading = false;
+        endTable();
         return;
       }
       if (tableDepth === 0) {
@@ -187,13 +272,16 @@ function* readTables(
         if (rowNum > MAX_ROWS) {
           if (cells.length > 0) throw fail(`plus de ${MAX_ROWS} lignes`);
           // Trailing empty rows repeated to the sheet's end: the table is over.
-          if (produced) done = true;
-          else reading = false;
+          endTable();
           return;
         }
         if (cells.length > 0) {
           produced = true;
-          for (let r = first; r <= rowNum; r++) ready.push({ cells: r === first ? cells : cells.slice(), row: r });
+          tableCells += cells.length * rowRepeat;
+          if (tableCells > maxCells) throw tooManyCells(maxCells, first);
+          ready.push({ cells, row: first, count: rowRepeat });
+          readyRows += rowRepeat;
+          if (judging && readyRows > SHEET_HEAD_ROWS) judge();
         }
       }
     },
@@ -202,13 +290,14 @@ function* readTables(
     },
   });
 
-  const decoder = new TextDecoder();
-  for (const chunk of inflateEntry(bytes, content, budget)) {
-    scanner.push(decoder.decode(chunk, { stream: true }));
-    for (const r of ready) yield r;
+  for (const text of textSteps(bytes, content, budget)) {
+    scanner.push(text);
+    if (judging) continue;
+    yield* expandRuns(ready);
     ready.length = 0;
+    readyRows = 0;
     if (done) return;
   }
-  scanner.push(decoder.decode());
-  for (const r of ready) yield r;
+  if (judging) judge();
+  yield* expandRuns(ready);
 }

@@ -14,7 +14,10 @@
  *
  * Sheet XML is inflated and scanned incrementally (an empty sheet is scanned through, a
  * data sheet streamed); shared strings and styles are read whole (they are needed by
- * index), within the same inflation budget.
+ * index), within the same inflation budget. The inflation budget bounds bytes, not cells: a
+ * row of one cell at column XFD is 16 384 cells from 40 bytes, so the text is scanned a few
+ * kB at a time (the rows held at once stay a few MB) and a sheet yields at most
+ * MAX_SHEET_CELLS cells.
  */
 import { TableReadError } from './errors';
 import { XmlScanner, attr, decodeEntities } from './xml-scanner';
@@ -36,9 +39,45 @@ export interface SheetRow {
 /** Widest sheet Excel and LibreOffice allow; a wider row is cut (with a clear error). */
 export const MAX_COLUMNS = 16384;
 export const MAX_ROWS = 1048576;
+/**
+ * Cells a sheet may yield, the empty ones written out before a value included: a full-height
+ * sheet of 50 columns, about what a CSV within the 100 MB upload limit holds (a character and
+ * its delimiter per cell). Sparse or repeated rows reach it from a few kB of XML.
+ */
+export const MAX_SHEET_CELLS = 50 * MAX_ROWS;
 
 function fail(detail: string): TableReadError {
   return new TableReadError('invalid-spreadsheet', `Le classeur est illisible : ${detail}.`);
+}
+
+/** `zip-too-large`, as for an archive that inflates past the budget: the sheet's cells do. */
+export function tooManyCells(max: number, row: number): TableReadError {
+  return new TableReadError(
+    'zip-too-large',
+    `Le classeur est refusé : une fois ses lignes et cellules répétées ou vides développées, la feuille dépasserait la taille autorisée (plus de ${max} cellules, atteint ligne ${row}). Supprimez les lignes et colonnes inutilisées au-delà du tableau.`,
+    row,
+  );
+}
+
+/** Characters of XML scanned before the rows they complete are yielded. */
+const SCAN_STEP = 4096;
+
+/**
+ * The text of a part as it is inflated, in pieces of about SCAN_STEP characters. A piece
+ * ends before a `<`, so a long text run is never cut and the scanner holds no leftover.
+ */
+export function* textSteps(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): Generator<string> {
+  const decoder = new TextDecoder();
+  for (const chunk of inflateEntry(bytes, entry, budget)) {
+    const text = decoder.decode(chunk, { stream: true });
+    let p = 0;
+    for (let lt = text.indexOf('<', p + SCAN_STEP); lt > 0; lt = text.indexOf('<', p + SCAN_STEP)) {
+      yield text.slice(p, lt);
+      p = lt;
+    }
+    yield p === 0 ? text : text.slice(p);
+  }
+  yield decoder.decode();
 }
 
 /** `x:row` → `row`: SpreadsheetML may be written with any prefix for its namespace. */
@@ -230,10 +269,11 @@ function* readSheet(
   bytes: Uint8Array,
   sheet: ZipEntry,
   budget: InflateBudget,
-  ctx: { strings: string[]; styles: NumberStyle[]; date1904: boolean },
+  ctx: { strings: string[]; styles: NumberStyle[]; date1904: boolean; maxCells: number },
 ): Generator<SheetRow> {
-  const { strings, styles, date1904 } = ctx;
+  const { strings, styles, date1904, maxCells } = ctx;
   const ready: SheetRow[] = [];
+  let sheetCells = 0;
   let rowNum = 0;
   let cells: string[] = [];
   let nonEmpty = false;
@@ -282,22 +322,22 @@ function* readSheet(
         cells[col] = text;
         nonEmpty = true;
       } else if (name === 'row') {
-        if (nonEmpty) ready.push({ cells, row: rowNum });
         if (rowNum > MAX_ROWS) throw fail(`plus de ${MAX_ROWS} lignes`);
+        if (!nonEmpty) return;
+        sheetCells += cells.length;
+        if (sheetCells > maxCells) throw tooManyCells(maxCells, rowNum);
+        ready.push({ cells, row: rowNum });
       }
     },
     text(t) {
       if (inValue) value += t;
     },
   });
-  const decoder = new TextDecoder();
-  for (const chunk of inflateEntry(bytes, sheet, budget)) {
-    scanner.push(decoder.decode(chunk, { stream: true }));
+  for (const text of textSteps(bytes, sheet, budget)) {
+    scanner.push(text);
     for (const r of ready) yield r;
     ready.length = 0;
   }
-  scanner.push(decoder.decode());
-  for (const r of ready) yield r;
 }
 
 /** Rows of the data sheet (see above). Throws `zip-too-large` / `invalid-spreadsheet`. */
@@ -308,6 +348,8 @@ export function* readXlsx(
     entries?: Map<string, ZipEntry>;
     /** How many of the schema's columns a row names: a first sheet whose first rows name fewer than 2 (a notice) gives way to the sheet whose rows name the most. */
     headerScore?: (cells: readonly string[]) => number;
+    /** Cells the data sheet may yield (MAX_SHEET_CELLS; lower in tests). */
+    maxCells?: number;
   } = {},
 ): Generator<SheetRow> {
   const entries = opts.entries ?? readZipDirectory(bytes);
@@ -343,6 +385,7 @@ export function* readXlsx(
     strings: shared ? parseSharedStrings(readEntryText(bytes, shared, budget)) : [],
     styles: stylesEntry ? parseNumberStyles(readEntryText(bytes, stylesEntry, budget)) : [],
     date1904,
+    maxCells: opts.maxCells ?? MAX_SHEET_CELLS,
   };
   // The first rows of each visible sheet with data, until one names the schema's columns.
   const score = opts.headerScore;
@@ -357,7 +400,7 @@ export function* readXlsx(
     if (rows.length === 0) continue;
     const best = score ? Math.max(...rows.map((r) => score(r.cells))) : Infinity;
     if (!chosen || best > chosen.score) chosen = { rows, rest, score: best };
-    if (best >= 2) break;
+    if (best >= MIN_HEADER_SCORE) break;
   }
   if (chosen) {
     yield* chosen.rows;
@@ -368,4 +411,6 @@ export function* readXlsx(
 }
 
 /** Rows of a sheet looked at to judge whether it holds the table (a title or two, then the header). */
-const SHEET_HEAD_ROWS = 10;
+export const SHEET_HEAD_ROWS = 10;
+/** Schema columns a sheet's first rows name when it holds the table; a notice names fewer. */
+export const MIN_HEADER_SCORE = 2;
