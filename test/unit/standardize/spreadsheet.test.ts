@@ -1,7 +1,7 @@
 import * as XLSX from 'xlsx';
 import { readOds } from '../../../functions/domain/standardize/read/ods';
 import { sniffFormat } from '../../../functions/domain/standardize/read/sniff';
-import { SheetRow, formatNumber, isDateFormatCode, readXlsx, serialToIso } from '../../../functions/domain/standardize/read/xlsx';
+import { SheetRow, formatDecimals, formatNumber, isDateFormatCode, readXlsx, serialToIso } from '../../../functions/domain/standardize/read/xlsx';
 import { MINIMAL_RELS, MINIMAL_WORKBOOK, buildZip } from '../../fixtures/zip-builder';
 import { readAll } from './helpers';
 
@@ -111,6 +111,22 @@ describe('xlsx helpers', () => {
     expect(isDateFormatCode('[Red]0.00')).toBe(false);
   });
 
+  it('pads decimals with the trailing zeros a format shows, never rounding', () => {
+    expect(formatNumber('7.1', 0, 2)).toBe('7.10');
+    expect(formatNumber('7', 0, 2)).toBe('7.00');
+    expect(formatNumber('-0.5', 0, 2)).toBe('-0.50');
+    expect(formatNumber('7.125', 0, 2)).toBe('7.125');
+    expect(formatNumber('1e21', 0, 2)).toBe('1e+21');
+    expect(formatDecimals('0.00')).toBe(2);
+    expect(formatDecimals('#,##0.00\\ "€"')).toBe(2);
+    expect(formatDecimals('[Red]0.000;[Blue]-0.0')).toBe(3);
+    expect(formatDecimals('"v."0.0')).toBe(1);
+    expect(formatDecimals('0.00%')).toBe(0);
+    expect(formatDecimals('0.00E+00')).toBe(0);
+    expect(formatDecimals('#,##0')).toBe(0);
+    expect(formatDecimals('General')).toBe(0);
+  });
+
   it('pads integers with leading zeros to a given width', () => {
     expect(formatNumber('1000', 5)).toBe('01000');
     expect(formatNumber('-42', 5)).toBe('-00042');
@@ -190,6 +206,20 @@ describe('xlsx as office software writes it', () => {
       ],
     ];
     expect((await cellsOf(book([{ name: 'F', rows }])))[1]).toEqual(['01000', '0612345678', '7', '1000']);
+  });
+
+  it('keeps the trailing zeros of a number format with decimals (an ACTES code 7.10 is not 7.1)', async () => {
+    const rows = [
+      ['code', 'montant', 'taux', 'brut', 'long'],
+      [
+        { t: 'n', v: 7.1, z: '0.00' },
+        { t: 'n', v: 1500, z: '#,##0.00 "€"' },
+        { t: 'n', v: 0.5, z: '0.00%' },
+        { t: 'n', v: 7.1 },
+        { t: 'n', v: 2.345, z: '0.0' },
+      ],
+    ];
+    expect((await cellsOf(book([{ name: 'F', rows }])))[1]).toEqual(['7.10', '1500.00', '0.5', '7.1', '2.345']);
   });
 
   it('gives error cells as their text', async () => {
@@ -286,12 +316,23 @@ describe('ods as office software writes it', () => {
     expect(rows).toEqual([{ cells: ['Mairie', 'A1'], row: 2 }]);
   });
 
-  it('keeps the leading zeros an integer is displayed with', async () => {
+  it('keeps the leading zeros an integer is displayed with, and the trailing zeros of its decimals', async () => {
     const float = (v: string, shown: string): string =>
       `<table:table-cell office:value-type="float" office:value="${v}"><text:p>${shown}</text:p></table:table-cell>`;
-    const values = row(float('1000', '01000'), float('612345678', '0612345678'), float('1000', '1 000'), float('0.5', '0,50'));
-    const { rows } = await readAll(ods(table('F', row(text('cp'), text('tel'), text('n'), text('m')) + values)));
-    expect(rows[0].cells).toEqual(['01000', '0612345678', '1000', '0.5']);
+    const values = row(
+      float('1000', '01000'),
+      float('612345678', '0612345678'),
+      float('1000', '1 000'),
+      float('0.5', '0,50'),
+      float('7.1', '7,10'),
+      float('7.1', '7.10'),
+      float('7.125', '7,13'),
+      float('3', '3,0'),
+    );
+    const header = row(text('cp'), text('tel'), text('n'), text('m'), text('code'), text('code2'), text('taux'), text('q'));
+    const { rows } = await readAll(ods(table('F', header + values)));
+    // Never rounded: 7.125 shown 7,13 stays 7.125.
+    expect(rows[0].cells).toEqual(['01000', '0612345678', '1000', '0.50', '7.10', '7.10', '7.125', '3.0']);
   });
 
   it('gives error cells as their displayed text', async () => {

@@ -55,11 +55,16 @@ function isoDuration(v: string): string {
   return `${pad(m[1])}:${pad(m[2])}:${pad(m[3])}`;
 }
 
-/** A float shown with leading zeros (`1000` as `01000`) keeps them, as the display does. */
+/**
+ * A float shown with leading zeros (`1000` as `01000`) or trailing ones (7.1 as `7,10` or
+ * `7.10`) keeps them, as the display does.
+ */
 function zeroPadded(value: string, shown: string): string {
   const m = /^-?(0\d+)$/.exec(shown);
-  if (!m || !/^-?\d+$/.test(value) || Number(shown) !== Number(value)) return value;
-  return formatNumber(value, m[1].length);
+  if (m) return /^-?\d+$/.test(value) && Number(shown) === Number(value) ? formatNumber(value, m[1].length) : value;
+  const decimal = /^-?\d+[.,](\d*0)$/.exec(shown);
+  if (!decimal || Number(shown.replace(',', '.')) !== Number(value)) return value;
+  return formatNumber(value, 0, decimal[1].length);
 }
 
 export function* readOds(
