@@ -28,6 +28,7 @@ const CORPUS: [string, string][] = [
   ['invalid UTF-8 late in a UTF-8 file', 'encodage.csv'],
   ['xlsx zip bomb (declared 300 MB)', 'bombe.xlsx'],
   ['xlsx zip bomb (lies: declares 1 KB, inflates 300 MB)', 'bombe-menteuse.xlsx'],
+  ['ods repetition bomb (a row of 16,384 cells repeated 1,048,575 times)', 'bombe-repetitions.ods'],
 ];
 
 function corpusEntry(name: string) {
