@@ -17,6 +17,7 @@ import { asBuffer, concat, InvalidEncodingError, WINDOWS_1252_TABLE, type BytePi
 import { TableReadError } from './errors';
 
 const QUOTE = 34;
+const BACKSLASH = 92;
 const LF = 10;
 const CR = 13;
 
@@ -31,6 +32,14 @@ export interface RawCells {
    */
   spans: Int32Array;
   at: number;
+  /**
+   * No byte a writer escapes or quotes in the record: no `"` but those around quoted cells,
+   * no `\`, no control character (a quoted line break included). A verbatim cell of a clean
+   * UTF-8 record is copied without looking at its bytes (write/byte-buffer.ts).
+   */
+  clean: boolean;
+  /** The delimiter's byte: between two cells that were not quoted, the one byte there is. */
+  delimiter: number;
 }
 
 export interface ByteCsvRecord {
@@ -100,12 +109,20 @@ export class ByteCsvParser {
     private readonly maxRecord: number,
   ) {
     this.d = delimiter.charCodeAt(0);
-    for (const t of [this.utf8Classes, this.win1252Classes]) for (const c of [this.d, LF, CR]) t[c] = 1;
+    for (const t of [this.utf8Classes, this.win1252Classes]) {
+      t.fill(3, 0, 0x20);
+      t[QUOTE] = 3;
+      t[BACKSLASH] = 3;
+      for (const c of [this.d, LF, CR]) t[c] = 1;
+    }
     this.utf8Classes.fill(2, 0x80, 0x100);
     this.win1252Classes.fill(2, 0x80, 0xa0);
   }
 
-  /** Byte classes for the unquoted-field scan: 1 ends the field; 2 is not ASCII (UTF-8) or 0x80–0x9F (Windows-1252). */
+  /**
+   * Byte classes for the unquoted-field scan: 1 ends the field; 2 is not ASCII (UTF-8) or
+   * 0x80–0x9F (Windows-1252); 3 makes the record not `clean` (a quote, a backslash, a control character).
+   */
   private readonly utf8Classes = new Uint8Array(256);
   private readonly win1252Classes = new Uint8Array(256);
 
@@ -165,6 +182,7 @@ export class ByteCsvParser {
       // bytes add no unit, a 4-byte sequence two). Windows-1252: the record is read as Latin-1 and
       // cells holding a byte 0x80–0x9F (`€`, `’`…) are fixed afterwards (flag 4).
       let special = false;
+      let dirty = false;
       let c1 = 0;
       let shift = 0;
       let b: Int32Array = this.bounds;
@@ -212,7 +230,10 @@ export class ByteCsvParser {
                 if (c < 0xc0) shift++;
                 else if (c >= 0xf0) shift--;
               } else if (c < 0xa0) c1 = 4;
-            } else if (c === LF || (c === CR && buf[i + 1] !== LF)) extraLines++;
+            } else if (c < 0x20) {
+              dirty = true;
+              if (c === LF || (c === CR && buf[i + 1] !== LF)) extraLines++;
+            } else if (c === BACKSLASH || (c === QUOTE && i !== pos && i !== close)) dirty = true;
           }
           const verbatim = !doubled && end === close + 1;
           b[o + RAW_START] = verbatim ? pos + 1 : -1;
@@ -221,13 +242,14 @@ export class ByteCsvParser {
         } else {
           end = pos;
           c1 = 0;
-          // One table load per byte: 0 text, 1 field end, 2 a byte the decoding must know about.
+          // One table load per byte: 0 text, 1 field end, 2 a byte the decoding must know about, 3 one a writer escapes.
           while (end < n) {
             const c = buf[end];
             const kind = cls[c];
             if (kind !== 0) {
               if (kind === 1) break;
-              if (utf8) {
+              if (kind === 3) dirty = true;
+              else if (utf8) {
                 special = true;
                 if (c < 0xc0) shift++;
                 else if (c >= 0xf0) shift--;
@@ -266,13 +288,13 @@ export class ByteCsvParser {
         this.blankRows++;
         continue;
       }
-      out.push(this.record(buf, recStart, end, k, special, utf8, row));
+      out.push(this.record(buf, recStart, end, k, special, utf8, row, !dirty));
     }
     return pos;
   }
 
   /** Decodes the record's bytes [start, end) once and cuts its `k` cells (bounds in this.bounds). */
-  private record(buf: NativeBuffer, start: number, end: number, k: number, special: boolean, utf8: boolean, row: number): ByteCsvRecord {
+  private record(buf: NativeBuffer, start: number, end: number, k: number, special: boolean, utf8: boolean, row: number, clean: boolean): ByteCsvRecord {
     const b = this.bounds;
     const text = special ? buf.utf8Slice(start, end) : buf.latin1Slice(start, end);
     const cells = new Array<string>(k);
@@ -299,7 +321,7 @@ export class ByteCsvParser {
       }
       cells[i] = flags & 4 ? fixC1(value) : value;
     }
-    return { cells, row, raw: { bytes: buf, encoding: utf8 ? 'utf-8' : 'windows-1252', spans, at } };
+    return { cells, row, raw: { bytes: buf, encoding: utf8 ? 'utf-8' : 'windows-1252', spans, at, clean, delimiter: this.d } };
   }
 
   private spans = new Int32Array(0);

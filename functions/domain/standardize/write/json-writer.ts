@@ -29,6 +29,7 @@ export function writeJsonField(writer: BaseTableWriter, i: number, v: Value | un
     const at = writer.verbatim(i, v, source);
     if (at >= 0) {
       const raw = source!.raw!;
+      if (raw.clean && raw.encoding === 'utf-8') return out.jsonCopy(raw.bytes, raw.spans[at], raw.spans[at + 1]);
       if (out.jsonRaw(raw.bytes, raw.spans[at], raw.spans[at + 1], raw.encoding === 'windows-1252')) return;
     }
   }
