@@ -31,6 +31,7 @@ import {
   MIN_HEADER_SCORE,
   SHEET_HEAD_ROWS,
   SheetRow,
+  type SheetReadOptions,
   formatNumber,
   textSteps,
   tooManyCells,
@@ -67,17 +68,7 @@ function zeroPadded(value: string, shown: string): string {
   return formatNumber(value, 0, decimal[1].length);
 }
 
-export function* readOds(
-  bytes: Uint8Array,
-  opts: {
-    maxInflatedBytes?: number;
-    entries?: Map<string, ZipEntry>;
-    /** How many of the schema's columns a row names (see above and xlsx.ts). */
-    headerScore?: (cells: readonly string[]) => number;
-    /** Cells the data sheet may yield (MAX_SHEET_CELLS; lower in tests). */
-    maxCells?: number;
-  } = {},
-): Generator<SheetRow> {
+export function* readOds(bytes: Uint8Array, opts: SheetReadOptions = {}): Generator<SheetRow> {
   const entries = opts.entries ?? readZipDirectory(bytes);
   const limit = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
   const content = entries.get('content.xml');

@@ -368,18 +368,18 @@ function* readSheet(
   }
 }
 
+/** Options of both workbook readers (xlsx and ods). */
+export interface SheetReadOptions {
+  maxInflatedBytes?: number;
+  entries?: Map<string, ZipEntry>;
+  /** How many of the schema's columns a row names: a first sheet whose first rows name fewer than 2 (a notice) gives way to the sheet whose rows name the most. */
+  headerScore?: (cells: readonly string[]) => number;
+  /** Cells the data sheet may yield (MAX_SHEET_CELLS; lower in tests). */
+  maxCells?: number;
+}
+
 /** Rows of the data sheet (see above). Throws `zip-too-large` / `invalid-spreadsheet`. */
-export function* readXlsx(
-  bytes: Uint8Array,
-  opts: {
-    maxInflatedBytes?: number;
-    entries?: Map<string, ZipEntry>;
-    /** How many of the schema's columns a row names: a first sheet whose first rows name fewer than 2 (a notice) gives way to the sheet whose rows name the most. */
-    headerScore?: (cells: readonly string[]) => number;
-    /** Cells the data sheet may yield (MAX_SHEET_CELLS; lower in tests). */
-    maxCells?: number;
-  } = {},
-): Generator<SheetRow> {
+export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Generator<SheetRow> {
   const entries = opts.entries ?? readZipDirectory(bytes);
   const limit = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
   const budget: InflateBudget = { remaining: limit, limit };
