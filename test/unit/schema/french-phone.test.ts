@@ -24,6 +24,10 @@ describe('frPhoneToInternational', () => {
 
   it('writes mobiles and non-geographic numbers the same way', () => {
     expect(frPhoneToInternational('06 12 34 56 78')).toBe('+33 612345678');
+    // 0695, 0698 and 0699 are mainland mobiles, unlike the overseas 0690–0694, 0696, 0697.
+    expect(frPhoneToInternational('06 98 12 34 56')).toBe('+33 698123456');
+    expect(frPhoneToInternational('0699123456')).toBe('+33 699123456');
+    expect(frPhoneToInternational('06 95 12 34 56')).toBe('+33 695123456');
     expect(frPhoneToInternational('09.70.12.34.56')).toBe('+33 970123456');
   });
 

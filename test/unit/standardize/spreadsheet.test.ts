@@ -113,7 +113,9 @@ describe('xlsx helpers', () => {
 
   it('pads decimals with the trailing zeros a format shows, never rounding', () => {
     expect(formatNumber('7.1', 0, 2)).toBe('7.10');
-    expect(formatNumber('7', 0, 2)).toBe('7.00');
+    // An integer stays one: 2024 in a 0.00 cell is a year, 1 a boolean, 31120 a postal code.
+    expect(formatNumber('7', 0, 2)).toBe('7');
+    expect(formatNumber('2024', 0, 2)).toBe('2024');
     expect(formatNumber('-0.5', 0, 2)).toBe('-0.50');
     expect(formatNumber('7.125', 0, 2)).toBe('7.125');
     expect(formatNumber('1e21', 0, 2)).toBe('1e+21');
@@ -123,6 +125,8 @@ describe('xlsx helpers', () => {
     expect(formatDecimals('"v."0.0')).toBe(1);
     expect(formatDecimals('0.00%')).toBe(0);
     expect(formatDecimals('0.00E+00')).toBe(0);
+    expect(formatDecimals('0.00;-0', true)).toBe(0);
+    expect(formatDecimals('0.00', true)).toBe(2);
     expect(formatDecimals('#,##0')).toBe(0);
     expect(formatDecimals('General')).toBe(0);
   });
@@ -210,16 +214,22 @@ describe('xlsx as office software writes it', () => {
 
   it('keeps the trailing zeros of a number format with decimals (an ACTES code 7.10 is not 7.1)', async () => {
     const rows = [
-      ['code', 'montant', 'taux', 'brut', 'long'],
+      ['code', 'montant', 'taux', 'brut', 'long', 'annee', 'cp', 'negatif', 'negatif2', 'fraction'],
       [
         { t: 'n', v: 7.1, z: '0.00' },
         { t: 'n', v: 1500, z: '#,##0.00 "€"' },
         { t: 'n', v: 0.5, z: '0.00%' },
         { t: 'n', v: 7.1 },
         { t: 'n', v: 2.345, z: '0.0' },
+        { t: 'n', v: 2024, z: '0.00' },
+        { t: 'n', v: 31120, z: '#,##0.00' },
+        { t: 'n', v: -7.5, z: '0.00;-0.0' },
+        { t: 'n', v: -7.1, z: '0.00' },
+        { t: 'n', v: 1234.5, z: '#,##0.00 "€"' },
       ],
     ];
-    expect((await cellsOf(book([{ name: 'F', rows }])))[1]).toEqual(['7.10', '1500.00', '0.5', '7.1', '2.345']);
+    // An integer stays one (a year, a postal code): only a fractional part gets the zeros shown.
+    expect((await cellsOf(book([{ name: 'F', rows }])))[1]).toEqual(['7.10', '1500', '0.5', '7.1', '2.345', '2024', '31120', '-7.5', '-7.10', '1234.50']);
   });
 
   it('gives error cells as their text', async () => {
@@ -328,11 +338,14 @@ describe('ods as office software writes it', () => {
       float('7.1', '7.10'),
       float('7.125', '7,13'),
       float('3', '3,0'),
+      float('1234.5', '1 234,50 €'),
+      float('2024', '2024,00'),
+      float('-7.1', '-7,10'),
     );
-    const header = row(text('cp'), text('tel'), text('n'), text('m'), text('code'), text('code2'), text('taux'), text('q'));
+    const header = row(...['cp', 'tel', 'n', 'm', 'code', 'code2', 'taux', 'q', 'montant', 'annee', 'negatif'].map((t) => text(t)));
     const { rows } = await readAll(ods(table('F', header + values)));
-    // Never rounded: 7.125 shown 7,13 stays 7.125.
-    expect(rows[0].cells).toEqual(['01000', '0612345678', '1000', '0.50', '7.10', '7.10', '7.125', '3.0']);
+    // Never rounded: 7.125 shown 7,13 stays 7.125; an integer stays one (2024 is a year).
+    expect(rows[0].cells).toEqual(['01000', '0612345678', '1000', '0.50', '7.10', '7.10', '7.125', '3', '1234.50', '2024', '-7.10']);
   });
 
   it('gives error cells as their displayed text', async () => {

@@ -57,15 +57,20 @@ function isoDuration(v: string): string {
 }
 
 /**
- * A float shown with leading zeros (`1000` as `01000`) or trailing ones (7.1 as `7,10` or
- * `7.10`) keeps them, as the display does.
+ * A float shown with leading zeros (`1000` as `01000`) keeps them, and one with a fractional
+ * part the trailing zeros of its decimals (7.1 shown `7,10`, 1234.5 shown `1 234,50 €`), as
+ * the display does (see formatNumber: never rounded, an integer stays an integer).
  */
 function zeroPadded(value: string, shown: string): string {
   const m = /^-?(0\d+)$/.exec(shown);
   if (m) return /^-?\d+$/.test(value) && Number(shown) === Number(value) ? formatNumber(value, m[1].length) : value;
-  const decimal = /^-?\d+[.,](\d*0)$/.exec(shown);
-  if (!decimal || Number(shown.replace(',', '.')) !== Number(value)) return value;
-  return formatNumber(value, 0, decimal[1].length);
+  const fraction = /\.(\d+)$/.exec(formatNumber(value))?.[1];
+  const shownDecimals = /[.,](\d+)\D*$/.exec(shown)?.[1];
+  // The display's decimals are the value's followed by zeros only.
+  if (fraction === undefined || shownDecimals === undefined || !/^0*$/.test(shownDecimals.slice(fraction.length)) || !shownDecimals.startsWith(fraction)) {
+    return value;
+  }
+  return formatNumber(value, 0, shownDecimals.length);
 }
 
 export function* readOds(bytes: Uint8Array, opts: SheetReadOptions = {}): Generator<SheetRow> {

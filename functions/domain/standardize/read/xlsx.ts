@@ -133,8 +133,9 @@ interface NumberStyle {
   date: boolean;
   /** Digits an integer is padded to: the length of a zeros-only format like `00000`. */
   zeroPad: number;
-  /** Decimals a number is shown with at least (`0.00`: 7.1 is shown 7.10). */
+  /** Decimals a number with a fractional part is shown with at least (`0.00`: 7.1 is shown 7.10); for a negative number, its own section's. */
   decimals: number;
+  negativeDecimals: number;
 }
 
 /** Built-in number formats that show two decimals (`0.00`, `#,##0.00` and the currency and accounting ones). */
@@ -142,18 +143,18 @@ const BUILTIN_TWO_DECIMALS = new Set([2, 4, 7, 8, 39, 40, 43, 44]);
 
 /**
  * The decimals a custom number format always shows: the zeros after the point of its first
- * section (`#,##0.00 €` → 2); 0 for a percentage or a scientific format, whose text is not
- * the value's.
+ * section (`#,##0.00 €` → 2), or of its second for a negative number (`0.00;-0` shows -7 as
+ * `-7`); 0 for a percentage or a scientific format, whose text is not the value's.
  */
-export function formatDecimals(code: string): number {
-  const first = code
-    .split(';')[0]
+export function formatDecimals(code: string, negative = false): number {
+  const sections = code.split(';');
+  const section = (negative && sections.length > 1 ? sections[1] : sections[0])
     .replace(/"[^"]*"/g, '')
     .replace(/\\./g, '')
     .replace(/\[[^\]]*\]/g, '')
     .replace(/_.|\*./g, '');
-  if (/[%Ee]/.test(first)) return 0;
-  return /\.(0+)/.exec(first)?.[1].length ?? 0;
+  if (/[%Ee]/.test(section)) return 0;
+  return /\.(0+)/.exec(section)?.[1].length ?? 0;
 }
 
 /** For each cell style index: is it a date format, does it pad integers with zeros? */
@@ -171,8 +172,8 @@ function parseNumberStyles(xml: string): NumberStyle[] {
         const code = custom.get(id);
         styles.push(
           code !== undefined
-            ? { date: isDateFormatCode(code), zeroPad: /^0+$/.test(code) ? code.length : 0, decimals: formatDecimals(code) }
-            : { date: BUILTIN_DATE_FORMATS.has(id), zeroPad: 0, decimals: BUILTIN_TWO_DECIMALS.has(id) ? 2 : 0 },
+            ? { date: isDateFormatCode(code), zeroPad: /^0+$/.test(code) ? code.length : 0, decimals: formatDecimals(code), negativeDecimals: formatDecimals(code, true) }
+            : { date: BUILTIN_DATE_FORMATS.has(id), zeroPad: 0, decimals: BUILTIN_TWO_DECIMALS.has(id) ? 2 : 0, negativeDecimals: BUILTIN_TWO_DECIMALS.has(id) ? 2 : 0 },
         );
       }
     },
@@ -197,19 +198,19 @@ export function columnIndex(ref: string): number {
 
 /**
  * A spreadsheet number as a CSV export would print it; an integer padded with leading
- * zeros to `minDigits` (a postal code `1000` in a `00000` cell is `01000`), trailing zeros
- * added up to `minDecimals` (a code 7.1 in a `0.00` cell is `7.10`, as shown). Never rounded:
- * a value with more decimals than its format shows keeps them all.
+ * zeros to `minDigits` (a postal code `1000` in a `00000` cell is `01000`); a number with a
+ * fractional part gets trailing zeros up to `minDecimals` (a code 7.1 in a `0.00` cell is
+ * `7.10`, as shown). Never rounded: a value with more decimals than its format shows keeps
+ * them all; an integer stays an integer (2024 in a `0.00` cell is a year, not `2024.00`).
  */
 export function formatNumber(v: string, minDigits = 0, minDecimals = 0): string {
   const n = Number(v);
   if (v === '' || !Number.isFinite(n)) return v;
   let s = String(n);
   if (s.replace(/[eE].*$/, '').replace(/[-.]/g, '').replace(/^0+/, '').length > 15) s = String(Number(n.toPrecision(15)));
-  if (minDecimals > 0 && /^-?\d+(\.\d+)?$/.test(s)) {
-    const dot = s.indexOf('.');
-    const have = dot < 0 ? 0 : s.length - dot - 1;
-    if (have < minDecimals) s = (dot < 0 ? s + '.' : s) + '0'.repeat(minDecimals - have);
+  if (minDecimals > 0 && /^-?\d+\.\d+$/.test(s)) {
+    const have = s.length - s.indexOf('.') - 1;
+    if (have < minDecimals) s += '0'.repeat(minDecimals - have);
   }
   if (minDigits <= 0 || !/^-?\d+$/.test(s)) return s;
   return s[0] === '-' ? '-' + s.slice(1).padStart(minDigits, '0') : s.padStart(minDigits, '0');
@@ -342,7 +343,7 @@ function* readSheet(
           text =
             format?.date && Number.isFinite(Number(value))
               ? serialToIso(Number(value), date1904)
-              : formatNumber(value, format?.zeroPad, format?.decimals);
+              : formatNumber(value, format?.zeroPad, value.startsWith('-') ? format?.negativeDecimals : format?.decimals);
         } else text = value;
         if (text === '') return;
         if (col >= MAX_COLUMNS) throw fail(`plus de ${MAX_COLUMNS} colonnes ligne ${rowNum}`);
