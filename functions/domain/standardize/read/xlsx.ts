@@ -64,7 +64,8 @@ const SCAN_STEP = 4096;
 
 /**
  * The text of a part as it is inflated, in pieces of about SCAN_STEP characters. A piece
- * ends before a `<`, so a long text run is never cut and the scanner holds no leftover.
+ * ends before a `<`, so that a text run is rarely cut; a construct cut anyway (a long comment
+ * or attribute) is searched piece by piece for its end, in one pass (xml-scanner.ts).
  */
 export function* textSteps(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): Generator<string> {
   const decoder = new TextDecoder();

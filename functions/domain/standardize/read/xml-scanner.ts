@@ -43,12 +43,77 @@ export function attr(attrs: string, name: string): string | undefined {
   }
 }
 
+/**
+ * What an unfinished construct at the end of the text pushed so far waits for: a text run
+ * its `<`, a comment `-->`, a CDATA section `]]>`, a processing instruction `?>`, a tag its
+ * `>` outside quotes. While it waits, each pushed piece is only searched for that end (the
+ * pieces are kept, not joined), so a comment or an attribute of megabytes pushed in small
+ * pieces costs one pass, not one per piece.
+ */
+type Awaiting = { kind: 'text' } | { kind: 'mark'; mark: string; tail: string } | { kind: 'tag'; quote: number } | { kind: 'unknown' };
+
+const GT = 62;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+
+/**
+ * Where the `>` ending a tag is, from `from` with `quote` (the code of `"` or `'`, 0: none)
+ * open: a `>` inside a quoted attribute value does not end it. When there is none, -1 minus
+ * the quote left open at the end (-1: none). One pass, whatever the attribute values hold.
+ */
+function tagEnd(s: string, from: number, quote: number): number {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === GT) return i;
+    else if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) quote = c;
+  }
+  return -1 - quote;
+}
+
 export class XmlScanner {
-  private buf = '';
+  private pending: string[] = [];
+  private awaiting: Awaiting = { kind: 'unknown' };
   constructor(private readonly h: XmlHandler) {}
 
   push(chunk: string): void {
-    const buf = this.buf ? this.buf + chunk : chunk;
+    if (this.pending.length > 0) {
+      if (!this.ends(chunk)) {
+        this.pending.push(chunk);
+        return;
+      }
+      this.pending.push(chunk);
+      chunk = this.pending.join('');
+      this.pending = [];
+    }
+    this.scan(chunk);
+  }
+
+  /** Whether `chunk` holds the end the pending construct waits for (and notes what it saw when not). */
+  private ends(chunk: string): boolean {
+    const a = this.awaiting;
+    switch (a.kind) {
+      case 'text':
+        return chunk.indexOf('<') >= 0;
+      case 'mark': {
+        const seen = a.tail + chunk;
+        if (seen.indexOf(a.mark) >= 0) return true;
+        a.tail = seen.slice(Math.max(0, seen.length - a.mark.length + 1));
+        return false;
+      }
+      case 'tag': {
+        const end = tagEnd(chunk, 0, a.quote);
+        if (end >= 0) return true;
+        a.quote = -1 - end;
+        return false;
+      }
+      default:
+        return true;
+    }
+  }
+
+  private scan(buf: string): void {
     const n = buf.length;
     const h = this.h;
     let pos = 0;
@@ -69,9 +134,7 @@ export class XmlScanner {
         pos = e + endMark.length;
         continue;
       }
-      let gt = buf.indexOf('>', lt);
-      // A '>' inside a quoted attribute value does not end the tag.
-      while (gt >= 0 && countQuotes(buf, lt, gt) % 2 === 1) gt = buf.indexOf('>', gt + 1);
+      const gt = tagEnd(buf, lt + 1, 0);
       if (gt < 0) break;
       if (c === 47 /* / */) {
         h.close(buf.slice(lt + 2, gt).trim());
@@ -89,17 +152,24 @@ export class XmlScanner {
       }
       pos = gt + 1;
     }
-    this.buf = pos < n ? buf.slice(pos) : '';
+    if (pos < n) this.wait(buf.slice(pos));
+  }
+
+  /** Keeps the unfinished end of the text (from a `<`, or a text run) until what ends it comes. */
+  private wait(rest: string): void {
+    this.pending = [rest];
+    if (rest.charCodeAt(0) !== 60 /* < */) this.awaiting = { kind: 'text' };
+    else if (rest.startsWith('<!--')) this.awaiting = { kind: 'mark', mark: '-->', tail: rest.slice(-2) };
+    else if (rest.startsWith('<![CDATA[')) this.awaiting = { kind: 'mark', mark: ']]>', tail: rest.slice(-2) };
+    else if (rest.startsWith('<?')) this.awaiting = { kind: 'mark', mark: '?>', tail: rest.slice(-1) };
+    // Too short to tell a comment or a CDATA section from another declaration: joined again at once.
+    else if (rest.length < 2 || '<!--'.startsWith(rest) || '<![CDATA['.startsWith(rest)) this.awaiting = { kind: 'unknown' };
+    else if (rest.startsWith('<!')) this.awaiting = { kind: 'mark', mark: '>', tail: '' };
+    else this.awaiting = { kind: 'tag', quote: -1 - tagEnd(rest, 1, 0) };
   }
 
   /** Any text left after the last tag (ignored: well-formed parts end with a tag). */
   end(): void {
-    this.buf = '';
+    this.pending = [];
   }
-}
-
-function countQuotes(s: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = s.indexOf('"', from); i >= 0 && i < to; i = s.indexOf('"', i + 1)) n++;
-  return n;
 }
