@@ -104,7 +104,14 @@ function versionView(v: DatasetVersion, current: number | undefined) {
   return { ...rest, current: v.version === current, distributions: v.distributions.map((x) => ({ ...x, url: publicUrl(x.key) })) };
 }
 
-function uploadView(u: Upload) {
+/**
+ * The upload as the API shows it. A published (or duplicate) upload says whether its version
+ * is the one online, from the dataset as it is now; when it is not, a French notice says why
+ * and how to put it back (an upload requested after it, a restore or an unpublish came since).
+ */
+function uploadView(u: Upload, dataset: Dataset | undefined) {
+  const online = (u.status === 'published' || u.status === 'duplicate') && u.version !== undefined && dataset !== undefined;
+  const current = online && dataset.status === 'published' && dataset.currentVersion === u.version;
   return {
     uploadId: u.id,
     status: u.status,
@@ -115,15 +122,20 @@ function uploadView(u: Upload) {
     updatedAt: u.updatedAt,
     ...(u.version !== undefined ? { version: u.version } : {}),
     ...(u.reason ? { reason: u.reason } : {}),
-    ...(u.supersededBy !== undefined && u.version !== undefined
-      ? {
-          supersededBy: u.supersededBy,
-          notice:
-            `Ce fichier est publié comme version ${u.version}, mais il n’est pas en ligne : un fichier déposé après lui a fini d’être traité avant ` +
-            `et reste la version en ligne (version ${u.supersededBy}). La version ${u.version} est conservée dans l’historique ; restaurez-la pour la remettre en ligne.`,
-        }
-      : {}),
+    ...(online ? { current } : {}),
+    ...(online && !current && u.status === 'published' ? { notice: notCurrentNotice(u.version!, dataset) } : {}),
   };
+}
+
+function notCurrentNotice(version: number, dataset: Dataset): string {
+  const restore = `La version ${version} reste dans l’historique ; restaurez-la pour la remettre en ligne.`;
+  if (dataset.status !== 'published' || dataset.currentVersion === undefined) {
+    return `Ce fichier a été publié comme version ${version}, mais le jeu de données est dépublié : il n’est pas en ligne. ${restore}`;
+  }
+  return (
+    `Ce fichier a été publié comme version ${version}, mais il n’est pas en ligne : la version ${dataset.currentVersion}, ` +
+    `déposée ou restaurée après lui, est celle en ligne. ${restore}`
+  );
 }
 
 async function uploadOf(ctx: RequestContext): Promise<Upload> {
@@ -259,8 +271,11 @@ export const handler = apiHandler(
 
     async getUpload(ctx) {
       const upload = await uploadOf(ctx);
-      const report = upload.status === 'rejected' ? ((await fullReport(upload)) ?? upload.report) : upload.report;
-      return { body: { ...uploadView(upload), ...(report ? { report } : {}) } };
+      const [report, dataset] = await Promise.all([
+        upload.status === 'rejected' ? fullReport(upload).then((full) => full ?? upload.report) : upload.report,
+        coreDeps().datasets.getDataset(upload.tenantId, upload.slug),
+      ]);
+      return { body: { ...uploadView(upload, dataset), ...(report ? { report } : {}) } };
     },
 
     async getUploadReport(ctx) {

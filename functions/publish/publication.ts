@@ -85,9 +85,10 @@ export async function ensureVersionFiles(version: DatasetVersion): Promise<void>
  * Makes `target` the current version again (restore; the same bytes uploaded again after an
  * unpublish) and `latest/` follow it. After an unpublish every version's files come back from
  * the private archive, not only the target's: the catalogue lists each version's immutable
- * URLs. False when the dataset does not exist.
+ * URLs. `order`: where this action stands in upload order (dataset-store.ts › setCurrent;
+ * by default the instant `now`). False when the dataset does not exist.
  */
-export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVersion, now: string): Promise<boolean> {
+export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVersion, now: string, order?: string): Promise<boolean> {
   const dataset = await store.getDataset(target.tenantId, target.slug);
   if (!dataset) return false;
   await ensureVersionFiles(target);
@@ -95,7 +96,7 @@ export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVers
     const others = (await store.listVersions(target.tenantId, target.slug)).filter((v) => v.version !== target.version);
     for (let i = 0; i < others.length; i += RESTORE_PARALLEL) await Promise.all(others.slice(i, i + RESTORE_PARALLEL).map(ensureVersionFiles));
   }
-  if (!(await store.setCurrent(target, now, false))) return false;
+  if (!(await store.setCurrent(target, now, false, order))) return false;
   await syncLatest(store, target.tenantId, target.slug);
   return true;
 }

@@ -120,7 +120,8 @@ export async function processUpload(
     // Unpublished since: uploading the same file again means « publish it », as a restore would.
     if (dataset.status === 'unpublished') {
       const record = await store.getVersion(upload.tenantId, upload.slug, previous);
-      if (record) await makeCurrent(store, record, now());
+      // In upload order, this upload is the publisher's last action.
+      if (record) await makeCurrent(store, record, now(), upload.id);
     }
     await store.finishUpload(upload.id, 'duplicate', { version: previous, report: summaryOf(report) }, now());
     return 'duplicate';
@@ -177,22 +178,13 @@ export async function processUpload(
     return 'duplicate';
   }
 
-  const supersededBy = await makeCurrentUnlessSuperseded(store, record, now());
+  // Unless an upload requested after this one is current already, or the publisher restored
+  // or unpublished since: the version then stays in the history (the upload's view says so).
+  await store.setCurrent(record, now(), true);
   await store.setLastReport(upload.tenantId, upload.slug, summaryOf(report), now());
   await syncLatest(store, upload.tenantId, upload.slug);
-  await store.finishUpload(upload.id, 'published', { version, report: summaryOf(report), supersededBy }, now());
+  await store.finishUpload(upload.id, 'published', { version, report: summaryOf(report) }, now());
   return 'published';
-}
-
-/**
- * Moves `current` to a version just published, unless a later upload of the same dataset is
- * current already (it was sent after this one and finished first): this version then stays
- * in the history, and the version that stays online is returned.
- */
-async function makeCurrentUnlessSuperseded(store: CoreDeps['datasets'], record: DatasetVersion, now: string): Promise<number | undefined> {
-  if (await store.setCurrent(record, now, true)) return undefined;
-  const current = (await store.getDataset(record.tenantId, record.slug))?.currentVersion;
-  return current === record.version ? undefined : current;
 }
 
 /**
@@ -215,19 +207,18 @@ export async function settleUnfinishedUpload(deps: CoreDeps, uploadId: string, r
   if (n !== undefined) {
     const record = await store.getVersion(upload.tenantId, upload.slug, n);
     if (record && (await store.sourceVersion(upload.tenantId, upload.slug, record.sourceSha256)) === n) {
-      let supersededBy: number | undefined;
       // Unpublished meanwhile: the version stays in the history (a restore brings it back), the
       // dataset offline, and what the attempts copied out is taken back.
       if ((await store.getDataset(upload.tenantId, upload.slug))?.status === 'unpublished') {
         await deletePrefix(publicBucket(), publicPrefix(upload.tenantId, upload.slug, n));
       } else {
         await ensureVersionFiles(record);
-        supersededBy = await makeCurrentUnlessSuperseded(store, record, deps.now());
-        // Its report becomes the dataset's last one unless a later upload went current meanwhile.
-        if (supersededBy === undefined) await store.setLastReport(upload.tenantId, upload.slug, record.report, deps.now());
+        // As processUpload: current unless a later upload, a restore or an unpublish came since.
+        await store.setCurrent(record, deps.now(), true);
+        await store.setLastReport(upload.tenantId, upload.slug, record.report, deps.now());
         await syncLatest(store, upload.tenantId, upload.slug);
       }
-      await store.finishUpload(upload.id, 'published', { version: n, report: record.report, supersededBy }, deps.now());
+      await store.finishUpload(upload.id, 'published', { version: n, report: record.report }, deps.now());
       return 'published';
     }
     if (record) await store.deleteVersion(upload.tenantId, upload.slug, n);

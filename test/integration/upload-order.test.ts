@@ -4,7 +4,11 @@
  * by holding one delivery inside the platform's own code (a platform of this process).
  */
 import type { DatasetVersion } from '../../functions/domain/datasets/dataset';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { env } from '../../functions/env';
+import { documentClient } from '../../functions/store/dynamodb/client';
 import { DynamoDatasetStore } from '../../functions/store/dynamodb/dataset-store';
+import { keys } from '../../functions/store/keys';
 import { inProcessPlatform } from './support/in-process';
 
 function gate() {
@@ -39,8 +43,8 @@ describe('two uploads in flight on one dataset', () => {
     held.open();
     const stateA = await settled(d, a.uploadId);
 
-    expect(stateA).toMatchObject({ status: 'published', version: 2, supersededBy: 1 });
-    expect(stateA.notice).toContain('version 2');
+    expect(stateA).toMatchObject({ status: 'published', version: 2, current: false });
+    expect(stateA.notice).toContain('publié comme version 2, mais il n’est pas en ligne : la version 1');
     expect(stateA.notice).toContain('restaurez-la');
     expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1, latestVersion: 2 });
     expect((await latestCsv(d.tenant)).equals(fixture('subventions-fr.expected.csv'))).toBe(true);
@@ -50,9 +54,13 @@ describe('two uploads in flight on one dataset', () => {
     const v2 = Buffer.from(await (await publicFile(d.tenant, 'v2', 'data.csv')).arrayBuffer());
     expect(v2.equals(fixture('subventions.expected.csv'))).toBe(true);
 
-    // The publisher can still choose it.
+    // The publisher can still choose it; its upload then says it is online.
     expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/2/restore`, d.key)).status).toBe(200);
     expect((await latestCsv(d.tenant)).equals(v2)).toBe(true);
+    const restored = await settled(d, a.uploadId);
+    expect(restored).toMatchObject({ status: 'published', version: 2, current: true });
+    expect(restored.notice).toBeUndefined();
+    expect(await settled(d, b.uploadId)).toMatchObject({ version: 1, current: false });
   });
 
   it('the file sent last finishing last replaces the earlier one, even when it was numbered first', async () => {
@@ -79,8 +87,8 @@ describe('two uploads in flight on one dataset', () => {
     held.open();
     const stateB = await settled(d, b.uploadId);
 
-    expect(stateB).toMatchObject({ status: 'published', version: 1 });
-    expect(stateB.supersededBy).toBeUndefined();
+    expect(stateB).toMatchObject({ status: 'published', version: 1, current: true });
+    expect(stateB.notice).toBeUndefined();
     expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1, latestVersion: 2 });
     expect((await latestCsv(d.tenant)).equals(fixture('subventions-fr.expected.csv'))).toBe(true);
 
@@ -90,5 +98,73 @@ describe('two uploads in flight on one dataset', () => {
     await c.put();
     expect(await settled(d, c.uploadId)).toMatchObject({ status: 'published', version: 3 });
     expect(await dataset(d)).toMatchObject({ currentVersion: 3 });
+  });
+  /** Holds the first delivery of `uploadId` before it starts, until `release()`. */
+  function holdStart(uploadId: string) {
+    const held = gate();
+    const start = DynamoDatasetStore.prototype.startProcessing;
+    jest.spyOn(DynamoDatasetStore.prototype, 'startProcessing').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
+      if (args[0] === uploadId) await held.opened;
+      return start.apply(this, args);
+    });
+    return held.open;
+  }
+
+  it('a file sent before an unpublish and finishing after it stays in the history: the dataset stays offline', async () => {
+    const d = await newDataset();
+    const x = await requestUpload(d, first, 'premier.csv');
+    await x.put();
+    expect(await settled(d, x.uploadId)).toMatchObject({ status: 'published', version: 1 });
+    const a = await requestUpload(d, second, 'en-cours.csv');
+    const release = holdStart(a.uploadId);
+    await a.put();
+    expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+    release();
+    const stateA = await settled(d, a.uploadId);
+
+    expect(stateA).toMatchObject({ status: 'published', version: 2, current: false });
+    expect(stateA.notice).toContain('le jeu de données est dépublié');
+    expect(await dataset(d)).toMatchObject({ status: 'unpublished' });
+    expect((await publicFile(d.tenant, 'latest', 'data.csv')).status).toBe(404);
+
+    // A file sent after the unpublish publishes again, as before.
+    jest.restoreAllMocks();
+    const c = await requestUpload(d, Buffer.concat([second, Buffer.from('\n')]), 'nouveau.csv');
+    await c.put();
+    expect(await settled(d, c.uploadId)).toMatchObject({ status: 'published', version: 3, current: true });
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 3 });
+  });
+
+  it('a file sent before a restore and finishing after it does not undo the restore', async () => {
+    const d = await newDataset();
+    for (const [bytes, n] of [[first, 1], [second, 2]] as const) {
+      const t = await requestUpload(d, bytes, `v${n}.csv`);
+      await t.put();
+      expect(await settled(d, t.uploadId)).toMatchObject({ status: 'published', version: n });
+    }
+    const a = await requestUpload(d, Buffer.concat([first, Buffer.from('\n')]), 'en-cours.csv');
+    const release = holdStart(a.uploadId);
+    await a.put();
+    expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/1/restore`, d.key)).status).toBe(200);
+    release();
+
+    expect(await settled(d, a.uploadId)).toMatchObject({ status: 'published', version: 3, current: false });
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1 });
+  });
+
+  it('a dataset made current before the upload order was recorded moves forward by version number', async () => {
+    const d = await newDataset();
+    const x = await requestUpload(d, first, 'ancien.csv');
+    await x.put();
+    expect(await settled(d, x.uploadId)).toMatchObject({ version: 1 });
+    // As an item written by an earlier release: no currentOrder.
+    await documentClient().send(
+      new UpdateCommand({ TableName: env().TABLE_NAME, Key: keys.dataset(d.tenant, 'subv'), UpdateExpression: 'REMOVE currentOrder' }),
+    );
+    expect((await dataset(d)).currentOrder).toBeUndefined();
+    const y = await requestUpload(d, second, 'nouveau.csv');
+    await y.put();
+    expect(await settled(d, y.uploadId)).toMatchObject({ status: 'published', version: 2, current: true });
+    expect((await dataset(d)).currentOrder).toBe(y.uploadId);
   });
 });

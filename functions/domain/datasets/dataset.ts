@@ -103,8 +103,12 @@ export interface Dataset {
   status: DatasetStatus;
   /** Number of the current published version. */
   currentVersion?: number;
-  /** The upload that version came from: a later upload replaces it, an earlier one finishing late does not. */
-  currentUploadId?: string;
+  /**
+   * Upload order of what made the dataset what it is (the current version's upload id, or
+   * the instant of the last restore or unpublish): only an upload requested after it becomes
+   * current when it is published (dataset-store.ts › setCurrent).
+   */
+  currentOrder?: string;
   /** Highest version number ever created (versions are never reused). */
   latestVersion: number;
   /** When the current version was published (ISO). */
@@ -154,11 +158,6 @@ export interface Upload {
   report?: ReportSummary;
   /** Why a `failed` upload failed (French). */
   reason?: string;
-  /**
-   * A `published` upload that did not go online: an upload sent after it finished first and
-   * is current (this version number). Its own version stays in the history.
-   */
-  supersededBy?: number;
 }
 
 /** Public object keys of a dataset version: `datasets/<tenant>/<slug>/v<n>/` and `…/latest/`. */

@@ -1,3 +1,4 @@
+import { encodeTime, TIME_LEN } from 'ulid';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Dataset,
@@ -87,12 +88,14 @@ export class DynamoDatasetStore {
   /**
    * Makes `version` current. With `forwardOnly` (publication) the current version only moves
    * to a later upload: upload ids are ULIDs, ordered by the time the upload was requested, so
-   * the file a publisher sent last is the one online whichever finished standardizing first
-   * (a large export sent before a small correction never hides the correction). Datasets
-   * made current before the upload id was recorded compare version numbers. A restore moves
-   * it anywhere. Returns false when the condition did not hold.
+   * the upload a publisher started last is the one online whichever finished standardizing
+   * first (a large export sent before a small correction never hides the correction).
+   * `currentOrder` keeps that order: the current version's upload id, or the instant of the
+   * last restore or unpublish (orderAt), which an upload requested before it does not undo.
+   * Datasets made current before it was recorded compare version numbers. A restore moves
+   * `current` anywhere. Returns false when the condition did not hold.
    */
-  async setCurrent(version: DatasetVersion, now: string, forwardOnly: boolean): Promise<boolean> {
+  async setCurrent(version: DatasetVersion, now: string, forwardOnly: boolean, order = forwardOnly ? version.uploadId : orderAt(now)): Promise<boolean> {
     const modified = now;
     try {
       await this.db.send(
@@ -101,7 +104,7 @@ export class DynamoDatasetStore {
           Key: keys.dataset(version.tenantId, version.slug),
           ...updateExpression({
             currentVersion: version.version,
-            currentUploadId: version.uploadId,
+            currentOrder: order,
             status: 'published',
             modified,
             updatedAt: now,
@@ -113,9 +116,9 @@ export class DynamoDatasetStore {
           }, forwardOnly
             ? {
                 expression:
-                  'attribute_exists(pk) AND (attribute_not_exists(currentVersion) OR currentUploadId < :upload' +
-                  ' OR (attribute_not_exists(currentUploadId) AND currentVersion < :current))',
-                values: { ':current': version.version, ':upload': version.uploadId },
+                  'attribute_exists(pk) AND (currentOrder < :order' +
+                  ' OR (attribute_not_exists(currentOrder) AND (attribute_not_exists(currentVersion) OR currentVersion < :current)))',
+                values: { ':current': version.version, ':order': order },
               }
             : { expression: 'attribute_exists(pk)' }),
         }),
@@ -146,10 +149,11 @@ export class DynamoDatasetStore {
     const item = await conditionalUpdate({
       TableName: this.table,
       Key: keys.dataset(tenantId, slug),
-      UpdateExpression: 'SET #s = :s, updatedAt = :now, unpublishedAt = :now REMOVE gsi1pk, gsi1sk, currentVersion, currentUploadId, distributions',
+      // An upload requested before the unpublish and finishing after it stays in the history.
+      UpdateExpression: 'SET #s = :s, updatedAt = :now, unpublishedAt = :now, currentOrder = :order REMOVE gsi1pk, gsi1sk, currentVersion, distributions',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':s': 'unpublished', ':now': now },
+      ExpressionAttributeValues: { ':s': 'unpublished', ':now': now, ':order': orderAt(now) },
     });
     if (item) await bumpCatalogRevision(this.table);
     return item ? entityOf<Dataset>(item) : undefined;
@@ -283,7 +287,7 @@ export class DynamoDatasetStore {
   async finishUpload(
     uploadId: string,
     status: Exclude<UploadStatus, 'awaiting-file' | 'processing'>,
-    fields: { version?: number; report?: ReportSummary; reason?: string; supersededBy?: number },
+    fields: { version?: number; report?: ReportSummary; reason?: string },
     now: string,
   ): Promise<boolean> {
     try {
@@ -307,6 +311,14 @@ export class DynamoDatasetStore {
       throw error;
     }
   }
+}
+
+/**
+ * A publisher's action at `now` (ISO) in upload order: the ULID of that instant with the
+ * lowest random part, after every upload requested before it and before every one after.
+ */
+export function orderAt(now: string): string {
+  return encodeTime(Date.parse(now), TIME_LEN) + '0'.repeat(16);
 }
 
 export type { Distribution };

@@ -18,7 +18,7 @@ export interface UploadState {
   status: string;
   reason?: string;
   version?: number;
-  supersededBy?: number;
+  current?: boolean;
   notice?: string;
 }
 
