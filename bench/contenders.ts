@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { isMainThread } from 'node:worker_threads';
 import { decodeStream } from '../functions/domain/standardize/read/decode';
 import { openTable } from '../functions/domain/standardize/read/open-table';
-import { standardizeTable, type ByteSink, type OutputName, type StandardizeResult } from '../functions/domain/standardize/standardize-table';
+import { PARALLEL_MIN_BYTES, standardizeTable, type ByteSink, type OutputName, type StandardizeResult } from '../functions/domain/standardize/standardize-table';
 import { bal14 } from '../functions/domain/schemas/builtin/bal';
 import { subventions } from '../functions/domain/schemas/builtin/subventions';
 import type { TableSchemaDescriptor } from '../functions/domain/schema/types';
@@ -29,6 +29,8 @@ export interface ContenderArgs {
   outDir?: string;
   /** `ours`: threads, this one included (default: standardizeThreads(); 0 or 1: this thread only). */
   threads?: number;
+  /** `ours`: split the file across `threads` even under PARALLEL_MIN_BYTES (the BAL file). */
+  forceParallel?: boolean;
   /**
    * `ours`: standardize the same file once before the clock starts, as a reused Lambda
    * container has done for its previous upload; the clock times the second file.
@@ -210,12 +212,12 @@ const CONTENDERS: Record<string, Run> = {
     return summarizeOurs(result);
   },
 
-  ours: async ({ file, schema = 'subventions', times = 1, outDir = path.join(path.dirname(file), 'out'), threads }) => {
+  ours: async ({ file, schema = 'subventions', times = 1, outDir = path.join(path.dirname(file), 'out'), threads, forceParallel }) => {
     const { size } = await stat(file);
     const result = await standardizeTable(fileSource(file, times), {
       schema: schema === 'bal' ? bal14 : subventions,
       sinks: fileSink(outDir),
-      sizeHint: size * times,
+      sizeHint: forceParallel ? Math.max(size * times, PARALLEL_MIN_BYTES) : size * times,
       ...(threads !== undefined ? { threads } : {}),
     });
     return summarizeOurs(result);
