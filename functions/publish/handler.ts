@@ -87,8 +87,8 @@ function pick(params: Record<string, string>, names: string[]): Record<string, s
   return Object.fromEntries(names.filter((n) => n in params).map((n) => [n, params[n]]));
 }
 
-/** The dataset as the API shows it: absolute URLs for its current files. */
-function view(d: Dataset) {
+/** The dataset as the API shows it: absolute URLs for its current files (the upload order is internal). */
+function view({ currentOrder: _order, ...d }: Dataset) {
   return {
     ...d,
     distributions: (d.distributions ?? []).map((x) => ({ ...x, url: publicUrl(x.key) })),
