@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
 import {
   createDatasetSchema,
@@ -22,6 +22,13 @@ import { reportKey } from '../standardize/process-upload';
 import { renderReportHtml } from '../domain/standardize/report-html';
 import type { Report } from '../domain/standardize/report';
 import { fileName, makeCurrent, publicBucket, publicUrl, removePublicFiles, uploadBucket } from './publication';
+
+/**
+ * Upload ids are ULIDs: they order uploads by the time they were requested (the file started
+ * last is the one online, dataset-store.ts › setCurrent), strictly within this process even
+ * in the same millisecond.
+ */
+const nextUploadId = monotonicFactory();
 
 /** Signed upload URLs live this long (the issue's bound: at most 15 minutes). */
 const UPLOAD_URL_SECONDS = 15 * 60;
@@ -243,7 +250,7 @@ export const handler = apiHandler(
         throw tooLarge('file_too_large', `Fichier trop volumineux : ${request.size} octets pour une limite de ${limit} octets.`);
       }
       const deps = coreDeps();
-      const id = ulid();
+      const id = nextUploadId();
       const safeName = request.filename.normalize('NFKD').replace(/[^\w.-]+/g, '_').slice(0, 120) || 'fichier';
       const objectKey = uploadObjectKey(dataset.tenantId, dataset.slug, id, safeName);
       const now = deps.now();
