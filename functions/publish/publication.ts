@@ -82,23 +82,48 @@ export async function ensureVersionFiles(version: DatasetVersion): Promise<void>
 }
 
 /**
- * Makes `target` the current version again (restore; the same bytes uploaded again after an
- * unpublish) and `latest/` follow it. After an unpublish every version's files come back from
- * the private archive, not only the target's: the catalogue lists each version's immutable
- * URLs. `order`: where this action stands in upload order (dataset-store.ts › setCurrent;
- * by default the instant `now`). False when the dataset does not exist.
+ * Makes `target` the current version again (a restore) and `latest/` follow it. After an
+ * unpublish every version's files come back from the private archive, not only the target's:
+ * the catalogue lists each version's immutable URLs. False when the dataset does not exist.
  */
-export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVersion, now: string, order?: string): Promise<boolean> {
+export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVersion, now: string): Promise<boolean> {
   const dataset = await store.getDataset(target.tenantId, target.slug);
   if (!dataset) return false;
   await ensureVersionFiles(target);
-  if (dataset.status === 'unpublished') {
-    const others = (await store.listVersions(target.tenantId, target.slug)).filter((v) => v.version !== target.version);
-    for (let i = 0; i < others.length; i += RESTORE_PARALLEL) await Promise.all(others.slice(i, i + RESTORE_PARALLEL).map(ensureVersionFiles));
-  }
-  if (!(await store.setCurrent(target, now, false, order))) return false;
+  if (dataset.status === 'unpublished') await restoreOtherVersions(store, target);
+  if (!(await store.setCurrent(target, now, false))) return false;
   await syncLatest(store, target.tenantId, target.slug);
   return true;
+}
+
+/**
+ * Publishes `target` for the upload `uploadId` (a new version, or the same bytes as an older
+ * one sent again after an unpublish): it goes current unless an upload requested after this
+ * one is current, or the publisher restored or unpublished since (upload order,
+ * dataset-store.ts › setCurrent). Going current on a dataset that was offline brings every
+ * version's files back, as a restore does; staying out of an offline dataset takes its own
+ * files back out of public view. Returns whether it went current.
+ */
+export async function publishInUploadOrder(store: DynamoDatasetStore, target: DatasetVersion, now: string, uploadId: string): Promise<boolean> {
+  const before = await store.getDataset(target.tenantId, target.slug);
+  if (!before) return false;
+  // Already known to come too late (no write then; setCurrent's condition decides otherwise).
+  const late = before.currentOrder !== undefined && before.currentOrder >= uploadId;
+  if (!late) await ensureVersionFiles(target);
+  if (!late && (await store.setCurrent(target, now, true, uploadId))) {
+    if (before.status === 'unpublished') await restoreOtherVersions(store, target);
+    await syncLatest(store, target.tenantId, target.slug);
+    return true;
+  }
+  if ((await store.getDataset(target.tenantId, target.slug))?.status === 'unpublished') {
+    await deletePrefix(publicBucket(), publicPrefix(target.tenantId, target.slug, target.version));
+  }
+  return false;
+}
+
+async function restoreOtherVersions(store: DynamoDatasetStore, target: DatasetVersion): Promise<void> {
+  const others = (await store.listVersions(target.tenantId, target.slug)).filter((v) => v.version !== target.version);
+  for (let i = 0; i < others.length; i += RESTORE_PARALLEL) await Promise.all(others.slice(i, i + RESTORE_PARALLEL).map(ensureVersionFiles));
 }
 
 /** Versions whose files are put back at once after an unpublish (S3 copies, within the API's time). */

@@ -18,7 +18,7 @@ import type { Report } from '../domain/standardize/report';
 import { standardizeTable, type OutputInfo, type OutputName } from '../domain/standardize/standardize-table';
 import { datapackage } from '../domain/standardize/datapackage';
 import type { CoreDeps } from '../http/deps';
-import { ensureVersionFiles, IMMUTABLE, makeCurrent, publicBucket, publicHeaders, syncLatest, uploadBucket } from '../publish/publication';
+import { IMMUTABLE, publicBucket, publicHeaders, publishInUploadOrder, syncLatest, uploadBucket } from '../publish/publication';
 import { copyObject, deletePrefix, getObjectStream, headObject, putObject, s3Sink } from '../store/s3/objects';
 
 const LEASE_MS = 15 * 60 * 1000;
@@ -117,11 +117,11 @@ export async function processUpload(
   const previous = await store.sourceVersion(upload.tenantId, upload.slug, result.sourceSha256);
   if (previous !== undefined && previous !== upload.version) {
     await deletePrefix(uploadBucket(), archive);
-    // Unpublished since: uploading the same file again means « publish it », as a restore would.
+    // Unpublished since: uploading the same file again means « publish it », as a restore
+    // would, unless an upload requested after this one, or another unpublish, came since.
     if (dataset.status === 'unpublished') {
       const record = await store.getVersion(upload.tenantId, upload.slug, previous);
-      // In upload order, this upload is the publisher's last action.
-      if (record) await makeCurrent(store, record, now(), upload.id);
+      if (record) await publishInUploadOrder(store, record, now(), upload.id);
     }
     await store.finishUpload(upload.id, 'duplicate', { version: previous, report: summaryOf(report) }, now());
     return 'duplicate';
@@ -180,7 +180,7 @@ export async function processUpload(
 
   // Unless an upload requested after this one is current already, or the publisher restored
   // or unpublished since: the version then stays in the history (the upload's view says so).
-  await store.setCurrent(record, now(), true);
+  await publishInUploadOrder(store, record, now(), upload.id);
   await store.setLastReport(upload.tenantId, upload.slug, summaryOf(report), now());
   await syncLatest(store, upload.tenantId, upload.slug);
   await store.finishUpload(upload.id, 'published', { version, report: summaryOf(report) }, now());
@@ -193,8 +193,8 @@ export async function processUpload(
  * the attempts left is settled first, so that nothing half-published stays in view:
  * - the version it allocated was recorded and holds the source bytes: it is published, only
  *   the steps after it failed (its public files, moving `current`, `latest/`, the upload's
- *   status) are done again, and the upload ends `published` — unless the publisher
- *   unpublished the dataset meanwhile: it stays offline, the version in its history;
+ *   status) are done again, and the upload ends `published` — in the history only when an
+ *   upload requested after it, a restore or an unpublish came since (publishInUploadOrder);
  * - else that version's public files, its record and the private archive are removed, and
  *   the upload ends `failed` with `reason`. The version number stays unused.
  * Does nothing to an upload already finished. Every step is idempotent: it may run twice.
@@ -207,17 +207,11 @@ export async function settleUnfinishedUpload(deps: CoreDeps, uploadId: string, r
   if (n !== undefined) {
     const record = await store.getVersion(upload.tenantId, upload.slug, n);
     if (record && (await store.sourceVersion(upload.tenantId, upload.slug, record.sourceSha256)) === n) {
-      // Unpublished meanwhile: the version stays in the history (a restore brings it back), the
-      // dataset offline, and what the attempts copied out is taken back.
-      if ((await store.getDataset(upload.tenantId, upload.slug))?.status === 'unpublished') {
-        await deletePrefix(publicBucket(), publicPrefix(upload.tenantId, upload.slug, n));
-      } else {
-        await ensureVersionFiles(record);
-        // As processUpload: current unless a later upload, a restore or an unpublish came since.
-        await store.setCurrent(record, deps.now(), true);
-        await store.setLastReport(upload.tenantId, upload.slug, record.report, deps.now());
-        await syncLatest(store, upload.tenantId, upload.slug);
-      }
+      // As processUpload: current unless a later upload, a restore or an unpublish came since
+      // (then in the history, a restore brings it back; an offline dataset stays offline).
+      await publishInUploadOrder(store, record, deps.now(), upload.id);
+      await store.setLastReport(upload.tenantId, upload.slug, record.report, deps.now());
+      await syncLatest(store, upload.tenantId, upload.slug);
       await store.finishUpload(upload.id, 'published', { version: n, report: record.report }, deps.now());
       return 'published';
     }

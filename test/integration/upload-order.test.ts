@@ -125,7 +125,8 @@ describe('two uploads in flight on one dataset', () => {
     expect(stateA).toMatchObject({ status: 'published', version: 2, current: false });
     expect(stateA.notice).toContain('le jeu de données est dépublié');
     expect(await dataset(d)).toMatchObject({ status: 'unpublished' });
-    expect((await publicFile(d.tenant, 'latest', 'data.csv')).status).toBe(404);
+    // Nothing of it in public view either: its files were copied out before it was refused.
+    for (const dir of ['latest', 'v1', 'v2']) expect((await publicFile(d.tenant, dir, 'data.csv')).status).toBe(404);
 
     // A file sent after the unpublish publishes again, as before.
     jest.restoreAllMocks();
@@ -169,5 +170,59 @@ describe('two uploads in flight on one dataset', () => {
     expect((await stored()).Item?.currentOrder).toBe(y.uploadId);
     // Internal: the API does not show it.
     expect(await dataset(d)).not.toHaveProperty('currentOrder');
+  });
+  it('the same bytes sent again before an unpublish and ending after it do not put the dataset back online', async () => {
+    const d = await newDataset();
+    const x = await requestUpload(d, first, 'premier.csv');
+    await x.put();
+    expect(await settled(d, x.uploadId)).toMatchObject({ version: 1 });
+    const again = await requestUpload(d, first, 'premier (1).csv');
+    const release = holdStart(again.uploadId);
+    await again.put();
+    expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+    release();
+
+    expect(await settled(d, again.uploadId)).toMatchObject({ status: 'duplicate', version: 1, current: false });
+    expect(await dataset(d)).toMatchObject({ status: 'unpublished' });
+    for (const dir of ['latest', 'v1']) expect((await publicFile(d.tenant, dir, 'data.csv')).status).toBe(404);
+  });
+
+  it('a new file published after an unpublish brings the other versions\' files back, as a restore does', async () => {
+    const d = await newDataset();
+    const x = await requestUpload(d, first, 'premier.csv');
+    await x.put();
+    expect(await settled(d, x.uploadId)).toMatchObject({ version: 1 });
+    expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+    expect((await publicFile(d.tenant, 'v1', 'data.csv')).status).toBe(404);
+
+    const y = await requestUpload(d, second, 'nouveau.csv');
+    await y.put();
+    expect(await settled(d, y.uploadId)).toMatchObject({ status: 'published', version: 2, current: true });
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 2 });
+    // The catalogue lists version 1's URLs: they answer again.
+    const v1 = await publicFile(d.tenant, 'v1', 'data.csv');
+    expect(v1.status).toBe(200);
+    expect(Buffer.from(await v1.arrayBuffer()).equals(fixture('subventions.expected.csv'))).toBe(true);
+  });
+
+  it('settled from failed deliveries, a file sent after an unpublish goes online as processing would have put it', async () => {
+    const d = await newDataset();
+    const x = await requestUpload(d, first, 'premier.csv');
+    await x.put();
+    expect(await settled(d, x.uploadId)).toMatchObject({ version: 1 });
+    expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+    // Its three deliveries fail when they move `current`; the last one settles it.
+    const setCurrent = DynamoDatasetStore.prototype.setCurrent;
+    let calls = 0;
+    jest.spyOn(DynamoDatasetStore.prototype, 'setCurrent').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
+      if (++calls <= 3) throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+      return setCurrent.apply(this, args);
+    });
+    const y = await requestUpload(d, second, 'nouveau.csv');
+    await y.put();
+
+    expect(await settled(d, y.uploadId)).toMatchObject({ status: 'published', version: 2, current: true });
+    expect(calls).toBe(4);
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 2 });
   });
 });

@@ -424,11 +424,12 @@ const PHONE_SEPARATORS = /[\s\u00A0\u202F./-]/g;
 const FR_PHONE = /^(?:0|(?:\+33|\(\+33\)|0033)(?:0|\(0\))?)([1-9]\d{8})$/;
 /**
  * Réunion, Mayotte, Guadeloupe, Guyane, Martinique and Saint-Pierre-et-Miquelon numbers (fixed
- * 0262, 0263, 0269, 0590, 0594, 0596, 0508; mobile 0639, 0690–0694, 0696, 0697) are dialled
- * from abroad with their own country codes (+262, +590, +594, +596, +508), not +33: they are
- * left as typed rather than turned into a wrong number. 0695, 0698 and 0699 are mainland mobiles.
+ * 0262, 0263, 0269, 0590, 0594, 0596, 0508; mobile 0639, 0690–0694, 0696, 0697, 07090–07093,
+ * 07084, 07085) are dialled from abroad with their own country codes (+262, +590, +594, +596,
+ * +508), not +33: they are left as typed rather than turned into a wrong number. 0695, 0698
+ * and 0699 are mainland mobiles.
  */
-const OVERSEAS = /^(?:26[239]|59[046]|508|639|69[0-467])/;
+const OVERSEAS = /^(?:26[239]|59[046]|508|639|69[0-467]|709[0-3]|708[45])/;
 
 /** `+33 140633900`, the form frPhoneToInternational writes. */
 export function isFrInternationalPhone(s: string): boolean {

@@ -37,6 +37,7 @@ describe('frPhoneToInternational', () => {
     ['a Réunion number written with +33', '+33 262 12 34 56'],
     ['a Martinique mobile', '06 96 12 34 56'],
     ['a Saint-Pierre-et-Miquelon number (+508)', '05 08 41 12 34'],
+    ['an overseas mobile in the 07 range (+262)', '07 09 21 23 45'],
     ['a digit short', '05 61 72 00 0'],
     ['a digit too many', '05 61 72 00 000'],
     ['a spreadsheet number that lost its 0', '561720000'],

@@ -62,12 +62,17 @@ function isoDuration(v: string): string {
  * the display does (see formatNumber: never rounded, an integer stays an integer).
  */
 function zeroPadded(value: string, shown: string): string {
-  const m = /^-?(0\d+)$/.exec(shown);
-  if (m) return /^-?\d+$/.test(value) && Number(shown) === Number(value) ? formatNumber(value, m[1].length) : value;
-  const fraction = /\.(\d+)$/.exec(formatNumber(value))?.[1];
+  const dot = value.indexOf('.');
+  if (dot < 0) {
+    // Most cells: an integer, shown without leading zeros.
+    const m = shown.charCodeAt(0) === 48 || shown.charCodeAt(1) === 48 ? /^-?(0\d+)$/.exec(shown) : null;
+    return m && /^-?\d+$/.test(value) && Number(shown) === Number(value) ? formatNumber(value, m[1].length) : value;
+  }
+  // `value` is formatNumber's text already.
+  const fraction = value.slice(dot + 1);
   const shownDecimals = /[.,](\d+)\D*$/.exec(shown)?.[1];
   // The display's decimals are the value's followed by zeros only.
-  if (fraction === undefined || shownDecimals === undefined || !/^0*$/.test(shownDecimals.slice(fraction.length)) || !shownDecimals.startsWith(fraction)) {
+  if (shownDecimals === undefined || shownDecimals.length <= fraction.length || !shownDecimals.startsWith(fraction) || !/^0+$/.test(shownDecimals.slice(fraction.length))) {
     return value;
   }
   return formatNumber(value, 0, shownDecimals.length);
