@@ -9,7 +9,7 @@ import { env } from '../../functions/env';
 import { documentClient } from '../../functions/store/dynamodb/client';
 import { DynamoDatasetStore } from '../../functions/store/dynamodb/dataset-store';
 import { keys } from '../../functions/store/keys';
-import { inProcessPlatform } from './support/in-process';
+import { inProcessPlatform, type TestDataset } from './support/in-process';
 
 function gate() {
   let open!: () => void;
@@ -99,6 +99,16 @@ describe('two uploads in flight on one dataset', () => {
     expect(await settled(d, c.uploadId)).toMatchObject({ status: 'published', version: 3 });
     expect(await dataset(d)).toMatchObject({ currentVersion: 3 });
   });
+
+  /** A new dataset whose version 1 is `first`, published. */
+  async function withVersion1(): Promise<TestDataset> {
+    const d = await newDataset();
+    const x = await requestUpload(d, first, 'premier.csv');
+    await x.put();
+    expect(await settled(d, x.uploadId)).toMatchObject({ status: 'published', version: 1 });
+    return d;
+  }
+
   /** Holds the first delivery of `uploadId` before it starts, until `release()`. */
   function holdStart(uploadId: string) {
     const held = gate();
@@ -111,10 +121,7 @@ describe('two uploads in flight on one dataset', () => {
   }
 
   it('a file sent before an unpublish and finishing after it stays in the history: the dataset stays offline', async () => {
-    const d = await newDataset();
-    const x = await requestUpload(d, first, 'premier.csv');
-    await x.put();
-    expect(await settled(d, x.uploadId)).toMatchObject({ status: 'published', version: 1 });
+    const d = await withVersion1();
     const a = await requestUpload(d, second, 'en-cours.csv');
     const release = holdStart(a.uploadId);
     await a.put();
@@ -154,10 +161,7 @@ describe('two uploads in flight on one dataset', () => {
   });
 
   it('a dataset made current before the upload order was recorded moves forward by version number', async () => {
-    const d = await newDataset();
-    const x = await requestUpload(d, first, 'ancien.csv');
-    await x.put();
-    expect(await settled(d, x.uploadId)).toMatchObject({ version: 1 });
+    const d = await withVersion1();
     // As an item written by an earlier release: no currentOrder.
     await documentClient().send(
       new UpdateCommand({ TableName: env().TABLE_NAME, Key: keys.dataset(d.tenant, 'subv'), UpdateExpression: 'REMOVE currentOrder' }),
@@ -172,10 +176,7 @@ describe('two uploads in flight on one dataset', () => {
     expect(await dataset(d)).not.toHaveProperty('currentOrder');
   });
   it('the same bytes sent again before an unpublish and ending after it do not put the dataset back online', async () => {
-    const d = await newDataset();
-    const x = await requestUpload(d, first, 'premier.csv');
-    await x.put();
-    expect(await settled(d, x.uploadId)).toMatchObject({ version: 1 });
+    const d = await withVersion1();
     const again = await requestUpload(d, first, 'premier (1).csv');
     const release = holdStart(again.uploadId);
     await again.put();
@@ -188,10 +189,7 @@ describe('two uploads in flight on one dataset', () => {
   });
 
   it('a new file published after an unpublish brings the other versions\' files back, as a restore does', async () => {
-    const d = await newDataset();
-    const x = await requestUpload(d, first, 'premier.csv');
-    await x.put();
-    expect(await settled(d, x.uploadId)).toMatchObject({ version: 1 });
+    const d = await withVersion1();
     expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
     expect((await publicFile(d.tenant, 'v1', 'data.csv')).status).toBe(404);
 
@@ -206,10 +204,7 @@ describe('two uploads in flight on one dataset', () => {
   });
 
   it('settled from failed deliveries, a file sent after an unpublish goes online as processing would have put it', async () => {
-    const d = await newDataset();
-    const x = await requestUpload(d, first, 'premier.csv');
-    await x.put();
-    expect(await settled(d, x.uploadId)).toMatchObject({ version: 1 });
+    const d = await withVersion1();
     expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
     // Its three deliveries fail when they move `current`; the last one settles it.
     const setCurrent = DynamoDatasetStore.prototype.setCurrent;
