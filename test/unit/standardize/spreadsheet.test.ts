@@ -344,6 +344,9 @@ describe('ods as office software writes it', () => {
     );
     const header = row(...['cp', 'tel', 'n', 'm', 'code', 'code2', 'taux', 'q', 'montant', 'annee', 'negatif'].map((t) => text(t)));
     const { rows } = await readAll(ods(table('F', header + values)));
+    const currency = `<table:table-cell office:value-type="currency" office:currency="EUR" office:value="1234.5"><text:p>1 234,50 €</text:p></table:table-cell>`;
+    const money = await readAll(ods(table('F', row(text('montant')) + row(currency))));
+    expect(money.rows[0].cells).toEqual(['1234.50']);
     // Never rounded: 7.125 shown 7,13 stays 7.125; an integer stays one (2024 is a year).
     expect(rows[0].cells).toEqual(['01000', '0612345678', '1000', '0.50', '7.10', '7.10', '7.125', '3', '1234.50', '2024', '-7.10']);
   });

@@ -225,7 +225,7 @@ function* readTables(
         const error = attr(attrs, 'calcext:value-type') === 'error';
         const type = name === 'table:covered-table-cell' || error ? undefined : attr(attrs, 'office:value-type');
         typed = null;
-        padZeros = type === 'float';
+        padZeros = type === 'float' || type === 'currency';
         if (type === 'float' || type === 'percentage' || type === 'currency') {
           const v = attr(attrs, 'office:value');
           if (v !== undefined) typed = formatNumber(v);
