@@ -245,7 +245,10 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp, now });
     const { issues } = pipeline;
     issues.addAll(table.issues);
-    issues.addAll(pipeline.headerIssues({ delimiter: table.delimiter, encoding: table.encoding }));
+    // Header issues name the header's own row, under title rows too.
+    const headerRow = table.headerRow;
+    const headerIssues = pipeline.headerIssues({ delimiter: table.delimiter, encoding: table.encoding });
+    issues.addAll(headerRow === 1 ? headerIssues : headerIssues.map((i) => (i.row === 1 ? { ...i, row: headerRow } : i)));
     fields = pipeline.fields;
     for (const { name, writer } of pipeline.writers) outputs.push(new Output(name, writer, opts.sinks(name, writer.contentType)));
     for (const o of outputs) await o.start();

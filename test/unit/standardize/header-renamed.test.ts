@@ -85,4 +85,10 @@ describe('columns read under another name', () => {
     expect(html).not.toContain('Détail, colonne par colonne');
     expect(html).toContain('<code>header-renamed</code></td><td>colonnes reconnues sous un autre nom');
   });
+  it('under title rows, header problems name the header\'s own row', async () => {
+    const titled = Buffer.concat([Buffer.from('Subventions versées en 2024\r\n\r\n', 'utf8'), csv(HEADER.filter((h) => h !== 'objet'))]);
+    const { report } = await standardize(titled);
+    const rows = Object.fromEntries(report.issues.map((i) => [i.code, i.row]));
+    expect(rows).toMatchObject({ 'title-rows': 1, 'missing-column': 3, 'header-renamed': 3 });
+  });
 });

@@ -60,6 +60,8 @@ export interface OpenedTable {
   batches?: AsyncIterable<TableRow[]>;
   /** File-level warnings so far. */
   issues: ValidationIssue[];
+  /** The header's row number in the file (1 but under title rows; JSON: 1). */
+  headerRow: number;
   /**
    * CSV only: stops `batches` (call it between two batches) and hands over the bytes not
    * parsed yet, from a record start, to parse them elsewhere (standardize/parallel.ts).
@@ -246,12 +248,12 @@ function headerOnly(): TableReadError {
 function headerOf(
   head: readonly { cells: Cell[]; row: number }[],
   found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
-): { h: number; header: Cell[] } {
+): { h: number; header: Cell[]; headerRow: number } {
   if (head.length === 0) throw emptyFile();
   const h = headerIndex(head, found.score);
   if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
   if (head.length === h + 1) throw headerOnly();
-  return { h, header: head[h].cells };
+  return { h, header: head[h].cells, headerRow: head[h].row };
 }
 
 /** Header (headerOf) + the rows after it peeked, the rest lazily: spreadsheets. */
@@ -260,14 +262,14 @@ async function fromRecords(
   strict: boolean,
   onEnd: () => void,
   found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
-): Promise<{ header: Cell[]; rows: AsyncIterable<TableRow> }> {
+): Promise<{ header: Cell[]; headerRow: number; rows: AsyncIterable<TableRow> }> {
   const head: { cells: Cell[]; row: number }[] = [];
   while (head.length <= HEADER_LOOKAHEAD) {
     const r = await records.next();
     if (r.done) break;
     head.push(r.value);
   }
-  const { h, header } = headerOf(head, found);
+  const { h, header, headerRow } = headerOf(head, found);
   async function* rows(): AsyncGenerator<TableRow> {
     for (let i = h + 1; i < head.length; i++) yield fitRow(head[i].cells, head[i].row, header, strict);
     for (;;) {
@@ -277,7 +279,7 @@ async function fromRecords(
     }
     onEnd();
   }
-  return { header, rows: rows() };
+  return { header, headerRow, rows: rows() };
 }
 
 /**
@@ -288,14 +290,14 @@ async function fromBatches(
   source: AsyncIterator<{ cells: Cell[]; row: number }[]>,
   onEnd: () => void,
   found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
-): Promise<{ header: Cell[]; rows: AsyncIterable<TableRow>; batches: AsyncIterable<TableRow[]>; padWidth: number }> {
+): Promise<{ header: Cell[]; headerRow: number; rows: AsyncIterable<TableRow>; batches: AsyncIterable<TableRow[]>; padWidth: number }> {
   const head: { cells: Cell[]; row: number }[] = [];
   while (head.length <= HEADER_LOOKAHEAD) {
     const r = await source.next();
     if (r.done) break;
     for (let i = 0; i < r.value.length; i++) head.push(r.value[i]);
   }
-  const { h, header } = headerOf(head, found);
+  const { h, header, headerRow } = headerOf(head, found);
   const padWidth = paddedWidth(head[h + 1], header);
   async function* batches(): AsyncGenerator<TableRow[]> {
     yield fitRecords(head.slice(h + 1), header, padWidth);
@@ -310,7 +312,7 @@ async function fromBatches(
   async function* rows(): AsyncGenerator<TableRow> {
     for await (const batch of batched) for (let i = 0; i < batch.length; i++) yield batch[i];
   }
-  return { header, rows: rows(), batches: batched, padWidth };
+  return { header, headerRow, rows: rows(), batches: batched, padWidth };
 }
 
 export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions = {}): Promise<OpenedTable> {
@@ -384,6 +386,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
         format: 'json',
         encoding: t.encoding as TextEncoding,
         header: t.header,
+        headerRow: 1,
         issues,
         rows: (async function* () {
           for (const r of rows) yield r;
@@ -394,13 +397,13 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
     case 'ods': {
       const read = sniffed.format === 'xlsx' ? readXlsx : readOds;
       const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore });
-      const { header, rows } = await fromRecords(records, false, () => undefined, { score: opts.headerScore, issues });
-      return { format: sniffed.format, header, rows, issues };
+      const { header, headerRow, rows } = await fromRecords(records, false, () => undefined, { score: opts.headerScore, issues });
+      return { format: sniffed.format, header, headerRow, rows, issues };
     }
     case 'csv': {
       const decoded = await decodeStream(prepend(head, it, done));
       const csv = await readCsvBytes(decoded.pieces, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
-      const { header, rows, batches, padWidth } = await fromBatches(
+      const { header, headerRow, rows, batches, padWidth } = await fromBatches(
         csv.batches,
         () => {
           if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
@@ -414,6 +417,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
         },
         delimiter: csv.delimiter,
         header,
+        headerRow,
         padWidth,
         rows,
         batches,
