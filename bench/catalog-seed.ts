@@ -364,7 +364,7 @@ export async function writeDatasets(table: string, tenants: BenchTenant[]): Prom
         createdAt: when,
       };
       await store.putVersion(version);
-      if (!(await store.setCurrent(version, when, true))) throw new Error(`bench seed: setCurrent ${tenant.id}/${tpl.slug} v${v} refused`);
+      if (!(await store.setCurrent(version, when, { uploadId: version.uploadId }))) throw new Error(`bench seed: setCurrent ${tenant.id}/${tpl.slug} v${v} refused`);
       versions++;
     }
   });

@@ -308,8 +308,12 @@ export const handler = apiHandler(
       const deps = coreDeps();
       const target = await deps.datasets.getVersion(tenantId, slug, version);
       if (!target) throw notFound('version_not_found', `La version ${version} n’existe pas pour ce jeu de données.`);
-      if (!(await makeCurrent(deps.datasets, target, deps.now()))) {
+      const outcome = await makeCurrent(deps.datasets, target, deps.now());
+      if (outcome === 'not-found') {
         throw new AppError(404, 'dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);
+      }
+      if (outcome === 'conflict') {
+        throw new AppError(409, 'restore_conflict', 'Le jeu de données a changé plusieurs fois pendant la restauration (dépôt, dépublication ou autre restauration) : réessayez.');
       }
       const dataset = await deps.datasets.getDataset(tenantId, slug);
       return { body: view(dataset!) };

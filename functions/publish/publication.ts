@@ -84,17 +84,26 @@ export async function ensureVersionFiles(version: DatasetVersion): Promise<void>
 /**
  * Makes `target` the current version again (a restore) and `latest/` follow it. After an
  * unpublish every version's files come back from the private archive, not only the target's:
- * the catalogue lists each version's immutable URLs. False when the dataset does not exist.
+ * the catalogue lists each version's immutable URLs. Optimistic: when an unpublish, an upload
+ * or another restore moved the dataset meanwhile, the restore starts again from what it is
+ * now (files put back for an unpublish that came in between are taken out again first).
  */
-export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVersion, now: string): Promise<boolean> {
-  const dataset = await store.getDataset(target.tenantId, target.slug);
-  if (!dataset) return false;
-  await ensureVersionFiles(target);
-  if (dataset.status === 'unpublished') await restoreOtherVersions(store, target);
-  if (!(await store.setCurrent(target, now, false))) return false;
-  await syncLatest(store, target.tenantId, target.slug);
-  return true;
+export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVersion, now: string): Promise<'restored' | 'not-found' | 'conflict'> {
+  for (let attempt = 0; attempt < RESTORE_ATTEMPTS; attempt++) {
+    const dataset = await store.getDataset(target.tenantId, target.slug);
+    if (!dataset) return 'not-found';
+    await ensureVersionFiles(target);
+    if (dataset.status === 'unpublished') await restoreOtherVersions(store, target);
+    if (await store.setCurrent(target, now, { restoreSeen: dataset.currentOrder })) {
+      await syncLatest(store, target.tenantId, target.slug);
+      return 'restored';
+    }
+    await takeBackIfOffline(store, target);
+  }
+  return 'conflict';
 }
+
+const RESTORE_ATTEMPTS = 5;
 
 /**
  * Publishes `target` for the upload `uploadId` (a new version, or the same bytes as an older
@@ -102,23 +111,34 @@ export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVers
  * one is current, or the publisher restored or unpublished since (upload order,
  * dataset-store.ts › setCurrent). Going current on a dataset that was offline brings every
  * version's files back, as a restore does; staying out of an offline dataset takes its own
- * files back out of public view. Returns whether it went current.
+ * files back out of public view. A retry after a crash at any step finds the dataset already
+ * at this upload and does the rest again. Returns whether it is current.
  */
 export async function publishInUploadOrder(store: DynamoDatasetStore, target: DatasetVersion, now: string, uploadId: string): Promise<boolean> {
   const before = await store.getDataset(target.tenantId, target.slug);
   if (!before) return false;
-  // Already known to come too late (no write then; setCurrent's condition decides otherwise).
-  const late = before.currentOrder !== undefined && before.currentOrder >= uploadId;
+  const already = before.currentOrder === uploadId && before.status === 'published';
+  // Known to come too late: no write (setCurrent's condition decides in the other cases).
+  const late = !already && before.currentOrder !== undefined && before.currentOrder > uploadId;
   if (!late) await ensureVersionFiles(target);
-  if (!late && (await store.setCurrent(target, now, true, uploadId))) {
-    if (before.status === 'unpublished') await restoreOtherVersions(store, target);
+  if (already || (!late && (await store.setCurrent(target, now, { uploadId })))) {
+    // After an unpublish, or again on a retry (the crash may have come before it).
+    if (before.status === 'unpublished' || already) await restoreOtherVersions(store, target);
     await syncLatest(store, target.tenantId, target.slug);
+    // An unpublish that came meanwhile removed the files before some were put back.
+    await takeBackIfOffline(store, target);
     return true;
   }
-  if ((await store.getDataset(target.tenantId, target.slug))?.status === 'unpublished') {
-    await deletePrefix(publicBucket(), publicPrefix(target.tenantId, target.slug, target.version));
-  }
+  await takeBackIfOffline(store, target, target.version);
   return false;
+}
+
+/** When the dataset is (now) unpublished: removes its public files (only `version`'s when given). */
+async function takeBackIfOffline(store: DynamoDatasetStore, target: DatasetVersion, version?: number): Promise<void> {
+  const dataset = await store.getDataset(target.tenantId, target.slug);
+  if (dataset?.status !== 'unpublished') return;
+  if (version === undefined) await removePublicFiles(dataset);
+  else await deletePrefix(publicBucket(), publicPrefix(target.tenantId, target.slug, version));
 }
 
 async function restoreOtherVersions(store: DynamoDatasetStore, target: DatasetVersion): Promise<void> {

@@ -119,7 +119,8 @@ export async function processUpload(
     await deletePrefix(uploadBucket(), archive);
     // Unpublished since: uploading the same file again means « publish it », as a restore
     // would, unless an upload requested after this one, or another unpublish, came since.
-    if (dataset.status === 'unpublished') {
+    // Again on a retry that finds the dataset at this upload already (a crash came after).
+    if (dataset.status === 'unpublished' || dataset.currentOrder === upload.id) {
       const record = await store.getVersion(upload.tenantId, upload.slug, previous);
       if (record) await publishInUploadOrder(store, record, now(), upload.id);
     }

@@ -220,4 +220,85 @@ describe('two uploads in flight on one dataset', () => {
     expect(calls).toBe(4);
     expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 2 });
   });
+  /** Every public file of versions `ns` and latest answers `status`. */
+  async function expectFiles(d: TestDataset, dirs: string[], status: number): Promise<void> {
+    for (const dir of dirs) for (const name of ['data.csv', 'data.json', 'datapackage.json']) {
+      expect({ dir, name, status: (await publicFile(d.tenant, dir, name)).status }).toEqual({ dir, name, status });
+    }
+  }
+
+  /** A dataset with versions 1 (`first`) and 2 (`second`), then unpublished. */
+  async function twoVersionsUnpublished(): Promise<TestDataset> {
+    const d = await withVersion1();
+    const y = await requestUpload(d, second, 'second.csv');
+    await y.put();
+    expect(await settled(d, y.uploadId)).toMatchObject({ status: 'published', version: 2 });
+    expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+    return d;
+  }
+
+  /** The first call of `listVersions` (putting other versions' files back) runs `before`, or fails when it is absent. */
+  function onFirstListVersions(before?: () => Promise<void>) {
+    const list = DynamoDatasetStore.prototype.listVersions;
+    let first = true;
+    return jest.spyOn(DynamoDatasetStore.prototype, 'listVersions').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
+      if (first) {
+        first = false;
+        if (!before) throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+        await before();
+      }
+      return list.apply(this, args);
+    });
+  }
+
+  it('a crash after going current on an unpublished dataset is completed by the retry: every version\'s files come back', async () => {
+    const d = await twoVersionsUnpublished();
+    onFirstListVersions();
+    const c = await requestUpload(d, Buffer.concat([first, Buffer.from('\n')]), 'nouveau.csv');
+    await c.put();
+    expect(await settled(d, c.uploadId)).toMatchObject({ status: 'published', version: 3, current: true });
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 3 });
+    await expectFiles(d, ['v1', 'v2', 'v3', 'latest'], 200);
+  });
+
+  it('the same after a crash on the same bytes sent again after an unpublish (a duplicate)', async () => {
+    const d = await twoVersionsUnpublished();
+    onFirstListVersions();
+    const again = await requestUpload(d, first, 'premier (1).csv');
+    await again.put();
+    expect(await settled(d, again.uploadId)).toMatchObject({ status: 'duplicate', version: 1, current: true });
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1 });
+    await expectFiles(d, ['v1', 'v2', 'latest'], 200);
+  });
+
+  it('an unpublish while a publication puts the files back leaves nothing public', async () => {
+    const d = await twoVersionsUnpublished();
+    onFirstListVersions(async () => {
+      expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+    });
+    const c = await requestUpload(d, Buffer.concat([first, Buffer.from('\n')]), 'nouveau.csv');
+    await c.put();
+    expect(await settled(d, c.uploadId)).toMatchObject({ status: 'published', version: 3, current: false });
+    expect(await dataset(d)).toMatchObject({ status: 'unpublished' });
+    await expectFiles(d, ['v1', 'v2', 'v3', 'latest'], 404);
+  });
+
+  it('a restore that an unpublish overtakes starts again: the dataset ends online with all its files', async () => {
+    const d = await twoVersionsUnpublished();
+    expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/2/restore`, d.key)).status).toBe(200);
+    // The publisher unpublishes while the restore of version 1 is under way.
+    const setCurrent = DynamoDatasetStore.prototype.setCurrent;
+    let overtaken = false;
+    jest.spyOn(DynamoDatasetStore.prototype, 'setCurrent').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
+      if (!overtaken) {
+        overtaken = true;
+        expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+      }
+      return setCurrent.apply(this, args);
+    });
+    const restored = await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/1/restore`, d.key);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ status: 'published', currentVersion: 1 });
+    await expectFiles(d, ['v1', 'v2', 'latest'], 200);
+  });
 });

@@ -86,41 +86,59 @@ export class DynamoDatasetStore {
   }
 
   /**
-   * Makes `version` current. With `forwardOnly` (publication) the current version only moves
-   * to a later upload: upload ids are ULIDs, ordered by the time the upload was requested, so
-   * the upload a publisher started last is the one online whichever finished standardizing
-   * first (a large export sent before a small correction never hides the correction).
-   * `currentOrder` keeps that order: the current version's upload id, or the instant of the
-   * last restore or unpublish (orderAt), which an upload requested before it does not undo.
-   * Datasets made current before it was recorded compare version numbers. A restore moves
-   * `current` anywhere. Returns false when the condition did not hold.
+   * Makes `version` current, by one of two moves:
+   * - publication (`uploadId`): only to a later upload. Upload ids are ULIDs, ordered by the
+   *   time the upload was requested, so the upload a publisher started last is the one online
+   *   whichever finished standardizing first (a large export sent before a small correction
+   *   never hides the correction). `currentOrder` keeps that order: the current version's
+   *   upload id, or the instant of the last restore or unpublish (orderAt), which an upload
+   *   requested before it does not undo. Datasets made current before it was recorded compare
+   *   version numbers;
+   * - restore (`restoreSeen`: the `currentOrder` read before): anywhere, when nothing moved the
+   *   dataset since that read (no unpublish, publication or other restore in between).
+   * Returns false when the condition did not hold.
    */
-  async setCurrent(version: DatasetVersion, now: string, forwardOnly: boolean, order = forwardOnly ? version.uploadId : orderAt(now)): Promise<boolean> {
+  async setCurrent(version: DatasetVersion, now: string, move: { uploadId: string } | { restoreSeen: string | undefined }): Promise<boolean> {
     const modified = now;
+    let order: string;
+    let condition: { expression: string; values?: Record<string, unknown> };
+    if ('uploadId' in move) {
+      order = move.uploadId;
+      condition = {
+        expression:
+          'attribute_exists(pk) AND (currentOrder < :order' +
+          ' OR (attribute_not_exists(currentOrder) AND (attribute_not_exists(currentVersion) OR currentVersion < :current)))',
+        values: { ':current': version.version, ':order': order },
+      };
+    } else {
+      const seen = move.restoreSeen;
+      // Never backwards: a clock behind the ULID last recorded keeps that one.
+      order = seen !== undefined && seen > orderAt(now) ? seen : orderAt(now);
+      condition =
+        seen === undefined
+          ? { expression: 'attribute_exists(pk) AND attribute_not_exists(currentOrder)' }
+          : { expression: 'attribute_exists(pk) AND currentOrder = :seen', values: { ':seen': seen } };
+    }
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.dataset(version.tenantId, version.slug),
-          ...updateExpression({
-            currentVersion: version.version,
-            currentOrder: order,
-            status: 'published',
-            modified,
-            updatedAt: now,
-            rowCount: version.rowCount,
-            distributions: version.distributions,
-            lastReport: version.report,
-            schemaVersion: version.schemaVersion ?? null,
-            ...keys.datasetCatalog(modified, version.tenantId, version.slug),
-          }, forwardOnly
-            ? {
-                expression:
-                  'attribute_exists(pk) AND (currentOrder < :order' +
-                  ' OR (attribute_not_exists(currentOrder) AND (attribute_not_exists(currentVersion) OR currentVersion < :current)))',
-                values: { ':current': version.version, ':order': order },
-              }
-            : { expression: 'attribute_exists(pk)' }),
+          ...updateExpression(
+            {
+              currentVersion: version.version,
+              currentOrder: order,
+              status: 'published',
+              modified,
+              updatedAt: now,
+              rowCount: version.rowCount,
+              distributions: version.distributions,
+              lastReport: version.report,
+              schemaVersion: version.schemaVersion ?? null,
+              ...keys.datasetCatalog(modified, version.tenantId, version.slug),
+            },
+            condition,
+          ),
         }),
       );
       await bumpCatalogRevision(this.table);
