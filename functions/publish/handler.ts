@@ -130,19 +130,20 @@ function uploadView(u: Upload, dataset: Dataset | undefined) {
     ...(u.version !== undefined ? { version: u.version } : {}),
     ...(u.reason ? { reason: u.reason } : {}),
     ...(online ? { current } : {}),
-    ...(online && !current && u.status === 'published' ? { notice: notCurrentNotice(u.version!, dataset) } : {}),
+    ...(online && !current ? { notice: notCurrentNotice(u.version!, dataset, u.status === 'duplicate') } : {}),
   };
 }
 
-function notCurrentNotice(version: number, dataset: Dataset): string {
+function notCurrentNotice(version: number, dataset: Dataset, duplicate: boolean): string {
   const restore = `La version ${version} reste dans l’historique ; restaurez-la pour la remettre en ligne.`;
+  const what = duplicate ? `Ce fichier est identique à la version ${version}, déjà publiée` : `Ce fichier a été publié comme version ${version}`;
   if (dataset.status !== 'published' || dataset.currentVersion === undefined) {
-    return `Ce fichier a été publié comme version ${version}, mais le jeu de données est dépublié : il n’est pas en ligne. ${restore}`;
+    return `${what}, mais le jeu de données est dépublié : il n’est pas en ligne. ${restore}`;
   }
-  return (
-    `Ce fichier a été publié comme version ${version}, mais il n’est pas en ligne : la version ${dataset.currentVersion}, ` +
-    `déposée ou restaurée après lui, est celle en ligne. ${restore}`
-  );
+  if (duplicate) {
+    return `${what} : aucune nouvelle version n’a été créée, et la version en ligne reste la version ${dataset.currentVersion}. ${restore}`;
+  }
+  return `${what}, mais il n’est pas en ligne : la version ${dataset.currentVersion}, déposée ou restaurée après lui, est celle en ligne. ${restore}`;
 }
 
 async function uploadOf(ctx: RequestContext): Promise<Upload> {

@@ -196,6 +196,8 @@ export async function processUpload(
  *   the steps after it failed (its public files, moving `current`, `latest/`, the upload's
  *   status) are done again, and the upload ends `published` — in the history only when an
  *   upload requested after it, a restore or an unpublish came since (publishInUploadOrder);
+ * - the same bytes as a version, sent after an unpublish, that put that version back online:
+ *   that is completed too, and the upload ends `duplicate`;
  * - else that version's public files, its record and the private archive are removed, and
  *   the upload ends `failed` with `reason`. The version number stays unused.
  * Does nothing to an upload already finished. Every step is idempotent: it may run twice.
@@ -218,6 +220,19 @@ export async function settleUnfinishedUpload(deps: CoreDeps, uploadId: string, r
     }
     if (record) await store.deleteVersion(upload.tenantId, upload.slug, n);
     await deletePrefix(publicBucket(), publicPrefix(upload.tenantId, upload.slug, n));
+  } else {
+    // The same bytes as a version, sent again after an unpublish, that put it back online
+    // before the crash: that publication is completed, and the upload is its duplicate.
+    const dataset = await store.getDataset(upload.tenantId, upload.slug);
+    const record = dataset?.currentOrder === upload.id && dataset.currentVersion !== undefined
+      ? await store.getVersion(upload.tenantId, upload.slug, dataset.currentVersion)
+      : undefined;
+    if (record) {
+      await publishInUploadOrder(store, record, deps.now(), upload.id);
+      await deletePrefix(uploadBucket(), archivePrefix(upload));
+      await store.finishUpload(upload.id, 'duplicate', { version: record.version, report: record.report }, deps.now());
+      return 'published';
+    }
   }
   await deletePrefix(uploadBucket(), archivePrefix(upload));
   await store.finishUpload(upload.id, 'failed', { reason }, deps.now());

@@ -183,7 +183,9 @@ describe('two uploads in flight on one dataset', () => {
     expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
     release();
 
-    expect(await settled(d, again.uploadId)).toMatchObject({ status: 'duplicate', version: 1, current: false });
+    const dup = await settled(d, again.uploadId);
+    expect(dup).toMatchObject({ status: 'duplicate', version: 1, current: false });
+    expect(dup.notice).toContain('Ce fichier est identique à la version 1, déjà publiée, mais le jeu de données est dépublié');
     expect(await dataset(d)).toMatchObject({ status: 'unpublished' });
     for (const dir of ['latest', 'v1']) expect((await publicFile(d.tenant, dir, 'data.csv')).status).toBe(404);
   });
@@ -300,5 +302,35 @@ describe('two uploads in flight on one dataset', () => {
     expect(restored.status).toBe(200);
     expect(restored.body).toMatchObject({ status: 'published', currentVersion: 1 });
     await expectFiles(d, ['v1', 'v2', 'latest'], 200);
+  });
+  it('settled from failed deliveries, the same bytes sent again after an unpublish end as the duplicate that put them back online', async () => {
+    const d = await twoVersionsUnpublished();
+    // Every delivery fails where the other versions' files are put back; the settle completes it.
+    const list = DynamoDatasetStore.prototype.listVersions;
+    let calls = 0;
+    jest.spyOn(DynamoDatasetStore.prototype, 'listVersions').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
+      if (++calls <= 3) throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+      return list.apply(this, args);
+    });
+    const again = await requestUpload(d, first, 'premier (1).csv');
+    await again.put();
+    expect(await settled(d, again.uploadId)).toMatchObject({ status: 'duplicate', version: 1, current: true });
+    expect(calls).toBe(4);
+    await expectFiles(d, ['v1', 'v2', 'latest'], 200);
+  });
+
+  it('a duplicate of a version that is not online says so', async () => {
+    const d = await withVersion1();
+    const y = await requestUpload(d, second, 'second.csv');
+    await y.put();
+    expect(await settled(d, y.uploadId)).toMatchObject({ status: 'published', version: 2, current: true });
+    const again = await requestUpload(d, first, 'premier (1).csv');
+    await again.put();
+    const dup = await settled(d, again.uploadId);
+    expect(dup).toMatchObject({ status: 'duplicate', version: 1, current: false });
+    expect(dup.notice).toBe(
+      'Ce fichier est identique à la version 1, déjà publiée : aucune nouvelle version n’a été créée, et la version en ligne reste la version 2. ' +
+        'La version 1 reste dans l’historique ; restaurez-la pour la remettre en ligne.',
+    );
   });
 });
