@@ -126,6 +126,7 @@ describe('xlsx helpers', () => {
     expect(formatDecimals('0.00%')).toBe(0);
     expect(formatDecimals('0.00E+00')).toBe(0);
     expect(formatDecimals('0.00;-0', true)).toBe(0);
+    expect(formatDecimals('"a;b"0.00;-0.0', true)).toBe(1);
     expect(formatDecimals('0.00', true)).toBe(2);
     expect(formatDecimals('#,##0')).toBe(0);
     expect(formatDecimals('General')).toBe(0);

@@ -148,12 +148,14 @@ const BUILTIN_TWO_DECIMALS = new Set([2, 4, 7, 8, 39, 40, 43, 44]);
  * `-7`); 0 for a percentage or a scientific format, whose text is not the value's.
  */
 export function formatDecimals(code: string, negative = false): number {
-  const sections = code.split(';');
-  const section = (negative && sections.length > 1 ? sections[1] : sections[0])
+  // Literals first: a `;` inside `"…"` or after `\` does not separate sections.
+  const sections = code
     .replace(/"[^"]*"/g, '')
     .replace(/\\./g, '')
     .replace(/\[[^\]]*\]/g, '')
-    .replace(/_.|\*./g, '');
+    .replace(/_.|\*./g, '')
+    .split(';');
+  const section = negative && sections.length > 1 ? sections[1] : sections[0];
   if (/[%Ee]/.test(section)) return 0;
   return /\.(0+)/.exec(section)?.[1].length ?? 0;
 }
