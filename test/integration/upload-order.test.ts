@@ -9,7 +9,7 @@ import { env } from '../../functions/env';
 import { documentClient } from '../../functions/store/dynamodb/client';
 import { DynamoDatasetStore } from '../../functions/store/dynamodb/dataset-store';
 import { keys } from '../../functions/store/keys';
-import { inProcessPlatform, type TestDataset } from './support/in-process';
+import { inProcessPlatform, type TestDataset, type UploadState } from './support/in-process';
 
 function gate() {
   let open!: () => void;
@@ -120,20 +120,25 @@ describe('two uploads in flight on one dataset', () => {
     return held.open;
   }
 
-  it('a file sent before an unpublish and finishing after it stays in the history: the dataset stays offline', async () => {
-    const d = await withVersion1();
-    const a = await requestUpload(d, second, 'en-cours.csv');
-    const release = holdStart(a.uploadId);
-    await a.put();
+  /** Sends `bytes`, holds its processing while the dataset is unpublished, and waits for its end. */
+  async function sentThenUnpublished(d: TestDataset, bytes: Buffer): Promise<UploadState> {
+    const t = await requestUpload(d, bytes, 'en-cours.csv');
+    const release = holdStart(t.uploadId);
+    await t.put();
     expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
     release();
-    const stateA = await settled(d, a.uploadId);
+    return settled(d, t.uploadId);
+  }
+
+  it('a file sent before an unpublish and finishing after it stays in the history: the dataset stays offline', async () => {
+    const d = await withVersion1();
+    const stateA = await sentThenUnpublished(d, second);
 
     expect(stateA).toMatchObject({ status: 'published', version: 2, current: false });
     expect(stateA.notice).toContain('le jeu de données est dépublié');
     expect(await dataset(d)).toMatchObject({ status: 'unpublished' });
     // Nothing of it in public view either: its files were copied out before it was refused.
-    for (const dir of ['latest', 'v1', 'v2']) expect((await publicFile(d.tenant, dir, 'data.csv')).status).toBe(404);
+    await expectFiles(d, ['latest', 'v1', 'v2'], 404);
 
     // A file sent after the unpublish publishes again, as before.
     jest.restoreAllMocks();
@@ -175,19 +180,14 @@ describe('two uploads in flight on one dataset', () => {
     // Internal: the API does not show it.
     expect(await dataset(d)).not.toHaveProperty('currentOrder');
   });
+
   it('the same bytes sent again before an unpublish and ending after it do not put the dataset back online', async () => {
     const d = await withVersion1();
-    const again = await requestUpload(d, first, 'premier (1).csv');
-    const release = holdStart(again.uploadId);
-    await again.put();
-    expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
-    release();
-
-    const dup = await settled(d, again.uploadId);
+    const dup = await sentThenUnpublished(d, first);
     expect(dup).toMatchObject({ status: 'duplicate', version: 1, current: false });
     expect(dup.notice).toContain('Ce fichier est identique à la version 1, déjà publiée, mais le jeu de données est dépublié');
     expect(await dataset(d)).toMatchObject({ status: 'unpublished' });
-    for (const dir of ['latest', 'v1']) expect((await publicFile(d.tenant, dir, 'data.csv')).status).toBe(404);
+    await expectFiles(d, ['latest', 'v1'], 404);
   });
 
   it('a new file published after an unpublish brings the other versions\' files back, as a restore does', async () => {
@@ -209,20 +209,16 @@ describe('two uploads in flight on one dataset', () => {
     const d = await withVersion1();
     expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
     // Its three deliveries fail when they move `current`; the last one settles it.
-    const setCurrent = DynamoDatasetStore.prototype.setCurrent;
-    let calls = 0;
-    jest.spyOn(DynamoDatasetStore.prototype, 'setCurrent').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
-      if (++calls <= 3) throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
-      return setCurrent.apply(this, args);
-    });
+    const calls = failFirst('setCurrent', 3);
     const y = await requestUpload(d, second, 'nouveau.csv');
     await y.put();
 
     expect(await settled(d, y.uploadId)).toMatchObject({ status: 'published', version: 2, current: true });
-    expect(calls).toBe(4);
+    expect(calls()).toBe(4);
     expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 2 });
   });
-  /** Every public file of versions `ns` and latest answers `status`. */
+
+  /** Every public file of the folders `dirs` (`v1`, `latest`…) answers `status`. */
   async function expectFiles(d: TestDataset, dirs: string[], status: number): Promise<void> {
     for (const dir of dirs) for (const name of ['data.csv', 'data.json', 'datapackage.json']) {
       expect({ dir, name, status: (await publicFile(d.tenant, dir, name)).status }).toEqual({ dir, name, status });
@@ -239,23 +235,26 @@ describe('two uploads in flight on one dataset', () => {
     return d;
   }
 
-  /** The first call of `listVersions` (putting other versions' files back) runs `before`, or fails when it is absent. */
-  function onFirstListVersions(before?: () => Promise<void>) {
-    const list = DynamoDatasetStore.prototype.listVersions;
-    let first = true;
-    return jest.spyOn(DynamoDatasetStore.prototype, 'listVersions').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
-      if (first) {
-        first = false;
+  /**
+   * The store's `method` fails its first `n` calls (DynamoDB unavailable), or runs `before`
+   * at its first call when given; then it works. Returns the count of calls.
+   */
+  function failFirst(method: 'setCurrent' | 'listVersions', n: number, before?: () => Promise<void>): () => number {
+    const real = DynamoDatasetStore.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+    let calls = 0;
+    jest.spyOn(DynamoDatasetStore.prototype, method).mockImplementation(async function (this: DynamoDatasetStore, ...args: unknown[]) {
+      if (++calls <= n) {
         if (!before) throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
         await before();
       }
-      return list.apply(this, args);
-    });
+      return real.apply(this, args);
+    } as never);
+    return () => calls;
   }
 
   it('a crash after going current on an unpublished dataset is completed by the retry: every version\'s files come back', async () => {
     const d = await twoVersionsUnpublished();
-    onFirstListVersions();
+    failFirst('listVersions', 1);
     const c = await requestUpload(d, Buffer.concat([first, Buffer.from('\n')]), 'nouveau.csv');
     await c.put();
     expect(await settled(d, c.uploadId)).toMatchObject({ status: 'published', version: 3, current: true });
@@ -265,7 +264,7 @@ describe('two uploads in flight on one dataset', () => {
 
   it('the same after a crash on the same bytes sent again after an unpublish (a duplicate)', async () => {
     const d = await twoVersionsUnpublished();
-    onFirstListVersions();
+    failFirst('listVersions', 1);
     const again = await requestUpload(d, first, 'premier (1).csv');
     await again.put();
     expect(await settled(d, again.uploadId)).toMatchObject({ status: 'duplicate', version: 1, current: true });
@@ -275,7 +274,7 @@ describe('two uploads in flight on one dataset', () => {
 
   it('an unpublish while a publication puts the files back leaves nothing public', async () => {
     const d = await twoVersionsUnpublished();
-    onFirstListVersions(async () => {
+    failFirst('listVersions', 1, async () => {
       expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
     });
     const c = await requestUpload(d, Buffer.concat([first, Buffer.from('\n')]), 'nouveau.csv');
@@ -303,19 +302,15 @@ describe('two uploads in flight on one dataset', () => {
     expect(restored.body).toMatchObject({ status: 'published', currentVersion: 1 });
     await expectFiles(d, ['v1', 'v2', 'latest'], 200);
   });
+
   it('settled from failed deliveries, the same bytes sent again after an unpublish end as the duplicate that put them back online', async () => {
     const d = await twoVersionsUnpublished();
     // Every delivery fails where the other versions' files are put back; the settle completes it.
-    const list = DynamoDatasetStore.prototype.listVersions;
-    let calls = 0;
-    jest.spyOn(DynamoDatasetStore.prototype, 'listVersions').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
-      if (++calls <= 3) throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
-      return list.apply(this, args);
-    });
+    const calls = failFirst('listVersions', 3);
     const again = await requestUpload(d, first, 'premier (1).csv');
     await again.put();
     expect(await settled(d, again.uploadId)).toMatchObject({ status: 'duplicate', version: 1, current: true });
-    expect(calls).toBe(4);
+    expect(calls()).toBe(4);
     await expectFiles(d, ['v1', 'v2', 'latest'], 200);
   });
 
