@@ -7,6 +7,7 @@ import { CATALOG_PK, keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
 import { readCatalogRevision } from './catalog-revision';
 import { documentClient, queryAll } from './client';
 import { entityOf } from './item';
+import { DynamoSchemaStore } from './schema-store';
 
 const strip = <T>(item: Record<string, unknown>): T => entityOf<T>(item);
 
@@ -84,14 +85,9 @@ export class DynamoCatalogStore implements CatalogReader {
       .flatMap((d) => [d, ...(older.get(d.id) ?? []).filter((v) => v.version !== d.version)]);
   }
 
+  /** A registered schema, its current version or `version` (the schema store's own reads: GetItem only). */
   async getCustomSchema(id: string, version?: string): Promise<TableSchemaDescriptor | undefined> {
-    if (version !== undefined) {
-      const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchemaVersion(id, version) }));
-      if (out.Item) return toDescriptor(out.Item);
-    }
-    const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchema(id) }));
-    const current = out.Item ? toDescriptor(out.Item) : undefined;
-    return version === undefined || current?.version === version ? current : undefined;
+    return (await new DynamoSchemaStore(this.table).get(id, version))?.descriptor;
   }
 
   async datasetsOfSchema(schemaId: string): Promise<Dataset[]> {
