@@ -93,8 +93,10 @@ export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVers
     const dataset = await store.getDataset(target.tenantId, target.slug);
     if (!dataset) return 'not-found';
     await ensureVersionFiles(target);
-    if (dataset.status === 'unpublished') await restoreOtherVersions(store, target);
+    if (dataset.status === 'unpublished') await restoreAllVersions(store, target.tenantId, target.slug);
     if (await store.setCurrent(target, now, { restoreSeen: dataset.currentOrder })) {
+      // Again once online: a publication refused meanwhile may have taken files back (takeBackIfOffline).
+      if (dataset.status === 'unpublished') await restoreAllVersions(store, target.tenantId, target.slug);
       await syncLatest(store, target.tenantId, target.slug);
       return 'restored';
     }
@@ -123,7 +125,7 @@ export async function publishInUploadOrder(store: DynamoDatasetStore, target: Da
   if (!late) await ensureVersionFiles(target);
   if (already || (!late && (await store.setCurrent(target, now, { uploadId })))) {
     // After an unpublish, or again on a retry (the crash may have come before it).
-    if (before.status === 'unpublished' || already) await restoreOtherVersions(store, target);
+    if (before.status === 'unpublished' || already) await restoreAllVersions(store, target.tenantId, target.slug);
     await syncLatest(store, target.tenantId, target.slug);
     // An unpublish that came meanwhile removed the files before some were put back.
     await takeBackIfOffline(store, target);
@@ -133,18 +135,28 @@ export async function publishInUploadOrder(store: DynamoDatasetStore, target: Da
   return false;
 }
 
-/** When the dataset is (now) unpublished: removes its public files (only `version`'s when given). */
+/**
+ * When the dataset is (now) unpublished: removes its public files (only `version`'s when
+ * given). Checked again after: a restore or a publication that put it online in between
+ * finds its files back (they may have been removed after it had put them there).
+ */
 async function takeBackIfOffline(store: DynamoDatasetStore, target: DatasetVersion, version?: number): Promise<void> {
   const dataset = await store.getDataset(target.tenantId, target.slug);
   if (dataset?.status !== 'unpublished') return;
   if (version === undefined) await removePublicFiles(dataset);
   else await deletePrefix(publicBucket(), publicPrefix(target.tenantId, target.slug, version));
+  if ((await store.getDataset(target.tenantId, target.slug))?.status === 'published') {
+    await restoreAllVersions(store, target.tenantId, target.slug);
+    await syncLatest(store, target.tenantId, target.slug);
+  }
 }
 
-async function restoreOtherVersions(store: DynamoDatasetStore, target: DatasetVersion): Promise<void> {
-  const others = (await store.listVersions(target.tenantId, target.slug)).filter((v) => v.version !== target.version);
-  for (let i = 0; i < others.length; i += RESTORE_PARALLEL) await Promise.all(others.slice(i, i + RESTORE_PARALLEL).map(ensureVersionFiles));
+/** Puts every version's files back where they are missing (HEAD first: cheap when present). */
+async function restoreAllVersions(store: DynamoDatasetStore, tenantId: string, slug: string): Promise<void> {
+  const versions = await store.listVersions(tenantId, slug);
+  for (let i = 0; i < versions.length; i += RESTORE_PARALLEL) await Promise.all(versions.slice(i, i + RESTORE_PARALLEL).map(ensureVersionFiles));
 }
+
 
 /** Versions whose files are put back at once after an unpublish (S3 copies, within the API's time). */
 const RESTORE_PARALLEL = 8;

@@ -9,6 +9,7 @@ import { env } from '../../functions/env';
 import { documentClient } from '../../functions/store/dynamodb/client';
 import { DynamoDatasetStore } from '../../functions/store/dynamodb/dataset-store';
 import { keys } from '../../functions/store/keys';
+import * as objects from '../../functions/store/s3/objects';
 import { inProcessPlatform, type TestDataset, type UploadState } from './support/in-process';
 
 function gate() {
@@ -327,5 +328,32 @@ describe('two uploads in flight on one dataset', () => {
       'Ce fichier est identique à la version 1, déjà publiée : aucune nouvelle version n’a été créée, et la version en ligne reste la version 2. ' +
         'La version 1 reste dans l’historique ; restaurez-la pour la remettre en ligne.',
     );
+  });
+  it('a restore while a refused file\'s copies are being taken back keeps every version\'s files', async () => {
+    const d = await withVersion1();
+    // A file sent before an unpublish is refused after it; while its v2 copies are being
+    // removed, the publisher restores version 1 (which finds v2's files there).
+    const reached = gate();
+    const held = gate();
+    const deletePrefix = objects.deletePrefix;
+    jest.spyOn(objects, 'deletePrefix').mockImplementation(async (bucket, prefix) => {
+      if (prefix.endsWith(`/${d.tenant}/subv/v2/`) && bucket === env().PUBLIC_BUCKET) {
+        reached.open();
+        await held.opened;
+      }
+      return deletePrefix(bucket, prefix);
+    });
+    const a = await requestUpload(d, second, 'en-cours.csv');
+    const release = holdStart(a.uploadId);
+    await a.put();
+    expect((await call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key)).status).toBe(200);
+    release();
+    await reached.opened;
+    expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/1/restore`, d.key)).status).toBe(200);
+    held.open();
+
+    expect(await settled(d, a.uploadId)).toMatchObject({ status: 'published', version: 2, current: false });
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1 });
+    await expectFiles(d, ['v1', 'v2', 'latest'], 200);
   });
 });
