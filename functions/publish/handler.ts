@@ -21,7 +21,7 @@ import { getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
 import { renderReportHtml } from '../domain/standardize/report-html';
 import type { Report } from '../domain/standardize/report';
-import { fileName, makeCurrent, publicBucket, publicUrl, removePublicFiles, uploadBucket } from './publication';
+import { fileName, makeCurrent, publicBucket, publicUrl, unpublishFiles, uploadBucket } from './publication';
 
 /**
  * Upload ids are ULIDs: they order uploads by the time they were requested (the file started
@@ -237,7 +237,7 @@ export const handler = apiHandler(
       parseWith(noQuery, ctx.query, 'query');
       const dataset = await datasetOf(ctx);
       const updated = await coreDeps().datasets.unpublish(dataset.tenantId, dataset.slug, coreDeps().now());
-      const removed = await removePublicFiles(dataset);
+      const removed = await unpublishFiles(coreDeps().datasets, dataset);
       return { body: { ...view(updated ?? dataset), removedFiles: removed } };
     },
 

@@ -143,12 +143,19 @@ export async function publishInUploadOrder(store: DynamoDatasetStore, target: Da
 async function takeBackIfOffline(store: DynamoDatasetStore, target: DatasetVersion, version?: number): Promise<void> {
   const dataset = await store.getDataset(target.tenantId, target.slug);
   if (dataset?.status !== 'unpublished') return;
-  if (version === undefined) await removePublicFiles(dataset);
-  else await deletePrefix(publicBucket(), publicPrefix(target.tenantId, target.slug, version));
-  if ((await store.getDataset(target.tenantId, target.slug))?.status === 'published') {
-    await restoreAllVersions(store, target.tenantId, target.slug);
-    await syncLatest(store, target.tenantId, target.slug);
+  if (version === undefined) {
+    await unpublishFiles(store, dataset);
+    return;
   }
+  await deletePrefix(publicBucket(), publicPrefix(target.tenantId, target.slug, version));
+  await filesBackIfOnline(store, dataset);
+}
+
+/** After files were removed for an offline dataset: when it is online again by now, they come back. */
+async function filesBackIfOnline(store: DynamoDatasetStore, dataset: Pick<Dataset, 'tenantId' | 'slug'>): Promise<void> {
+  if ((await store.getDataset(dataset.tenantId, dataset.slug))?.status !== 'published') return;
+  await restoreAllVersions(store, dataset.tenantId, dataset.slug);
+  await syncLatest(store, dataset.tenantId, dataset.slug);
 }
 
 /** Puts every version's files back where they are missing (HEAD first: cheap when present). */
@@ -157,9 +164,19 @@ async function restoreAllVersions(store: DynamoDatasetStore, tenantId: string, s
   for (let i = 0; i < versions.length; i += RESTORE_PARALLEL) await Promise.all(versions.slice(i, i + RESTORE_PARALLEL).map(ensureVersionFiles));
 }
 
-
 /** Versions whose files are put back at once after an unpublish (S3 copies, within the API's time). */
 const RESTORE_PARALLEL = 8;
+
+/**
+ * The public side of an unpublish (the dataset is already marked unpublished): every public
+ * file removed, then checked again: a restore or a publication that put the dataset back
+ * online meanwhile gets its files back. Returns the count of files removed.
+ */
+export async function unpublishFiles(store: DynamoDatasetStore, dataset: Pick<Dataset, 'tenantId' | 'slug'>): Promise<number> {
+  const removed = await removePublicFiles(dataset);
+  await filesBackIfOnline(store, dataset);
+  return removed;
+}
 
 /** Removes every public file of a dataset (all versions and latest); the archive stays private. */
 export async function removePublicFiles(dataset: Pick<Dataset, 'tenantId' | 'slug'>): Promise<number> {

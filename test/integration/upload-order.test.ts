@@ -356,4 +356,27 @@ describe('two uploads in flight on one dataset', () => {
     expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1 });
     await expectFiles(d, ['v1', 'v2', 'latest'], 200);
   });
+  it('a restore that lands while an unpublish removes the files ends online with all its files', async () => {
+    const d = await twoVersionsUnpublished();
+    expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/2/restore`, d.key)).status).toBe(200);
+    // The unpublish has marked the dataset; before it removes the files, version 1 is restored.
+    const reached = gate();
+    const held = gate();
+    const deletePrefix = objects.deletePrefix;
+    jest.spyOn(objects, 'deletePrefix').mockImplementation(async (bucket, prefix) => {
+      if (prefix === `datasets/${d.tenant}/subv/`) {
+        reached.open();
+        await held.opened;
+      }
+      return deletePrefix(bucket, prefix);
+    });
+    const unpublished = call('DELETE', `/v1/tenants/${d.tenant}/datasets/subv`, d.key);
+    await reached.opened;
+    expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/1/restore`, d.key)).status).toBe(200);
+    held.open();
+    expect((await unpublished).status).toBe(200);
+
+    expect(await dataset(d)).toMatchObject({ status: 'published', currentVersion: 1 });
+    await expectFiles(d, ['v1', 'v2', 'latest'], 200);
+  });
 });
