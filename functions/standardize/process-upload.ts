@@ -18,7 +18,7 @@ import type { Report } from '../domain/standardize/report';
 import { standardizeTable, type OutputInfo, type OutputName } from '../domain/standardize/standardize-table';
 import { datapackage } from '../domain/standardize/datapackage';
 import type { CoreDeps } from '../http/deps';
-import { IMMUTABLE, publicBucket, publicHeaders, publishInUploadOrder, syncLatest, uploadBucket } from '../publish/publication';
+import { IMMUTABLE, publicBucket, publicHeaders, publishInUploadOrder, uploadBucket } from '../publish/publication';
 import { copyObject, deletePrefix, getObjectStream, headObject, putObject, s3Sink } from '../store/s3/objects';
 
 const LEASE_MS = 15 * 60 * 1000;
@@ -181,9 +181,9 @@ export async function processUpload(
 
   // Unless an upload requested after this one is current already, or the publisher restored
   // or unpublished since: the version then stays in the history (the upload's view says so).
+  // (It syncs `latest/` when it goes current.)
   await publishInUploadOrder(store, record, now(), upload.id);
   await store.setLastReport(upload.tenantId, upload.slug, summaryOf(report), now());
-  await syncLatest(store, upload.tenantId, upload.slug);
   await store.finishUpload(upload.id, 'published', { version, report: summaryOf(report) }, now());
   return 'published';
 }
@@ -214,7 +214,6 @@ export async function settleUnfinishedUpload(deps: CoreDeps, uploadId: string, r
       // (then in the history, a restore brings it back; an offline dataset stays offline).
       await publishInUploadOrder(store, record, deps.now(), upload.id);
       await store.setLastReport(upload.tenantId, upload.slug, record.report, deps.now());
-      await syncLatest(store, upload.tenantId, upload.slug);
       await store.finishUpload(upload.id, 'published', { version: n, report: record.report }, deps.now());
       return 'published';
     }
