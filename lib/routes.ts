@@ -56,6 +56,7 @@ export const routes: readonly Route[] = [
   { method: 'PATCH', path: '/v1/tenants/{tenantId}/datasets/{slug}', handler: 'publish', auth: 'publisher', operation: 'updateDataset' },
   { method: 'DELETE', path: '/v1/tenants/{tenantId}/datasets/{slug}', handler: 'publish', auth: 'publisher', operation: 'unpublishDataset' },
   { method: 'POST', path: '/v1/tenants/{tenantId}/datasets/{slug}/uploads', handler: 'publish', auth: 'publisher', operation: 'createUpload' },
+  { method: 'GET', path: '/v1/tenants/{tenantId}/datasets/{slug}/uploads', handler: 'publish', auth: 'publisher', operation: 'listUploads' },
   { method: 'GET', path: '/v1/tenants/{tenantId}/datasets/{slug}/uploads/{uploadId}', handler: 'publish', auth: 'publisher', operation: 'getUpload' },
   { method: 'GET', path: '/v1/tenants/{tenantId}/datasets/{slug}/uploads/{uploadId}/report', handler: 'publish', auth: 'publisher', operation: 'getUploadReport' },
   { method: 'GET', path: '/v1/tenants/{tenantId}/datasets/{slug}/versions', handler: 'publish', auth: 'publisher', operation: 'listVersions' },

@@ -5,6 +5,7 @@ import {
   publicPrefix,
   updateDatasetSchema,
   uploadObjectKey,
+  UPLOAD_STATUSES,
   type Dataset,
   type DatasetVersion,
   type Upload,
@@ -15,6 +16,7 @@ import { env } from '../env';
 import { apiHandler, jsonBody, type RequestContext } from '../http/api-handler';
 import { coreDeps } from '../http/deps';
 import { AppError, badRequest, conflict, notFound, tooLarge } from '../http/errors';
+import { paginationSchema } from '../http/pagination';
 import { parseWith } from '../http/validation';
 import { AlreadyExistsError } from '../store/ports';
 import { getObjectText, presignPut } from '../store/s3/objects';
@@ -60,6 +62,10 @@ const tenantPath = z.object({ tenantId: slugSchema }).strict();
 const datasetPath = z.object({ tenantId: slugSchema, slug: slugSchema }).strict();
 const uploadPath = datasetPath.extend({ uploadId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'identifiant de dépôt invalide') });
 const versionPath = datasetPath.extend({ version: z.coerce.number().int().min(1, 'le numéro de version doit être au moins 1').max(999999) });
+
+const uploadListQuery = paginationSchema(100, 20).extend({
+  status: z.enum(UPLOAD_STATUSES, { message: `statut attendu : ${UPLOAD_STATUSES.join(', ')}` }).optional(),
+});
 
 const uploadRequestSchema = z
   .object({
@@ -116,9 +122,10 @@ function versionView(v: DatasetVersion, current: number | undefined) {
  * is the one online, from the dataset as it is now; when it is not, a French notice says why
  * and how to put it back (an upload requested after it, a restore or an unpublish came since).
  */
-function uploadView(u: Upload, dataset: Dataset | undefined) {
+function uploadView(u: Upload, dataset: Dataset | undefined, now: string) {
   const online = (u.status === 'published' || u.status === 'duplicate') && u.version !== undefined && dataset !== undefined;
   const current = online && dataset.status === 'published' && dataset.currentVersion === u.version;
+  const waiting = u.status === 'awaiting-file';
   return {
     uploadId: u.id,
     status: u.status,
@@ -127,6 +134,8 @@ function uploadView(u: Upload, dataset: Dataset | undefined) {
     size: u.size,
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,
+    // A file never sent: its URL's end, and whether it has passed (a new URL is then needed).
+    ...(waiting ? { expiresAt: u.expiresAt, expired: Date.parse(u.expiresAt) < Date.parse(now) } : {}),
     ...(u.version !== undefined ? { version: u.version } : {}),
     ...(u.reason ? { reason: u.reason } : {}),
     ...(online ? { current } : {}),
@@ -277,13 +286,21 @@ export const handler = apiHandler(
       };
     },
 
+    /** The dataset's uploads, newest first, with each one's outcome: what happened to the file sent yesterday. */
+    async listUploads(ctx) {
+      const { limit, cursor, status } = parseWith(uploadListQuery, ctx.query, 'query');
+      const dataset = await datasetOf(ctx);
+      const page = await coreDeps().datasets.listUploads(dataset.tenantId, dataset.slug, limit, cursor, status);
+      return { body: { items: page.items.map((u) => ({ ...uploadView(u, dataset, coreDeps().now()), ...(u.report ? { report: u.report } : {}) })), nextCursor: page.nextCursor } };
+    },
+
     async getUpload(ctx) {
       const upload = await uploadOf(ctx);
       const [report, dataset] = await Promise.all([
         upload.status === 'rejected' ? fullReport(upload).then((full) => full ?? upload.report) : upload.report,
         coreDeps().datasets.getDataset(upload.tenantId, upload.slug),
       ]);
-      return { body: { ...uploadView(upload, dataset), ...(report ? { report } : {}) } };
+      return { body: { ...uploadView(upload, dataset, coreDeps().now()), ...(report ? { report } : {}) } };
     },
 
     async getUploadReport(ctx) {

@@ -139,7 +139,8 @@ export interface DatasetVersion {
   createdAt: string;
 }
 
-export type UploadStatus = 'awaiting-file' | 'processing' | 'published' | 'rejected' | 'failed' | 'duplicate';
+export const UPLOAD_STATUSES = ['awaiting-file', 'processing', 'published', 'rejected', 'failed', 'duplicate'] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 
 export interface Upload {
   id: string;

@@ -1,5 +1,5 @@
 import { encodeTime, TIME_LEN } from 'ulid';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Dataset,
   DatasetVersion,
@@ -9,12 +9,17 @@ import type {
   Upload,
   UploadStatus,
 } from '../../domain/datasets/dataset';
-import { keys } from '../keys';
-import { AlreadyExistsError } from '../ports';
-import { conditionalUpdate, documentClient, isConditionalCheckFailed, queryAll } from './client';
+import { keys, TABLE_INDEXES } from '../keys';
+import { AlreadyExistsError, type Page } from '../ports';
+import { conditionalUpdate, decodeCursor, documentClient, encodeCursor, InvalidCursorError, isConditionalCheckFailed, queryAll } from './client';
 import { bumpCatalogRevision } from './catalog-revision';
 import { entityOf } from './item';
 import { updateExpression } from './update-expression';
+
+/** Queries one filtered listing of uploads may make before it returns a shorter page. */
+const MAX_LIST_QUERIES = 5;
+/** Uploads a filtered query reads at least (DynamoDB's Limit counts before the filter). */
+const FILTERED_READ = 100;
 
 /** Datasets, their immutable versions and the uploads that feed them. */
 export class DynamoDatasetStore {
@@ -251,6 +256,49 @@ export class DynamoDatasetStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  }
+
+  /**
+   * The uploads of a dataset, newest first (ULID order: the order they were requested), at
+   * most `limit`, only those in `status` when given. The cursor is the key of the last upload
+   * returned, so a page cut short by the filter goes on exactly where it stopped; a cursor of
+   * another dataset's listing is refused.
+   */
+  async listUploads(tenantId: string, slug: string, limit: number, cursor?: string, status?: UploadStatus): Promise<Page<Upload>> {
+    const { gsi1 } = TABLE_INDEXES;
+    const partition = keys.uploadList(tenantId, slug, '').gsi1pk;
+    let start = decodeCursor(cursor, ['pk', 'sk', gsi1.pk, gsi1.sk]);
+    if (start && start[gsi1.pk] !== partition) throw new InvalidCursorError();
+    const items: Record<string, unknown>[] = [];
+    // A filtered listing reads ahead of what it keeps: a few queries at most, then a shorter page and its cursor.
+    for (let query = 0; query < MAX_LIST_QUERIES && items.length < limit; query++) {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: gsi1.name,
+          KeyConditionExpression: '#pk = :pk',
+          ...(status ? { FilterExpression: '#status = :status' } : {}),
+          ExpressionAttributeNames: { '#pk': gsi1.pk, ...(status ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: { ':pk': partition, ...(status ? { ':status': status } : {}) },
+          ScanIndexForward: false,
+          Limit: status ? Math.max(limit, FILTERED_READ) : limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        items.push(item);
+        if (items.length === limit) break;
+      }
+      start = out.LastEvaluatedKey;
+      if (items.length === limit) {
+        // Cut inside this page: go on after the last upload kept, unless it ended the page and the listing.
+        const last = items[items.length - 1];
+        const endedListing = start === undefined && last === out.Items?.[out.Items.length - 1];
+        start = endedListing ? undefined : { pk: last.pk, sk: last.sk, [gsi1.pk]: last[gsi1.pk], [gsi1.sk]: last[gsi1.sk] };
+      }
+      if (start === undefined) break;
+    }
+    return { items: items.map((i) => entityOf<Upload>(i)), nextCursor: encodeCursor(start) };
   }
 
   async getUpload(uploadId: string): Promise<Upload | undefined> {
