@@ -162,7 +162,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   /** What to do about a value of the wrong type, when the value tells. */
   const typeHint = (raw: string): string => {
     const serial = isDate ? excelSerialDate(raw) : null;
-    if (serial) return ` : c'est sans doute le numéro de jour d'Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d'exporter`;
+    if (serial) return ` : c’est sans doute le numéro de jour d’Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d’exporter`;
     if (isDate && DATE_SHAPED.test(raw)) return ' : ce jour n’existe pas (jour ou mois impossible), vérifiez la date';
     if (isNumber && /\d/.test(raw) && /[a-zA-Z]/.test(raw)) return ' : écrivez seulement le nombre, en chiffres et sans texte (par exemple 1500 ou 1500,50)';
     return '';
@@ -224,7 +224,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
   return (raw, row, issues) => {
     const parsed = parse(raw);
     if (parsed === INVALID) {
-      issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n'est pas ${expected}${typeHint(raw)}.`));
+      issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n’est pas ${expected}${typeHint(raw)}.`));
       return null;
     }
     let v: Value = parsed;
@@ -261,14 +261,14 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
     if (enumSet !== null && !enumSet.has(v)) {
       const canonical = enumFolded !== null && typeof v === 'string' ? enumFolded.get(foldName(v)) : undefined;
       if (canonical !== undefined) v = canonical;
-      else issues.push(err('enum', row, name, raw, `La valeur « ${raw} » n'est pas autorisée (valeurs possibles : ${enumList}).`));
+      else issues.push(err('enum', row, name, raw, `La valeur « ${raw} » n’est pas autorisée (valeurs possibles : ${enumList}).`));
     }
     if (min !== undefined && v !== null && typeof v !== 'boolean' && v < min) {
       issues.push(err('minimum', row, name, raw, `La valeur « ${show(v)} » est inférieure au minimum autorisé (${min}).`));
     }
     if (max !== undefined && v !== null && typeof v !== 'boolean' && v > max) {
       // A percentage where a proportion is due: say how to write it.
-      const hint = proportion && typeof v === 'number' && v <= 100 ? ` : une proportion s'écrit entre 0 et 1 (${show(v)} % s'écrit ${numberText(v / 100)})` : '';
+      const hint = proportion && typeof v === 'number' && v <= 100 ? ` : une proportion s’écrit entre 0 et 1 (${show(v)} % s’écrit ${numberText(v / 100)})` : '';
       issues.push(err('maximum', row, name, raw, `La valeur « ${show(v)} » est supérieure au maximum autorisé (${max})${hint}.`));
     }
     return v;
@@ -284,14 +284,14 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
       }
     }
     if (!Array.isArray(items) || !items.every((x) => typeof x === 'string')) {
-      issues.push(err('type-error', row, name, s, `La valeur « ${s} » n'est pas une liste JSON de textes (ex. ["a", "b"]).`));
+      issues.push(err('type-error', row, name, s, `La valeur « ${s} » n’est pas une liste JSON de textes (ex. ["a", "b"]).`));
       return;
     }
     if (itemsRequired && items.length === 0) issues.push(err('required', row, name, s, `La liste « ${name} » doit contenir au moins un élément.`));
     if (itemEnum !== null) {
       for (const it of items as string[]) {
         if (!itemEnum.has(it)) {
-          issues.push(err('enum', row, name, it, `L'élément « ${it} » n'est pas autorisé (valeurs possibles : ${[...itemEnum].join(', ')}).`));
+          issues.push(err('enum', row, name, it, `L’élément « ${it} » n’est pas autorisé (valeurs possibles : ${[...itemEnum].join(', ')}).`));
         }
       }
     }
@@ -404,7 +404,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           severity: 'warning',
           row: 1,
           column: h,
-          message: h === '' ? `La colonne n° ${col + 1} n'a pas de nom : elle sera ignorée.` : `La colonne « ${h} » ne fait pas partie du schéma : elle sera ignorée.`,
+          message: h === '' ? `La colonne n° ${col + 1} n’a pas de nom : elle sera ignorée.` : `La colonne « ${h} » ne fait pas partie du schéma : elle sera ignorée.`,
         });
       } else {
         issues.push({
@@ -438,7 +438,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
         severity: 'error',
         row: 1,
         column: columns[0],
-        message: `Aucune des colonnes ${columns.map((c) => `« ${c} »`).join(' ou ')} n'est présente : il en faut au moins une, renseignée sur chaque ligne.`,
+        message: `Aucune des colonnes ${columns.map((c) => `« ${c} »`).join(' ou ')} n’est présente : il en faut au moins une, renseignée sur chaque ligne.`,
       });
     }
     const renamed = renamedIssue(names, source);
@@ -511,7 +511,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           // `#…`, or `Err:502`: a cheap look before the RegExp, this runs on every cell.
           if ((c0 === 35 || (c0 === 69 && s.length === 7)) && SPREADSHEET_ERROR.test(s)) {
             values[i] = null;
-            issues.push(err('formula-error', row, rt.name, s, `La cellule contient l'erreur de formule « ${s} » du tableur : corrigez la formule ou saisissez la valeur.`));
+            issues.push(err('formula-error', row, rt.name, s, `La cellule contient l’erreur de formule « ${s} » du tableur : corrigez la formule ou saisissez la valeur.`));
             continue;
           }
           const check = rt.check;

@@ -110,7 +110,7 @@ function checkBound(f: FieldDescriptor, key: 'minimum' | 'maximum', path: (strin
     const iso = f.type === 'date' ? isIsoDate : f.type === 'datetime' ? isIsoDateTime : (s: string) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
     if (typeof v !== 'string' || !iso(v)) add(p, `doit être écrit en ISO 8601 (ex. 2024-12-31) pour un champ de type ${f.type}`);
   } else {
-    add(p, `ne s'applique pas à un champ de type ${f.type}`);
+    add(p, `ne s’applique pas à un champ de type ${f.type}`);
   }
 }
 
@@ -156,7 +156,7 @@ function checkField(f: FieldDescriptor, path: (string | number)[], add: Add): vo
     });
   }
   if ((c.minLength !== undefined || c.maxLength !== undefined) && f.type !== 'string' && f.type !== 'any') {
-    add([...path, 'constraints'], `minLength/maxLength ne s'appliquent qu'aux champs texte (type ${f.type})`);
+    add([...path, 'constraints'], `minLength/maxLength ne s’appliquent qu’aux champs texte (type ${f.type})`);
   }
   if (c.minLength !== undefined && c.maxLength !== undefined && c.minLength > c.maxLength) {
     add([...path, 'constraints', 'minLength'], 'minLength est supérieur à maxLength');
@@ -177,7 +177,7 @@ function checkDescriptor(d: TableSchemaDescriptor, add: Add): void {
     checkField(f, ['fields', i], add);
   });
   const known = (name: string, path: (string | number)[]): void => {
-    if (!names.has(name)) add(path, `le champ « ${name} » n'existe pas dans le schéma`);
+    if (!names.has(name)) add(path, `le champ « ${name} » n’existe pas dans le schéma`);
   };
   if (d.primaryKey !== undefined) {
     const pk = typeof d.primaryKey === 'string' ? [d.primaryKey] : d.primaryKey;

@@ -70,12 +70,12 @@ export function siretProblem(s: string): string {
     if (/^\d[.,]\d+e\+?\d+$/i.test(s)) {
       return "a été changée en nombre par le tableur (notation « E+ ») et a perdu des chiffres : mettez la colonne au format texte et saisissez à nouveau les numéros SIRET.";
     }
-    if (/^\d+[.,]0+$/.test(s)) return "porte une décimale ajoutée par le tableur : un SIRET s'écrit avec 14 chiffres seulement (mettez la colonne au format texte).";
-    return "n'est pas un numéro SIRET : un SIRET s'écrit avec 14 chiffres, sans lettre ni autre signe.";
+    if (/^\d+[.,]0+$/.test(s)) return "porte une décimale ajoutée par le tableur : un SIRET s’écrit avec 14 chiffres seulement (mettez la colonne au format texte).";
+    return "n’est pas un numéro SIRET : un SIRET s’écrit avec 14 chiffres, sans lettre ni autre signe.";
   }
   if (s.length === 9) {
-    return "compte 9 chiffres : c'est un numéro SIREN. Il faut le SIRET de l'établissement, 14 chiffres (le SIREN suivi de 5 chiffres).";
+    return "compte 9 chiffres : c’est un numéro SIREN. Il faut le SIRET de l’établissement, 14 chiffres (le SIREN suivi de 5 chiffres).";
   }
   if (s.length !== 14) return `compte ${s.length} chiffres : un numéro SIRET en compte 14.`;
-  return "n'est pas un numéro SIRET valide : sa clé de contrôle ne correspond pas (un chiffre mal recopié ?).";
+  return "n’est pas un numéro SIRET valide : sa clé de contrôle ne correspond pas (un chiffre mal recopié ?).";
 }

@@ -136,7 +136,7 @@ describe('constraints', () => {
       row: 2,
       column: 'montant',
       value: 'beaucoup',
-      message: "La valeur « beaucoup » n'est pas un nombre.",
+      message: "La valeur « beaucoup » n’est pas un nombre.",
     });
   });
 });
@@ -300,7 +300,7 @@ describe('a proportion (a number bounded by 1, SCDL pourcentageSubvention)', () 
   it('says how to write a percentage typed without its sign', () => {
     const r = one(pct, '50');
     expect(r.codes).toEqual(['maximum']);
-    expect(r.issues[0].message).toContain("une proportion s'écrit entre 0 et 1 (50 % s'écrit 0.5)");
+    expect(r.issues[0].message).toContain("une proportion s’écrit entre 0 et 1 (50 % s’écrit 0.5)");
     expect(one(pct, '250').issues[0].message).not.toContain('proportion');
   });
   it('leaves other numbers alone: a % there is not a number', () => {
@@ -412,7 +412,7 @@ describe('a date column exported as Excel serial numbers', () => {
   it('says which day the number is and how to keep the date', () => {
     const r = one({ name: 'dateConvention', type: 'date' }, '45321');
     expect(r.codes).toEqual(['type-error']);
-    expect(r.issues[0].message).toContain("numéro de jour d'Excel du 2024-01-30");
+    expect(r.issues[0].message).toContain("numéro de jour d’Excel du 2024-01-30");
   });
 });
 
@@ -457,8 +457,8 @@ describe('type errors that say what to do', () => {
   it('names an impossible day, and asks for a number without text', () => {
     expect(one({ name: 'd', type: 'date' }, '31/02/2024').issues[0].message).toContain('ce jour n’existe pas');
     expect(one({ name: 'd', type: 'date' }, '2024-13-01').issues[0].message).toContain('ce jour n’existe pas');
-    expect(one({ name: 'd', type: 'date' }, 'bientôt').issues[0].message).toBe("La valeur « bientôt » n'est pas une date (AAAA-MM-JJ).");
+    expect(one({ name: 'd', type: 'date' }, 'bientôt').issues[0].message).toBe("La valeur « bientôt » n’est pas une date (AAAA-MM-JJ).");
     expect(one({ name: 'm', type: 'number' }, '1 500 € TTC').issues[0].message).toContain('écrivez seulement le nombre');
-    expect(one({ name: 'm', type: 'number' }, '12..5').issues[0].message).toBe("La valeur « 12..5 » n'est pas un nombre.");
+    expect(one({ name: 'm', type: 'number' }, '12..5').issues[0].message).toBe("La valeur « 12..5 » n’est pas un nombre.");
   });
 });

@@ -23,7 +23,7 @@ describe('french-siret-value', () => {
   it('rejects a bad key, a SIREN and a spreadsheet float, saying which', () => {
     const cases: [string, string][] = [
       ['21860194600014', 'sa clé de contrôle ne correspond pas'],
-      ['218601946', "c'est un numéro SIREN"],
+      ['218601946', "c’est un numéro SIREN"],
       ['32402138500000.0', 'compte 15 chiffres'],
       ['32402138500000,00', 'décimale ajoutée par le tableur'],
       ['3,24021E+13', 'notation « E+ »'],
@@ -40,7 +40,7 @@ describe('french-siret-value', () => {
     const withPattern = [{ ...fields[0], constraints: { pattern: '^\\d{14}$' } }];
     const r = codesFor(withPattern, check, ['218601946']);
     expect(r.codes).toEqual(['pattern']);
-    expect(r.messages[0]).toContain("c'est un numéro SIREN");
+    expect(r.messages[0]).toContain("c’est un numéro SIREN");
   });
   it('restores a leading zero lost by a spreadsheet when the key then holds', () => {
     const r = validatorFor(fields, { custom_checks: [check] }).validate(['1234567800010'], 2);
@@ -209,7 +209,7 @@ describe('one-of-required with neither column in the header', () => {
     const schema = compileSchema(schemaOf(fields, { custom_checks: [{ name: 'one-of-required', params: { column1: 'siret', column2: 'rna' } }] }));
     const bound = schema.bind(['nom']);
     expect(bound.issues.map((i) => `${i.code}@${i.row}:${i.column}`)).toEqual(['one-of-required@1:siret']);
-    expect(bound.issues[0].message).toContain('Aucune des colonnes « siret » ou « rna » n\'est présente');
+    expect(bound.issues[0].message).toContain('Aucune des colonnes « siret » ou « rna » n’est présente');
     expect(bound.validator.validate(['Asso'], 2).issues).toEqual([]);
     // One of them in the header: checked on each row.
     expect(schema.bind(['nom', 'rna']).validator.validate(['Asso', ''], 2).issues.map((i) => i.code)).toEqual(['one-of-required']);

@@ -56,7 +56,7 @@ describe('parseSchemaDescriptor', () => {
 
   it('rejects a primaryKey naming an unknown field', () => {
     const p = problems({ ...base, fields: [{ name: 'a', type: 'string' }], primaryKey: ['a', 'b'] });
-    expect(p).toEqual([{ path: 'primaryKey.1', message: "le champ « b » n'existe pas dans le schéma" }]);
+    expect(p).toEqual([{ path: 'primaryKey.1', message: "le champ « b » n’existe pas dans le schéma" }]);
   });
 
   it('rejects unknown custom checks, bad params and unknown columns', () => {

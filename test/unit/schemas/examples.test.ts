@@ -31,7 +31,7 @@ describeWithReference('official example files', () => {
     );
     const siren = errors.filter((e) => e.row === 7 && e.column === 'idAttribuant');
     expect(siren).toHaveLength(1);
-    expect(siren[0].message).toContain("c'est un numéro SIREN");
+    expect(siren[0].message).toContain("c’est un numéro SIREN");
   });
 
   it('subventions: the Latin-1 file with a duplicated notificationUE column is rejected at the header', () => {

@@ -68,7 +68,7 @@ export const nomenclatureActesValue = defineCheck({
             row,
             p.column,
             s,
-            `« ${subject} » n'est pas une matière de la nomenclature ACTES (attendu : ${ACTES_SUBJECTS.join(', ')}).`,
+            `« ${subject} » n’est pas une matière de la nomenclature ACTES (attendu : ${ACTES_SUBJECTS.join(', ')}).`,
           ),
         );
         return;

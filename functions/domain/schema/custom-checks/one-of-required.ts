@@ -13,7 +13,7 @@ export const oneOfRequired = defineCheck({
     return (values, row, issues) => {
       if (values[a] === null && values[b] === null) {
         issues.push(
-          issue('one-of-required', row, p.column1, null, `Au moins l'une des colonnes « ${p.column1} » ou « ${p.column2} » doit être renseignée.`),
+          issue('one-of-required', row, p.column1, null, `Au moins l’une des colonnes « ${p.column1} » ou « ${p.column2} » doit être renseignée.`),
         );
       }
     };

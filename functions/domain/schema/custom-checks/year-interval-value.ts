@@ -24,7 +24,7 @@ export const yearIntervalValue = defineCheck({
       if (yearOnly && YEAR.test(s)) return;
       const m = INTERVAL.exec(s);
       let message: string | null = null;
-      if (m === null) message = `La valeur « ${s} » n'a pas le format attendu pour une période (${expected}).`;
+      if (m === null) message = `La valeur « ${s} » n’a pas le format attendu pour une période (${expected}).`;
       else if (m[1] === m[2]) message = `Période « ${s} » invalide : les deux années doivent être différentes.`;
       else if (m[2] < m[1]) message = `Période « ${s} » invalide : la deuxième année doit être postérieure à la première (${m[2]}/${m[1]}).`;
       if (message !== null) issues.push(issue('year-interval', row, p.column, s, message));

@@ -251,19 +251,19 @@ const RULES: Record<string, { code: string; message: Message }> = {
   trop_long: { code: 'bal-too-long', message: (c, v) => `La valeur « ${v} » de « ${c} » est trop longue (${c === 'suffixe' ? 9 : 200} caractères au plus).` },
   caractere_invalide: { code: 'bal-invalid-character', message: (c, v) => `La valeur « ${v} » de « ${c} » contient un caractère invalide.` },
   casse_incorrecte: { code: 'bal-name-case', message: (c, v) => `Le nom « ${v} » (${c}) est tout en majuscules ou tout en minuscules.` },
-  contient_tiret_bas: { code: 'bal-name-underscore', message: (c, v) => `Le nom « ${v} » (${c}) contient un tiret bas « _ » au lieu d'une espace.` },
-  'cle_interop.casse_invalide': { code: 'bal-cle-interop-case', message: (_c, v) => `La clé d'interopérabilité « ${v} » doit être écrite en minuscules.` },
+  contient_tiret_bas: { code: 'bal-name-underscore', message: (c, v) => `Le nom « ${v} » (${c}) contient un tiret bas « _ » au lieu d’une espace.` },
+  'cle_interop.casse_invalide': { code: 'bal-cle-interop-case', message: (_c, v) => `La clé d’interopérabilité « ${v} » doit être écrite en minuscules.` },
   'cle_interop.structure_invalide': {
     code: 'bal-cle-interop-structure',
-    message: (_c, v) => `La clé d'interopérabilité « ${v} » n'a pas la forme insee_voie_numero[_suffixe].`,
+    message: (_c, v) => `La clé d’interopérabilité « ${v} » n’a pas la forme insee_voie_numero[_suffixe].`,
   },
-  'cle_interop.numero_invalide': { code: 'bal-cle-interop-numero', message: (_c, v) => `Le numéro de la clé d'interopérabilité « ${v} » n'est pas un nombre.` },
+  'cle_interop.numero_invalide': { code: 'bal-cle-interop-numero', message: (_c, v) => `Le numéro de la clé d’interopérabilité « ${v} » n’est pas un nombre.` },
   'cle_interop.numero_prefixe_manquant': {
     code: 'bal-cle-interop-numero-padding',
-    message: (_c, v) => `Le numéro de la clé d'interopérabilité « ${v} » doit compter 5 chiffres (zéros en tête).`,
+    message: (_c, v) => `Le numéro de la clé d’interopérabilité « ${v} » doit compter 5 chiffres (zéros en tête).`,
   },
-  'cle_interop.voie_invalide': { code: 'bal-cle-interop-voie', message: (_c, v) => `Le code de voie de la clé d'interopérabilité « ${v} » doit compter 4 caractères.` },
-  type_invalide: { code: 'bal-id-ban-invalid', message: (c, v) => `La valeur « ${v} » de « ${c} » n'est pas un identifiant BAN (UUID version 4).` },
+  'cle_interop.voie_invalide': { code: 'bal-cle-interop-voie', message: (_c, v) => `Le code de voie de la clé d’interopérabilité « ${v} » doit compter 4 caractères.` },
+  type_invalide: { code: 'bal-id-ban-invalid', message: (c, v) => `La valeur « ${v} » de « ${c} » n’est pas un identifiant BAN (UUID version 4).` },
   'numero.type_invalide': { code: 'bal-numero-not-integer', message: (_c, v) => `Le numéro « ${v} » doit être un nombre entier positif, sans autre caractère.` },
   'numero.trop_grand': { code: 'bal-numero-too-large', message: (_c, v) => `Le numéro « ${v} » dépasse 99999.` },
   'numero.not_to_be_zero': { code: 'bal-numero-zero', message: () => 'Le numéro ne doit pas être 0.' },
@@ -271,7 +271,7 @@ const RULES: Record<string, { code: string; message: Message }> = {
   'suffixe.debut_invalide': { code: 'bal-suffixe-start', message: (_c, v) => `Le suffixe « ${v} » doit commencer par une lettre ou un chiffre.` },
   'suffixe.caractere_invalide': { code: 'bal-suffixe-character', message: (_c, v) => `Le suffixe « ${v} » ne doit contenir que des lettres, des chiffres et des espaces.` },
   separateur_decimal_invalide: { code: 'bal-decimal-comma', message: (c, v) => `La coordonnée « ${v} » (${c}) doit utiliser le point comme séparateur décimal.` },
-  valeur_invalide: { code: 'bal-invalid-value', message: (c, v) => `La valeur « ${v} » de « ${c} » n'est pas valide.` },
+  valeur_invalide: { code: 'bal-invalid-value', message: (c, v) => `La valeur « ${v} » de « ${c} » n’est pas valide.` },
   'position.enum_fuzzy': { code: 'bal-position-spelling', message: (_c, v) => `Le type de position « ${v} » est mal orthographié.` },
   'cad_parcelles.pipe_debut_fin': { code: 'bal-cad-parcelles-pipe', message: (_c, v) => `La liste de parcelles « ${v} » commence ou finit par « | ».` },
   'date_der_maj.date_invalide': { code: 'bal-date-invalid', message: (_c, v) => `La date « ${v} » doit être au format AAAA-MM-JJ.` },
@@ -279,7 +279,7 @@ const RULES: Record<string, { code: string; message: Message }> = {
   'date_der_maj.date_future': { code: 'bal-date-future', message: (_c, v) => `La date de mise à jour « ${v} » est dans le futur.` },
   'row.incoherence_numero': {
     code: 'bal-cle-interop-numero-mismatch',
-    message: (_c, v) => `Le numéro de la clé d'interopérabilité ne correspond pas au numéro ${v}.`,
+    message: (_c, v) => `Le numéro de la clé d’interopérabilité ne correspond pas au numéro ${v}.`,
   },
   'row.commune_manquante': { code: 'bal-commune-missing', message: () => 'Ni la clé d’interopérabilité ni commune_insee ne donnent la commune.' },
   'row.adresse_incomplete': { code: 'bal-address-incomplete', message: () => 'Adresse incomplète : il faut un numéro valide et un nom de voie ou de toponyme valide.' },
@@ -727,7 +727,7 @@ export function checkBalFile(file: { delimiter?: string; encoding?: string; line
     add(
       'file.encoding.non_standard',
       'bal-encoding',
-      `Le fichier est encodé en ${file.encoding} : une BAL est en UTF-8. Pour l'enregistrer ainsi : dans Excel, Fichier › Enregistrer sous › « CSV UTF-8 » ; dans LibreOffice, jeu de caractères « Unicode (UTF-8) » et séparateur « ; ».`,
+      `Le fichier est encodé en ${file.encoding} : une BAL est en UTF-8. Pour l’enregistrer ainsi : dans Excel, Fichier › Enregistrer sous › « CSV UTF-8 » ; dans LibreOffice, jeu de caractères « Unicode (UTF-8) » et séparateur « ; ».`,
     );
   }
   if (file.delimiter !== undefined && file.delimiter !== ';') {

@@ -65,7 +65,7 @@ export function checkDecpRows(header: readonly string[], rows: readonly (readonl
           row: line,
           column,
           value,
-          message: `« ${value} » n'est pas une valeur de « ${column} » admise pour ${LABEL[type]}.`,
+          message: `« ${value} » n’est pas une valeur de « ${column} » admise pour ${LABEL[type]}.`,
         });
       }
     }
@@ -79,7 +79,7 @@ export function checkDecpRows(header: readonly string[], rows: readonly (readonl
           row: line,
           column: `${parties}.typeIdentifiant`,
           value: types,
-          message: `« ${parties}.id » et « ${parties}.typeIdentifiant » doivent lister autant d'éléments, séparés par « ${DECP_LIST_SEPARATOR} ».`,
+          message: `« ${parties}.id » et « ${parties}.typeIdentifiant » doivent lister autant d’éléments, séparés par « ${DECP_LIST_SEPARATOR} ».`,
         });
       }
     }

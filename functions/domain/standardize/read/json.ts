@@ -55,7 +55,7 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
     const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
     throw new TableReadError(
       'invalid-json',
-      `Le fichier n'est pas un JSON valide${line ? ` (erreur ligne ${line})` : ''}.`,
+      `Le fichier n’est pas un JSON valide${line ? ` (erreur ligne ${line})` : ''}.`,
       line,
     );
   }
@@ -66,14 +66,14 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
     } catch {
       // A flattener refuses documents of the wrong shape: that is the file's fault, not a crash.
       throw shape(
-        "Le JSON n'a pas la structure attendue pour ce schéma (pour les marchés publics : le format national DECP, " +
+        "Le JSON n’a pas la structure attendue pour ce schéma (pour les marchés publics : le format national DECP, " +
           '{"marches": {"marche": […]}} ou {"marches": […]}).',
       );
     }
   }
   if (!Array.isArray(records)) records = wrappedRecords(records);
   if (!Array.isArray(records)) {
-    throw shape('Le JSON doit être un tableau d\'objets : [{"colonne": "valeur", …}, …], ou un objet qui en porte un seul (« data », « records »…).');
+    throw shape('Le JSON doit être un tableau d’objets : [{"colonne": "valeur", …}, …], ou un objet qui en porte un seul (« data », « records »…).');
   }
   const index = new Map<string, number>();
   const header: string[] = [];
@@ -82,7 +82,7 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
     const rec: unknown = records[i];
     const row = i + 2;
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
-      throw shape(`L'élément n°${i + 1} du tableau JSON n'est pas un objet.`, row);
+      throw shape(`L’élément n°${i + 1} du tableau JSON n’est pas un objet.`, row);
     }
     const cells: Cell[] = new Array<Cell>(header.length).fill(null);
     for (const [key, v] of Object.entries(rec as Record<string, unknown>)) {
@@ -98,7 +98,7 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
       else if (typeof v === 'number' || typeof v === 'boolean') cell = String(v);
       else {
         throw shape(
-          `L'élément n°${i + 1} contient une valeur imbriquée (« ${key} ») : seuls les objets plats sont acceptés pour ce schéma.`,
+          `L’élément n°${i + 1} contient une valeur imbriquée (« ${key} ») : seuls les objets plats sont acceptés pour ce schéma.`,
           row,
         );
       }

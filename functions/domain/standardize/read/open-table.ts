@@ -141,7 +141,7 @@ const SNIFF_BYTES = 8192;
 
 const UNKNOWN_MESSAGES: Record<string, string> = {
   pdf: 'Le fichier est un PDF : déposez le tableau au format CSV, Excel (.xlsx) ou OpenDocument (.ods).',
-  xls: 'Le format Excel 97-2003 (.xls) n\'est pas pris en charge : enregistrez le fichier en .xlsx ou en CSV.',
+  xls: 'Le format Excel 97-2003 (.xls) n’est pas pris en charge : enregistrez le fichier en .xlsx ou en CSV.',
   zip: 'Archive ZIP non reconnue : seuls les classeurs .xlsx et .ods sont acceptés.',
 };
 
@@ -211,7 +211,7 @@ export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boo
         row,
         column: `colonne ${i + 1}`,
         value: value ?? '',
-        message: `Ligne ${row} : valeur en trop en colonne ${i + 1} (${cells.length} valeurs pour ${width} colonnes d'en-tête).`,
+        message: `Ligne ${row} : valeur en trop en colonne ${i + 1} (${cells.length} valeurs pour ${width} colonnes d’en-tête).`,
       });
     }
     cells.length = width;
@@ -241,7 +241,7 @@ function emptyFile(): TableReadError {
 }
 
 function headerOnly(): TableReadError {
-  return new TableReadError('header-only', "Le fichier ne contient qu'une ligne d'en-tête, sans aucune donnée.", 1);
+  return new TableReadError('header-only', "Le fichier ne contient qu’une ligne d’en-tête, sans aucune donnée.", 1);
 }
 
 /** The header among the first records (headerIndex), a warning for the title rows above it; at least one record after it. */
@@ -370,7 +370,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       if (sniffed.detail === 'utf-16') {
         throw new TableReadError(
           'invalid-encoding',
-          "Le fichier est encodé en UTF-16 (« Texte Unicode » d'Excel) : enregistrez-le en « CSV UTF-8 ».",
+          "Le fichier est encodé en UTF-16 (« Texte Unicode » d’Excel) : enregistrez-le en « CSV UTF-8 ».",
         );
       }
       throw new TableReadError(

@@ -60,7 +60,7 @@ export class CsvWriter extends BaseTableWriter {
   ) {
     super();
     this.delimiter = opts.delimiter ?? ',';
-    if (this.delimiter.length !== 1) throw new Error(`CsvWriter: un séparateur d'un caractère, pas « ${this.delimiter} »`);
+    if (this.delimiter.length !== 1) throw new Error(`CsvWriter: un séparateur d’un caractère, pas « ${this.delimiter} »`);
     this.d = this.delimiter.charCodeAt(0);
     this.newline = opts.newline ?? '\r\n';
     this.newlineBytes = utf8Bytes(this.newline);
