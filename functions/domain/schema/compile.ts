@@ -19,7 +19,7 @@
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, parserFor } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
-import { excelSerialDate, foldName, frDatesInTextToIso, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -126,7 +126,7 @@ function lengthOf(s: string): number {
  * Pattern, length, enum and bound checks, plus the normalisations they allow; null when the
  * field has none and its parser keeps the text as it is.
  */
-function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | null {
+function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | undefined): CellCheck | null {
   const name = f.name;
   const c = f.constraints ?? {};
   const isText = f.type === 'string' || f.type === 'any';
@@ -139,6 +139,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
     plainFormat &&
     !siretColumn &&
     !phone &&
+    padTo === undefined &&
     f.arrayItem === undefined &&
     c.pattern === undefined &&
     c.minLength === undefined &&
@@ -210,6 +211,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
     const base = digits ?? s;
     const padded = padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
     if (padded !== null) return padded;
+    // Words with ’ where the pattern allows only ' (or the other way round): the schema's spelling.
+    for (const candidate of apostropheSpellings(s)) if (candidate !== s && pattern!.test(candidate)) return candidate;
     // A code (it has digits) spelled otherwise than its pattern wants: a decimal comma (`7,1`
     // for 7.1), lower case (`w313000123`), digits typed in groups (`W 313 000 123`). Not words:
     // « Ad am » is no « Adam », and `00036 bis` keeps the space that tells its suffix.
@@ -233,6 +236,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean): CellCheck | nul
         const international = frPhoneToInternational(v);
         if (international !== null && (maxLength === undefined || international.length <= maxLength) && (pattern === null || pattern.test(international))) v = international;
       }
+      // A code of fixed width that lost its leading zero as a spreadsheet number (postal code 1000 for 01000).
+      if (padTo !== undefined && v.length === padTo - 1 && allDigits(v, v.length)) v = '0' + v;
       if (pattern !== null) {
         if (!pattern.test(v)) {
           const fixed = fixToPattern(v);
@@ -357,7 +362,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
       required: f.constraints?.required === true || pkIdx.includes(i),
       unique: f.constraints?.unique === true,
       missing: mv.length === 1 && mv[0] === '' ? null : new Set(mv),
-      check: compileField(f, siretColumns.has(f.name)),
+      check: compileField(f, siretColumns.has(f.name), d.zeroPadded?.[f.name]),
       format: formatterFor(f),
     };
   });

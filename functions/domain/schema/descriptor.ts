@@ -93,6 +93,7 @@ const descriptorSchema = z.strictObject({
   custom_checks: z.array(z.strictObject({ name: z.string(), params: z.record(z.string(), z.unknown()) })).optional(),
   geo: z.strictObject({ longitude: z.string(), latitude: z.string() }).optional(),
   aliases: z.record(z.string(), stringList).optional(),
+  zeroPadded: z.record(z.string(), z.number().int().min(2).max(20)).optional(),
   outputDelimiter: z.string().length(1).optional(),
 });
 
@@ -188,6 +189,7 @@ function checkDescriptor(d: TableSchemaDescriptor, add: Add): void {
     known(d.geo.latitude, ['geo', 'latitude']);
   }
   for (const name of Object.keys(d.aliases ?? {})) known(name, ['aliases', name]);
+  for (const name of Object.keys(d.zeroPadded ?? {})) known(name, ['zeroPadded', name]);
   (d.custom_checks ?? []).forEach((cc, i) => {
     const check = CUSTOM_CHECKS.get(cc.name);
     if (check === undefined) {

@@ -419,9 +419,10 @@ const FR_PHONE_INTERNATIONAL = /^\+33 [1-9]\d{8}$/;
 const PHONE_SEPARATORS = /[\s\u00A0\u202F./-]/g;
 /**
  * A French number as people type it once its separators are gone: `0` and nine digits, or
- * `+33`, `(+33)` or `0033`, then the nine digits, with or without the trunk `0` or `(0)`.
+ * `+33`, `(+33)` or `0033`, then the nine digits, with or without the trunk `0` or `(0)`; or
+ * the nine digits alone, as a spreadsheet keeps `0474453000` typed into a number cell.
  */
-const FR_PHONE = /^(?:0|(?:\+33|\(\+33\)|0033)(?:0|\(0\))?)([1-9]\d{8})$/;
+const FR_PHONE = /^(?:0|(?:\+33|\(\+33\)|0033)(?:0|\(0\))?)?([1-9]\d{8})$/;
 /**
  * Réunion, Mayotte, Guadeloupe, Guyane, Martinique and Saint-Pierre-et-Miquelon numbers (fixed
  * 0262, 0263, 0269, 0590, 0594, 0596, 0508; mobile 0639, 0690–0694, 0696, 0697, 07090–07093,
@@ -447,11 +448,24 @@ export function frPhoneToInternational(s: string): string | null {
   return m === null || OVERSEAS.test(m[1]) ? null : `+33 ${m[1]}`;
 }
 
-/** Header/enum folding: lower case, no accents, no spaces, `_` or `-`. */
+/**
+ * Header/enum folding: lower case, no accents, no spaces, `_`, `-` or apostrophe. Office
+ * software turns ' into ’ as one types (LibreOffice and Word by default), and the official
+ * schemas themselves mix the two: « Nom de l’attribuant » is « Nom de l'attribuant ».
+ */
 export function foldName(s: string): string {
   return s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/[\s\u00A0\u202F_-]+/g, '');
+    .replace(/[\s\u00A0\u202F_'\u2018\u2019\u02BC\u00B4`-]+/g, '');
+}
+
+const APOSTROPHE = /['\u2018\u2019\u02BC\u00B4`]/;
+const APOSTROPHES = new RegExp(APOSTROPHE.source, 'g');
+
+/** The text with every apostrophe spelled `'`, then `’`, when it has one: what a pattern may want instead of what was typed. */
+export function apostropheSpellings(s: string): string[] {
+  if (!APOSTROPHE.test(s)) return [];
+  return [s.replace(APOSTROPHES, "'"), s.replace(APOSTROPHES, '\u2019')];
 }

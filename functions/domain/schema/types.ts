@@ -59,6 +59,11 @@ export interface TableSchemaDescriptor {
   custom_checks?: CustomCheckDescriptor[];
   /** Columns holding coordinates, when the schema is geographic (→ GeoJSON output). */
   geo?: { longitude: string; latitude: string };
+  /**
+   * Codes of a fixed number of digits that the official schema gives no pattern (a French postal
+   * code): a number that lost its leading zero in a spreadsheet gets it back (`1000` → `01000`).
+   */
+  zeroPadded?: Record<string, number>;
   /** Extra accepted header spellings per field name (beyond case/accent/space/_/- folding). */
   aliases?: Record<string, string[]>;
   /** Preferred CSV delimiter of the official format (BAL uses `;`). Output is always `,` unless stated. */

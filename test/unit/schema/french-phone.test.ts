@@ -18,6 +18,8 @@ describe('frPhoneToInternational', () => {
     '0033561720000',
     '00 33 5 61 72 00 00',
     '+33 561720000',
+    // A number cell keeps 0561720000 as 561720000 (LibreOffice and Excel alike).
+    '561720000',
   ])('%s → +33 561720000', (typed) => {
     expect(frPhoneToInternational(typed)).toBe('+33 561720000');
   });
@@ -40,7 +42,7 @@ describe('frPhoneToInternational', () => {
     ['an overseas mobile in the 07 range (+262)', '07 09 21 23 45'],
     ['a digit short', '05 61 72 00 0'],
     ['a digit too many', '05 61 72 00 000'],
-    ['a spreadsheet number that lost its 0', '561720000'],
+    ['an overseas number that lost its 0 in a spreadsheet', '590123456'],
     ['+33 without its +', '33 5 61 72 00 00'],
     ['00 after the trunk 0', '00 61 72 00 00'],
     ['two numbers', '05 61 72 00 00 / 05 61 72 00 01'],

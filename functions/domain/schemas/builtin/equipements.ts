@@ -168,6 +168,8 @@ export const equipements: TableSchemaDescriptor = {
     },
   ],
   geo: { longitude: 'EQUIP_LONG', latitude: 'EQUIP_LAT' },
+  // The official schema gives the postal code no pattern; a spreadsheet drops the 0 of 01000–09999.
+  zeroPadded: { ADR_CODEPOSTAL: 5 },
   custom_checks: [
     { name: 'french-siret-value', params: { column: 'COLL_SIRET' } },
   ],

@@ -1,0 +1,82 @@
+/**
+ * What office software does to what an employee types (found with files saved by LibreOffice
+ * Calc 7.4): ' becomes ’ as one types, and a number cell drops the leading zero of a postal
+ * code or of a phone number.
+ */
+import { compileSchema } from '../../../functions/domain/schema/compile';
+import { apostropheSpellings, foldName } from '../../../functions/domain/schema/normalize-fr';
+import { equipements } from '../../../functions/domain/schemas/builtin/equipements';
+import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
+import type { TableSchemaDescriptor } from '../../../functions/domain/schema/types';
+import { one, schemaOf, validatorFor } from './helpers';
+
+/** One cell of a built-in schema's field, read in a row of the whole schema: its value and its own issues. */
+function cellOf(schema: TableSchemaDescriptor, name: string, cell: string) {
+  const names = schema.fields.map((f) => f.name);
+  const at = names.indexOf(name);
+  const { validator } = compileSchema(schema).bind(names);
+  const r = validator.validate(names.map((_, i) => (i === at ? cell : null)), 2);
+  return { value: r.values[at], issues: r.issues.filter((i) => i.column === name) };
+}
+
+describe('apostrophes', () => {
+  it('fold alike in names: typographic, straight, left quote, modifier letter', () => {
+    const folded = ["Nom de l'attribuant", 'Nom de l’attribuant', 'Nom de l‘attribuant', 'Nom de lʼattribuant'].map(foldName);
+    expect(new Set(folded).size).toBe(1);
+  });
+
+  it('give the two spellings a pattern may want, only when there is one', () => {
+    expect(apostropheSpellings('Place de l’Hôtel de Ville')).toEqual(["Place de l'Hôtel de Ville", 'Place de l’Hôtel de Ville']);
+    expect(apostropheSpellings('Rue du Stade')).toEqual([]);
+  });
+
+  it('match a column headed with the official title, whichever apostrophe it has', () => {
+    const schema = compileSchema(subventions);
+    const unknown = (header: string[]) => schema.bind(header).issues.filter((i) => i.code === 'extra-column' || i.code === 'missing-column').map((i) => i.column);
+    const names = subventions.fields.map((f) => f.name);
+    for (const title of ['Nom de l’attribuant', "Nom de l'attribuant"]) {
+      expect(unknown([title, ...names.filter((n) => n !== 'nomAttribuant')])).toEqual([]);
+    }
+    // The official titles themselves mix the two: idRAE's has ’.
+    expect(unknown(["Identifiant RAE de l'aide au titre de laquelle la subvention est attribuée", ...names.filter((n) => n !== 'idRAE')])).toEqual([]);
+  });
+
+  it('accept an enum value typed with the other apostrophe and write the schema’s own', () => {
+    const r = cellOf(equipements, 'EQUIP_THEME', 'Equipement d’enseignement');
+    expect(r.issues).toEqual([]);
+    expect(r.value).toBe("Equipement d'enseignement");
+    // And the other way round.
+    const field = { name: 'position', type: 'string' as const, constraints: { enum: ['entrée', 'cage d’escalier'] } };
+    expect(one(field, "cage d'escalier")).toMatchObject({ value: 'cage d’escalier', codes: [] });
+  });
+
+  it('write a name in the spelling its pattern allows', () => {
+    const field = { name: 'voie', type: 'string' as const, constraints: { pattern: "^[A-Za-zÀ-ÿ' -]+$" } };
+    expect(one(field, 'Place de l’Hôtel de Ville')).toMatchObject({ value: "Place de l'Hôtel de Ville", codes: [] });
+    const typographic = { name: 'voie', type: 'string' as const, constraints: { pattern: '^[A-Za-zÀ-ÿ’ -]+$' } };
+    expect(one(typographic, "Place de l'Hôtel de Ville")).toMatchObject({ value: 'Place de l’Hôtel de Ville', codes: [] });
+    // Anything else the pattern refuses is still refused.
+    expect(one(field, 'Place de l’Hôtel de Ville n°1').codes).toEqual(['pattern']);
+  });
+});
+
+describe('a postal code typed into a number cell', () => {
+  const read = (cell: string) => cellOf(equipements, 'ADR_CODEPOSTAL', cell);
+
+  it('gets its leading zero back (01000–09999)', () => {
+    expect(read('1000')).toMatchObject({ value: '01000', issues: [] });
+    expect(read('01000').value).toBe('01000');
+    expect(read('31000').value).toBe('31000');
+  });
+
+  it('is not padded further: no postal code starts with 00', () => {
+    expect(read('123').value).toBe('123');
+    expect(read('ABC').value).toBe('ABC');
+  });
+
+  it('is declared for a field the schema has, and only as a width', () => {
+    expect(() => schemaOf([{ name: 'cp', type: 'string' }], { zeroPadded: { autre: 5 } })).toThrow(/autre/);
+    const v = validatorFor([{ name: 'cp', type: 'string' }], { zeroPadded: { cp: 5 } });
+    expect(v.validate(['9100'], 2).values).toEqual(['09100']);
+  });
+});
