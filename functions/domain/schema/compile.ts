@@ -19,7 +19,7 @@
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, parserFor } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
-import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -92,6 +92,14 @@ const FORMAT_TEXT = 0;
 const FORMAT_NUMBER = 1;
 const FORMAT_BOOLEAN = 2;
 const FORMAT_OTHER = 3;
+
+/** The day and the time (`14:32`, `14:32:05`) of a French or ISO date-time; null for anything else. */
+function dayOfDateTime(raw: string): { date: string; time: string } | null {
+  const iso = frDateTimeToIso(raw);
+  if (iso === null) return null;
+  const time = iso.slice(11, 19);
+  return { date: iso.slice(0, 10), time: time.endsWith(':00') ? time.slice(0, 5) : time };
+}
 
 function err(code: string, row: number, column: string, value: string | undefined, message: string): ValidationIssue {
   return { code, severity: 'error', row, column, value, message };
@@ -205,6 +213,9 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     if (datePattern) {
       const iso = frDatesInTextToIso(s);
       if (iso !== null && pattern!.test(iso)) return iso;
+      // One date in any spelling the date columns read (`02 mars 2024`, `01/03/24`, `dimanche 3 mars 2024`).
+      const day = frDateToIso(s);
+      if (day !== null && pattern!.test(day)) return day;
     }
     const digits = stripIdSeparators(s);
     if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
@@ -225,10 +236,23 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
   };
 
   return (raw, row, issues) => {
-    const parsed = parse(raw);
+    let parsed = parse(raw);
     if (parsed === INVALID) {
-      issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n’est pas ${expected}${typeHint(raw)}.`));
-      return null;
+      // A date cell that also holds a time (`29/01/2024 14:32`): the day is what the column takes.
+      const day = f.type === 'date' ? dayOfDateTime(raw) : null;
+      if (day === null) {
+        issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n’est pas ${expected}${typeHint(raw)}.`));
+        return null;
+      }
+      issues.push({
+        code: 'time-dropped',
+        severity: 'warning',
+        row,
+        column: name,
+        value: raw,
+        message: `La valeur « ${raw} » porte une heure (${day.time}) : la colonne attend une date seule, publiée comme ${day.date}. Pour ne plus voir ce message, mettez la colonne au format date JJ/MM/AAAA, sans heure.`,
+      });
+      parsed = day.date;
     }
     let v: Value = parsed;
     if (typeof v === 'string' && isText) {

@@ -34,6 +34,7 @@ const CODE_HELP: Record<string, string> = {
   'nomenclature-actes': 'nomenclature des actes invalide',
   'matiere-mismatch': 'code de matière qui ne correspond pas au nom de matière (nomenclature ACTES)',
   'formula-error': 'formule en erreur dans le tableur (#N/A, #REF!…)',
+  'time-dropped': 'date accompagnée d’une heure : seule la date est publiée',
   'invalid-encoding': 'encodage des caractères non reconnu',
   'unterminated-quote': 'guillemet jamais refermé',
   'row-too-large': 'ligne anormalement longue (guillemet mal fermé ?)',

@@ -80,3 +80,33 @@ describe('a postal code typed into a number cell', () => {
     expect(v.validate(['9100'], 2).values).toEqual(['09100']);
   });
 });
+
+describe('dates as a spreadsheet shows them', () => {
+  it('are read in a period column as in a date column', () => {
+    for (const [typed, iso] of [
+      ['01/03/24', '2024-03-01'],
+      ['02 mars 2024', '2024-03-02'],
+      ['dimanche 03 mars 2024', '2024-03-03'],
+      ['09-mars-24', '2024-03-09'],
+      ['01/03/2024', '2024-03-01'],
+    ]) {
+      expect(cellOf(subventions, 'datesPeriodeVersement', typed)).toEqual({ value: iso, issues: [] });
+      expect(cellOf(subventions, 'dateConvention', typed)).toEqual({ value: iso, issues: [] });
+    }
+    expect(cellOf(subventions, 'datesPeriodeVersement', '31 février 2024').issues.map((i) => i.code)).toEqual(['pattern']);
+  });
+
+  it('keep the day of a date cell that also holds a time, with a warning that says so', () => {
+    for (const typed of ['29/01/2024 14:32', '2024-01-29T14:32:00']) {
+      const { value, issues } = cellOf(subventions, 'dateConvention', typed);
+      expect(value).toBe('2024-01-29');
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatchObject({ code: 'time-dropped', severity: 'warning', value: typed });
+      expect(issues[0].message).toContain('porte une heure (14:32)');
+      expect(issues[0].message).toContain('publiée comme 2024-01-29');
+    }
+    // A time alone, or a day that does not exist, is still no date.
+    expect(cellOf(subventions, 'dateConvention', '14:32').issues.map((i) => i.code)).toEqual(['type-error']);
+    expect(cellOf(subventions, 'dateConvention', '30/02/2024 14:32').issues.map((i) => i.code)).toEqual(['type-error']);
+  });
+});
