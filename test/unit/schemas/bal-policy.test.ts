@@ -170,6 +170,12 @@ describe('checkBalRow', () => {
     expect(run({ voie_nom_bre: 'ST' })).toEqual(['w:bal-name-too-short@5:voie_nom_bre']);
     expect(run({ date_der_maj: '2024-06-02' })).toEqual(['w:bal-date-future@5:date_der_maj']);
   });
+  it('says how to get coordinates with a point out of a spreadsheet set to French', () => {
+    const issues = checkBalRow(header.map((h) => ({ ...good, x: '539416,13' })[h as keyof typeof good] || null), index, 5);
+    expect(issues.map((i) => i.code)).toEqual(['bal-decimal-comma']);
+    expect(issues[0].message).toContain('(539416.13)');
+    expect(issues[0].message).toContain('déposez plutôt le classeur lui-même (.xlsx ou .ods)');
+  });
   it('does not report a cell twice when the engine already has', () => {
     const engine: ValidationIssue[] = [{ code: 'type-error', severity: 'error', row: 5, column: 'numero', value: 'abc', message: 'm' }];
     expect(run({ numero: 'abc' }, engine)).toEqual(['e:bal-address-incomplete@5:voie_nom']);

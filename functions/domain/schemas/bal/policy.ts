@@ -270,7 +270,11 @@ const RULES: Record<string, { code: string; message: Message }> = {
   'numero.contient_prefixe': { code: 'bal-numero-leading-zero', message: (_c, v) => `Le numéro « ${v} » ne doit pas commencer par un zéro.` },
   'suffixe.debut_invalide': { code: 'bal-suffixe-start', message: (_c, v) => `Le suffixe « ${v} » doit commencer par une lettre ou un chiffre.` },
   'suffixe.caractere_invalide': { code: 'bal-suffixe-character', message: (_c, v) => `Le suffixe « ${v} » ne doit contenir que des lettres, des chiffres et des espaces.` },
-  separateur_decimal_invalide: { code: 'bal-decimal-comma', message: (c, v) => `La coordonnée « ${v} » (${c}) doit utiliser le point comme séparateur décimal.` },
+  separateur_decimal_invalide: {
+    code: 'bal-decimal-comma',
+    message: (c, v) =>
+      `La coordonnée « ${v} » (${c}) doit utiliser le point comme séparateur décimal (${v.replace(',', '.')}). Un tableur réglé en français écrit la virgule dans ses exports CSV : déposez plutôt le classeur lui-même (.xlsx ou .ods), dont Socle écrit les coordonnées avec un point.`,
+  },
   valeur_invalide: { code: 'bal-invalid-value', message: (c, v) => `La valeur « ${v} » de « ${c} » n’est pas valide.` },
   'position.enum_fuzzy': { code: 'bal-position-spelling', message: (_c, v) => `Le type de position « ${v} » est mal orthographié.` },
   'cad_parcelles.pipe_debut_fin': { code: 'bal-cad-parcelles-pipe', message: (_c, v) => `La liste de parcelles « ${v} » commence ou finit par « | ».` },
