@@ -176,6 +176,15 @@ describe('checkBalRow', () => {
     expect(issues[0].message).toContain('(539416.13)');
     expect(issues[0].message).toContain('déposez plutôt le classeur lui-même (.xlsx ou .ods)');
   });
+  it('says what to write in certification_commune, and what a spreadsheet’s VRAI became', () => {
+    const header14 = [...header, 'certification_commune'];
+    const index14 = balHeaderIndex(header14, { now: new Date('2024-06-01T12:00:00Z') });
+    const message = (v: string) => checkBalRow(header14.map((h) => ({ ...good, certification_commune: v })[h as keyof typeof good] || null), index14, 5)[0]?.message;
+    expect(message('true')).toBe('La valeur « true » de « certification_commune » n’est pas valide : écrivez 1 si la commune certifie l’adresse, 0 sinon ; « true » (VRAI ou FAUX dans un tableur) est publié comme 1.');
+    expect(message('FALSE')).toContain('est publié comme 0');
+    expect(message('peut-être')).toBe('La valeur « peut-être » de « certification_commune » n’est pas valide : écrivez 1 si la commune certifie l’adresse, 0 sinon.');
+    expect(message('1')).toBeUndefined();
+  });
   it('does not report a cell twice when the engine already has', () => {
     const engine: ValidationIssue[] = [{ code: 'type-error', severity: 'error', row: 5, column: 'numero', value: 'abc', message: 'm' }];
     expect(run({ numero: 'abc' }, engine)).toEqual(['e:bal-address-incomplete@5:voie_nom']);

@@ -276,6 +276,14 @@ const RULES: Record<string, { code: string; message: Message }> = {
       `La coordonnée « ${v} » (${c}) doit utiliser le point comme séparateur décimal (${v.replace(',', '.')}). Un tableur réglé en français écrit la virgule dans ses exports CSV : déposez plutôt le classeur lui-même (.xlsx ou .ods), dont Socle écrit les coordonnées avec un point.`,
   },
   valeur_invalide: { code: 'bal-invalid-value', message: (c, v) => `La valeur « ${v} » de « ${c} » n’est pas valide.` },
+  // A spreadsheet's VRAI/FAUX cell reaches the file as true/false: the schema reads it, the BAL writes 1/0.
+  'certification_commune.valeur_invalide': {
+    code: 'bal-invalid-value',
+    message: (c, v) => {
+      const published = /^(?:true|false)$/i.test(v) ? ` ; « ${v} » (VRAI ou FAUX dans un tableur) est publié comme ${/^true$/i.test(v) ? 1 : 0}` : '';
+      return `La valeur « ${v} » de « ${c} » n’est pas valide : écrivez 1 si la commune certifie l’adresse, 0 sinon${published}.`;
+    },
+  },
   'position.enum_fuzzy': { code: 'bal-position-spelling', message: (_c, v) => `Le type de position « ${v} » est mal orthographié.` },
   'cad_parcelles.pipe_debut_fin': { code: 'bal-cad-parcelles-pipe', message: (_c, v) => `La liste de parcelles « ${v} » commence ou finit par « | ».` },
   'date_der_maj.date_invalide': { code: 'bal-date-invalid', message: (_c, v) => `La date « ${v} » doit être au format AAAA-MM-JJ.` },
