@@ -185,6 +185,10 @@ describe('checkBalRow', () => {
     expect(message('peut-être')).toBe('La valeur « peut-être » de « certification_commune » n’est pas valide : écrivez 1 si la commune certifie l’adresse, 0 sinon.');
     expect(message('1')).toBeUndefined();
   });
+  it('says which position a misspelt one is published as', () => {
+    const issues = checkBalRow(header.map((h) => ({ ...good, position: "cage d'escalier" })[h as keyof typeof good] || null), index, 5);
+    expect(issues.map((i) => i.message)).toEqual(['Le type de position « cage d\'escalier » est mal orthographié : il est publié comme « cage d’escalier ».']);
+  });
   it('does not report a cell twice when the engine already has', () => {
     const engine: ValidationIssue[] = [{ code: 'type-error', severity: 'error', row: 5, column: 'numero', value: 'abc', message: 'm' }];
     expect(run({ numero: 'abc' }, engine)).toEqual(['e:bal-address-incomplete@5:voie_nom']);

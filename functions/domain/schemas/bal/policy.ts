@@ -284,7 +284,13 @@ const RULES: Record<string, { code: string; message: Message }> = {
       return `La valeur « ${v} » de « ${c} » n’est pas valide : écrivez 1 si la commune certifie l’adresse, 0 sinon${published}.`;
     },
   },
-  'position.enum_fuzzy': { code: 'bal-position-spelling', message: (_c, v) => `Le type de position « ${v} » est mal orthographié.` },
+  'position.enum_fuzzy': {
+    code: 'bal-position-spelling',
+    message: (_c, v) => {
+      const canonical = canonicalPosition(v.trim());
+      return `Le type de position « ${v} » est mal orthographié${canonical ? ` : il est publié comme « ${canonical} »` : ''}.`;
+    },
+  },
   'cad_parcelles.pipe_debut_fin': { code: 'bal-cad-parcelles-pipe', message: (_c, v) => `La liste de parcelles « ${v} » commence ou finit par « | ».` },
   'date_der_maj.date_invalide': { code: 'bal-date-invalid', message: (_c, v) => `La date « ${v} » doit être au format AAAA-MM-JJ.` },
   'date_der_maj.date_ancienne': { code: 'bal-date-old', message: (_c, v) => `La date de mise à jour « ${v} » est antérieure à 2010.` },
