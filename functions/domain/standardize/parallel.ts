@@ -1,7 +1,7 @@
 /**
  * Standardizing a large CSV on several cores. The main thread reads and hashes the bytes,
  * cuts them into segments at record boundaries (read/csv-boundaries.ts: the readers' exact
- * quoting rules, with the line number where each segment starts), and hands the segments
+ * quoting rules, with the row number where each segment starts), and hands the segments
  * to worker threads, or standardizes a segment itself while the workers have enough queued
  * (n threads = n - 1 workers and this one: no core is left to a thread that only waits).
  * Each segment is parsed, validated and written with the same RowPipeline as the
@@ -75,8 +75,8 @@ interface SegmentTask {
   /** The segment's bytes, in order (memory moved to the worker, not copied). */
   parts: { buffer: ArrayBuffer; offset: number; length: number }[];
   encoding: TextEncoding;
-  /** Line of the first record. */
-  line: number;
+  /** Row of the first record (read/csv-boundaries.ts: the row a spreadsheet shows). */
+  row: number;
   /** The end of the file: a last record without a line break is complete. */
   final: boolean;
   /** Whether outputs are still wanted (false once the file is known to be rejected). */
@@ -117,7 +117,7 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
     row: (values, source?: RowSource) => writer.writeRow(values, buffers[k], source),
   }));
   const parser = new ByteCsvParser(config.delimiter, config.maxRecordBytes);
-  parser.line = task.line;
+  parser.row = task.row;
   let readError: SegmentResult['readError'];
   try {
     for (const part of task.parts) {
@@ -315,7 +315,7 @@ export async function standardizeSegments(
   };
   // The main thread is one of the threads: it takes a segment itself whenever the workers have enough queued.
   const pool = workers(opts.threads - 1);
-  const scanner = new RecordBoundaryScanner(opts.delimiter.charCodeAt(0), rest.line);
+  const scanner = new RecordBoundaryScanner(opts.delimiter.charCodeAt(0), rest.row);
   /** Segments dispatched and not merged yet, in order, with the worker taking each (none: this thread). */
   const inFlight: { result: Promise<SegmentResult>; worker?: SegmentWorker; done: boolean }[] = [];
   const track = (result: Promise<SegmentResult>, worker?: SegmentWorker) => {
@@ -355,9 +355,9 @@ export async function standardizeSegments(
     if (result.readError && !readError) readError = new TableReadError(result.readError.code, result.readError.message, result.readError.row);
   };
 
-  const dispatch = async (parts: Uint8Array[], encoding: TextEncoding, line: number, final: boolean) => {
+  const dispatch = async (parts: Uint8Array[], encoding: TextEncoding, row: number, final: boolean) => {
     if (readError) return;
-    const task: SegmentTask = { seq: seq++, config, parts: parts.map(movable), encoding, line, final, writing: pipeline.writing };
+    const task: SegmentTask = { seq: seq++, config, parts: parts.map(movable), encoding, row, final, writing: pipeline.writing };
     const worker = pool.reduce<SegmentWorker | undefined>((best, w) => (w.ready && (!best || w.busy < best.busy) ? w : best), undefined);
     if (worker && worker.busy < IN_FLIGHT_PER_WORKER) {
       segmentCounts.workers++;
@@ -376,8 +376,8 @@ export async function standardizeSegments(
   let parts: Uint8Array[] = [];
   let size = 0;
   let encoding: TextEncoding = 'utf-8';
-  let line = rest.line;
-  let cut: { offset: number; line: number } | null = null;
+  let row = rest.row;
+  let cut: { offset: number; row: number } | null = null;
   /** Everything pending up to the cut (in the last piece); what follows it stays pending, copied. */
   const take = (): Uint8Array[] => {
     if (!cut) {
@@ -405,29 +405,29 @@ export async function standardizeSegments(
       parts.push(own ? piece.bytes : (Uint8Array.prototype.slice.call(piece.bytes) as Uint8Array));
       size += piece.bytes.length;
       const b = scanner.scan(parts[parts.length - 1]);
-      cut = b.offset >= 0 ? { offset: b.offset, line: b.line } : null;
+      cut = b.offset >= 0 ? { offset: b.offset, row: b.row } : null;
       if (size >= opts.segmentBytes && cut) {
-        const next = cut.line;
-        await dispatch(take(), encoding, line, false);
-        line = next;
+        const next = cut.row;
+        await dispatch(take(), encoding, row, false);
+        row = next;
       } else if (!cut && size > opts.maxRecordBytes + opts.segmentBytes) {
-        // A record larger than the limit: a worker's reader refuses it, with its line.
-        await dispatch(take(), encoding, line, false);
+        // A record larger than the limit: a worker's reader refuses it, with its row.
+        await dispatch(take(), encoding, row, false);
       }
     }
   } catch (error) {
     if (!(error instanceof InvalidEncodingError)) throw error;
     // Records before the bad byte are checked first, as the single-threaded reader does.
     if (cut) {
-      const next = cut.line;
-      await dispatch(take(), encoding, line, false);
-      line = next;
+      const next = cut.row;
+      await dispatch(take(), encoding, row, false);
+      row = next;
     }
-    await dispatch([], encoding, line, true);
-    throw error.row === undefined ? error.withLine(scanner.line) : error;
+    await dispatch([], encoding, row, true);
+    throw error.row === undefined ? error.withLine(scanner.row) : error;
   }
   cut = null;
-  await dispatch(take(), encoding, line, true);
+  await dispatch(take(), encoding, row, true);
   while (inFlight.length > 0) await merge(inFlight.shift()!);
   if (readError) throw readError;
   return { blankRows };

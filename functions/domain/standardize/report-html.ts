@@ -35,6 +35,8 @@ const CODE_HELP: Record<string, string> = {
   'matiere-mismatch': 'code de matière qui ne correspond pas au nom de matière (nomenclature ACTES)',
   'formula-error': 'formule en erreur dans le tableur (#N/A, #REF!…)',
   'time-dropped': 'date accompagnée d’une heure : seule la date est publiée',
+  'sheet-chosen': 'classeur de plusieurs onglets remplis : un seul est publié par dépôt',
+  'merged-cells': 'cellules fusionnées sur plusieurs lignes : la valeur est recopiée sur chaque ligne',
   'invalid-encoding': 'encodage des caractères non reconnu',
   'unterminated-quote': 'guillemet jamais refermé',
   'row-too-large': 'ligne anormalement longue (guillemet mal fermé ?)',

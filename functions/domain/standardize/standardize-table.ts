@@ -239,7 +239,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     table = await openTable(src.stream, {
       ...opts.open,
       flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson,
-      ...(schema ? { headerScore: headerScore(schema) } : {}),
+      ...(schema ? { headerScore: headerScore(schema), schemaColumns: schema.fields.length } : {}),
     });
     if (schema && opts.otherVersions?.length) schema = versionForHeader(schema, opts.otherVersions, table.header);
     pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp, now });

@@ -1,9 +1,9 @@
 /**
  * The boundary scanner agrees with the byte reader: every boundary it reports is a record
- * start for the reader, with the reader's line number there, and it misses none at LF.
+ * start for the reader, with the reader's row number there, and it misses none at LF.
  */
 import { prng } from '../../../bench/generate';
-import { RecordBoundaryScanner } from '../../../functions/domain/standardize/read/csv-boundaries';
+import { RecordBoundaryScanner, rowAfter } from '../../../functions/domain/standardize/read/csv-boundaries';
 import { ByteCsvParser, ByteCsvRecord } from '../../../functions/domain/standardize/read/csv-bytes';
 
 
@@ -44,20 +44,20 @@ describe('RecordBoundaryScanner', () => {
   it.each([
     ['any bytes (the byte loop)', (rnd: () => number) => randomCsv(rnd, 20 + Math.floor(rnd() * 200))],
     ['well-formed quoting (the native-search path)', (rnd: () => number) => regularCsv(rnd, 5 + Math.floor(rnd() * 40))],
-  ])('reports boundaries where the reader starts a record, with its line: %s', (_, make) => {
+  ])('reports boundaries where the reader starts a record, with its row: %s', (_, make) => {
     const rnd = prng(42);
     for (let k = 0; k < 400; k++) {
       const bytes = make(rnd);
       const cut = 1 + Math.floor(rnd() * (bytes.length - 1));
       const scanner = new RecordBoundaryScanner(59);
       const found = [scanner.scan(bytes.subarray(0, cut)), scanner.scan(bytes.subarray(cut))];
-      const offsets = found.map((b, i) => ({ offset: b.offset < 0 ? -1 : b.offset + (i ? cut : 0), line: b.line })).filter((b) => b.offset >= 0);
-      for (const { offset, line } of offsets) {
+      const offsets = found.map((b, i) => ({ offset: b.offset < 0 ? -1 : b.offset + (i ? cut : 0), row: b.row })).filter((b) => b.offset >= 0);
+      for (const { offset, row } of offsets) {
         // Reading the two halves separately gives the same records as reading the whole.
         const whole = starts(bytes);
         const head = starts(bytes.subarray(0, offset));
         const tail = starts(bytes.subarray(offset));
-        const shifted = tail.records.map((r) => ({ cells: r.cells, row: r.row + line - 1 }));
+        const shifted = tail.records.map((r) => ({ cells: r.cells, row: r.row + row - 1 }));
         expect([...head.records.map((r) => ({ cells: r.cells, row: r.row })), ...shifted]).toEqual(whole.records.map((r) => ({ cells: r.cells, row: r.row })));
         expect(head.blank + tail.blank).toBe(whole.blank);
       }
@@ -66,10 +66,28 @@ describe('RecordBoundaryScanner', () => {
 
   it('finds the last record end of each chunk and carries quotes across chunks', () => {
     const s = new RecordBoundaryScanner(59);
-    expect(s.scan(Buffer.from('a;b\r\n1;"x\n'))).toEqual({ offset: 5, line: 2 });
+    expect(s.scan(Buffer.from('a;b\r\n1;"x\n'))).toEqual({ offset: 5, row: 2 });
     expect(s.inQuotes).toBe(true);
-    expect(s.scan(Buffer.from('y"\r'))).toEqual({ offset: -1, line: 0 });
-    expect(s.scan(Buffer.from('\n3;4\r5'))).toEqual({ offset: 5, line: 5 });
+    expect(s.scan(Buffer.from('y"\r'))).toEqual({ offset: -1, row: 0 });
+    // Rows as a spreadsheet shows them: the line break inside quotes stays in row 2.
+    expect(s.scan(Buffer.from('\n3;4\r5'))).toEqual({ offset: 5, row: 4 });
     expect(s.inQuotes).toBe(false);
+    expect(s.row).toBe(4);
+  });
+
+  it.each([
+    ['any bytes (the byte loop)', (rnd: () => number) => randomCsv(rnd, 20 + Math.floor(rnd() * 200))],
+    ['well-formed quoting (the native-search path)', (rnd: () => number) => regularCsv(rnd, 5 + Math.floor(rnd() * 40))],
+  ])('gives the row of the byte after those scanned as the reader does (rowAfter): %s', (_, make) => {
+    const rnd = prng(7);
+    for (let k = 0; k < 400; k++) {
+      const bytes = make(rnd);
+      const cut = Math.floor(rnd() * (bytes.length + 1));
+      const p = new ByteCsvParser(';', 1 << 20);
+      p.push({ bytes: bytes.subarray(0, cut), encoding: 'utf-8' }, []);
+      expect(rowAfter(bytes.subarray(0, cut), 59)).toBe(p.pendingRow());
+    }
+    expect(rowAfter(Buffer.from('a;b\r\n"1\r\n2";x\r\n\r\n3;"4'), 59)).toBe(4);
+    expect(rowAfter(Buffer.from('a;b\r'), 59, 10)).toBe(11);
   });
 });

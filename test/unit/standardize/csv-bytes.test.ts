@@ -1,5 +1,5 @@
 /**
- * The byte reader must read exactly what the text reader reads: same cells, same lines,
+ * The byte reader must read exactly what the text reader reads: same cells, same rows,
  * same blank-line count, same errors, whatever the chunk boundaries; and each verbatim
  * cell's byte span must decode to the cell.
  */
@@ -92,7 +92,7 @@ describe('ByteCsvParser reads what CsvParser reads', () => {
     expect(Array.from(got.raw[0].raw.spans.subarray(got.raw[0].raw.at, got.raw[0].raw.at + 8))).toEqual([-1, 5, -1, 9, 13, 14, 16, 17]);
   });
 
-  it('refuses a record over the size limit, with its line', () => {
+  it('refuses a record over the size limit, with its row', () => {
     const text = 'a,b\n1,2\n' + 'x'.repeat(300) + '\n';
     expect(viaBytes(Buffer.from(text), 'utf-8', ',', 100, [50, 200]).error).toBe('row-too-large@3');
     expect(viaBytes(Buffer.from('a\n"' + 'y'.repeat(300) + '"\n'), 'utf-8', ',', 100, [10]).error).toBe('row-too-large@2');

@@ -1,4 +1,5 @@
 import { CsvParser, CsvRecord, readCsv, sniffDelimiter } from '../../../functions/domain/standardize/read/csv';
+import { InvalidEncodingError } from '../../../functions/domain/standardize/read/decode';
 import { TableReadError } from '../../../functions/domain/standardize/read/errors';
 import { collect } from './helpers';
 
@@ -49,7 +50,18 @@ describe('CsvParser', () => {
     expect(parseAllSplits('a,"b,c"\r\n"x ""y""","l1\r\nl2\nl3"\r\nz,\r\n')).toEqual([
       { cells: ['a', 'b,c'], row: 1 },
       { cells: ['x "y"', 'l1\r\nl2\nl3'], row: 2 },
-      { cells: ['z', ''], row: 5 },
+      // A spreadsheet shows the line breaks inside the cell of row 2: `z` is on row 3.
+      { cells: ['z', ''], row: 3 },
+    ]);
+  });
+
+  it('numbers rows as a spreadsheet shows them: a line break in quotes stays in its row, a blank line is a row', () => {
+    expect(parseAllSplits('a;b\r\n"x\r\ny";1\r\n\r\n"p\rq\nr";2\r;;\n3;"s\n"\n4;5', ';')).toEqual([
+      { cells: ['a', 'b'], row: 1 },
+      { cells: ['x\r\ny', '1'], row: 2 },
+      { cells: ['p\rq\nr', '2'], row: 4 },
+      { cells: ['3', 's\n'], row: 6 },
+      { cells: ['4', '5'], row: 7 },
     ]);
   });
 
@@ -91,8 +103,11 @@ describe('CsvParser', () => {
     expect(parse(['a,b"c,"d"e\n'])).toEqual([{ cells: ['a', 'b"c', 'de'], row: 1 }]);
   });
 
-  it('rejects an unterminated quote at end of file with its line', () => {
+  it('rejects an unterminated quote at end of file with its row', () => {
     expect(() => parse(['a,b\n1,"oops\n2,3\n'])).toThrow(expect.objectContaining({ code: 'unterminated-quote', row: 2 }));
+    expect(() => parse(['a,b\n1,"deux\nlignes"\n2,"oops\n3,4\n'])).toThrow(
+      expect.objectContaining({ code: 'unterminated-quote', row: 3, message: expect.stringContaining('ouvert à la ligne 3 ') }),
+    );
   });
 
   it('rejects an oversized record while it is still incomplete (bounded memory)', () => {
@@ -116,6 +131,20 @@ describe('CsvParser', () => {
 });
 
 describe('readCsv', () => {
+  async function* failing(parts: string[]): AsyncGenerator<string> {
+    for (const p of parts) yield p;
+    throw new InvalidEncodingError(0);
+  }
+
+  it('places an invalid byte the decoder finds by row, in the first 64 KB or later', async () => {
+    const rows = 'id,note\n' + '1,"deux\nlignes"\n'.repeat(10) + '2,"ouvert\n';
+    // In the head the delimiter is sniffed on.
+    await expect(readCsv(failing([rows]))).rejects.toMatchObject({ code: 'invalid-encoding', row: 12 });
+    // While the records stream: the row of the record being read.
+    const r = await readCsv(failing([rows.replace('id,note', 'id,' + 'x'.repeat(70 * 1024)), 'suite']));
+    await expect(collect(r.records)).rejects.toMatchObject({ code: 'invalid-encoding', row: 12 });
+  });
+
   it('sniffs then streams records across chunks', async () => {
     const r = await readCsv(texts('nom;mon', 'tant\nA;1\n', 'B;2'));
     expect(r.delimiter).toBe(';');

@@ -1,3 +1,4 @@
+import type { ValidationIssue } from '../../../functions/domain/schema/types';
 import { OpenTableOptions, TableRow, openTable } from '../../../functions/domain/standardize/read/open-table';
 import { TableReadError } from '../../../functions/domain/standardize/read/errors';
 
@@ -17,15 +18,18 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 export async function readAll(
   bytes: Uint8Array,
   opts: OpenTableOptions & { chunkSize?: number } = {},
-): Promise<{ codes: string[]; rows: TableRow[]; header?: unknown[]; error?: TableReadError; format?: string; encoding?: string; delimiter?: string }> {
+): Promise<{ codes: string[]; rows: TableRow[]; header?: unknown[]; error?: TableReadError; format?: string; encoding?: string; delimiter?: string; issues: ValidationIssue[] }> {
   const codes: string[] = [];
   const rows: TableRow[] = [];
+  // The table's file-level warnings, once its rows are read.
+  let issues: ValidationIssue[] = [];
   let header: unknown[] | undefined;
   let format: string | undefined;
   let encoding: string | undefined;
   let delimiter: string | undefined;
   try {
     const t = await openTable(chunked(bytes, opts.chunkSize), opts);
+    issues = t.issues;
     header = t.header;
     format = t.format;
     delimiter = t.delimiter;
@@ -39,7 +43,7 @@ export async function readAll(
   } catch (e) {
     if (!(e instanceof TableReadError)) throw e;
     codes.push(e.code);
-    return { codes, rows, header, error: e, format, encoding, delimiter };
+    return { codes, rows, header, error: e, format, encoding, delimiter, issues };
   }
-  return { codes, rows, header, format, encoding, delimiter };
+  return { codes, rows, header, format, encoding, delimiter, issues };
 }

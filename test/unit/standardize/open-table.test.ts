@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { badInputs, FRENCH_CP1252_CSV, toWindows1252 } from '../../fixtures/bad-inputs';
-import { openTable } from '../../../functions/domain/standardize/read/open-table';
+import { headerIndex, openTable } from '../../../functions/domain/standardize/read/open-table';
 import { chunked, readAll } from './helpers';
 
 describe('openTable on the bad-input corpus', () => {
@@ -83,6 +83,26 @@ describe('openTable on the bad-input corpus', () => {
     expect((await openTable(chunked(Buffer.from('a;b;c\r\nnom;montant;x\r\n')), { headerScore: score })).header).toEqual(['a', 'b', 'c']);
   });
 
+  it('takes a header that names most of the schema’s columns under a title block of more than two cells', async () => {
+    const names = ['nom', 'montant', 'date', 'objet', 'ville', 'code'];
+    const score = (cells: readonly unknown[]) => cells.filter((c) => names.includes(c as string)).length;
+    const rows = (...cells: string[][]) => cells.map((c) => ({ cells: c }));
+    const title = ['Collectivité :', 'Commune de Muret', 'Exercice :', '2024'];
+    expect(headerIndex(rows(title, [], names, ['Asso', '12', '2024-01-02', 'x', 'Muret', 'A']), score, names.length)).toBe(2);
+    // Not over a first row as full as the table, nor with a header naming half of the columns or fewer.
+    expect(headerIndex(rows(['a', 'b', 'c', 'd'], ['nom', 'montant', 'date', 'objet', 'x', 'y']), score, names.length)).toBe(0);
+    expect(headerIndex(rows(title, ['nom', 'montant', 'date', 'x', 'y', 'z']), score, names.length)).toBe(0);
+    // A header on row 1 is the header, whatever comes after.
+    expect(headerIndex(rows(names, names), score, names.length)).toBe(0);
+    expect(headerIndex(rows(names, title, names), score, names.length)).toBe(0);
+
+    const titled = `${title.join(';')}\r\n;;;;;\r\n${names.join(';')}\r\nAsso;12;2024-01-02;x;Muret;A\r\n`;
+    const t = await openTable(chunked(Buffer.from(titled)), { headerScore: score, schemaColumns: names.length });
+    expect(t.header).toEqual(names);
+    expect(t.headerRow).toBe(3);
+    expect(t.issues).toEqual([expect.objectContaining({ code: 'title-rows', row: 1 })]);
+  });
+
   it("follows Excel's sep= first line: its delimiter, and the header on line 2", async () => {
     for (const bom of ['', '\uFEFF']) {
       const { header, rows, delimiter } = await readAll(Buffer.from(`${bom}sep=;\r\na;b,c\r\n1;2,5\r\n`));
@@ -116,11 +136,26 @@ describe('openTable on the bad-input corpus', () => {
     expect(rows[1].cells[2]).toBe('Œuvre des écoles');
   });
 
-  it('keeps quoted newlines and counts lines from the record start', async () => {
+  it('places an invalid UTF-8 byte by row, wherever the decoder finds it', async () => {
+    const twoLines = '1;"deux\r\nlignes"\r\n';
+    const bad = Buffer.from([0x32, 0x3b, 0xe9, 0x0d, 0x0a]);
+    // Among the bytes the encoding is judged on, after UTF-8 text.
+    const early = Buffer.concat([Buffer.from('id;note é\r\n' + twoLines.repeat(10), 'utf8'), bad]);
+    expect((await readAll(early)).error).toMatchObject({ code: 'invalid-encoding', row: 12, message: expect.stringContaining('ligne 12.') });
+    // Right after them, behind a BOM: found while the reader sniffs the delimiter.
+    const head = '\uFEFFid;note\r\n' + twoLines.repeat(100) + '2;';
+    const justAfter = Buffer.concat([Buffer.from(head + 'a'.repeat(64 * 1024 + 1 - Buffer.byteLength(head)), 'utf8'), bad.subarray(2)]);
+    expect((await readAll(justAfter, { chunkSize: 64 * 1024 })).error).toMatchObject({ code: 'invalid-encoding', row: 102 });
+    // Later, while the records stream.
+    const late = Buffer.concat([Buffer.from('id;note é\r\n' + twoLines.repeat(8000), 'utf8'), bad]);
+    expect((await readAll(late)).error).toMatchObject({ code: 'invalid-encoding', row: 8002 });
+  });
+
+  it('keeps quoted newlines, in the row they start on', async () => {
     const { rows } = await readAll(Buffer.from('id,commentaire\r\n1,"ligne 1\r\nligne 2"\r\n2,"dit ""bonjour"""\r\n'), { chunkSize: 5 });
     expect(rows).toEqual([
       { cells: ['1', 'ligne 1\r\nligne 2'], row: 2 },
-      { cells: ['2', 'dit "bonjour"'], row: 4 },
+      { cells: ['2', 'dit "bonjour"'], row: 3 },
     ]);
   });
 

@@ -99,6 +99,31 @@ describe('parallel standardization', () => {
     expect(single.result.report.codes['extra-cell']).toBeGreaterThan(0);
   });
 
+  it('quoted line breaks across segments: rows numbered as a spreadsheet shows them, as on one thread', async () => {
+    const lines = subventionsExport(3000).toString('latin1').split('\r\n');
+    const objet = 7;
+    const idBeneficiaire = 5;
+    /** Rows (as a spreadsheet shows them) whose SIRET is made wrong. */
+    const wrong: number[] = [];
+    const text = lines
+      .map((line, k) => {
+        if (k === 0 || line === '') return line;
+        // The fields before objet hold no `;`; a quoted objet may.
+        const cells = line.split(';');
+        if (k % 3 === 0) cells[objet] = cells[objet].startsWith('"') ? `"Ligne 1\r\n${cells[objet].slice(1)}` : `"${cells[objet]}\nsuite\r\nfin"`;
+        if (k % 97 === 5 && /^\d{14}$/.test(cells[idBeneficiaire])) {
+          cells[idBeneficiaire] = cells[idBeneficiaire].slice(0, 13) + ((Number(cells[idBeneficiaire][13]) + 1) % 10);
+          wrong.push(k + 1);
+        }
+        return cells.join(';');
+      })
+      .join('\r\n');
+    expect(wrong.length).toBeGreaterThan(10);
+    const single = await expectSame(latin1(text), subventions, { segmentBytes: 16 * 1024 });
+    expect(single.result.report.rowCount).toBe(3000);
+    expect(single.result.report.issues.filter((i) => i.column === 'idBeneficiaire').map((i) => i.row)).toEqual(wrong);
+  });
+
   it('no schema: lines padded with empty cells are fine everywhere, a line shifted past the padding is not', async () => {
     let text = 'id;texte;n\r\n';
     for (let i = 0; i < 4000; i++) text += i % 97 === 50 ? `${i};dé;calé;${i};;\r\n` : `${i};valeur ${i};${i * 2};;\r\n`;

@@ -33,15 +33,25 @@ describe.each(['xlsx', 'ods'] as const)('%s', (bookType) => {
     ]);
   });
 
-  it('skips blank rows, pads short rows silently, reports non-empty extra cells', async () => {
-    const { rows } = await readAll(
+  it('skips blank rows, pads short rows silently, ignores a value past the header with a warning about its column', async () => {
+    const { rows, codes, issues } = await readAll(
       workbook(bookType, [['a', 'b', 'c'], ['1'], [], [], ['2', '3', '4', 'trop']]),
     );
     expect(rows.map((r) => [r.row, r.cells])).toEqual([
       [2, ['1', '', '']],
       [5, ['2', '3', '4']],
     ]);
-    expect(rows[1].issues).toEqual([expect.objectContaining({ code: 'extra-cell', value: 'trop', row: 5 })]);
+    expect(codes).toEqual([]);
+    expect(issues).toEqual([
+      {
+        code: 'extra-column',
+        severity: 'warning',
+        row: 5,
+        column: 'colonne D',
+        value: 'trop',
+        message: 'La colonne D n’a pas de nom : elle sera ignorée, avec sa valeur en ligne 5 (« trop »).',
+      },
+    ]);
   });
 
   it('reports header-only workbooks', async () => {
@@ -502,13 +512,14 @@ describe('repetition and sparse rows without blow-up', () => {
   });
 
   it('ods: every copy of a repeated row is fitted and checked on its own', async () => {
-    const { rows, codes } = await readAll(odsOf(row(text('a') + text('b')) + row(text('x') + text('y') + text('trop'), 3)));
+    const { rows, codes, issues } = await readAll(odsOf(row(text('a') + text('b')) + row(text('x') + text('y') + text('trop'), 3)));
     expect(rows.map((r) => [r.row, r.cells])).toEqual([
       [2, ['x', 'y']],
       [3, ['x', 'y']],
       [4, ['x', 'y']],
     ]);
-    expect(codes).toEqual(['extra-cell', 'extra-cell', 'extra-cell']);
+    expect(codes).toEqual([]);
+    expect(issues.map((i) => i.message)).toEqual(['La colonne C n’a pas de nom : elle sera ignorée, avec ses valeurs en lignes 2, 3 et 4 (« trop »…).']);
   });
 
   it('ods: refuses a row of 16 384 cells repeated to the last row, without expanding it', async () => {

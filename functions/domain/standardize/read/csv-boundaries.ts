@@ -2,12 +2,12 @@
  * Where records end, without cutting cells: the quoting rules of the CSV readers (csv.ts,
  * csv-bytes.ts) as a byte state machine carried across chunks. Used to split a large file
  * into segments that workers parse on their own (parallel.ts): a segment always starts at a
- * record start, and the line number there is known.
+ * record start, and the row number there is known.
  *
  * Rules (same as the readers): a quote opens a quoted field only at the start of a field;
  * inside, `""` is a quote; after the closing quote, text runs to the delimiter or line
- * break. Line breaks: LF, CRLF, or a lone CR; every one counts for line numbers, blank lines
- * and breaks inside quoted fields included.
+ * break. Line breaks: LF, CRLF, or a lone CR. Rows are numbered as a spreadsheet shows the
+ * file: one per record, a blank line included; a line break inside quotes stays in its row.
  */
 const QUOTE = 34;
 const LF = 10;
@@ -27,27 +27,27 @@ const enum State {
 export interface Boundary {
   /** Offset in the scanned buffer just after the last record end (-1: none in it). */
   offset: number;
-  /** Line of the record that starts there. */
-  line: number;
+  /** Row of the record that starts there. */
+  row: number;
 }
 
 export class RecordBoundaryScanner {
   private state = State.FieldStart;
-  /** Line breaks so far (CR, and LF not preceded by CR). */
-  private breaks = 0;
+  /** Records ended so far (by a CR, or an LF not preceded by CR, outside quotes), counted from row 1. */
+  private records = 0;
   private prev = 0;
 
-  /** `firstLine`: the line of the first byte scanned (a record start). */
+  /** `firstRow`: the row of the first byte scanned (a record start). */
   constructor(
     private readonly delimiter: number,
-    firstLine = 1,
+    firstRow = 1,
   ) {
-    this.breaks = firstLine - 1;
+    this.records = firstRow - 1;
   }
 
-  /** Line of the byte after the last one scanned. */
-  get line(): number {
-    return this.breaks + 1;
+  /** Row of the byte after the last one scanned. */
+  get row(): number {
+    return this.records + 1;
   }
 
   /** Whether the bytes so far end inside a quoted field (an unterminated quote at end of file). */
@@ -73,7 +73,7 @@ export class RecordBoundaryScanner {
     if (state !== State.FieldStart && state !== State.Unquoted && state !== State.AfterClose) return null;
     const d = this.delimiter;
     const n = buf.length;
-    if (n === 0) return { offset: -1, line: 0 };
+    if (n === 0) return { offset: -1, row: 0 };
     const quoted: number[] = [];
     for (let q = buf.indexOf(QUOTE); q >= 0; ) {
       const before = q > 0 ? buf[q - 1] : this.prev;
@@ -101,47 +101,51 @@ export class RecordBoundaryScanner {
       if (lf > quoted[k + 1]) break;
       if (lf > quoted[k]) lf = buf.lastIndexOf(LF, quoted[k]);
     }
-    // Line breaks: CR, and LF not right after a CR.
-    let breaks = this.breaks;
-    let breaksAtBoundary = breaks;
-    for (let i = buf.indexOf(LF); i >= 0; i = buf.indexOf(LF, i + 1)) {
-      if ((i > 0 ? buf[i - 1] : this.prev) !== CR) breaks++;
-      if (i === lf) breaksAtBoundary = breaks;
+    // Record ends: a CR, or an LF not right after a CR, outside quoted fields (one found inside jumps past the field).
+    let records = this.records;
+    let recordsAtBoundary = records;
+    for (let i = buf.indexOf(LF), k = 0; i >= 0; i = buf.indexOf(LF, i + 1)) {
+      while (k < quoted.length && quoted[k + 1] < i) k += 2;
+      if (k < quoted.length && quoted[k] < i) {
+        i = quoted[k + 1];
+        continue;
+      }
+      if ((i > 0 ? buf[i - 1] : this.prev) !== CR) records++;
+      if (i === lf) recordsAtBoundary = records;
     }
-    for (let i = buf.indexOf(CR); i >= 0; i = buf.indexOf(CR, i + 1)) {
-      breaks++;
-      if (i < lf) breaksAtBoundary++;
+    for (let i = buf.indexOf(CR), k = 0; i >= 0; i = buf.indexOf(CR, i + 1)) {
+      while (k < quoted.length && quoted[k + 1] < i) k += 2;
+      if (k < quoted.length && quoted[k] < i) {
+        i = quoted[k + 1];
+        continue;
+      }
+      records++;
+      if (i < lf) recordsAtBoundary++;
     }
     const last = buf[n - 1];
     this.state = last === CR ? State.AfterCr : last === LF || last === d ? State.FieldStart : State.Unquoted;
     this.prev = last;
-    this.breaks = breaks;
-    return lf < 0 ? { offset: -1, line: 0 } : { offset: lf + 1, line: breaksAtBoundary + 1 };
+    this.records = records;
+    return lf < 0 ? { offset: -1, row: 0 } : { offset: lf + 1, row: recordsAtBoundary + 1 };
   }
 
   private scanBytes(buf: Uint8Array): Boundary {
     const d = this.delimiter;
     const n = buf.length;
     let state = this.state;
-    let breaks = this.breaks;
+    let records = this.records;
     let prev = this.prev;
     let offset = -1;
-    let line = 0;
+    let row = 0;
     for (let i = 0; i < n; i++) {
       const c = buf[i];
-      if (c === CR || (c === LF && prev !== CR)) breaks++;
       prev = c;
       if (state === State.AfterCr) {
-        if (c === LF) {
-          offset = i + 1;
-          line = breaks + 1;
-          state = State.FieldStart;
-          continue;
-        }
-        // A lone CR: the record ended before this byte, which starts the next one.
-        offset = i;
-        line = breaks + (c === CR ? 0 : 1);
+        // The CR ended a record (counted); an LF right after it belongs to it.
+        offset = c === LF ? i + 1 : i;
+        row = records + 1;
         state = State.FieldStart;
+        if (c === LF) continue;
       }
       if (state === State.Quoted) {
         if (c === QUOTE) state = State.QuoteInQuoted;
@@ -160,15 +164,25 @@ export class RecordBoundaryScanner {
       // Field start, unquoted text, or text after a closing quote.
       if (c === d) state = State.FieldStart;
       else if (c === LF) {
+        records++;
         offset = i + 1;
-        line = breaks + 1;
+        row = records + 1;
         state = State.FieldStart;
-      } else if (c === CR) state = State.AfterCr;
-      else if (state === State.FieldStart) state = State.Unquoted;
+      } else if (c === CR) {
+        records++;
+        state = State.AfterCr;
+      } else if (state === State.FieldStart) state = State.Unquoted;
     }
     this.state = state;
-    this.breaks = breaks;
+    this.records = records;
     this.prev = prev;
-    return { offset, line };
+    return { offset, row };
   }
+}
+
+/** The row of the byte right after `bytes`, which start a record on row `firstRow` (see RecordBoundaryScanner). */
+export function rowAfter(bytes: Uint8Array, delimiter: number, firstRow = 1): number {
+  const scanner = new RecordBoundaryScanner(delimiter, firstRow);
+  scanner.scan(bytes);
+  return scanner.row;
 }

@@ -1,6 +1,6 @@
 /**
  * The RFC 4180 reader of csv.ts, over validated bytes instead of decoded text: same records,
- * same line numbers, same leniency and guard rails (see csv.ts), but nothing is decoded
+ * same row numbers, same leniency and guard rails (see csv.ts), but nothing is decoded
  * before a record is cut, and each record is decoded in one native call.
  *
  * Why: decoding whole chunks to UTF-16 and then cutting strings cost more than the rest of
@@ -12,6 +12,7 @@
  * copy a cell that standardization left unchanged straight from the source bytes instead of
  * encoding its string again (see write/byte-buffer.ts).
  */
+import { rowAfter } from './csv-boundaries';
 import { CsvDelimiter, sniffDelimiter, tooLarge } from './csv';
 import { asBuffer, concat, InvalidEncodingError, WINDOWS_1252_TABLE, type BytePiece, type FastBuffer as NativeBuffer, type TextEncoding } from './decode';
 import { TableReadError } from './errors';
@@ -44,20 +45,13 @@ export interface RawCells {
 
 export interface ByteCsvRecord {
   cells: string[];
-  /** 1-based physical line where the record starts (header = 1). */
+  /**
+   * The record's row as a spreadsheet opening the file shows it (header = 1): records are
+   * counted, blank lines included; a line break inside quotes does not start a row.
+   */
   row: number;
   raw: RawCells;
 }
-
-function countLineBreaks(b: Uint8Array, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = b[i];
-    if (c === LF || (c === CR && b[i + 1] !== LF)) n++;
-  }
-  return n;
-}
-
 
 /** UTF-16 code units of a cell being fixed (fixC1), as bytes for one native decode. */
 let wide = Buffer.allocUnsafe(2048) as NativeBuffer;
@@ -95,8 +89,8 @@ const CLOSE = 5;
 
 /** Push-style parser over BytePieces; collects complete records. */
 export class ByteCsvParser {
-  /** Line where the next record starts. */
-  line = 1;
+  /** Row of the next record. */
+  row = 1;
   blankRows = 0;
   private carry: Uint8Array = new Uint8Array(0);
   private encoding: TextEncoding = 'utf-8';
@@ -132,7 +126,7 @@ export class ByteCsvParser {
     const used = this.parse(asBuffer(buf), false, out);
     // Copied: the source may reuse its chunk.
     this.carry = used === buf.length ? new Uint8Array(0) : Uint8Array.prototype.slice.call(buf, used);
-    if (this.carry.length > this.maxRecord) throw tooLarge(this.line, this.maxRecord);
+    if (this.carry.length > this.maxRecord) throw tooLarge(this.row, this.maxRecord);
   }
 
   end(out: ByteCsvRecord[]): void {
@@ -153,9 +147,9 @@ export class ByteCsvParser {
     return carry;
   }
 
-  /** Line of the first byte not yet parsed (for errors raised by the source). */
-  pendingLine(): number {
-    return this.line + countLineBreaks(this.carry, 0, this.carry.length);
+  /** Row of the byte after those pushed (for errors raised by the source). */
+  pendingRow(): number {
+    return rowAfter(this.carry, this.d, this.row);
   }
 
   private grow(): Int32Array {
@@ -175,7 +169,6 @@ export class ByteCsvParser {
     let pos = 0;
     while (pos < n) {
       const recStart = pos;
-      let extraLines = 0;
       let quoted = false;
       let k = 0;
       // UTF-8: whether a byte is not ASCII, and `shift` = bytes − UTF-16 units so far (continuation
@@ -200,12 +193,12 @@ export class ByteCsvParser {
             const q = buf.indexOf(QUOTE, p);
             if (q < 0 || (q + 1 >= n && !final)) {
               if (final) {
-                throw new TableReadError('unterminated-quote', `Un guillemet (") ouvert à la ligne ${this.line} n’est jamais refermé : ajoutez le guillemet fermant, ou supprimez celui-ci.`, this.line);
+                throw new TableReadError('unterminated-quote', `Un guillemet (") ouvert à la ligne ${this.row} n’est jamais refermé : ajoutez le guillemet fermant, ou supprimez celui-ci.`, this.row);
               }
-              if (n - recStart > max) throw tooLarge(this.line, max);
+              if (n - recStart > max) throw tooLarge(this.row, max);
               return recStart;
             }
-            if (q - recStart > max) throw tooLarge(this.line, max);
+            if (q - recStart > max) throw tooLarge(this.row, max);
             if (buf[q + 1] === QUOTE) {
               doubled = true;
               p = q + 2;
@@ -230,10 +223,8 @@ export class ByteCsvParser {
                 if (c < 0xc0) shift++;
                 else if (c >= 0xf0) shift--;
               } else if (c < 0xa0) c1 = 4;
-            } else if (c < 0x20) {
-              dirty = true;
-              if (c === LF || (c === CR && buf[i + 1] !== LF)) extraLines++;
-            } else if (c === BACKSLASH || (c === QUOTE && i !== pos && i !== close)) dirty = true;
+            } else if (c < 0x20) dirty = true;
+            else if (c === BACKSLASH || (c === QUOTE && i !== pos && i !== close)) dirty = true;
           }
           const verbatim = !doubled && end === close + 1;
           b[o + RAW_START] = verbatim ? pos + 1 : -1;
@@ -266,7 +257,7 @@ export class ByteCsvParser {
         pos = end;
         if (pos >= n) {
           if (final) break;
-          if (n - recStart > max) throw tooLarge(this.line, max);
+          if (n - recStart > max) throw tooLarge(this.row, max);
           return recStart;
         }
         const c = buf[pos];
@@ -280,9 +271,8 @@ export class ByteCsvParser {
         } else pos++;
         break;
       }
-      if (pos - recStart > max) throw tooLarge(this.line, max);
-      const row = this.line;
-      this.line += 1 + extraLines;
+      if (pos - recStart > max) throw tooLarge(this.row, max);
+      const row = this.row++;
       // A blank line, or a line of bare delimiters (`;;;;`: a spreadsheet's formatted empty rows).
       if (!quoted && end - recStart === k - 1) {
         this.blankRows++;
@@ -344,11 +334,11 @@ export function sliceEnd(bytes: Buffer, at: number): number {
 
 /** What readCsvBytes has not parsed: raw pieces from a record start. */
 export interface CsvRest {
-  /** Line of the next record. */
-  line: number;
+  /** Row of the next record. */
+  row: number;
   /** Blank lines skipped before it. */
   blankRows: number;
-  /** Validated bytes (an invalid UTF-8 sequence still throws `invalid-encoding`, without its line). */
+  /** Validated bytes (an invalid UTF-8 sequence still throws `invalid-encoding`, without its row). */
   pieces: AsyncIterable<BytePiece>;
 }
 
@@ -371,7 +361,7 @@ const SEP_LINE = /^sep=([;,\t|])(\r\n|\n|\r)/i;
 /**
  * readCsv (csv.ts) over validated bytes: sniff the delimiter on the first 64 KB (unless
  * given), then parse lazily. Same errors: `row-too-large`, `unterminated-quote`, and
- * `invalid-encoding` from the decoder with the line filled in.
+ * `invalid-encoding` from the decoder with the row filled in.
  */
 export async function readCsvBytes(
   pieces: AsyncIterable<BytePiece>,
@@ -393,7 +383,9 @@ export async function readCsvBytes(
     }
   } catch (e) {
     if (e instanceof InvalidEncodingError && e.row === undefined) {
-      throw e.withLine(1 + head.reduce((n, p) => n + countLineBreaks(p.bytes, 0, p.bytes.length), 0));
+      let bytes: Uint8Array = new Uint8Array(0);
+      for (const p of head) bytes = concat(bytes, p.bytes);
+      throw e.withLine(csvRowAt(bytes, bytes.length));
     }
     throw e;
   }
@@ -404,7 +396,7 @@ export async function readCsvBytes(
   const delimiter =
     opts.delimiter ?? (hint ? (hint[1] as CsvDelimiter) : sniffDelimiter(head.map((p) => asBuffer(p.bytes).latin1Slice(0, p.bytes.length)).join('')));
   const parser = new ByteCsvParser(delimiter, opts.maxRecordBytes);
-  if (hint) parser.line = 2;
+  if (hint) parser.row = 2;
 
   /** The piece being parsed, and how far. */
   let current: { bytes: NativeBuffer; encoding: TextEncoding } | null = null;
@@ -421,7 +413,7 @@ export async function readCsvBytes(
         try {
           r = await it.next();
         } catch (e) {
-          if (e instanceof InvalidEncodingError && e.row === undefined) throw e.withLine(parser.pendingLine());
+          if (e instanceof InvalidEncodingError && e.row === undefined) throw e.withLine(parser.pendingRow());
           throw e;
         }
         if (r.done) {
@@ -450,7 +442,7 @@ export async function readCsvBytes(
   /** The bytes not parsed yet, from the start of the next record (see ByteCsvReader.rest). */
   function rest(): CsvRest {
     handedOver = true;
-    const line = parser.line;
+    const row = parser.row;
     const carry = parser.takeCarry();
     const first: BytePiece[] = [];
     if (carry.length) first.push({ bytes: carry, encoding: current?.encoding ?? parser.lastEncoding });
@@ -465,7 +457,7 @@ export async function readCsvBytes(
         yield r.value;
       }
     }
-    return { line, blankRows: parser.blankRows, pieces: pieces() };
+    return { row, blankRows: parser.blankRows, pieces: pieces() };
   }
 
   return {
@@ -476,4 +468,16 @@ export async function readCsvBytes(
       return parser.blankRows;
     },
   };
+}
+
+/**
+ * The row of the byte at `offset` of a CSV's first bytes (BOM removed), as readCsvBytes
+ * numbers rows: for an invalid byte found before the reader could place it.
+ */
+export function csvRowAt(bytes: Uint8Array, offset: number): number {
+  const head = asBuffer(bytes).latin1Slice(0, Math.min(bytes.length, SNIFF_BYTES));
+  const hint = SEP_LINE.exec(head);
+  const delimiter = hint ? hint[1] : sniffDelimiter(head);
+  const from = hint ? hint[0].length : 0;
+  return offset <= from ? 1 : rowAfter(bytes.subarray(from, offset), delimiter.charCodeAt(0), hint ? 2 : 1);
 }

@@ -9,6 +9,9 @@
  * - Quoted fields with embedded newlines and doubled quotes; CRLF, LF or CR line ends.
  *   Lenient like Excel/Python: a quote inside an unquoted field is literal, text after a
  *   closing quote is appended to the field.
+ * - Rows are numbered as a spreadsheet opening the file shows them (header = 1): one per
+ *   record, a blank line included; a line break inside quotes stays in its row. Every
+ *   message about a row (« ligne N ») means that row, read errors included.
  * - Blank lines, and lines of bare delimiters (`;;;;`), are skipped (counted in `blankRows`):
  *   office software leaves them at the end, or where rows were formatted and left empty.
  * - Guard rails: a record longer than `maxRecordBytes` (counted in UTF-16 units, ≈ bytes for
@@ -19,6 +22,7 @@
  * Speed: fields are scanned with charCodeAt and cut with slice; quoted fields jump from
  * quote to quote with indexOf. No per-char string building.
  */
+import { rowAfter } from './csv-boundaries';
 import { InvalidEncodingError } from './decode';
 import { TableReadError, formatBytes } from './errors';
 
@@ -41,7 +45,7 @@ const CR = 13;
 
 export interface CsvRecord {
   cells: string[];
-  /** 1-based physical line where the record starts (header = 1). */
+  /** The record's row (see module doc; header = 1). */
   row: number;
 }
 
@@ -93,11 +97,10 @@ export function sniffDelimiter(sample: string): CsvDelimiter {
   return CSV_DELIMITERS[best];
 }
 
-function countLineBreaks(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
-  for (let i = s.indexOf('\r'); i >= 0; i = s.indexOf('\r', i + 1)) if (s.charCodeAt(i + 1) !== LF) n++;
-  return n;
+/** The row of the character after `text`, which starts a record on row `firstRow`. */
+function rowAfterText(text: string, delimiter: string, firstRow = 1): number {
+  // UTF-8: no byte of a multi-byte character reads as a quote, a delimiter or a line break.
+  return rowAfter(Buffer.from(text, 'utf8'), delimiter.charCodeAt(0), firstRow);
 }
 
 /** `row-too-large`, for both readers. */
@@ -111,8 +114,8 @@ export function tooLarge(row: number, max: number): TableReadError {
 
 /** Push-style parser: feed text, collect complete records. */
 export class CsvParser {
-  /** Line where the next record starts. */
-  line = 1;
+  /** Row of the next record. */
+  row = 1;
   blankRows = 0;
   private carry = '';
   private readonly d: number;
@@ -136,7 +139,7 @@ export class CsvParser {
     if (fastEnd > 0 && this.splitLines(buf.slice(0, fastEnd), out)) buf = buf.slice(fastEnd + 1);
     const used = this.parse(buf, false, out);
     this.carry = used === buf.length ? '' : buf.slice(used);
-    if (this.carry.length > this.maxRecord) throw tooLarge(this.line, this.maxRecord);
+    if (this.carry.length > this.maxRecord) throw tooLarge(this.row, this.maxRecord);
   }
 
   /** Quote-free complete lines; false (nothing emitted) when a lone CR is found. */
@@ -145,7 +148,7 @@ export class CsvParser {
     const max = this.maxRecord;
     const delim = this.delim;
     const start = out.length;
-    let line = this.line;
+    let row = this.row;
     let blank = 0;
     for (let i = 0; i < lines.length; i++) {
       let l = lines[i];
@@ -153,17 +156,17 @@ export class CsvParser {
       if (l.length > max) {
         if (l.indexOf('\r') >= 0) break;
         out.length = start;
-        throw tooLarge(line, max);
+        throw tooLarge(row, max);
       }
       if (l.indexOf('\r') >= 0) {
         out.length = start;
         return false;
       }
       if (l === '' || isBareDelimiters(l, delim)) blank++;
-      else out.push({ cells: l.split(delim), row: line });
-      line++;
+      else out.push({ cells: l.split(delim), row });
+      row++;
     }
-    this.line = line;
+    this.row = row;
     this.blankRows += blank;
     return true;
   }
@@ -174,9 +177,9 @@ export class CsvParser {
     if (buf) this.parse(buf, true, out);
   }
 
-  /** Line of the first character not yet parsed (for errors raised by the source). */
-  pendingLine(): number {
-    return this.line + countLineBreaks(this.carry);
+  /** Row of the character after those pushed (for errors raised by the source). */
+  pendingRow(): number {
+    return rowAfterText(this.carry, this.delim, this.row);
   }
 
   private parse(buf: string, final: boolean, out: CsvRecord[]): number {
@@ -193,7 +196,6 @@ export class CsvParser {
     while (pos < n) {
       const recStart = pos;
       const cells: string[] = [];
-      let extraLines = 0;
       let quoted = false;
       for (;;) {
         let end: number;
@@ -208,14 +210,14 @@ export class CsvParser {
               if (final) {
                 throw new TableReadError(
                   'unterminated-quote',
-                  `Un guillemet (") ouvert à la ligne ${this.line} n’est jamais refermé : ajoutez le guillemet fermant, ou supprimez celui-ci.`,
-                  this.line,
+                  `Un guillemet (") ouvert à la ligne ${this.row} n’est jamais refermé : ajoutez le guillemet fermant, ou supprimez celui-ci.`,
+                  this.row,
                 );
               }
-              if (n - recStart > max) throw tooLarge(this.line, max);
+              if (n - recStart > max) throw tooLarge(this.row, max);
               return recStart;
             }
-            if (q - recStart > max) throw tooLarge(this.line, max);
+            if (q - recStart > max) throw tooLarge(this.row, max);
             if (buf.charCodeAt(q + 1) === QUOTE) {
               value += buf.slice(seg, q + 1);
               p = q + 2;
@@ -226,7 +228,6 @@ export class CsvParser {
             p = q + 1;
             break;
           }
-          if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) extraLines += countLineBreaks(value);
           end = p;
           while (end < n) {
             const c = buf.charCodeAt(end);
@@ -255,7 +256,7 @@ export class CsvParser {
         pos = end;
         if (pos >= n) {
           if (final) break;
-          if (n - recStart > max) throw tooLarge(this.line, max);
+          if (n - recStart > max) throw tooLarge(this.row, max);
           return recStart;
         }
         const c = buf.charCodeAt(pos);
@@ -269,9 +270,8 @@ export class CsvParser {
         } else pos++;
         break;
       }
-      if (pos - recStart > max) throw tooLarge(this.line, max);
-      const row = this.line;
-      this.line += 1 + extraLines;
+      if (pos - recStart > max) throw tooLarge(this.row, max);
+      const row = this.row++;
       // A blank line, or a line of bare delimiters (`;;;;`: a spreadsheet's formatted empty rows).
       if (!quoted && cells.every((c) => c === '')) this.blankRows++;
       else out.push({ cells, row });
@@ -303,7 +303,7 @@ export interface CsvReader {
 /**
  * Sniff the delimiter on the first 64 KB of text (unless given), then parse lazily.
  * Errors: `row-too-large`, `unterminated-quote`, and `invalid-encoding` from the decoder
- * with the line filled in.
+ * with the row filled in.
  */
 export async function readCsv(
   chunks: AsyncIterable<string>,
@@ -322,7 +322,7 @@ export async function readCsv(
       head += r.value;
     }
   } catch (e) {
-    if (e instanceof InvalidEncodingError && e.row === undefined) throw e.withLine(1 + countLineBreaks(head));
+    if (e instanceof InvalidEncodingError && e.row === undefined) throw e.withLine(rowAfterText(head, opts.delimiter ?? sniffDelimiter(head)));
     throw e;
   }
   const delimiter = opts.delimiter ?? sniffDelimiter(head);
@@ -351,7 +351,7 @@ export async function readCsv(
       try {
         r = await it.next();
       } catch (e) {
-        if (e instanceof InvalidEncodingError && e.row === undefined) throw e.withLine(parser.pendingLine());
+        if (e instanceof InvalidEncodingError && e.row === undefined) throw e.withLine(parser.pendingRow());
         throw e;
       }
       if (r.done) done = true;

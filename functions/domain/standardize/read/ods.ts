@@ -2,17 +2,23 @@
  * The data sheet of an .ods (OpenDocument) as rows of text. Typed cells use their typed
  * attribute (`office:value` for float/percentage/currency, `office:date-value`,
  * `office:boolean-value`, `office:time-value`); other cells their `text:p` paragraphs joined
- * with `\n`, `text:s` expanded to spaces. Comments (`office:annotation`) are ignored. An
+ * with `\n` as shown (an empty `<text:p/>` is an empty line, a cell of one empty paragraph is
+ * empty), `text:s` expanded to spaces. Comments (`office:annotation`) are ignored. An
  * integer displayed with leading zeros (`01000`, a `number:min-integer-digits` style) keeps
  * them; an error cell (`calcext:value-type="error"`) is its displayed text (`#N/A`, `Err:502`).
  *
- * The data sheet is chosen as in xlsx.ts: the first table that is not hidden
- * (`table:display="false"` in its automatic style) and has a non-empty cell; given the
- * schema's header score, a table whose first rows name fewer than 2 of its columns (a
+ * The data sheet is chosen as in xlsx.ts: the table shown when the document was saved
+ * (`ActiveTable` in settings.xml) if it holds the table, else the first table that is not
+ * hidden (`table:display="false"` in its automatic style) and has a non-empty cell; given
+ * the schema's header score, a table whose first rows name fewer than 2 of its columns (a
  * notice) gives way to the first one that names 2, or else to the one that names the most
  * (the earliest on a tie). When no visible table has data, the first table is read, as
- * before. content.xml holds every table: a table that gives way is scanned through, not
- * kept; one chosen only at the end of the scan is read in a second pass.
+ * before. content.xml holds every table: the others are scanned through, not kept (their
+ * first rows tell whether they hold data, for the `sheet-chosen` warning, pushed once the
+ * scan is over); a table chosen only at the end of the scan is read in a second pass.
+ *
+ * A cell merged down one column (`table:number-rows-spanned`, `table:covered-table-cell`
+ * below) has its value copied on each row it covers (merged-cells.ts).
  *
  * Repetition without blow-up: empty rows (even `number-rows-repeated="1048000"`) are
  * skipped without materialising them; empty repeated cells are only written out when a
@@ -22,7 +28,9 @@
  * included, towards the table's MAX_SHEET_CELLS: a 500-byte file whose row of 16 384 cells
  * is repeated to the last row is refused, not expanded.
  */
-import { TableReadError } from './errors';
+import { TableReadError, isTableReadError } from './errors';
+import { MergedCells } from './merged-cells';
+import { sheetChosenIssue } from './sheet-choice';
 import { XmlScanner, attr } from './xml-scanner';
 import {
   MAX_COLUMNS,
@@ -36,7 +44,7 @@ import {
   textSteps,
   tooManyCells,
 } from './xlsx';
-import { DEFAULT_MAX_INFLATED_BYTES, InflateBudget, ZipEntry, checkZipBudget, readZipDirectory } from './zip';
+import { DEFAULT_MAX_INFLATED_BYTES, InflateBudget, ZipEntry, checkZipBudget, readEntryText, readZipDirectory } from './zip';
 
 function fail(detail: string): TableReadError {
   return new TableReadError('invalid-spreadsheet', `Le classeur est illisible : ${detail}.`);
@@ -85,24 +93,94 @@ export function* readOds(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
   if (!content) throw fail('content.xml manquant');
   checkZipBudget([content], limit);
 
-  const seen: Seen = { firstHidden: false };
+  const budget: InflateBudget = { remaining: limit, limit };
+  const active = activeTable(bytes, entries.get('settings.xml'), budget);
+  const seen: Seen = { tables: [] };
   const maxCells = opts.maxCells ?? MAX_SHEET_CELLS;
-  let found = false;
-  for (const row of readTables(bytes, content, { remaining: limit, limit }, { score: opts.headerScore }, seen, maxCells)) {
-    found = true;
-    yield row;
+  const merged = new MergedCells();
+  yield* readTables(bytes, content, budget, { score: opts.headerScore, active }, seen, maxCells, merged);
+  const tell = (read: number): void => {
+    const visible = seen.tables.filter((t, i) => i !== read && !t.hidden && t.rows > 0);
+    const first = seen.tables.findIndex((t) => !t.hidden && t.rows > 0);
+    const byActive = seen.tables[read].name === active && first >= 0 && first < read;
+    const told = sheetChosenIssue(seen.tables[read].name, byActive, visible.map((t) => ({ name: t.name, table: t.score >= MIN_HEADER_SCORE })));
+    if (told) opts.issues?.push(told);
+  };
+  if (seen.read !== undefined) tell(seen.read);
+  else {
+    // A second pass over content.xml, within its own budget: for the table the active one
+    // gave way to, the best of the tables that gave way, or (rare: LibreOffice keeps one
+    // sheet visible) a hidden first table.
+    const table = firstHolding(seen.tables, seen.tables.length) ?? bestOf(seen.tables) ?? (seen.tables[0]?.hidden ? 0 : undefined);
+    if (table === undefined) return;
+    tell(table);
+    yield* readTables(bytes, content, { remaining: limit, limit }, { table }, seen, maxCells, merged);
   }
-  if (found) return;
-  // A second pass over content.xml, within its own budget: for the best of the tables that
-  // gave way, or (rare: LibreOffice keeps one sheet visible) a hidden first table.
-  const table = seen.best?.table ?? (seen.firstHidden ? 0 : undefined);
-  if (table !== undefined) yield* readTables(bytes, content, { remaining: limit, limit }, { table }, seen, maxCells);
+  const told = merged.issue();
+  if (told) opts.issues?.push(told);
 }
 
-/** What a scan learnt: is the first table hidden, which table that gave way names the most columns. */
+/** settings.xml past this size is not read: it only tells which table was shown. */
+const MAX_SETTINGS_BYTES = 1024 * 1024;
+
+/** The name of the table shown when the document was saved (the first view's `ActiveTable`), if settings.xml says. */
+function activeTable(bytes: Uint8Array, settings: ZipEntry | undefined, budget: InflateBudget): string | undefined {
+  if (!settings || settings.uncompressedSize > MAX_SETTINGS_BYTES) return undefined;
+  let xml: string;
+  try {
+    xml = readEntryText(bytes, settings, budget);
+  } catch (e) {
+    // Damaged settings do not make the table unreadable; a bomb inflating past the budget does.
+    if (isTableReadError(e) && e.code !== 'zip-too-large') return undefined;
+    throw e;
+  }
+  let name: string | undefined;
+  let text: string[] | null = null;
+  new XmlScanner({
+    open(qname, attrs) {
+      if (qname === 'config:config-item' && name === undefined && attr(attrs, 'config:name') === 'ActiveTable') text = [];
+    },
+    close(qname) {
+      if (qname !== 'config:config-item' || text === null) return;
+      name = text.join('');
+      text = null;
+    },
+    text(t) {
+      text?.push(t);
+    },
+  }).push(xml);
+  return name;
+}
+
+/** What a scan learnt of a table. */
+interface TableSeen {
+  name: string;
+  hidden: boolean;
+  /** Non-empty rows seen among its first ones (0: no data). */
+  rows: number;
+  /** How many of the schema's columns its first rows name at most; Infinity without a schema, -1 without data. */
+  score: number;
+}
+
+/** What a scan learnt: every table, and the one read if it was. */
 interface Seen {
-  firstHidden: boolean;
-  best?: { table: number; score: number };
+  tables: TableSeen[];
+  read?: number;
+}
+
+/** The first visible table before `end` whose first rows hold the table (name 2 of the schema's columns; any data without a schema). */
+function firstHolding(tables: readonly TableSeen[], end: number): number | undefined {
+  for (let i = 0; i < end; i++) if (!tables[i].hidden && tables[i].rows > 0 && tables[i].score >= MIN_HEADER_SCORE) return i;
+  return undefined;
+}
+
+/** The visible table with data whose first rows name the most columns, the first on a tie. */
+function bestOf(tables: readonly TableSeen[]): number | undefined {
+  let best: number | undefined;
+  tables.forEach((t, i) => {
+    if (!t.hidden && t.rows > 0 && (best === undefined || t.score > tables[best].score)) best = i;
+  });
+  return best;
 }
 
 /** A row and its `count - 1` repetitions, numbered from `row`. */
@@ -121,31 +199,45 @@ function* expandRuns(runs: readonly RowRun[]): Generator<SheetRow> {
 }
 
 /**
- * Rows of the table `pick` chooses: the first visible one with a non-empty cell whose first
- * rows `score` judges to hold the table (any, without a score), or the one at index `table`.
- * Tables passed over are scanned, never materialised; the first rows of a table being judged
- * are held until it is.
+ * What a scan does with a table: `read` its rows (held while its first rows are judged, and
+ * dropped if it gives way); `look` at its first rows only, to judge it or name it in the
+ * warning (a table before the active one, or any after the one read); `skip` it (hidden, or
+ * judged already).
+ */
+type Role = 'read' | 'look' | 'skip';
+
+/**
+ * Rows of the table `pick` chooses: the active one when its first rows hold the table, else
+ * the first visible one with a non-empty cell whose first rows `score` judges to hold the
+ * table (any, without a score); or the one at index `table`. The others are looked at
+ * (their first rows only, never materialised) so that `seen` knows every table. An active
+ * table giving way to an earlier one leaves it to a second pass (`seen.read` unset).
  */
 function* readTables(
   bytes: Uint8Array,
   content: ZipEntry,
   budget: InflateBudget,
-  pick: { score?: (cells: readonly string[]) => number } | { table: number },
+  pick: { score?: (cells: readonly string[]) => number; active?: string } | { table: number },
   seen: Seen,
   maxCells: number,
+  merged: MergedCells,
 ): Generator<SheetRow> {
   const only = 'table' in pick ? pick.table : undefined;
   const score = 'score' in pick ? pick.score : undefined;
+  const active = 'active' in pick ? pick.active : undefined;
+  let activeReached = false;
   // Rows wait here until the piece of text is scanned, or while `judging` the table's first rows.
   const ready: RowRun[] = [];
   let readyRows = 0;
+  // First rows of a table looked at.
+  const looked: string[][] = [];
   let tableCells = 0;
   let judging = false;
   const hiddenStyles = new Set<string>();
   let tableStyle: string | null = null;
   let tableDepth = 0;
   let tableIndex = -1;
-  let reading = false;
+  let role: Role = 'skip';
   let produced = false;
   let rowNum = 0;
   let rowRepeat = 1;
@@ -158,26 +250,66 @@ function* readTables(
   let paragraphs: string[] = [];
   let para: string[] | null = null;
   let annotation = 0;
+  // The table read is over: nothing more to do (second pass), or only tables to look at.
   let done = false;
+
+  const headScore = (rows: readonly string[][]): number => (rows.length === 0 ? -1 : score ? Math.max(...rows.map((r) => score(r))) : Infinity);
+
+  const roleOf = (t: TableSeen): Role => {
+    if (only !== undefined) return tableIndex === only ? 'read' : 'skip';
+    if (t.hidden) {
+      if (t.name === active) activeReached = true;
+      return 'skip';
+    }
+    if (done) return 'look';
+    if (t.name === active) {
+      activeReached = true;
+      return 'read';
+    }
+    if (active !== undefined && !activeReached) return 'look';
+    return firstHolding(seen.tables, tableIndex) === undefined ? 'read' : 'look';
+  };
+
+  /** The first rows of a table looked at are all in: what they say is noted, the rest of the table skipped. */
+  const endLook = (): void => {
+    const t = seen.tables[tableIndex];
+    t.rows = looked.length;
+    t.score = headScore(looked);
+    looked.length = 0;
+    role = 'skip';
+  };
 
   /** The table's first rows name its columns: it is read; or they do not: it gives way. */
   const judge = (): void => {
     judging = false;
     if (!score || ready.length === 0) return;
-    let best = 0;
-    for (const r of ready) best = Math.max(best, score(r.cells));
+    const best = headScore(ready.map((r) => r.cells));
+    const t = seen.tables[tableIndex];
+    t.rows = Math.max(t.rows, readyRows);
+    t.score = best;
     if (best >= MIN_HEADER_SCORE) return;
-    if (!seen.best || best > seen.best.score) seen.best = { table: tableIndex, score: best };
     ready.length = 0;
     readyRows = 0;
     produced = false;
-    reading = false;
+    role = 'skip';
+    merged.clear();
   };
 
   const endTable = (): void => {
-    if (judging) judge();
-    if (only !== undefined ? tableIndex === only : reading && produced) done = true;
-    reading = false;
+    if (role === 'read' && judging) judge();
+    if (role === 'look') endLook();
+    if (role === 'read' && produced) {
+      const t = seen.tables[tableIndex];
+      // Without a schema, a table with data holds the table.
+      if (t.rows === 0) {
+        t.rows = 1;
+        t.score = Infinity;
+      }
+      done = true;
+      if (only === undefined) seen.read = tableIndex;
+    }
+    if (tableIndex === only) done = true;
+    role = 'skip';
   };
 
   const addCell = (text: string, repeat: number): void => {
@@ -185,21 +317,27 @@ function* readTables(
       pendingEmpty += repeat;
       return;
     }
-    if (cells.length + pendingEmpty + repeat > MAX_COLUMNS) throw fail(`plus de ${MAX_COLUMNS} colonnes ligne ${rowNum}`);
+    if (cells.length + pendingEmpty + repeat > MAX_COLUMNS) {
+      if (role !== 'read') return;
+      throw fail(`plus de ${MAX_COLUMNS} colonnes ligne ${rowNum}`);
+    }
     for (; pendingEmpty > 0; pendingEmpty--) cells.push('');
     for (let i = 0; i < repeat; i++) cells.push(text);
   };
 
   const scanner = new XmlScanner({
     open(name, attrs, selfClosing) {
-      if (done) return;
+      if (done && only !== undefined) return;
       if (name === 'table:table') {
         if (tableDepth++ > 0) return;
         tableIndex++;
-        const hidden = hiddenStyles.has(attr(attrs, 'table:style-name') ?? '');
-        if (tableIndex === 0) seen.firstHidden = hidden;
-        reading = only !== undefined ? tableIndex === only : !hidden;
-        judging = reading && score !== undefined;
+        if (only === undefined) {
+          const hidden = hiddenStyles.has(attr(attrs, 'table:style-name') ?? '');
+          seen.tables.push({ name: attr(attrs, 'table:name') ?? `Feuille ${tableIndex + 1}`, hidden, rows: 0, score: -1 });
+        }
+        role = roleOf(seen.tables[tableIndex]);
+        judging = role === 'read' && score !== undefined;
+        if (role === 'read') merged.clear();
         produced = false;
         rowNum = 0;
         tableCells = 0;
@@ -215,7 +353,7 @@ function* readTables(
         }
         return;
       }
-      if (!reading) return;
+      if (role === 'skip') return;
       if (name === 'table:table-row') {
         rowRepeat = repeatCount(attr(attrs, 'table:number-rows-repeated'));
         cells = [];
@@ -239,21 +377,27 @@ function* readTables(
           const v = attr(attrs, 'office:time-value');
           if (v !== undefined) typed = isoDuration(v);
         }
+        if (role === 'read' && cellRepeat === 1) {
+          // The first cell of a block merged down one column (see merged-cells.ts).
+          const spanned = repeatCount(attr(attrs, 'table:number-rows-spanned'));
+          if (spanned > 1 && repeatCount(attr(attrs, 'table:number-columns-spanned')) === 1) {
+            merged.add({ col: cells.length + pendingEmpty, top: rowNum + 1, bottom: Math.min(MAX_ROWS, rowNum + spanned) });
+          }
+        }
         paragraphs = [];
         inCell = !selfClosing;
         if (selfClosing) addCell(typed ?? '', cellRepeat);
       } else if (!inCell) return;
       else if (name === 'office:annotation') annotation++;
       else if (annotation > 0) return;
-      else if (name === 'text:p' || name === 'text:h') {
-        para = [];
-        if (selfClosing) paragraphs.push('');
-      } else if (para && name === 'text:s') para.push(' '.repeat(Math.min(1000, Number(attr(attrs, 'text:c') ?? 1) || 1)));
+      // An empty paragraph (`<text:p/>`) is closed at once, and pushed then.
+      else if (name === 'text:p' || name === 'text:h') para = [];
+      else if (para && name === 'text:s') para.push(' '.repeat(Math.min(1000, Number(attr(attrs, 'text:c') ?? 1) || 1)));
       else if (para && name === 'text:tab') para.push('\t');
       else if (para && name === 'text:line-break') para.push('\n');
     },
     close(name) {
-      if (done) return;
+      if (done && only !== undefined) return;
       if (name === 'table:table') {
         if (--tableDepth > 0) return;
         endTable();
@@ -263,18 +407,24 @@ function* readTables(
         if (name === 'style:style') tableStyle = null;
         return;
       }
-      if (!reading) return;
+      if (role === 'skip') return;
       if (name === 'office:annotation') annotation--;
       else if ((name === 'text:p' || name === 'text:h') && para && annotation === 0) {
         paragraphs.push(para.join(''));
         para = null;
       } else if ((name === 'table:table-cell' || name === 'table:covered-table-cell') && inCell) {
         inCell = false;
+        // One paragraph a line, as shown: a cell whose only paragraph is empty is empty.
         const shown = paragraphs.join('\n');
         addCell(typed === null ? shown : padZeros ? zeroPadded(typed, shown) : typed, cellRepeat);
       } else if (name === 'table:table-row') {
         const first = rowNum + 1;
         rowNum += rowRepeat;
+        if (role === 'look') {
+          for (let k = 0; cells.length > 0 && k < rowRepeat && looked.length <= SHEET_HEAD_ROWS; k++) looked.push(cells);
+          if (looked.length > SHEET_HEAD_ROWS) endLook();
+          return;
+        }
         if (rowNum > MAX_ROWS) {
           if (cells.length > 0) throw fail(`plus de ${MAX_ROWS} lignes`);
           // Trailing empty rows repeated to the sheet's end: the table is over.
@@ -296,14 +446,26 @@ function* readTables(
     },
   });
 
+  /** The rows scanned, merged cells filled (what they add counts towards the cap). */
+  function* release(): Generator<SheetRow> {
+    for (const r of expandRuns(ready)) {
+      const grown = merged.apply(r);
+      if (grown > 0) {
+        tableCells += grown;
+        if (tableCells > maxCells) throw tooManyCells(maxCells, r.row);
+      }
+      yield r;
+    }
+    ready.length = 0;
+    readyRows = 0;
+  }
+
   for (const text of textSteps(bytes, content, budget)) {
     scanner.push(text);
     if (judging) continue;
-    yield* expandRuns(ready);
-    ready.length = 0;
-    readyRows = 0;
-    if (done) return;
+    yield* release();
+    if (done && only !== undefined) return;
   }
   if (judging) judge();
-  yield* expandRuns(ready);
+  yield* release();
 }

@@ -11,10 +11,14 @@
  *   French message).
  * - Every yielded row has exactly `header.length` cells. CSV follows Frictionless: a short
  *   record is padded with `null` and carries one `missing-cell` error per absent cell; a long
- *   one is cut and carries one `extra-cell` error per extra cell. Spreadsheets do not store
- *   trailing empty cells, so short rows are padded with `''` silently; only non-empty extra
- *   cells are `extra-cell` errors.
- * - `issues` holds file-level warnings; it grows while rows are read (e.g. `blank-row`).
+ *   one is cut and carries one `extra-cell` error per extra cell (a `;` left unquoted in a
+ *   value shifts the cells after it). Spreadsheets do not store trailing empty cells, so short
+ *   rows are padded with `''` silently; a value past the header's last column is a note typed
+ *   beside the table: its column is ignored with one warning, as a CSV column without a name.
+ * - Rows are numbered as the spreadsheet (or a spreadsheet opening the CSV) shows them: a
+ *   line break inside a quoted CSV cell does not start a row, a blank line is one.
+ * - `issues` holds file-level warnings; it grows while rows are read (`blank-row`,
+ *   `extra-column` past a spreadsheet's header).
  * - `encoding` may change from `utf-8` to `windows-1252` while reading (see decode.ts).
  *
  * Memory: CSV streams (bounded by `maxRecordBytes` + one chunk); ZIP spreadsheets and JSON
@@ -22,10 +26,11 @@
  */
 import { Cell, ValidationIssue } from '../../schema/types';
 import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES } from './csv';
-import { readCsvBytes, type CsvRest, type RawCells } from './csv-bytes';
-import { TextEncoding, decodeStream } from './decode';
+import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes';
+import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, type DecodedStream } from './decode';
 import { TableReadError, formatBytes, isTableReadError } from './errors';
 import { JsonFlattener, openJsonTable } from './json';
+import { columnLetters } from './merged-cells';
 import { readOds } from './ods';
 import { sniffFormat } from './sniff';
 import { SheetRow, readXlsx } from './xlsx';
@@ -35,7 +40,7 @@ export type TableFormat = 'csv' | 'xlsx' | 'ods' | 'json';
 
 export interface TableRow {
   cells: Cell[];
-  /** 1-based line (CSV), sheet row (spreadsheets) or element index + 1 (JSON); header = 1. */
+  /** Sheet row (spreadsheets; CSV: as a spreadsheet shows the file) or element index + 1 (JSON); header = 1. */
   row: number;
   /** Structural errors of this row (`missing-cell`, `extra-cell`). */
   issues?: ValidationIssue[];
@@ -86,6 +91,8 @@ export interface OpenTableOptions {
    * warning); without it, the first record with two cells or more after single-cell lines.
    */
   headerScore?: (cells: readonly Cell[]) => number;
+  /** How many columns the schema has: a record naming most of them is the header under a title block of any width (see headerIndex). */
+  schemaColumns?: number;
 }
 
 /** Records looked at for the header: a title, a subtitle, a date, blank lines… */
@@ -99,15 +106,19 @@ const filledCells = (cells: readonly Cell[]): number => {
 
 /**
  * Where the header is among the first records: 0 unless the records before a later one look
- * like a title above a table — each fills at most two cells — and that record names two of
- * the schema's columns or more, and more than the first record does (without a schema: it
- * fills two cells or more, after records of a single cell).
+ * like a title above a table, and that record names two of the schema's columns or more, and
+ * more than the first record does (without a schema: it fills two cells or more, after
+ * records of a single cell). A title fills at most two cells; a title block of more
+ * (`Collectivité : | Commune de … | Exercice : | 2024`) only above a record that names most of
+ * the schema's columns (`schemaColumns`), each of its records filling fewer cells than that
+ * record names: a first row as full as the table is its header, whatever comes after.
  */
-export function headerIndex(head: readonly { cells: readonly Cell[] }[], score?: (cells: readonly Cell[]) => number): number {
+export function headerIndex(head: readonly { cells: readonly Cell[] }[], score?: (cells: readonly Cell[]) => number, schemaColumns?: number): number {
   const n = Math.min(head.length, HEADER_LOOKAHEAD);
   let best = 0;
+  let bestScore = 0;
   if (score) {
-    let bestScore = score(head[0].cells);
+    bestScore = score(head[0].cells);
     for (let i = 1; i < n; i++) {
       const s = score(head[i].cells);
       if (s > bestScore && s >= 2) {
@@ -121,7 +132,11 @@ export function headerIndex(head: readonly { cells: readonly Cell[] }[], score?:
     while (best < n && head[best].cells.length === 1) best++;
     if (best === n || filledCells(head[best].cells) < 2) best = 0;
   }
-  for (let i = 0; i < best; i++) if (filledCells(head[i].cells) > 2) return 0;
+  const namesMost = schemaColumns !== undefined && 2 * bestScore > schemaColumns;
+  for (let i = 0; i < best; i++) {
+    const filled = filledCells(head[i].cells);
+    if (filled > 2 && !(namesMost && filled < bestScore)) return 0;
+  }
   return best;
 }
 
@@ -170,41 +185,86 @@ function columnName(header: Cell[], i: number): string {
   return header[i] || `colonne ${i + 1}`;
 }
 
-/** Fit a row to the header width (see module doc for the CSV vs spreadsheet policy). */
-function fitRow(cells: Cell[], row: number, header: Cell[], strict: boolean): TableRow {
-  const width = header.length;
-  if (cells.length === width) return { cells, row };
-  return fitWidth(cells, row, header, strict);
+/** Rows a warning about a column beside the table lists; the others are counted. */
+const LISTED_ROWS = 5;
+const QUOTED_CHARS = 60;
+
+/**
+ * Values past a spreadsheet header's last column, by column: a note typed beside the table.
+ * Each such column is ignored with one warning, as a CSV column without a name is (the
+ * export of the same sheet has the empty header cell), naming it by its letter and the rows
+ * it has values on.
+ */
+class BesideTable {
+  private readonly columns = new Map<number, { rows: number[]; count: number; value: string }>();
+
+  add(column: number, row: number, value: string): void {
+    const c = this.columns.get(column);
+    if (!c) this.columns.set(column, { rows: [row], count: 1, value });
+    else if (c.count++ < LISTED_ROWS) c.rows.push(row);
+  }
+
+  issues(): ValidationIssue[] {
+    return [...this.columns.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([column, { rows, count, value }]) => {
+        const letter = columnLetters(column);
+        const more = count - rows.length;
+        const where =
+          count === 1
+            ? `sa valeur en ligne ${rows[0]}`
+            : `ses valeurs en lignes ${rows.slice(0, more ? rows.length : -1).join(', ')} et ${more ? `${more} autre${more > 1 ? 's' : ''}` : rows.at(-1)}`;
+        const quoted = value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS - 1)}…` : value;
+        return {
+          code: 'extra-column',
+          severity: 'warning',
+          row: rows[0],
+          column: `colonne ${letter}`,
+          value,
+          message: `La colonne ${letter} n’a pas de nom : elle sera ignorée, avec ${where} (« ${quoted} »${count > 1 ? '…' : ''}).`,
+        };
+      });
+  }
+}
+
+/** Fits a spreadsheet row to the header's width: a short one is padded with `''` (trailing empty cells are not stored), values past it go to `beside`. */
+function fitSheetRow(cells: Cell[], row: number, width: number, beside: BesideTable): TableRow {
+  if (cells.length < width) for (let i = cells.length; i < width; i++) cells.push('');
+  else if (cells.length > width) {
+    for (let i = width; i < cells.length; i++) {
+      const value = cells[i];
+      if (value && value.trim() !== '') beside.add(i, row, value);
+    }
+    cells.length = width;
+  }
+  return { cells, row };
 }
 
 /**
- * Fits a record to the header's width. Strict (CSV): a missing cell is an error, a cell past
- * the header is an error unless it is empty and within `padWidth` — the width the first
- * record showed with empty cells past the header (an export that ends every line with `;`).
- * A row of another width with an empty extra cell is a row shifted by a stray delimiter.
- * Spreadsheets pad and trim freely: only a non-empty extra cell is reported.
+ * Fits a CSV record to the header's width: a missing cell is an error, a cell past the
+ * header is an error unless it is empty and within `padWidth` — the width the first record
+ * showed with empty cells past the header (an export that ends every line with `;`). A row
+ * of another width with an empty extra cell is a row shifted by a stray delimiter.
  */
-export function fitWidth(cells: Cell[], row: number, header: Cell[], strict: boolean, padWidth = header.length): TableRow {
+export function fitWidth(cells: Cell[], row: number, header: Cell[], padWidth = header.length): TableRow {
   const width = header.length;
   const issues: ValidationIssue[] = [];
   if (cells.length < width) {
     const have = cells.length;
-    if (strict) {
-      const first = columnName(header, have);
-      const missing = width - have === 1 ? `la cellule de « ${first} »` : `les cellules de « ${first} » à « ${columnName(header, width - 1)} »`;
-      issues.push({
-        code: 'missing-cell',
-        severity: 'error',
-        row,
-        column: first,
-        message: `La ligne n’a que ${have} valeur${have > 1 ? 's' : ''} pour ${width} colonnes : il manque ${missing}. Un séparateur a-t-il été effacé, ou la ligne coupée en deux ?`,
-      });
-    }
-    for (let i = have; i < width; i++) cells.push(strict ? null : '');
+    const first = columnName(header, have);
+    const missing = width - have === 1 ? `la cellule de « ${first} »` : `les cellules de « ${first} » à « ${columnName(header, width - 1)} »`;
+    issues.push({
+      code: 'missing-cell',
+      severity: 'error',
+      row,
+      column: first,
+      message: `La ligne n’a que ${have} valeur${have > 1 ? 's' : ''} pour ${width} colonnes : il manque ${missing}. Un séparateur a-t-il été effacé, ou la ligne coupée en deux ?`,
+    });
+    for (let i = have; i < width; i++) cells.push(null);
   } else {
     for (let i = width; i < cells.length; i++) {
       const value = cells[i];
-      if (!value && (!strict || i < padWidth)) continue;
+      if (!value && i < padWidth) continue;
       issues.push({
         code: 'extra-cell',
         severity: 'error',
@@ -224,7 +284,7 @@ export function fitRecords(records: { cells: Cell[]; row: number }[], header: Ce
   const rows: TableRow[] = records;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    if (r.cells.length !== header.length) rows[i] = fitWidth(r.cells, r.row, header, true, padWidth);
+    if (r.cells.length !== header.length) rows[i] = fitWidth(r.cells, r.row, header, padWidth);
   }
   return rows;
 }
@@ -244,40 +304,44 @@ function headerOnly(): TableReadError {
   return new TableReadError('header-only', "Le fichier ne contient qu’une ligne d’en-tête, sans aucune donnée.", 1);
 }
 
+/** How the header is found (headerIndex), and where file-level warnings go. */
+interface HeaderSearch {
+  score?: (cells: readonly Cell[]) => number;
+  schemaColumns?: number;
+  issues: ValidationIssue[];
+}
+
 /** The header among the first records (headerIndex), a warning for the title rows above it; at least one record after it. */
-function headerOf(
-  head: readonly { cells: Cell[]; row: number }[],
-  found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
-): { h: number; header: Cell[]; headerRow: number } {
+function headerOf(head: readonly { cells: Cell[]; row: number }[], found: HeaderSearch): { h: number; header: Cell[]; headerRow: number } {
   if (head.length === 0) throw emptyFile();
-  const h = headerIndex(head, found.score);
+  const h = headerIndex(head, found.score, found.schemaColumns);
   if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
   if (head.length === h + 1) throw headerOnly();
   return { h, header: head[h].cells, headerRow: head[h].row };
 }
 
-/** Header (headerOf) + the rows after it peeked, the rest lazily: spreadsheets. */
+/** Header (headerOf) + the rows after it peeked, the rest lazily: spreadsheets. Values past the header are warned about at the end (BesideTable). */
 async function fromRecords(
-  records: AsyncIterator<{ cells: Cell[]; row: number }> | Iterator<{ cells: Cell[]; row: number }>,
-  strict: boolean,
-  onEnd: () => void,
-  found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
+  records: Iterator<{ cells: Cell[]; row: number }>,
+  found: HeaderSearch,
 ): Promise<{ header: Cell[]; headerRow: number; rows: AsyncIterable<TableRow> }> {
   const head: { cells: Cell[]; row: number }[] = [];
   while (head.length <= HEADER_LOOKAHEAD) {
-    const r = await records.next();
+    const r = records.next();
     if (r.done) break;
     head.push(r.value);
   }
   const { h, header, headerRow } = headerOf(head, found);
+  const beside = new BesideTable();
+  const width = header.length;
   async function* rows(): AsyncGenerator<TableRow> {
-    for (let i = h + 1; i < head.length; i++) yield fitRow(head[i].cells, head[i].row, header, strict);
+    for (let i = h + 1; i < head.length; i++) yield fitSheetRow(head[i].cells, head[i].row, width, beside);
     for (;;) {
-      const r = await records.next();
+      const r = records.next();
       if (r.done) break;
-      yield fitRow(r.value.cells, r.value.row, header, strict);
+      yield fitSheetRow(r.value.cells, r.value.row, width, beside);
     }
-    onEnd();
+    found.issues.push(...beside.issues());
   }
   return { header, headerRow, rows: rows() };
 }
@@ -289,7 +353,7 @@ async function fromRecords(
 async function fromBatches(
   source: AsyncIterator<{ cells: Cell[]; row: number }[]>,
   onEnd: () => void,
-  found: { score?: (cells: readonly Cell[]) => number; issues: ValidationIssue[] },
+  found: HeaderSearch,
 ): Promise<{ header: Cell[]; headerRow: number; rows: AsyncIterable<TableRow>; batches: AsyncIterable<TableRow[]>; padWidth: number }> {
   const head: { cells: Cell[]; row: number }[] = [];
   while (head.length <= HEADER_LOOKAHEAD) {
@@ -396,19 +460,35 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
     case 'xlsx':
     case 'ods': {
       const read = sniffed.format === 'xlsx' ? readXlsx : readOds;
-      const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore });
-      const { header, headerRow, rows } = await fromRecords(records, false, () => undefined, { score: opts.headerScore, issues });
+      const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore, issues });
+      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues });
       return { format: sniffed.format, header, headerRow, rows, issues };
     }
     case 'csv': {
-      const decoded = await decodeStream(prepend(head, it, done));
+      // Held: every byte the decoder judges the encoding on, so that an invalid one is placed by row as the reader numbers rows.
+      while (!done && total < ENCODING_SNIFF_BYTES) {
+        const r = await it.next();
+        if (r.done) done = true;
+        else {
+          chunks.push(r.value);
+          total += r.value.length;
+        }
+      }
+      head = concat(chunks, total);
+      let decoded: DecodedStream;
+      try {
+        decoded = await decodeStream(prepend(head, it, done));
+      } catch (error) {
+        if (error instanceof InvalidEncodingError && error.row !== undefined && error.byteOffset <= head.length) throw error.withLine(csvRowAt(head, error.byteOffset));
+        throw error;
+      }
       const csv = await readCsvBytes(decoded.pieces, { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES });
       const { header, headerRow, rows, batches, padWidth } = await fromBatches(
         csv.batches,
         () => {
           if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
         },
-        { score: opts.headerScore, issues },
+        { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues },
       );
       return {
         format: 'csv',

@@ -6,11 +6,18 @@
  * (`2024-12-31`, `2024-12-31T08:30:00`, `08:30:00`), error cells as their text (`#N/A`).
  * Blank rows are skipped; row numbers are the sheet's own (1-based).
  *
- * The data sheet is the first visible sheet with a non-empty cell: a hidden sheet of
- * drop-down lists or an empty first tab is passed over; given the schema's header score, a
- * first sheet that does not name its columns (a notice) gives way to one that does. When no visible sheet has data, the
- * first sheet is read, as before. Element names are compared without their prefix, as the
- * .NET OpenXML SDK writes `<x:row><x:c>`.
+ * The data sheet is the tab shown when the workbook was saved (`activeTab`) if it holds the
+ * table, else the first visible sheet with a non-empty cell: a hidden sheet of drop-down
+ * lists or an empty first tab is passed over; given the schema's header score, a sheet
+ * that does not name its columns (a notice) gives way to one that does. When no visible
+ * sheet has data, the first sheet is read, as before. When other visible sheets hold data,
+ * a `sheet-chosen` warning names the sheet read and them (their first rows are inflated to
+ * know, outside the budget, within PEEK_TOTAL_BYTES). Element names are compared without
+ * their prefix, as the .NET OpenXML SDK writes `<x:row><x:c>`.
+ *
+ * Cells merged down one column are filled on each row they cover (merged-cells.ts). Their
+ * `<mergeCells>` comes after `<sheetData>`: the data sheet is inflated once more before its
+ * rows, within a budget of its own, its bytes only searched up to there (scanMerges).
  *
  * Sheet XML is inflated and scanned incrementally (an empty sheet is scanned through, a
  * data sheet streamed); shared strings and styles are read whole (they are needed by
@@ -19,7 +26,10 @@
  * kB at a time (the rows held at once stay a few MB) and a sheet yields at most
  * MAX_SHEET_CELLS cells.
  */
-import { TableReadError } from './errors';
+import { ValidationIssue } from '../../schema/types';
+import { TableReadError, isTableReadError } from './errors';
+import { MAX_MERGES, Merge, MergedCells, verticalMerge } from './merged-cells';
+import { IgnoredSheet, sheetChosenIssue } from './sheet-choice';
 import { XmlScanner, attr, decodeEntities } from './xml-scanner';
 import {
   DEFAULT_MAX_INFLATED_BYTES,
@@ -67,9 +77,9 @@ const SCAN_STEP = 4096;
  * ends before a `<`, so that a text run is rarely cut; a construct cut anyway (a long comment
  * or attribute) is searched piece by piece for its end, in one pass (xml-scanner.ts).
  */
-export function* textSteps(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): Generator<string> {
+export function* textSteps(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, inflateStep?: number): Generator<string> {
   const decoder = new TextDecoder();
-  for (const chunk of inflateEntry(bytes, entry, budget)) {
+  for (const chunk of inflateEntry(bytes, entry, budget, inflateStep)) {
     const text = decoder.decode(chunk, { stream: true });
     let p = 0;
     for (let lt = text.indexOf('<', p + SCAN_STEP); lt > 0; lt = text.indexOf('<', p + SCAN_STEP)) {
@@ -252,18 +262,24 @@ function relationshipId(attrs: string): string | undefined {
 interface SheetRef {
   rid?: string;
   hidden: boolean;
+  name: string;
 }
 
-/** Sheets in tab order and the date system, from `xl/workbook.xml`. */
-function parseWorkbook(xml: string): { sheets: SheetRef[]; date1904: boolean } {
+/** Sheets in tab order, the tab shown when the workbook was saved, and the date system, from `xl/workbook.xml`. */
+function parseWorkbook(xml: string): { sheets: SheetRef[]; activeTab: number; date1904: boolean } {
   const sheets: SheetRef[] = [];
+  let activeTab: number | undefined;
   let date1904 = false;
   new XmlScanner({
     open(qname, attrs) {
       const name = localName(qname);
       if (name === 'sheet') {
         const state = attr(attrs, 'state');
-        sheets.push({ rid: relationshipId(attrs), hidden: state === 'hidden' || state === 'veryHidden' });
+        sheets.push({ rid: relationshipId(attrs), hidden: state === 'hidden' || state === 'veryHidden', name: attr(attrs, 'name') ?? `Feuille ${sheets.length + 1}` });
+      } else if (name === 'workbookView' && activeTab === undefined) {
+        // An index among the <sheet> elements, hidden ones included (0 when absent).
+        const n = Number(attr(attrs, 'activeTab') ?? 0);
+        activeTab = Number.isInteger(n) && n >= 0 ? n : 0;
       } else if (name === 'workbookPr') {
         const v = attr(attrs, 'date1904');
         date1904 = v === '1' || v === 'true';
@@ -272,7 +288,7 @@ function parseWorkbook(xml: string): { sheets: SheetRef[]; date1904: boolean } {
     close() {},
     text() {},
   }).push(xml);
-  return { sheets, date1904 };
+  return { sheets, activeTab: activeTab ?? 0, date1904 };
 }
 
 /** Part paths by relationship id and by type (`sharedStrings`, `styles`), from the workbook's rels. */
@@ -296,12 +312,24 @@ function parseRelationships(xml: string): { byId: Map<string, string>; byType: M
   return { byId, byType };
 }
 
-/** Rows of one worksheet part, streamed as it is inflated. */
+interface SheetContext {
+  strings: string[];
+  styles: NumberStyle[];
+  date1904: boolean;
+  maxCells: number;
+}
+
+/**
+ * Rows of one worksheet part, streamed as it is inflated. The merges in `fill` (set once the
+ * sheet is chosen) are applied to each row as it is yielded, the cells they add counted.
+ */
 function* readSheet(
   bytes: Uint8Array,
   sheet: ZipEntry,
   budget: InflateBudget,
-  ctx: { strings: string[]; styles: NumberStyle[]; date1904: boolean; maxCells: number },
+  ctx: SheetContext,
+  fill: { merges?: MergedCells } = {},
+  inflateStep?: number,
 ): Generator<SheetRow> {
   const { strings, styles, date1904, maxCells } = ctx;
   const ready: SheetRow[] = [];
@@ -365,11 +393,61 @@ function* readSheet(
       if (inValue) value += t;
     },
   });
-  for (const text of textSteps(bytes, sheet, budget)) {
+  for (const text of textSteps(bytes, sheet, budget, inflateStep)) {
     scanner.push(text);
-    for (const r of ready) yield r;
+    for (const r of ready) {
+      if (fill.merges) {
+        sheetCells += fill.merges.apply(r);
+        if (sheetCells > maxCells) throw tooManyCells(maxCells, r.row);
+      }
+      yield r;
+    }
     ready.length = 0;
   }
+}
+
+/** Bytes searched for in a sheet part before its XML is parsed (see scanMerges). */
+const MERGE_CELLS = Buffer.from('mergeCells');
+/** Bytes of the previous piece kept, so that a `<x:mergeCells` cut between two pieces is found and parsed whole. */
+const MERGE_TAIL = 32;
+
+/**
+ * The merges down one column of a sheet part (merged-cells.ts), sorted by first row.
+ * `<mergeCells>` comes after `<sheetData>`: the part is inflated once more, within its own
+ * budget, its bytes searched until `mergeCells` shows (no text decoded, no XML parsed), the
+ * XML parsed from there to `</mergeCells>`.
+ */
+function scanMerges(bytes: Uint8Array, sheet: ZipEntry, limit: number): Merge[] {
+  const merges: Merge[] = [];
+  const decoder = new TextDecoder();
+  let scanner: XmlScanner | undefined;
+  let over = false;
+  let tail = Buffer.alloc(0);
+  for (const chunk of inflateEntry(bytes, sheet, { remaining: limit, limit })) {
+    const piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (!scanner) {
+      const seam = Buffer.concat([tail.subarray(Math.max(0, tail.length - MERGE_CELLS.length + 1)), piece.subarray(0, MERGE_CELLS.length - 1)]);
+      if (piece.indexOf(MERGE_CELLS) < 0 && seam.indexOf(MERGE_CELLS) < 0) {
+        tail = Buffer.from(piece.subarray(Math.max(0, piece.length - MERGE_TAIL)));
+        continue;
+      }
+      scanner = new XmlScanner({
+        open(qname, attrs) {
+          if (localName(qname) !== 'mergeCell' || merges.length >= MAX_MERGES) return;
+          const merge = verticalMerge(attr(attrs, 'ref') ?? '');
+          if (merge) merges.push({ ...merge, bottom: Math.min(merge.bottom, MAX_ROWS) });
+        },
+        close(qname) {
+          if (localName(qname) === 'mergeCells') over = true;
+        },
+        text() {},
+      });
+      // Parsed from within the sheet's XML: what comes before the first `<` is text, ignored.
+      scanner.push(decoder.decode(Buffer.concat([tail, piece]), { stream: true }));
+    } else scanner.push(decoder.decode(piece, { stream: true }));
+    if (over) break;
+  }
+  return merges.sort((a, b) => a.top - b.top || a.col - b.col);
 }
 
 /** Options of both workbook readers (xlsx and ods). */
@@ -380,7 +458,25 @@ export interface SheetReadOptions {
   headerScore?: (cells: readonly string[]) => number;
   /** Cells the data sheet may yield (MAX_SHEET_CELLS; lower in tests). */
   maxCells?: number;
+  /** Where the reader adds its warnings (`sheet-chosen`, `merged-cells`), some once the last row is read. */
+  issues?: ValidationIssue[];
 }
+
+/** The first rows of a sheet, to judge it, and the rest to come if it is read. */
+interface SheetHead {
+  index: number;
+  rows: SheetRow[];
+  rest: Generator<SheetRow>;
+  /** How many of the schema's columns its first rows name at most; Infinity without a schema, -1 without data. */
+  score: number;
+  fill: { merges?: MergedCells };
+}
+
+/** Inflated bytes spent looking at the first rows of the sheets not read, each and in all (beyond the budget: a sheet's first rows are a few kB). */
+const PEEK_BYTES = 1024 * 1024;
+const PEEK_TOTAL_BYTES = 8 * 1024 * 1024;
+/** Compressed bytes inflated at a time when peeking: a step of 64 kB inflates megabytes of a repetitive sheet. */
+const PEEK_STEP = 4096;
 
 /** Rows of the data sheet (see above). Throws `zip-too-large` / `invalid-spreadsheet`. */
 export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Generator<SheetRow> {
@@ -392,7 +488,7 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
   checkZipBudget([workbook, relsEntry].filter((e): e is ZipEntry => !!e), limit);
 
-  const { sheets, date1904 } = parseWorkbook(readEntryText(bytes, workbook, budget));
+  const { sheets, activeTab, date1904 } = parseWorkbook(readEntryText(bytes, workbook, budget));
   const rels = relsEntry ? parseRelationships(readEntryText(bytes, relsEntry, budget)) : undefined;
   const part = (type: string, usual: string): ZipEntry | undefined =>
     entries.get(rels?.byType.get(type) ?? usual) ?? entries.get(usual);
@@ -400,10 +496,13 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   const stylesEntry = part('styles', 'xl/styles.xml');
   const parts = [workbook, relsEntry, shared, stylesEntry].filter((e): e is ZipEntry => !!e);
 
-  if (sheets.length === 0) sheets.push({ hidden: false });
-  const sheetEntry = (index: number): ZipEntry => {
+  if (sheets.length === 0) sheets.push({ hidden: false, name: 'Feuille 1' });
+  const sheetPath = (index: number): string => {
     const rid = sheets[index].rid;
-    const path = (rid && rels?.byId.get(rid)) || `xl/worksheets/sheet${index + 1}.xml`;
+    return (rid && rels?.byId.get(rid)) || `xl/worksheets/sheet${index + 1}.xml`;
+  };
+  const sheetEntry = (index: number): ZipEntry => {
+    const path = sheetPath(index);
     const sheet = entries.get(path);
     if (!sheet) throw fail(`feuille ${path} manquante`);
     // Declared sizes of the parts read whole plus this sheet; the running budget covers the sum.
@@ -413,33 +512,95 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
 
   const visible = sheets.flatMap((s, i) => (s.hidden ? [] : [i]));
   const firstEntry = sheetEntry(visible[0] ?? 0);
-  const ctx = {
+  const ctx: SheetContext = {
     strings: shared ? parseSharedStrings(readEntryText(bytes, shared, budget)) : [],
     styles: stylesEntry ? parseNumberStyles(readEntryText(bytes, stylesEntry, budget)) : [],
     date1904,
     maxCells: opts.maxCells ?? MAX_SHEET_CELLS,
   };
-  // The first rows of each visible sheet with data, until one names the schema's columns.
   const score = opts.headerScore;
-  let chosen: { rows: SheetRow[]; rest: Iterator<SheetRow>; score: number } | undefined;
-  for (const index of visible) {
-    const rest = readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx);
+  const heads = new Map<number, SheetHead>();
+  const judge = (index: number, rest: Generator<SheetRow>, fill: SheetHead['fill']): SheetHead => {
     const rows: SheetRow[] = [];
     for (let r = rest.next(); !r.done; r = rest.next()) {
       rows.push(r.value);
       if (!score || rows.length > SHEET_HEAD_ROWS) break;
     }
-    if (rows.length === 0) continue;
-    const best = score ? Math.max(...rows.map((r) => score(r.cells))) : Infinity;
-    if (!chosen || best > chosen.score) chosen = { rows, rest, score: best };
-    if (best >= MIN_HEADER_SCORE) break;
+    const best = rows.length === 0 ? -1 : score ? Math.max(...rows.map((r) => score(r.cells))) : Infinity;
+    const head = { index, rows, rest, score: best, fill };
+    heads.set(index, head);
+    return head;
+  };
+  const headOf = (index: number): SheetHead => {
+    const fill = {};
+    return heads.get(index) ?? judge(index, readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx, fill), fill);
+  };
+  const holdsTable = (h: SheetHead): boolean => h.score >= MIN_HEADER_SCORE;
+
+  // The tab shown at the last save, when it holds the table (a workbook of one tab per year
+  // is saved on the year being filled in); else the first visible sheet with data, unless
+  // its first rows do not name the schema's columns (a notice): the first that does, or
+  // the one that names the most.
+  let chosen: SheetHead | undefined;
+  const active = sheets[activeTab] && !sheets[activeTab].hidden && activeTab !== visible[0] ? activeTab : undefined;
+  if (active !== undefined && holdsTable(headOf(active))) chosen = headOf(active);
+  const byActive = chosen !== undefined;
+  if (!chosen) {
+    for (const index of visible) {
+      const head = headOf(index);
+      if (head.rows.length === 0) continue;
+      if (!chosen || head.score > chosen.score) chosen = head;
+      if (holdsTable(head)) break;
+    }
   }
-  if (chosen) {
-    yield* chosen.rows;
-    for (let r = chosen.rest.next(); !r.done; r = chosen.rest.next()) yield r.value;
+  if (!chosen) {
+    if (sheets[0].hidden) yield* readSheet(bytes, sheetEntry(0), budget, ctx);
     return;
   }
-  if (sheets[0].hidden) yield* readSheet(bytes, sheetEntry(0), budget, ctx);
+
+  const ignored: IgnoredSheet[] = [];
+  const peekBudget: InflateBudget = { remaining: PEEK_TOTAL_BYTES, limit: PEEK_TOTAL_BYTES };
+  for (const index of visible) {
+    if (index === chosen.index) continue;
+    const head = heads.get(index) ?? peek(index);
+    head?.rest.return(undefined);
+    if (head && head.rows.length > 0) ignored.push({ name: sheets[index].name, table: holdsTable(head) });
+  }
+  const told = sheetChosenIssue(sheets[chosen.index].name, byActive, ignored);
+  if (told) opts.issues?.push(told);
+
+  const merges = scanMerges(bytes, sheetEntry(chosen.index), limit);
+  if (merges.length > 0) {
+    const fill = new MergedCells();
+    for (const m of merges) fill.add(m);
+    for (const r of chosen.rows) fill.apply(r);
+    chosen.fill.merges = fill;
+  }
+  yield* chosen.rows;
+  for (let r = chosen.rest.next(); !r.done; r = chosen.rest.next()) yield r.value;
+  const merged = chosen.fill.merges?.issue();
+  if (merged) opts.issues?.push(merged);
+
+  /**
+   * The first rows of a sheet not read, to tell whether it holds data: inflated a few kB at
+   * a time within PEEK_BYTES (its own and PEEK_TOTAL_BYTES for all); a sheet unreadable or
+   * without data within them is not named.
+   */
+  function peek(index: number): SheetHead | undefined {
+    const sheet = entries.get(sheetPath(index));
+    if (!sheet || peekBudget.remaining <= 0) return undefined;
+    const own: InflateBudget = { remaining: Math.min(PEEK_BYTES, peekBudget.remaining), limit: PEEK_BYTES };
+    const before = own.remaining;
+    try {
+      const fill = {};
+      return judge(index, readSheet(bytes, sheet, own, ctx, fill, PEEK_STEP), fill);
+    } catch (e) {
+      if (isTableReadError(e)) return undefined;
+      throw e;
+    } finally {
+      peekBudget.remaining -= before - Math.max(0, own.remaining);
+    }
+  }
 }
 
 /** Rows of a sheet looked at to judge whether it holds the table (a title or two, then the header). */

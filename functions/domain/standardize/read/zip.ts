@@ -113,8 +113,11 @@ export interface InflateBudget {
   limit: number;
 }
 
-/** Inflate one entry step by step (64 KB of input per step), enforcing sizes as it goes. */
-export function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): Generator<Uint8Array> {
+/**
+ * Inflate one entry step by step (64 KB of input per step; less to look at the start of an
+ * entry without inflating much of it), enforcing sizes as it goes.
+ */
+export function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, step = INFLATE_STEP): Generator<Uint8Array> {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = entry.localOffset;
   if (lo + 30 > bytes.length || dv.getUint32(lo, true) !== 0x04034b50) throw invalidZip(`en-tête local de ${entry.name}`);
@@ -129,8 +132,8 @@ export function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: Inflat
     if (budget.remaining < 0) throw tooLarge(`limite ${formatBytes(budget.limit)}`);
   };
   if (entry.method === 0) {
-    for (let p = start; p < end; p += INFLATE_STEP) {
-      const chunk = bytes.subarray(p, Math.min(end, p + INFLATE_STEP));
+    for (let p = start; p < end; p += step) {
+      const chunk = bytes.subarray(p, Math.min(end, p + step));
       account(chunk.length);
       yield chunk;
     }
@@ -142,10 +145,10 @@ export function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: Inflat
     account(chunk.length);
     out.push(chunk);
   });
-  for (let p = start; p < end; p += INFLATE_STEP) {
-    const last = p + INFLATE_STEP >= end;
+  for (let p = start; p < end; p += step) {
+    const last = p + step >= end;
     try {
-      inflater.push(bytes.subarray(p, Math.min(end, p + INFLATE_STEP)), last);
+      inflater.push(bytes.subarray(p, Math.min(end, p + step)), last);
     } catch (e) {
       if (e instanceof TableReadError) throw e;
       throw invalidZip(`${entry.name} : données compressées corrompues`);

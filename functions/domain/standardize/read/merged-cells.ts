@@ -1,0 +1,116 @@
+/**
+ * Cells merged down one column (`B2:B6`, an attribuant typed once for five subsidies) show
+ * their value on every row of the block: the employee sees it filled. So the value is
+ * copied into each row the merge covers below its first, and one warning names the merges.
+ * A merge across several columns (a title over the table, a two-level header) is left as
+ * it is: its value belongs to one cell, and copying it sideways would invent data.
+ */
+import { ValidationIssue } from '../../schema/types';
+import type { SheetRow } from './xlsx';
+
+/** Rows `top` to `bottom` (1-based, the sheet's own numbers) of the column `col` (0-based). */
+export interface Merge {
+  col: number;
+  top: number;
+  bottom: number;
+}
+
+/** Merges kept per sheet; the others are left as they are (tens of thousands of merged blocks are a form, not a table). */
+export const MAX_MERGES = 10000;
+
+/** Merges named in the warning; the others are counted. */
+const LISTED_MERGES = 5;
+
+/** `0` → `A`, `27` → `AB`. */
+export function columnLetters(col: number): string {
+  let s = '';
+  for (let n = col + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+/** A merge down one column from its reference (`B2:B6`); undefined for any other range. */
+export function verticalMerge(ref: string): Merge | undefined {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$/.exec(ref.trim().toUpperCase());
+  if (!m || m[1] !== m[3]) return undefined;
+  const top = Number(m[2]);
+  const bottom = Number(m[4]);
+  if (!(top >= 1 && bottom > top)) return undefined;
+  let col = 0;
+  for (const c of m[1]) col = col * 26 + (c.charCodeAt(0) - 64);
+  return { col: col - 1, top, bottom };
+}
+
+/**
+ * Fills the rows of a sheet, given in order, from the merges that cover them. Merges are
+ * added before the row they start on is applied, in the order of that row (xlsx: all at
+ * once, sorted; ods: as their first cell is read).
+ */
+export class MergedCells {
+  private pending: Merge[] = [];
+  private next = 0;
+  private active: { merge: Merge; value: string; copied: boolean }[] = [];
+  private used: Merge[] = [];
+  private usedCount = 0;
+
+  add(merge: Merge): void {
+    if (this.pending.length - this.next + this.active.length < MAX_MERGES) this.pending.push(merge);
+  }
+
+  /** Forgets the merges of a table that gave way. */
+  clear(): void {
+    this.pending = [];
+    this.next = 0;
+    this.active = [];
+    this.used = [];
+    this.usedCount = 0;
+  }
+
+  /** Copies the value of each merge covering `row` into it; returns how many cells the row grew by. */
+  apply(row: SheetRow): number {
+    if (this.active.length > 0) this.active = this.active.filter((a) => a.merge.bottom >= row.row);
+    while (this.next < this.pending.length && this.pending[this.next].top <= row.row) {
+      const merge = this.pending[this.next++];
+      // A merge whose first row was blank (never given) has nothing to show.
+      const value = merge.top === row.row ? (row.cells[merge.col] ?? '') : '';
+      if (value !== '') this.active.push({ merge, value, copied: false });
+    }
+    if (this.next > 1024 && this.next * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.next);
+      this.next = 0;
+    }
+    let grown = 0;
+    for (const a of this.active) {
+      if (a.merge.top === row.row) continue;
+      const cells = row.cells;
+      const { col } = a.merge;
+      if (cells.length <= col) {
+        grown += col + 1 - cells.length;
+        while (cells.length < col) cells.push('');
+        cells.push(a.value);
+      } else cells[col] = a.value;
+      if (!a.copied) {
+        a.copied = true;
+        this.usedCount++;
+        if (this.used.length < LISTED_MERGES) this.used.push(a.merge);
+      }
+    }
+    return grown;
+  }
+
+  /** The warning naming the merges whose value was copied, if any was. */
+  issue(): ValidationIssue | undefined {
+    if (this.usedCount === 0) return undefined;
+    const refs = this.used.map((m) => `${columnLetters(m.col)}${m.top}:${columnLetters(m.col)}${m.bottom}`);
+    const more = this.usedCount - refs.length;
+    const list = more > 0 ? `${refs.join(', ')} et ${more} autre${more > 1 ? 's' : ''}` : refs.length > 1 ? `${refs.slice(0, -1).join(', ')} et ${refs.at(-1)}` : refs[0];
+    const one = this.usedCount === 1;
+    return {
+      code: 'merged-cells',
+      severity: 'warning',
+      row: this.used[0].top,
+      message: one
+        ? `La cellule fusionnée ${list} couvre plusieurs lignes : sa valeur, affichée sur chacune, a été recopiée sur chaque ligne. Vérifiez qu’elle vaut bien pour toutes ; pour l’éviter, défusionnez et remplissez chaque cellule.`
+        : `Les cellules fusionnées ${list} couvrent plusieurs lignes : la valeur de chacune, affichée sur toutes ses lignes, a été recopiée sur chaque ligne. Vérifiez qu’elle vaut bien pour toutes ; pour l’éviter, défusionnez et remplissez chaque cellule.`,
+    };
+  }
+}
