@@ -1,0 +1,95 @@
+/**
+ * Files saved by LibreOffice Calc itself (test/fixtures/office/README.md): what a commune's
+ * office software really writes. The same sheet laid out as employees do (merged cells, a
+ * note beside the table, a title block, the fields' titles typed with ’) gives the same
+ * data.csv, byte for byte; each layout says what it did in a warning.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TableSchemaDescriptor } from '../../../functions/domain/schema/types';
+import { deliberations } from '../../../functions/domain/schemas/builtin/deliberations';
+import { equipements } from '../../../functions/domain/schemas/builtin/equipements';
+import { prenoms } from '../../../functions/domain/schemas/builtin/prenoms';
+import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
+import type { Report } from '../../../functions/domain/standardize/report';
+import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import { chunked } from './helpers';
+
+const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '../../fixtures/office', name));
+
+async function standardize(name: string, schema: TableSchemaDescriptor): Promise<{ report: Report; csv: string }> {
+  const out: Buffer[] = [];
+  const { report } = await standardizeTable(chunked(fixture(name)), {
+    schema,
+    sinks: (output) => ({ write: (c) => void (output === 'data.csv' && out.push(Buffer.from(c))), end: async () => undefined, abort: async () => undefined }),
+  });
+  return { report, csv: Buffer.concat(out).toString('utf8') };
+}
+
+const codes = (report: Report) => report.issues.map((i) => `${i.severity === 'error' ? 'e' : 'w'}:${i.code}@${i.row ?? ''}`);
+
+describe('a subventions sheet laid out as employees do, saved by LibreOffice', () => {
+  const expected = fixture('subventions.expected.csv').toString('utf8');
+  it.each([
+    ['sub-merged.xlsx', ['w:merged-cells@2']],
+    ['sub-merged.ods', ['w:merged-cells@2']],
+    ['sub-sidenote.ods', ['w:extra-column@3']],
+    ['sub-title4.xlsx', ['w:title-rows@1']],
+    ['sub-titles.xlsx', ['w:header-renamed@1']],
+  ])('%s gives the same data.csv, and says what it did', async (name, warnings) => {
+    const { report, csv } = await standardize(name, subventions);
+    expect(codes(report)).toEqual(warnings);
+    expect(csv).toBe(expected);
+  });
+
+  it('keeps an empty line between two paragraphs of an .ods cell as one empty line', async () => {
+    const { report, csv } = await standardize('sub-blankline.ods', subventions);
+    expect(report.valid).toBe(true);
+    expect(csv).toContain('"Festival d’été 2024\n\nVolet 1 : concerts\nVolet 2 : ateliers"');
+  });
+
+  it('numbers a CSV export’s rows as the sheet does, a line break inside a cell included', async () => {
+    const { report } = await standardize('rownum-sub-plain.win1252.csv', subventions);
+    expect(codes(report)).toEqual(['e:siret@6']);
+  });
+
+  it('reads the dates of a CSV export in every format Calc displays them, in date and period columns', async () => {
+    const { report, csv } = await standardize('sub-formats.win1252.csv', subventions);
+    expect(report).toMatchObject({ valid: true, rowCount: 11, issues: [] });
+    expect(csv).not.toMatch(/\d{2}\/\d{2}|mars|dimanche/);
+  });
+});
+
+describe('other schemas, saved by LibreOffice', () => {
+  it('équipements: either apostrophe, a postal code and a phone number typed into number cells', async () => {
+    const expected = fixture('equipements.expected.csv').toString('utf8');
+    for (const name of ['equip-plain.xlsx', 'equip-apostrophe.ods']) {
+      const { report, csv } = await standardize(name, equipements);
+      expect(report.issues).toEqual([]);
+      expect(csv).toBe(expected);
+    }
+    expect(expected).toContain(",Equipement d'enseignement,");
+    expect(expected).toContain(",Place de l'Hôtel de Ville,01000,");
+    expect(expected).toContain(',+33 474453000,');
+  });
+
+  it('prénoms: names typed with ’ where the pattern wants \'', async () => {
+    const { report, csv } = await standardize('prenoms-apos.ods', prenoms);
+    expect(report.issues).toEqual([]);
+    expect(csv.split(/\r?\n/)[1]).toBe("L'Isle-d'Abeau,38193,M,N'Golo,1,2024");
+  });
+
+  it('délibérations: a date cell with a time publishes its day, with a warning', async () => {
+    const { report, csv } = await standardize('delib-plain.xlsx', deliberations);
+    expect(codes(report)).toEqual(['w:time-dropped@3']);
+    // Row 3 of the sheet: its objet holds a line break, then PREF_DATE typed 29/01/2024 14:32.
+    expect(csv).toContain('Montant de la cotisation : 350 €",,,PREF026,2024-01-29,');
+  });
+
+  it('délibérations in .ods: empty formula results filled down to row 200 are blank rows, not 196 rows of empty cells', async () => {
+    const { report } = await standardize('delib-formulatail.ods', deliberations);
+    expect(report.rowCount).toBe(4);
+    // The link's label is what the cell shows: its target is not read (README › Standardization).
+    expect(codes(report)).toEqual(['w:extra-column@1', 'e:type-error@4']);
+  });
+});
