@@ -22,7 +22,7 @@ function problems(error: z.ZodError): FieldProblem[] {
 
 function describe(where: string, list: FieldProblem[]): string {
   const text = list.map((p) => `« ${p.field} » : ${p.message}`).join(' ; ');
-  return `${where} invalide — ${text}`;
+  return `${where} — ${text}`;
 }
 
 export function parseWith<T extends z.ZodType>(
@@ -33,7 +33,7 @@ export function parseWith<T extends z.ZodType>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const list = problems(result.error);
-  const label = { body: 'Corps de la requête', query: 'Paramètres de requête', path: 'Chemin' }[where];
+  const label = { body: 'Corps de la requête invalide', query: 'Paramètres de requête invalides', path: 'Chemin invalide' }[where];
   throw badRequest(`invalid_${where}`, describe(label, list), { fields: list });
 }
 

@@ -121,7 +121,9 @@ describe('listing the uploads of a dataset', () => {
     const badStatus = await list(a, '?status=perdu');
     expect(badStatus.status).toBe(400);
     expect(badStatus.body.error.code).toBe('invalid_query');
-    expect(JSON.stringify(badStatus.body.error)).toContain('statut attendu');
+    expect(badStatus.body.error.message).toBe(
+      'Paramètres de requête invalides — « status » : statut attendu : awaiting-file, processing, published, rejected, failed, duplicate',
+    );
     expect((await list(a, '?limit=0')).status).toBe(400);
     expect((await list(a, '?tri=asc')).status).toBe(400);
 
