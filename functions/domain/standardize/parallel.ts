@@ -130,11 +130,11 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
         await pipeline.batch(fitRecords(records, config.header, config.padWidth), sinks);
       }
     }
-    if (task.final) {
-      const records: ByteCsvRecord[] = [];
-      parser.end(records);
-      await pipeline.batch(fitRecords(records, config.header, config.padWidth), sinks);
-    }
+    // A segment ends where a record ends: a lone CR last is its end, and nothing is left over (else an internal error).
+    const records: ByteCsvRecord[] = [];
+    if (task.final) parser.end(records);
+    else parser.endAtRecordEnd(records);
+    await pipeline.batch(fitRecords(records, config.header, config.padWidth), sinks);
   } catch (error) {
     if (!isTableReadError(error)) throw error;
     readError = { code: error.code, message: error.message, ...(error.row ? { row: error.row } : {}) };
@@ -411,7 +411,7 @@ export async function standardizeSegments(
         await dispatch(take(), encoding, row, false);
         row = next;
       } else if (!cut && size > opts.maxRecordBytes + opts.segmentBytes) {
-        // A record larger than the limit: a worker's reader refuses it, with its row.
+        // A record larger than the limit (no record end since the last cut): a worker's reader refuses it, with its row.
         await dispatch(take(), encoding, row, false);
       }
     }

@@ -75,6 +75,46 @@ describe('RecordBoundaryScanner', () => {
     expect(s.row).toBe(4);
   });
 
+  it('cuts after a lone CR followed by another byte, not after a CR last (the first half of a CRLF, maybe)', () => {
+    // The native-search path (quotes around whole fields) and the byte loop (a quote taken literally).
+    for (const [text, offset, row] of [
+      ['a;b\r1;"x\ry"\r2;3', 12, 3],
+      ['a;b\r1;x"y\r2;3', 10, 3],
+      ['a;b\r\n1;2\r3;4\r', 9, 3],
+      ['a;b\r1;"x\r', 4, 2],
+    ] as const) {
+      expect(new RecordBoundaryScanner(59).scan(Buffer.from(text))).toEqual({ offset, row });
+    }
+    expect(new RecordBoundaryScanner(59).scan(Buffer.from('a;b\r'))).toEqual({ offset: -1, row: 0 });
+    // A CR last in one chunk: its record ends at the next byte, when it is not an LF.
+    const s = new RecordBoundaryScanner(59);
+    expect(s.scan(Buffer.from('a;b\r1;2\r'))).toEqual({ offset: 4, row: 2 });
+    expect(s.scan(Buffer.from('3;4'))).toEqual({ offset: 0, row: 3 });
+  });
+
+  it.each(['CR-only', 'mixed'])('finds a boundary in every chunk holding a record end known as such: %s line ends', (ends) => {
+    const rnd = prng(3);
+    const eol = () => (ends === 'mixed' ? ['\r', '\n', '\r\n'][Math.floor(rnd() * 3)] : '\r');
+    let text = '';
+    for (let r = 0; r < 300; r++) text += `${r};${r % 7 === 0 ? `"l1${eol()}l2"` : `v${r}`};x${eol()}`;
+    const bytes = Buffer.from(text);
+    const whole = starts(bytes).records;
+    const scanner = new RecordBoundaryScanner(59);
+    for (let at = 0; at < bytes.length; ) {
+      const size = 30 + Math.floor(rnd() * 60);
+      const chunk = bytes.subarray(at, at + size);
+      const b = scanner.scan(chunk);
+      // Each chunk of 30 bytes or more holds the end of a record (of at most 24 bytes) that the next byte confirms.
+      if (at + chunk.length < bytes.length) expect(b.offset).toBeGreaterThan(0);
+      if (b.offset >= 0) {
+        const head = starts(bytes.subarray(0, at + b.offset)).records;
+        expect(head).toHaveLength(whole.filter((r) => r.row < b.row).length);
+        expect(head.map((r) => r.cells)).toEqual(whole.slice(0, head.length).map((r) => r.cells));
+      }
+      at += chunk.length;
+    }
+  });
+
   it.each([
     ['any bytes (the byte loop)', (rnd: () => number) => randomCsv(rnd, 20 + Math.floor(rnd() * 200))],
     ['well-formed quoting (the native-search path)', (rnd: () => number) => regularCsv(rnd, 5 + Math.floor(rnd() * 40))],

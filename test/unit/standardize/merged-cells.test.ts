@@ -1,5 +1,5 @@
 import type { ValidationIssue } from '../../../functions/domain/schema/types';
-import { columnLetters, verticalMerge } from '../../../functions/domain/standardize/read/merged-cells';
+import { MAX_MERGES, MergedCells, columnLetters, verticalMerge } from '../../../functions/domain/standardize/read/merged-cells';
 import { readOds } from '../../../functions/domain/standardize/read/ods';
 import { readXlsx } from '../../../functions/domain/standardize/read/xlsx';
 import { XlsxCell, ods, odsBook, xlsxBook } from '../../fixtures/workbooks';
@@ -160,6 +160,65 @@ describe('merges without blow-up', () => {
       ]);
       expect(merged(issues)).toHaveLength(1);
     }
+  });
+});
+
+/** A row whose cell writes are counted. */
+function counted(row: number, values: string[]): { row: { row: number; cells: string[] }; writes: () => number } {
+  let writes = 0;
+  const cells = new Proxy(values, {
+    set(target, key, value) {
+      if (key !== 'length') writes++;
+      return Reflect.set(target, key, value);
+    },
+  });
+  return { row: { row, cells }, writes: () => writes };
+}
+
+describe('merges repeated or overlapping', () => {
+  it('fills a column once a row, however many times its merge is repeated', () => {
+    const fill = new MergedCells();
+    for (let i = 0; i < MAX_MERGES; i++) fill.add({ col: 0, top: 2, bottom: 1048576 });
+    fill.apply({ row: 2, cells: ['x', '1'] });
+    for (const r of [3, 4, 1000]) {
+      const { row, writes } = counted(r, ['', String(r)]);
+      expect(fill.apply(row)).toBe(0);
+      expect(row.cells).toEqual(['x', String(r)]);
+      expect(writes()).toBe(1);
+    }
+    expect(fill.issue()?.message).toMatch(/^La cellule fusionnée A2:A1048576 couvre plusieurs lignes/);
+  });
+
+  it('keeps the first of overlapping merges in a column (ods: one starting on each row), then the next one after it', () => {
+    const fill = new MergedCells();
+    const rows: string[][] = [];
+    for (let r = 2; r <= 1001; r++) {
+      // Merges down column B from each row to row 500 (overlapping), then B600:B700 after them.
+      if (r < 500) fill.add({ col: 1, top: r, bottom: 500 });
+      if (r === 600) fill.add({ col: 1, top: 600, bottom: 700 });
+      const { row, writes } = counted(r, ['n', `v${r}`]);
+      fill.apply(row);
+      expect(writes()).toBeLessThanOrEqual(1);
+      rows.push(row.cells);
+    }
+    /** The cells of row r. */
+    const at = (r: number) => rows[r - 2];
+    expect(at(2)).toEqual(['n', 'v2']);
+    expect(at(500)).toEqual(['n', 'v2']);
+    expect(at(501)).toEqual(['n', 'v501']);
+    expect(at(601)).toEqual(['n', 'v600']);
+    expect(at(700)).toEqual(['n', 'v600']);
+    expect(at(701)).toEqual(['n', 'v701']);
+    expect(fill.issue()?.message).toMatch(/^Les cellules fusionnées B2:B500 et B600:B700 couvrent/);
+  });
+
+  it('xlsx: ten thousand copies of one merge read as that merge', async () => {
+    const rows: XlsxCell[][] = [['nom', 'n'], ['Mairie', 1], ...Array.from({ length: 20 }, (_, i): XlsxCell[] => [null, i + 2])];
+    const once = await readAll(xlsxBook([{ name: 'F', rows, merges: ['A2:A22'] }]));
+    const repeated = await readAll(xlsxBook([{ name: 'F', rows, merges: Array.from({ length: MAX_MERGES }, () => 'A2:A22') }]));
+    expect(repeated.rows).toEqual(once.rows);
+    expect(repeated.rows.every((r) => r.cells[0] === 'Mairie')).toBe(true);
+    expect(merged(repeated.issues)).toEqual(merged(once.issues));
   });
 });
 

@@ -3,7 +3,7 @@
  * same output bytes, the same report (issues, their order and lines, counts), the same
  * errors — whatever the segment size, including on bad input.
  */
-import { balExport, subventionsExport } from '../../../bench/generate';
+import { balExport, prng, subventionsExport } from '../../../bench/generate';
 import type { TableSchemaDescriptor } from '../../../functions/domain/schema/types';
 import { bal14 } from '../../../functions/domain/schemas/builtin/bal';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
@@ -11,13 +11,20 @@ import * as parallelModule from '../../../functions/domain/standardize/parallel'
 import { standardizeTable, type ByteSink } from '../../../functions/domain/standardize/standardize-table';
 import { chunked } from './helpers';
 
-async function run(bytes: Buffer, schema: TableSchemaDescriptor | null, threads: number, extra: { segmentBytes?: number; maxRecordBytes?: number } = {}) {
+interface RunOptions {
+  segmentBytes?: number;
+  maxRecordBytes?: number;
+  /** Size of the pieces the file comes in (32 KiB by default). */
+  chunk?: number;
+}
+
+async function run(bytes: Buffer, schema: TableSchemaDescriptor | null, threads: number, extra: RunOptions = {}) {
   const files: Record<string, Buffer[]> = {};
   const sinks = (name: string): ByteSink => {
     files[name] = [];
     return { write: (c) => void files[name].push(Buffer.from(c)), end: async () => undefined, abort: async () => void delete files[name] };
   };
-  const result = await standardizeTable(chunked(bytes, 32 * 1024), {
+  const result = await standardizeTable(chunked(bytes, extra.chunk ?? 32 * 1024), {
     schema,
     sinks,
     threads,
@@ -31,7 +38,7 @@ async function run(bytes: Buffer, schema: TableSchemaDescriptor | null, threads:
 /** Segments the main thread took in the last parallel run of expectSame. */
 let lastMainSegments = 0;
 
-async function expectSame(bytes: Buffer, schema: TableSchemaDescriptor | null, extra: { segmentBytes?: number; maxRecordBytes?: number } = {}) {
+async function expectSame(bytes: Buffer, schema: TableSchemaDescriptor | null, extra: RunOptions = {}) {
   const segments = jest.spyOn(parallelModule, 'standardizeSegments');
   const single = await run(bytes, schema, 0, extra);
   expect(segments).not.toHaveBeenCalled();
@@ -122,6 +129,42 @@ describe('parallel standardization', () => {
     const single = await expectSame(latin1(text), subventions, { segmentBytes: 16 * 1024 });
     expect(single.result.report.rowCount).toBe(3000);
     expect(single.result.report.issues.filter((i) => i.column === 'idBeneficiaire').map((i) => i.row)).toEqual(wrong);
+  });
+
+  it('no schema: a CR-only file (Excel for Mac), every piece ending on a CR: same rows and row numbers', async () => {
+    // 16 bytes a record: each 32 KiB piece ends with a CR, whose record ends with the next piece.
+    let text = 'id;texte;nombre\r';
+    for (let i = 0; i < 6000; i++) text += i % 500 === 499 ? `${String(i).padStart(5, '0')};va;leur;n\r` : `${String(i).padStart(5, '0')};valeur;${String(i % 100).padStart(2, '0')}\r`;
+    const single = await expectSame(Buffer.from(text), null, { segmentBytes: 8 * 1024 });
+    expect(single.result.report.rowCount).toBe(6000);
+    expect(single.result.report.issues.filter((i) => i.code === 'extra-cell').map((i) => i.row)).toEqual(Array.from({ length: 12 }, (_, k) => 500 * k + 501));
+  });
+
+  it('no schema: mixed CR, LF and CRLF line ends, inside quotes too, pieces of any size: as on one thread', async () => {
+    const rnd = prng(11);
+    const eol = () => ['\r', '\n', '\r\n'][Math.floor(rnd() * 3)];
+    let text = 'id;texte;n' + eol();
+    for (let i = 0; i < 5000; i++) {
+      const cell = rnd() < 0.2 ? `"q ${i}${eol()}suite;""x""${rnd() < 0.3 ? eol() + eol() : ''}"` : `v${i}`;
+      text += (rnd() < 0.03 ? eol() : '') + (rnd() < 0.02 ? `${i};${cell};${i};en trop` : `${i};${cell};${i}`) + eol();
+    }
+    for (const chunk of [997, 4096, 32 * 1024]) {
+      const single = await expectSame(Buffer.from(text), null, { segmentBytes: 4 * 1024, chunk });
+      expect(single.result.report.rowCount).toBe(5000);
+    }
+  });
+
+  it('a segment ends where a record does: a lone CR last ends it; a cut inside a record is an internal error, not a lost record', async () => {
+    const config = { schema: null, header: ['a', 'b'], padWidth: 2, delimiter: ';', maxRecordBytes: 1 << 20, now: 0 };
+    const segment = (text: string) => {
+      const bytes = Buffer.from(text);
+      return { seq: 0, config, parts: [{ buffer: bytes.buffer as ArrayBuffer, offset: bytes.byteOffset, length: bytes.length }], encoding: 'utf-8' as const, row: 5, final: false, writing: true };
+    };
+    const result = await parallelModule.processSegment(segment('1;2\r3;4\r'));
+    expect(result.rowCount).toBe(2);
+    expect(Buffer.from(result.outputs[0].bytes).toString()).toContain('3,4');
+    await expect(parallelModule.processSegment(segment('1;2\r3;'))).rejects.toThrow(/cut inside a record \(row 6/);
+    await expect(parallelModule.processSegment(segment('1;2\r3;"4\r'))).rejects.toThrow(/cut inside a record/);
   });
 
   it('no schema: lines padded with empty cells are fine everywhere, a line shifted past the padding is not', async () => {

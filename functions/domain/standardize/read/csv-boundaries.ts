@@ -25,7 +25,7 @@ const enum State {
 }
 
 export interface Boundary {
-  /** Offset in the scanned buffer just after the last record end (-1: none in it). */
+  /** Offset in the scanned buffer just after the last record end known as such (a CR last waits for the next byte; -1: none in it). */
   offset: number;
   /** Row of the record that starts there. */
   row: number;
@@ -64,9 +64,12 @@ export class RecordBoundaryScanner {
    * The common case, with native searches instead of a loop over every byte: outside a
    * quoted field at the start, every quote opens a field (right after a delimiter or a line
    * break) and every closing quote ends one (right before a delimiter or a line break).
-   * Then the last line feed outside the quoted fields is the boundary. Anything else (a
-   * quoted field running past the end, a quote the readers take literally) returns null:
-   * the byte loop decides, and no state was changed.
+   * Then the boundary is after the last record end outside the quoted fields: a line feed,
+   * or a lone CR (a CR-only file, as Excel for Mac's "CSV (Macintosh)" writes) with a byte
+   * after it in `buf` that is not a line feed; a CR last in `buf` may be the first half of a
+   * CRLF, and waits for the next chunk. Anything else (a quoted field running past the end,
+   * a quote the readers take literally) returns null: the byte loop decides, and no state
+   * was changed.
    */
   private scanRegular(buf: Uint8Array): Boundary | null {
     const state = this.state;
@@ -95,12 +98,10 @@ export class RecordBoundaryScanner {
       quoted.push(q, close);
       q = buf.indexOf(QUOTE, close + 1);
     }
-    // The last line feed outside quoted fields.
-    let lf = buf.lastIndexOf(LF);
-    for (let k = quoted.length - 2; k >= 0 && lf >= 0; k -= 2) {
-      if (lf > quoted[k + 1]) break;
-      if (lf > quoted[k]) lf = buf.lastIndexOf(LF, quoted[k]);
-    }
+    const lf = lastOutside(buf, LF, n - 1, quoted);
+    // A CR outside quoted fields after the last such LF is not followed by an LF (that LF would be outside too).
+    const cr = n >= 2 ? lastOutside(buf, CR, n - 2, quoted) : -1;
+    const boundary = Math.max(lf, cr) + 1;
     // Record ends: a CR, or an LF not right after a CR, outside quoted fields (one found inside jumps past the field).
     let records = this.records;
     let recordsAtBoundary = records;
@@ -110,8 +111,10 @@ export class RecordBoundaryScanner {
         i = quoted[k + 1];
         continue;
       }
-      if ((i > 0 ? buf[i - 1] : this.prev) !== CR) records++;
-      if (i === lf) recordsAtBoundary = records;
+      if ((i > 0 ? buf[i - 1] : this.prev) !== CR) {
+        records++;
+        if (i < boundary) recordsAtBoundary++;
+      }
     }
     for (let i = buf.indexOf(CR), k = 0; i >= 0; i = buf.indexOf(CR, i + 1)) {
       while (k < quoted.length && quoted[k + 1] < i) k += 2;
@@ -120,13 +123,13 @@ export class RecordBoundaryScanner {
         continue;
       }
       records++;
-      if (i < lf) recordsAtBoundary++;
+      if (i < boundary) recordsAtBoundary++;
     }
     const last = buf[n - 1];
     this.state = last === CR ? State.AfterCr : last === LF || last === d ? State.FieldStart : State.Unquoted;
     this.prev = last;
     this.records = records;
-    return lf < 0 ? { offset: -1, row: 0 } : { offset: lf + 1, row: recordsAtBoundary + 1 };
+    return boundary === 0 ? { offset: -1, row: 0 } : { offset: boundary, row: recordsAtBoundary + 1 };
   }
 
   private scanBytes(buf: Uint8Array): Boundary {
@@ -178,6 +181,16 @@ export class RecordBoundaryScanner {
     this.prev = prev;
     return { offset, row };
   }
+}
+
+/** The last `byte` at or before `from` outside the quoted fields (`quoted`: opening and closing quote offsets, in order); -1: none. */
+function lastOutside(buf: Uint8Array, byte: number, from: number, quoted: readonly number[]): number {
+  let i = buf.lastIndexOf(byte, from);
+  for (let k = quoted.length - 2; k >= 0 && i >= 0; k -= 2) {
+    if (i > quoted[k + 1]) break;
+    if (i > quoted[k]) i = buf.lastIndexOf(byte, quoted[k]);
+  }
+  return i;
 }
 
 /** The row of the byte right after `bytes`, which start a record on row `firstRow` (see RecordBoundaryScanner). */

@@ -135,6 +135,20 @@ export class ByteCsvParser {
     if (buf.length) this.parse(asBuffer(buf), true, out);
   }
 
+  /**
+   * The bytes pushed end where a record ends (a segment cut by read/csv-boundaries.ts, which
+   * saw the byte after them): a CR last ends its record, not being the first half of a CRLF.
+   * Anything else left over means a segment cut inside a record: an internal error, thrown
+   * rather than losing the record.
+   */
+  endAtRecordEnd(out: ByteCsvRecord[]): void {
+    const buf = this.carry;
+    if (buf.length === 0) return;
+    this.carry = new Uint8Array(0);
+    const used = this.parse(asBuffer(buf), false, out, true);
+    if (used !== buf.length) throw new Error(`CSV segment cut inside a record (row ${this.row}, ${buf.length - used} bytes left)`);
+  }
+
   /** Encoding of the last piece pushed. */
   get lastEncoding(): TextEncoding {
     return this.encoding;
@@ -159,8 +173,11 @@ export class ByteCsvParser {
     return bigger;
   }
 
-  /** Parses whole records from `buf`; returns the offset of the first byte not consumed. */
-  private parse(buf: NativeBuffer, final: boolean, out: ByteCsvRecord[]): number {
+  /**
+   * Parses whole records from `buf`; returns the offset of the first byte not consumed.
+   * `recordEnd`: a CR last in `buf` ends its record (see endAtRecordEnd).
+   */
+  private parse(buf: NativeBuffer, final: boolean, out: ByteCsvRecord[], recordEnd = final): number {
     const d = this.d;
     const n = buf.length;
     const max = this.maxRecord;
@@ -266,7 +283,7 @@ export class ByteCsvParser {
           continue;
         }
         if (c === CR) {
-          if (pos + 1 >= n && !final) return recStart;
+          if (pos + 1 >= n && !recordEnd) return recStart;
           pos += buf[pos + 1] === LF ? 2 : 1;
         } else pos++;
         break;

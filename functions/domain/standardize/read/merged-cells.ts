@@ -40,49 +40,69 @@ export function verticalMerge(ref: string): Merge | undefined {
   return { col: col - 1, top, bottom };
 }
 
+/** A merge whose first cell holds a value, being filled. */
+interface Filling {
+  merge: Merge;
+  value: string;
+  copied: boolean;
+}
+
 /**
  * Fills the rows of a sheet, given in order, from the merges that cover them. Merges are
  * added before the row they start on is applied, in the order of that row (xlsx: all at
  * once, sorted; ods: as their first cell is read).
+ *
+ * One merge at most is filled per column: a merge overlapping the one kept there is ignored
+ * (Excel refuses overlapping merges; a file repeating `A2:A1048576` ten thousand times must
+ * not cost ten thousand steps a row). So a row costs the merges covering it, at most one per
+ * column of the filled row.
  */
 export class MergedCells {
+  /** Merges not reached yet, by first row; `next` is the first of them. */
   private pending: Merge[] = [];
   private next = 0;
-  private active: { merge: Merge; value: string; copied: boolean }[] = [];
+  /** The merge filled in each column; dropped once a row past its last is applied. */
+  private active = new Map<number, Filling>();
   private used: Merge[] = [];
   private usedCount = 0;
 
   add(merge: Merge): void {
-    if (this.pending.length - this.next + this.active.length < MAX_MERGES) this.pending.push(merge);
+    if (this.pending.length - this.next + this.active.size < MAX_MERGES) this.pending.push(merge);
   }
 
   /** Forgets the merges of a table that gave way. */
   clear(): void {
     this.pending = [];
     this.next = 0;
-    this.active = [];
+    this.active.clear();
     this.used = [];
     this.usedCount = 0;
   }
 
   /** Copies the value of each merge covering `row` into it; returns how many cells the row grew by. */
   apply(row: SheetRow): number {
-    if (this.active.length > 0) this.active = this.active.filter((a) => a.merge.bottom >= row.row);
+    const active = this.active;
     while (this.next < this.pending.length && this.pending[this.next].top <= row.row) {
       const merge = this.pending[this.next++];
+      const kept = active.get(merge.col);
+      if (kept && kept.merge.bottom >= merge.top) continue;
       // A merge whose first row was blank (never given) has nothing to show.
       const value = merge.top === row.row ? (row.cells[merge.col] ?? '') : '';
-      if (value !== '') this.active.push({ merge, value, copied: false });
+      if (kept) active.delete(merge.col);
+      if (value !== '') active.set(merge.col, { merge, value, copied: false });
     }
     if (this.next > 1024 && this.next * 2 > this.pending.length) {
       this.pending = this.pending.slice(this.next);
       this.next = 0;
     }
     let grown = 0;
-    for (const a of this.active) {
+    const cells = row.cells;
+    for (const [col, a] of active) {
+      if (a.merge.bottom < row.row) {
+        active.delete(col);
+        continue;
+      }
       if (a.merge.top === row.row) continue;
-      const cells = row.cells;
-      const { col } = a.merge;
       if (cells.length <= col) {
         grown += col + 1 - cells.length;
         while (cells.length < col) cells.push('');

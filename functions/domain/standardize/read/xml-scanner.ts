@@ -12,12 +12,21 @@ export interface XmlHandler {
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/**
+ * A numeric reference to no character (0, a surrogate, past U+10FFFF) makes the part
+ * malformed XML, which LibreOffice refuses as damaged. It reads as U+FFFD, the replacement
+ * character, as a decoder shows a bad byte: the rest of the file is still read (one bad
+ * sheet name or cell does not cost the whole upload its report), and a value holding it
+ * shows where the damage is.
+ */
+function codePoint(n: number): string {
+  return n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
+}
+
 export function decodeEntities(s: string): string {
   if (s.indexOf('&') < 0) return s;
   return s.replace(ENTITY, (_, e: string) =>
-    e[0] === '#'
-      ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
-      : NAMED[e],
+    e[0] === '#' ? codePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : NAMED[e],
   );
 }
 
