@@ -15,7 +15,9 @@
  * (the earliest on a tie). When no visible table has data, the first table is read, as
  * before. content.xml holds every table: the others are scanned through, not kept (their
  * first rows tell whether they hold data, for the `sheet-chosen` warning, pushed once the
- * scan is over); a table chosen only at the end of the scan is read in a second pass.
+ * scan is over); a table chosen only at the end of the scan is read in a second pass. At
+ * most MAX_SHEETS_JUDGED tables with data are judged (sheet-choice.ts): past them, tables
+ * are not examined, and the scan stops once the table read is over.
  *
  * A cell merged down one column (`table:number-rows-spanned`, `table:covered-table-cell`
  * below) has its value copied on each row it covers (merged-cells.ts).
@@ -30,7 +32,7 @@
  */
 import { TableReadError, isTableReadError } from './errors';
 import { MergedCells } from './merged-cells';
-import { sheetChosenIssue } from './sheet-choice';
+import { HEAD_CELLS, MAX_SHEETS_JUDGED, headScore, sheetChosenIssue } from './sheet-choice';
 import { XmlScanner, attr } from './xml-scanner';
 import {
   MAX_COLUMNS,
@@ -95,7 +97,7 @@ export function* readOds(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
 
   const budget: InflateBudget = { remaining: limit, limit };
   const active = activeTable(bytes, entries.get('settings.xml'), budget);
-  const seen: Seen = { tables: [] };
+  const seen: Seen = { tables: [], judged: 0, unexamined: 0, stopped: false };
   const maxCells = opts.maxCells ?? MAX_SHEET_CELLS;
   const merged = new MergedCells();
   yield* readTables(bytes, content, budget, { score: opts.headerScore, active }, seen, maxCells, merged);
@@ -103,7 +105,8 @@ export function* readOds(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
     const visible = seen.tables.filter((t, i) => i !== read && !t.hidden && t.rows > 0);
     const first = seen.tables.findIndex((t) => !t.hidden && t.rows > 0);
     const byActive = seen.tables[read].name === active && first >= 0 && first < read;
-    const told = sheetChosenIssue(seen.tables[read].name, byActive, visible.map((t) => ({ name: t.name, table: t.score >= MIN_HEADER_SCORE })));
+    const ignored = visible.map((t) => ({ name: t.name, table: t.score >= MIN_HEADER_SCORE }));
+    const told = sheetChosenIssue(seen.tables[read].name, byActive, ignored, seen.stopped ? 'some' : seen.unexamined);
     if (told) opts.issues?.push(told);
   };
   if (seen.read !== undefined) tell(seen.read);
@@ -166,6 +169,12 @@ interface TableSeen {
 interface Seen {
   tables: TableSeen[];
   read?: number;
+  /** Tables with data whose first rows were judged (looked at, or read until they gave way): at most MAX_SHEETS_JUDGED. */
+  judged: number;
+  /** Visible tables passed over once MAX_SHEETS_JUDGED were judged, not examined. */
+  unexamined: number;
+  /** The scan stopped after the table read, MAX_SHEETS_JUDGED judged: others may follow, not counted. */
+  stopped: boolean;
 }
 
 /** The first visible table before `end` whose first rows hold the table (name 2 of the schema's columns; any data without a schema). */
@@ -200,9 +209,9 @@ function* expandRuns(runs: readonly RowRun[]): Generator<SheetRow> {
 
 /**
  * What a scan does with a table: `read` its rows (held while its first rows are judged, and
- * dropped if it gives way); `look` at its first rows only, to judge it or name it in the
- * warning (a table before the active one, or any after the one read); `skip` it (hidden, or
- * judged already).
+ * dropped if it gives way); `look` at its first rows only (their first HEAD_CELLS cells), to
+ * judge it or name it in the warning (a table before the active one, or any after the one
+ * read); `skip` it (hidden, judged already, or past MAX_SHEETS_JUDGED judged: not examined).
  */
 type Role = 'read' | 'look' | 'skip';
 
@@ -211,7 +220,9 @@ type Role = 'read' | 'look' | 'skip';
  * the first visible one with a non-empty cell whose first rows `score` judges to hold the
  * table (any, without a score); or the one at index `table`. The others are looked at
  * (their first rows only, never materialised) so that `seen` knows every table. An active
- * table giving way to an earlier one leaves it to a second pass (`seen.read` unset).
+ * table giving way to an earlier one leaves it to a second pass (`seen.read` unset). Once
+ * MAX_SHEETS_JUDGED tables with data are judged, the others are not examined (`seen.unexamined`),
+ * and the scan stops after the table read (`seen.stopped`), as it did before tables were named.
  */
 function* readTables(
   bytes: Uint8Array,
@@ -229,8 +240,9 @@ function* readTables(
   // Rows wait here until the piece of text is scanned, or while `judging` the table's first rows.
   const ready: RowRun[] = [];
   let readyRows = 0;
-  // First rows of a table looked at.
+  // First rows of a table looked at, their first HEAD_CELLS cells; `cut`: the row has data past them.
   const looked: string[][] = [];
+  let cut = false;
   let tableCells = 0;
   let judging = false;
   const hiddenStyles = new Set<string>();
@@ -253,19 +265,22 @@ function* readTables(
   // The table read is over: nothing more to do (second pass), or only tables to look at.
   let done = false;
 
-  const headScore = (rows: readonly string[][]): number => (rows.length === 0 ? -1 : score ? Math.max(...rows.map((r) => score(r))) : Infinity);
-
   const roleOf = (t: TableSeen): Role => {
     if (only !== undefined) return tableIndex === only ? 'read' : 'skip';
     if (t.hidden) {
       if (t.name === active) activeReached = true;
       return 'skip';
     }
-    if (done) return 'look';
-    if (t.name === active) {
+    if (!done && t.name === active) {
       activeReached = true;
       return 'read';
     }
+    if (seen.judged >= MAX_SHEETS_JUDGED) {
+      if (done) seen.stopped = true;
+      else seen.unexamined++;
+      return 'skip';
+    }
+    if (done) return 'look';
     if (active !== undefined && !activeReached) return 'look';
     return firstHolding(seen.tables, tableIndex) === undefined ? 'read' : 'look';
   };
@@ -274,7 +289,8 @@ function* readTables(
   const endLook = (): void => {
     const t = seen.tables[tableIndex];
     t.rows = looked.length;
-    t.score = headScore(looked);
+    t.score = headScore(looked, score);
+    if (looked.length > 0) seen.judged++;
     looked.length = 0;
     role = 'skip';
   };
@@ -283,11 +299,12 @@ function* readTables(
   const judge = (): void => {
     judging = false;
     if (!score || ready.length === 0) return;
-    const best = headScore(ready.map((r) => r.cells));
+    const best = headScore(ready.map((r) => r.cells), score);
     const t = seen.tables[tableIndex];
     t.rows = Math.max(t.rows, readyRows);
     t.score = best;
     if (best >= MIN_HEADER_SCORE) return;
+    seen.judged++;
     ready.length = 0;
     readyRows = 0;
     produced = false;
@@ -316,6 +333,12 @@ function* readTables(
     if (text === '') {
       pendingEmpty += repeat;
       return;
+    }
+    if (role === 'look' && cells.length + pendingEmpty + repeat > HEAD_CELLS) {
+      // Past the cells scored: the row has data, the rest of it is not kept.
+      cut = true;
+      if (cells.length + pendingEmpty >= HEAD_CELLS) return;
+      repeat = HEAD_CELLS - cells.length - pendingEmpty;
     }
     if (cells.length + pendingEmpty + repeat > MAX_COLUMNS) {
       if (role !== 'read') return;
@@ -358,6 +381,7 @@ function* readTables(
         rowRepeat = repeatCount(attr(attrs, 'table:number-rows-repeated'));
         cells = [];
         pendingEmpty = 0;
+        cut = false;
       } else if (name === 'table:table-cell' || name === 'table:covered-table-cell') {
         cellRepeat = Math.min(MAX_COLUMNS, repeatCount(attr(attrs, 'table:number-columns-repeated')));
         const error = attr(attrs, 'calcext:value-type') === 'error';
@@ -421,7 +445,7 @@ function* readTables(
         const first = rowNum + 1;
         rowNum += rowRepeat;
         if (role === 'look') {
-          for (let k = 0; cells.length > 0 && k < rowRepeat && looked.length <= SHEET_HEAD_ROWS; k++) looked.push(cells);
+          for (let k = 0; (cells.length > 0 || cut) && k < rowRepeat && looked.length <= SHEET_HEAD_ROWS; k++) looked.push(cells);
           if (looked.length > SHEET_HEAD_ROWS) endLook();
           return;
         }
@@ -464,7 +488,7 @@ function* readTables(
     scanner.push(text);
     if (judging) continue;
     yield* release();
-    if (done && only !== undefined) return;
+    if (done && (only !== undefined || seen.stopped)) return;
   }
   if (judging) judge();
   yield* release();

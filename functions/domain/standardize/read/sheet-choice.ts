@@ -2,6 +2,11 @@
  * What the workbook readers (xlsx.ts, ods.ts) say about the sheet they read when other
  * visible sheets hold data too: a commune that keeps one tab per year must learn that only
  * one was published, and which.
+ *
+ * Judging the other sheets costs little whatever the workbook: each is judged by its first
+ * rows, and only their first HEAD_CELLS cells are scored; the readers judge at most
+ * MAX_SHEETS_JUDGED of them (a workbook may list thousands of tabs, all pointing at one tiny
+ * part) and count the others as not examined; the warning names a few and counts the rest.
  */
 import { ValidationIssue } from '../../schema/types';
 
@@ -12,22 +17,62 @@ export interface IgnoredSheet {
   table: boolean;
 }
 
-const quoted = (names: readonly string[]): string => {
-  const q = names.map((n) => `« ${n} »`);
-  return q.length > 1 ? `${q.slice(0, -1).join(', ')} et ${q.at(-1)}` : q[0];
-};
+/**
+ * Cells of a row scored when judging a sheet: a header sits in its first columns (the widest
+ * built-in schema has 42), while one cell at column XFD makes a row of 16 384.
+ */
+export const HEAD_CELLS = 128;
+
+/** Sheets other than the one read whose first rows a reader judges, at most (see xlsx.ts and ods.ts for which count). */
+export const MAX_SHEETS_JUDGED = 20;
+
+/** How many of the schema's columns the first rows name at most, their first HEAD_CELLS cells scored; Infinity without a schema, -1 without rows. */
+export function headScore(rows: readonly (readonly string[])[], score?: (cells: readonly string[]) => number): number {
+  if (rows.length === 0) return -1;
+  if (!score) return Infinity;
+  let best = -Infinity;
+  for (const cells of rows) best = Math.max(best, score(cells.length > HEAD_CELLS ? cells.slice(0, HEAD_CELLS) : cells));
+  return best;
+}
+
+/** Sheets named in the warning; the others are counted. */
+const LISTED_SHEETS = 5;
+/** A sheet name is quoted up to this length (Excel allows 31 characters, the XML any number). */
+const NAME_CHARS = 100;
+
+const quote = (name: string): string => `« ${name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS - 1)}…` : name} »`;
+const listed = (items: readonly string[]): string => (items.length > 1 ? `${items.slice(0, -1).join(', ')} et ${items.at(-1)}` : items[0]);
 
 /**
  * `sheet-chosen`: the sheet read and the other tables ignored; none when no other sheet holds
- * a table. A notice tab (a département template's) is no news: it is not named.
+ * a table. A notice tab (a département template's) is no news: it is not named. Sheets not
+ * examined (`unexamined`: how many, or `'some'` when the reader stopped before counting them)
+ * are counted with them: they may hold tables.
  */
-export function sheetChosenIssue(read: string, active: boolean, ignored: readonly IgnoredSheet[]): ValidationIssue | undefined {
+export function sheetChosenIssue(read: string, active: boolean, ignored: readonly IgnoredSheet[], unexamined: number | 'some' = 0): ValidationIssue | undefined {
   const tables = ignored.filter((s) => s.table).map((s) => s.name);
-  if (tables.length === 0) return undefined;
-  const several = tables.length > 1;
+  if (tables.length === 0 && unexamined === 0) return undefined;
+  const chosen = `seul l’onglet ${quote(read)}${active ? ' (celui qui était ouvert à l’enregistrement)' : ''} a été lu`;
+  if (tables.length === 0) {
+    // The sheets judged hold no table (notices): the others may.
+    const others = unexamined === 'some' ? 'd’autres onglets n’ont' : unexamined > 1 ? `${unexamined} autres onglets n’ont` : '1 autre onglet n’a';
+    const message =
+      `Le classeur a de nombreux onglets : ${chosen} ; ${others} pas été examiné${unexamined === 1 ? '' : 's'}. ` +
+      'Un dépôt publie un seul onglet : pour publier aussi un autre onglet, déposez-le dans un fichier à part.';
+    return { code: 'sheet-chosen', severity: 'warning', message };
+  }
+  const named = tables.slice(0, LISTED_SHEETS).map(quote);
+  const items = [...named];
+  const more = tables.length - named.length;
+  if (more > 0) items.push(`${more} autre${more > 1 ? 's' : ''}`);
+  if (unexamined === 'some') items.push('d’autres onglets non examinés');
+  else if (unexamined > 0) items.push(`${unexamined} onglet${unexamined > 1 ? 's' : ''} non examiné${unexamined > 1 ? 's' : ''}`);
+  const several = items.length > 1;
+  // Every sheet named: named twice; else the second time as « ces onglets », the list being long.
+  const again = items.length === named.length ? listed(named) : 'ces onglets';
   const message =
-    `Le classeur a plusieurs onglets remplis : seul l’onglet « ${read} »${active ? ' (celui qui était ouvert à l’enregistrement)' : ''} a été lu. ` +
-    `Onglet${several ? 's' : ''} ignoré${several ? 's' : ''} : ${quoted(tables)}. ` +
-    `Un dépôt publie un seul onglet : pour publier aussi ${quoted(tables)}, ${several ? 'déposez chacun' : 'déposez-le'} dans un fichier à part.`;
+    `Le classeur a plusieurs onglets remplis : ${chosen}. ` +
+    `Onglet${several ? 's' : ''} ignoré${several ? 's' : ''} : ${listed(items)}. ` +
+    `Un dépôt publie un seul onglet : pour publier aussi ${again}, ${several ? 'déposez chacun' : 'déposez-le'} dans un fichier à part.`;
   return { code: 'sheet-chosen', severity: 'warning', message };
 }

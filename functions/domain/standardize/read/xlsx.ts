@@ -11,9 +11,12 @@
  * lists or an empty first tab is passed over; given the schema's header score, a sheet
  * that does not name its columns (a notice) gives way to one that does. When no visible
  * sheet has data, the first sheet is read, as before. When other visible sheets hold data,
- * a `sheet-chosen` warning names the sheet read and them (their first rows are inflated to
- * know, outside the budget, within PEEK_TOTAL_BYTES). Element names are compared without
- * their prefix, as the .NET OpenXML SDK writes `<x:row><x:c>`.
+ * a `sheet-chosen` warning names the sheet read and them: their first rows are peeked at,
+ * outside the budget, within PEEK_TOTAL_BYTES, for MAX_SHEETS_JUDGED sheets at most (the
+ * others are counted, not examined), a score kept of each (sheet-choice.ts). The tab shown
+ * is peeked at the same way before it is read: missing or damaged, it means no preference.
+ * Element names are compared without their prefix, as the .NET OpenXML SDK writes
+ * `<x:row><x:c>`.
  *
  * Cells merged down one column are filled on each row they cover (merged-cells.ts). Their
  * `<mergeCells>` comes after `<sheetData>`: the data sheet is inflated once more before its
@@ -29,7 +32,7 @@
 import { ValidationIssue } from '../../schema/types';
 import { TableReadError, isTableReadError } from './errors';
 import { MAX_MERGES, Merge, MergedCells, verticalMerge } from './merged-cells';
-import { IgnoredSheet, sheetChosenIssue } from './sheet-choice';
+import { HEAD_CELLS, IgnoredSheet, MAX_SHEETS_JUDGED, headScore, sheetChosenIssue } from './sheet-choice';
 import { XmlScanner, attr, decodeEntities } from './xml-scanner';
 import {
   DEFAULT_MAX_INFLATED_BYTES,
@@ -319,19 +322,23 @@ interface SheetContext {
   maxCells: number;
 }
 
+/** How a sheet is read: whole (the data sheet), or its first cells only (a sheet judged and let go). */
+interface SheetReading {
+  /** Merges set once the sheet is chosen (see readSheet). */
+  fill?: { merges?: MergedCells };
+  /** Compressed bytes inflated at a time (see PEEK_STEP). */
+  inflateStep?: number;
+  /** Cells kept of each row: past them a value only tells that the row has data. */
+  width?: number;
+}
+
 /**
  * Rows of one worksheet part, streamed as it is inflated. The merges in `fill` (set once the
  * sheet is chosen) are applied to each row as it is yielded, the cells they add counted.
  */
-function* readSheet(
-  bytes: Uint8Array,
-  sheet: ZipEntry,
-  budget: InflateBudget,
-  ctx: SheetContext,
-  fill: { merges?: MergedCells } = {},
-  inflateStep?: number,
-): Generator<SheetRow> {
+function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, ctx: SheetContext, reading: SheetReading = {}): Generator<SheetRow> {
   const { strings, styles, date1904, maxCells } = ctx;
+  const { fill = {}, inflateStep, width = MAX_COLUMNS } = reading;
   const ready: SheetRow[] = [];
   let sheetCells = 0;
   let rowNum = 0;
@@ -378,9 +385,10 @@ function* readSheet(
         } else text = value;
         if (text === '') return;
         if (col >= MAX_COLUMNS) throw fail(`plus de ${MAX_COLUMNS} colonnes ligne ${rowNum}`);
+        nonEmpty = true;
+        if (col >= width) return;
         while (cells.length < col) cells.push('');
         cells[col] = text;
-        nonEmpty = true;
       } else if (name === 'row') {
         if (rowNum > MAX_ROWS) throw fail(`plus de ${MAX_ROWS} lignes`);
         if (!nonEmpty) return;
@@ -462,7 +470,7 @@ export interface SheetReadOptions {
   issues?: ValidationIssue[];
 }
 
-/** The first rows of a sheet, to judge it, and the rest to come if it is read. */
+/** The first rows of the sheet to read, and the rest to come. */
 interface SheetHead {
   index: number;
   rows: SheetRow[];
@@ -472,11 +480,24 @@ interface SheetHead {
   fill: { merges?: MergedCells };
 }
 
+/** What a peek says of a sheet: its score (as SheetHead's), or that it was not looked at, or could not be read. */
+type Peeked = number | 'not-peeked' | 'unreadable';
+
 /** Inflated bytes spent looking at the first rows of the sheets not read, each and in all (beyond the budget: a sheet's first rows are a few kB). */
 const PEEK_BYTES = 1024 * 1024;
 const PEEK_TOTAL_BYTES = 8 * 1024 * 1024;
 /** Compressed bytes inflated at a time when peeking: a step of 64 kB inflates megabytes of a repetitive sheet. */
 const PEEK_STEP = 4096;
+
+/** The rows that judge a sheet: its first SHEET_HEAD_ROWS + 1 given a score, else its first. */
+function firstRows(rest: Iterator<SheetRow>, score: SheetReadOptions['headerScore']): SheetRow[] {
+  const rows: SheetRow[] = [];
+  for (let r = rest.next(); !r.done; r = rest.next()) {
+    rows.push(r.value);
+    if (!score || rows.length > SHEET_HEAD_ROWS) break;
+  }
+  return rows;
+}
 
 /** Rows of the data sheet (see above). Throws `zip-too-large` / `invalid-spreadsheet`. */
 export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Generator<SheetRow> {
@@ -519,38 +540,45 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
     maxCells: opts.maxCells ?? MAX_SHEET_CELLS,
   };
   const score = opts.headerScore;
-  const heads = new Map<number, SheetHead>();
-  const judge = (index: number, rest: Generator<SheetRow>, fill: SheetHead['fill']): SheetHead => {
-    const rows: SheetRow[] = [];
-    for (let r = rest.next(); !r.done; r = rest.next()) {
-      rows.push(r.value);
-      if (!score || rows.length > SHEET_HEAD_ROWS) break;
-    }
-    const best = rows.length === 0 ? -1 : score ? Math.max(...rows.map((r) => score(r.cells))) : Infinity;
-    const head = { index, rows, rest, score: best, fill };
-    heads.set(index, head);
+  const holdsTable = (sheetScore: number): boolean => sheetScore >= MIN_HEADER_SCORE;
+  // What the sheets judged so far name: a score each, nothing of their rows.
+  const scores = new Map<number, number>();
+  const peekBudget: InflateBudget = { remaining: PEEK_TOTAL_BYTES, limit: PEEK_TOTAL_BYTES };
+  let peeks = 0;
+  /** A sheet's first rows, within the budget, and the rest to come if it is read. */
+  const open = (index: number): SheetHead => {
+    const fill = {};
+    const rest = readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx, { fill });
+    const rows = firstRows(rest, score);
+    const head = { index, rows, rest, score: headScore(rows.map((r) => r.cells), score), fill };
+    scores.set(index, head.score);
     return head;
   };
-  const headOf = (index: number): SheetHead => {
-    const fill = {};
-    return heads.get(index) ?? judge(index, readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx, fill), fill);
-  };
-  const holdsTable = (h: SheetHead): boolean => h.score >= MIN_HEADER_SCORE;
 
   // The tab shown at the last save, when it holds the table (a workbook of one tab per year
   // is saved on the year being filled in); else the first visible sheet with data, unless
   // its first rows do not name the schema's columns (a notice): the first that does, or
-  // the one that names the most.
+  // the one that names the most among the first MAX_SHEETS_JUDGED with data.
   let chosen: SheetHead | undefined;
   const active = sheets[activeTab] && !sheets[activeTab].hidden && activeTab !== visible[0] ? activeTab : undefined;
-  if (active !== undefined && holdsTable(headOf(active))) chosen = headOf(active);
+  // Peeked first, as a sheet not read: a tab missing or damaged only means no preference.
+  const shown = active === undefined ? undefined : peek(active);
+  if (active !== undefined && typeof shown === 'number' && holdsTable(shown)) chosen = open(active);
   const byActive = chosen !== undefined;
   if (!chosen) {
+    let withData = 0;
     for (const index of visible) {
-      const head = headOf(index);
+      const known = scores.get(index);
+      if (known !== undefined && (known < 0 || (chosen && known <= chosen.score))) continue;
+      if (withData === MAX_SHEETS_JUDGED) break;
+      const head = open(index);
       if (head.rows.length === 0) continue;
-      if (!chosen || head.score > chosen.score) chosen = head;
-      if (holdsTable(head)) break;
+      withData++;
+      if (!chosen || head.score > chosen.score) {
+        chosen?.rest.return(undefined);
+        chosen = head;
+      } else head.rest.return(undefined);
+      if (holdsTable(head.score)) break;
     }
   }
   if (!chosen) {
@@ -559,14 +587,14 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   }
 
   const ignored: IgnoredSheet[] = [];
-  const peekBudget: InflateBudget = { remaining: PEEK_TOTAL_BYTES, limit: PEEK_TOTAL_BYTES };
+  let unexamined = 0;
   for (const index of visible) {
     if (index === chosen.index) continue;
-    const head = heads.get(index) ?? peek(index);
-    head?.rest.return(undefined);
-    if (head && head.rows.length > 0) ignored.push({ name: sheets[index].name, table: holdsTable(head) });
+    const seen = scores.get(index) ?? peek(index);
+    if (seen === 'not-peeked') unexamined++;
+    else if (typeof seen === 'number' && seen >= 0) ignored.push({ name: sheets[index].name, table: holdsTable(seen) });
   }
-  const told = sheetChosenIssue(sheets[chosen.index].name, byActive, ignored);
+  const told = sheetChosenIssue(sheets[chosen.index].name, byActive, ignored, unexamined);
   if (told) opts.issues?.push(told);
 
   const merges = scanMerges(bytes, sheetEntry(chosen.index), limit);
@@ -582,22 +610,29 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   if (merged) opts.issues?.push(merged);
 
   /**
-   * The first rows of a sheet not read, to tell whether it holds data: inflated a few kB at
-   * a time within PEEK_BYTES (its own and PEEK_TOTAL_BYTES for all); a sheet unreadable or
-   * without data within them is not named.
+   * What the first rows of a sheet not read say (its score): inflated a few kB at a time
+   * within PEEK_BYTES (its own and PEEK_TOTAL_BYTES for all), their first HEAD_CELLS cells
+   * kept, nothing held once scored. At most MAX_SHEETS_JUDGED sheets are peeked: the others
+   * are `not-peeked`, as are those once PEEK_TOTAL_BYTES is spent. A sheet missing or
+   * unreadable within them is `unreadable` (not named).
    */
-  function peek(index: number): SheetHead | undefined {
+  function peek(index: number): Peeked {
     const sheet = entries.get(sheetPath(index));
-    if (!sheet || peekBudget.remaining <= 0) return undefined;
+    if (!sheet) return 'unreadable';
+    if (peeks === MAX_SHEETS_JUDGED || peekBudget.remaining <= 0) return 'not-peeked';
+    peeks++;
     const own: InflateBudget = { remaining: Math.min(PEEK_BYTES, peekBudget.remaining), limit: PEEK_BYTES };
     const before = own.remaining;
+    const rest = readSheet(bytes, sheet, own, ctx, { inflateStep: PEEK_STEP, width: HEAD_CELLS });
     try {
-      const fill = {};
-      return judge(index, readSheet(bytes, sheet, own, ctx, fill, PEEK_STEP), fill);
+      const sheetScore = headScore(firstRows(rest, score).map((r) => r.cells), score);
+      scores.set(index, sheetScore);
+      return sheetScore;
     } catch (e) {
-      if (isTableReadError(e)) return undefined;
+      if (isTableReadError(e)) return 'unreadable';
       throw e;
     } finally {
+      rest.return(undefined);
       peekBudget.remaining -= before - Math.max(0, own.remaining);
     }
   }
