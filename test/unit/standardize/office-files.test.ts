@@ -91,5 +91,8 @@ describe('other schemas, saved by LibreOffice', () => {
     expect(report.rowCount).toBe(4);
     // The link's label is what the cell shows: its target is not read (README › Standardization).
     expect(codes(report)).toEqual(['w:extra-column@1', 'e:type-error@4']);
+    expect(report.issues[1].message).toBe(
+      'La valeur « Délibération 2024-003 (PDF) » n’est pas une URL (avec https://) : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché.',
+    );
   });
 });
