@@ -175,6 +175,16 @@ describe('parallel standardization', () => {
     expect(single.result.report.codes['extra-cell']).toBe(2 * 41);
   });
 
+  it('an invalid byte after a piece with no record end: the records before it are checked as on one thread', async () => {
+    // Rows with a wrong SIRET key, then a record longer than a piece (no record end in it), then an invalid byte.
+    const base = subventionsExport(120).toString('latin1').replace(/;(\d{14});/g, (m, siret: string, at: number) => (at % 3 === 0 ? `;${siret.slice(0, 13)}${(Number(siret[13]) + 1) % 10};` : m));
+    const long = `Commune;21310555400017;2024-01-15;D-1;Asso;;W751212517;${'objet très long '.repeat(4000)};1000;aide en numéraire;unique;2024-02-01;;non;0.5;\r\n`;
+    const bytes = Buffer.concat([Buffer.from(base, 'utf8'), Buffer.from(long, 'utf8'), Buffer.from([0xc3, 0x28]), Buffer.from(';x\r\n')]);
+    const single = await expectSame(bytes, subventions, { segmentBytes: 64 * 1024, chunk: 16 * 1024 });
+    expect(single.result.report.codes['invalid-encoding']).toBe(1);
+    expect(single.result.report.codes.siret).toBeGreaterThan(0);
+  });
+
   it('bad input: the same error on the same line', async () => {
     const base = subventionsExport(2000);
     // Invalid UTF-8 after valid multi-byte text: refused, with its line.
