@@ -53,6 +53,16 @@ describe('tenant lifecycle', () => {
     const bad = await api('GET', '/v1/admin/tenants?cursor=not-a-cursor', { token: admin() });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_cursor');
+    // A forged cursor is refused before DynamoDB (which would answer a ValidationException: a 500).
+    const forge = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const key of [
+      { pk: '', sk: 'META', gsi1pk: 'TENANTS', gsi1sk: 'sicoval' },
+      { pk: 'TENANT#sicoval', sk: 'META', gsi1pk: 'TENANTS', gsi1sk: '' },
+      { pk: 'TENANT#sicoval', sk: 'META', gsi1pk: 'UPLOADS#x#y', gsi1sk: 'sicoval' },
+    ]) {
+      const res = await api('GET', `/v1/admin/tenants?cursor=${forge(key)}`, { token: admin() });
+      expect([res.status, res.body.error.code]).toEqual([400, 'invalid_cursor']);
+    }
     const tooMany = await api('GET', '/v1/admin/tenants?limit=1000', { token: admin() });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.message).toContain('limit');

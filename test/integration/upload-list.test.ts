@@ -117,6 +117,12 @@ describe('listing the uploads of a dataset', () => {
     expect(foreign.status).toBe(400);
     expect(foreign.body.error.code).toBe('invalid_cursor');
     expect((await list(a, '?cursor=pas-un-curseur')).body.error.code).toBe('invalid_cursor');
+    // A forged cursor naming A's listing but not one of its uploads: a 400, never a DynamoDB error (500).
+    const key = JSON.parse(Buffer.from(aCursor, 'base64url').toString('utf8')) as Record<string, string>;
+    for (const forged of [{ ...key, sk: '' }, { ...key, pk: '' }, { ...key, gsi1sk: '' }, { ...key, gsi1sk: 'x'.repeat(1100) }, { ...key, pk: 'UPLOAD#01AAAAAAAAAAAAAAAAAAAAAAAA' }]) {
+      const res = await list(a, `?cursor=${Buffer.from(JSON.stringify(forged)).toString('base64url')}`);
+      expect([res.status, res.body.error.code]).toEqual([400, 'invalid_cursor']);
+    }
 
     const badStatus = await list(a, '?status=perdu');
     expect(badStatus.status).toBe(400);

@@ -21,23 +21,31 @@ export function encodeCursor(lastKey: Record<string, unknown> | undefined): stri
   return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : null;
 }
 
-export function decodeCursor(cursor: string | undefined, expectedKeys: string[]): Record<string, unknown> | undefined {
+/**
+ * A cursor that must be the whole key of an item of this listing: `rebuild` makes that key
+ * from the cursor's `sortKey` (undefined when it cannot be one), and every attribute must
+ * match. A cursor of another listing, or forged (empty or oversized attributes, which DynamoDB
+ * would answer with a ValidationException), is refused before any query.
+ */
+export function decodeKeyCursor(
+  cursor: string | undefined,
+  sortKey: string,
+  rebuild: (sortKeyValue: string) => Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      value &&
-      typeof value === 'object' &&
-      !Array.isArray(value) &&
-      expectedKeys.every((k) => typeof (value as Record<string, unknown>)[k] === 'string') &&
-      Object.keys(value).length === expectedKeys.length
-    ) {
-      return value as Record<string, unknown>;
-    }
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through: a cursor that does not decode is a client error
+    throw new InvalidCursorError();
   }
-  throw new InvalidCursorError();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
+  const given = value as Record<string, unknown>;
+  const key = typeof given[sortKey] === 'string' ? rebuild(given[sortKey]) : undefined;
+  if (!key || Object.keys(given).length !== Object.keys(key).length || Object.entries(key).some(([k, v]) => given[k] !== v)) {
+    throw new InvalidCursorError();
+  }
+  return key;
 }
 
 export class InvalidCursorError extends Error {

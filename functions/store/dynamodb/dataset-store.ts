@@ -11,10 +11,13 @@ import type {
 } from '../../domain/datasets/dataset';
 import { keys, TABLE_INDEXES } from '../keys';
 import { AlreadyExistsError, type Page } from '../ports';
-import { conditionalUpdate, decodeCursor, documentClient, encodeCursor, InvalidCursorError, isConditionalCheckFailed, queryAll } from './client';
+import { conditionalUpdate, decodeKeyCursor, documentClient, encodeCursor, isConditionalCheckFailed, queryAll } from './client';
 import { bumpCatalogRevision } from './catalog-revision';
 import { entityOf } from './item';
 import { updateExpression } from './update-expression';
+
+/** An upload id: a ULID. */
+const UPLOAD_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** Queries one filtered listing of uploads may make before it returns a shorter page. */
 const MAX_LIST_QUERIES = 5;
@@ -267,8 +270,10 @@ export class DynamoDatasetStore {
   async listUploads(tenantId: string, slug: string, limit: number, cursor?: string, status?: UploadStatus): Promise<Page<Upload>> {
     const { gsi1 } = TABLE_INDEXES;
     const partition = keys.uploadList(tenantId, slug, '').gsi1pk;
-    let start = decodeCursor(cursor, ['pk', 'sk', gsi1.pk, gsi1.sk]);
-    if (start && start[gsi1.pk] !== partition) throw new InvalidCursorError();
+    // The key of an upload of this dataset, whole: another dataset's cursor, or a forged one, is refused.
+    let start: Record<string, unknown> | undefined = decodeKeyCursor(cursor, gsi1.sk, (id) =>
+      UPLOAD_ID.test(id) ? { ...keys.upload(id), ...keys.uploadList(tenantId, slug, id) } : undefined,
+    );
     const items: Record<string, unknown>[] = [];
     // A filtered listing reads ahead of what it keeps: a few queries at most, then a shorter page and its cursor.
     for (let query = 0; query < MAX_LIST_QUERIES && items.length < limit; query++) {

@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Tenant, TenantStatus, UpdateTenantInput } from '../../domain/tenants/tenant';
+import { slugSchema, type Tenant, type TenantStatus, type UpdateTenantInput } from '../../domain/tenants/tenant';
 import { keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
 import { AlreadyExistsError, type Page, type TenantStore } from '../ports';
-import { conditionalUpdate, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from './client';
+import { conditionalUpdate, decodeKeyCursor, documentClient, encodeCursor, isConditionalCheckFailed } from './client';
 import { bumpCatalogRevision } from './catalog-revision';
 import { entityOf } from './item';
 import { updateExpression } from './update-expression';
@@ -43,7 +43,8 @@ export class DynamoTenantStore implements TenantStore {
         ExpressionAttributeNames: { '#pk': gsi1.pk },
         ExpressionAttributeValues: { ':pk': TENANT_LIST_PK },
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, ['pk', 'sk', gsi1.pk, gsi1.sk]),
+        // The key of a tenant of the list, whole (a forged cursor is refused, not sent to DynamoDB).
+        ExclusiveStartKey: decodeKeyCursor(cursor, gsi1.sk, (id) => (slugSchema.safeParse(id).success ? { ...keys.tenant(id), ...keys.tenantList(id) } : undefined)),
       }),
     );
     return { items: (out.Items ?? []).map(toTenant), nextCursor: encodeCursor(out.LastEvaluatedKey) };
