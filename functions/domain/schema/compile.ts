@@ -19,7 +19,7 @@
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, parserFor } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
-import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -169,6 +169,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
   const isDate = f.type === 'date' || f.type === 'datetime';
   const isNumber = f.type === 'number' || f.type === 'integer';
   const isUri = f.type === 'string' && f.format === 'uri';
+  const plainDate = f.type === 'date' && customTimeFormat(f) === null;
   /** What to do about a value of the wrong type, when the value tells. */
   const typeHint = (raw: string): string => {
     const serial = isDate ? excelSerialDate(raw) : null;
@@ -242,7 +243,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     let parsed = parse(raw);
     if (parsed === INVALID) {
       // A date cell that also holds a time (`29/01/2024 14:32`): the day is what the column takes.
-      const day = f.type === 'date' ? dayOfDateTime(raw) : null;
+      // Not for a column with its own format (`%m/%d/%Y`): its days are read its way, not the French way.
+      const day = plainDate ? dayOfDateTime(raw) : null;
       if (day === null) {
         issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n’est pas ${expected}${typeHint(raw)}.`));
         return null;
@@ -261,10 +263,23 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     if (typeof v === 'string' && isText) {
       if (phone) {
         const international = frPhoneToInternational(v);
-        if (international !== null && (maxLength === undefined || international.length <= maxLength) && (pattern === null || pattern.test(international))) v = international;
+        if (international !== null && (maxLength === undefined || international.length <= maxLength) && (pattern === null || pattern.test(international))) {
+          // Nine digits alone: a number cell dropped the 0; said, since a wrong guess would publish another number.
+          if (frPhoneLostZero(v)) {
+            issues.push({
+              code: 'phone-zero-restored',
+              severity: 'warning',
+              row,
+              column: name,
+              value: raw,
+              message: `Le numéro « ${raw} » n’a que 9 chiffres : lu comme un numéro français qui a perdu son 0 initial (cellule au format nombre), il est publié comme « ${international} ». Vérifiez-le ; pour l’éviter, mettez la colonne au format texte.`,
+            });
+          }
+          v = international;
+        }
       }
       // A code of fixed width that lost its leading zero as a spreadsheet number (postal code 1000 for 01000).
-      if (padTo !== undefined && v.length === padTo - 1 && allDigits(v, v.length)) v = '0' + v;
+      if (padTo !== undefined && v.length === padTo - 1 && v.charCodeAt(0) !== 48 && allDigits(v, v.length)) v = '0' + v;
       if (pattern !== null) {
         if (!pattern.test(v)) {
           const fixed = fixToPattern(v);

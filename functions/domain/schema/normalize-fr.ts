@@ -432,6 +432,11 @@ const FR_PHONE = /^(?:0|(?:\+33|\(\+33\)|0033)(?:0|\(0\))?)?([1-9]\d{8})$/;
  */
 const OVERSEAS = /^(?:26[239]|59[046]|508|639|69[0-467]|709[0-3]|708[45])/;
 
+/** Nine digits alone (`474453000`): a French number whose 0 a number cell dropped, as frPhoneToInternational reads it. */
+export function frPhoneLostZero(s: string): boolean {
+  return /^[1-9]\d{8}$/.test(s.replace(PHONE_SEPARATORS, ''));
+}
+
 /** `+33 140633900`, the form frPhoneToInternational writes. */
 export function isFrInternationalPhone(s: string): boolean {
   return FR_PHONE_INTERNATIONAL.test(s);
@@ -458,10 +463,10 @@ export function foldName(s: string): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/[\s\u00A0\u202F_'\u2018\u2019\u02BC\u00B4`-]+/g, '');
+    .replace(/[\s\u00A0\u202F_'\u2018\u2019\u02BC-]+/g, '');
 }
 
-const APOSTROPHE = /['\u2018\u2019\u02BC\u00B4`]/;
+const APOSTROPHE = /['\u2018\u2019\u02BC]/;
 const APOSTROPHES = new RegExp(APOSTROPHE.source, 'g');
 
 /** The text with every apostrophe spelled `'`, then `’`, when it has one: what a pattern may want instead of what was typed. */

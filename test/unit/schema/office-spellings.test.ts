@@ -50,6 +50,13 @@ describe('apostrophes', () => {
     expect(one(field, "cage d'escalier")).toMatchObject({ value: 'cage d’escalier', codes: [] });
   });
 
+  it('are only the apostrophes: an acute accent or a backtick is left as typed', () => {
+    const field = { name: 'voie', type: 'string' as const, constraints: { pattern: "^[A-Za-zÀ-ÿ0-9' ´`-]+$" } };
+    expect(one(field, 'Rue de l´Église').value).toBe('Rue de l´Église');
+    expect(one(field, 'Rue de l`Église').value).toBe('Rue de l`Église');
+    expect(foldName('l´a')).not.toBe(foldName("l'a"));
+  });
+
   it('write a name in the spelling its pattern allows', () => {
     const field = { name: 'voie', type: 'string' as const, constraints: { pattern: "^[A-Za-zÀ-ÿ' -]+$" } };
     expect(one(field, 'Place de l’Hôtel de Ville')).toMatchObject({ value: "Place de l'Hôtel de Ville", codes: [] });
@@ -71,6 +78,7 @@ describe('a postal code typed into a number cell', () => {
 
   it('is not padded further: no postal code starts with 00', () => {
     expect(read('123').value).toBe('123');
+    expect(read('0123').value).toBe('0123');
     expect(read('ABC').value).toBe('ABC');
   });
 
@@ -108,5 +116,22 @@ describe('dates as a spreadsheet shows them', () => {
     // A time alone, or a day that does not exist, is still no date.
     expect(cellOf(subventions, 'dateConvention', '14:32').issues.map((i) => i.code)).toEqual(['type-error']);
     expect(cellOf(subventions, 'dateConvention', '30/02/2024 14:32').issues.map((i) => i.code)).toEqual(['type-error']);
+  });
+
+  it('leave a column with its own date format alone: its days are read its way', () => {
+    const field = { name: 'jour', type: 'date' as const, format: '%m/%d/%Y' };
+    expect(one(field, '01/02/2024').value).toBe('2024-01-02');
+    expect(one(field, '01/02/2024 10:00').codes).toEqual(['type-error']);
+  });
+});
+
+describe('a phone number typed into a number cell', () => {
+  it('gets its 0 back, with a warning naming the number published', () => {
+    const { value, issues } = cellOf(equipements, 'EQUIP_TEL', '474453000');
+    expect(value).toBe('+33 474453000');
+    expect(issues).toMatchObject([{ code: 'phone-zero-restored', severity: 'warning', value: '474453000' }]);
+    expect(issues[0].message).toContain('publié comme « +33 474453000 »');
+    // Typed with its 0: no warning.
+    expect(cellOf(equipements, 'EQUIP_TEL', '04 74 45 30 00')).toEqual({ value: '+33 474453000', issues: [] });
   });
 });

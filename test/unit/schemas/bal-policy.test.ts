@@ -174,7 +174,8 @@ describe('checkBalRow', () => {
     const issues = checkBalRow(header.map((h) => ({ ...good, x: '539416,13' })[h as keyof typeof good] || null), index, 5);
     expect(issues.map((i) => i.code)).toEqual(['bal-decimal-comma']);
     expect(issues[0].message).toContain('(539416.13)');
-    expect(issues[0].message).toContain('déposez plutôt le classeur lui-même (.xlsx ou .ods)');
+    expect(issues[0].message).toContain('déposez plutôt le classeur lui-même (.xlsx ou .ods), les coordonnées saisies comme des nombres');
+    expect(issues[0].message).toContain('ou remplacez les virgules par des points');
   });
   it('says what to write in certification_commune, and what a spreadsheet’s VRAI became', () => {
     const header14 = [...header, 'certification_commune'];
@@ -182,6 +183,8 @@ describe('checkBalRow', () => {
     const message = (v: string) => checkBalRow(header14.map((h) => ({ ...good, certification_commune: v })[h as keyof typeof good] || null), index14, 5)[0]?.message;
     expect(message('true')).toBe('La valeur « true » de « certification_commune » n’est pas valide : écrivez 1 si la commune certifie l’adresse, 0 sinon ; « true » (VRAI ou FAUX dans un tableur) est publié comme 1.');
     expect(message('FALSE')).toContain('est publié comme 0');
+    expect(message('VRAI')).toContain('« VRAI » (VRAI ou FAUX dans un tableur) est publié comme 1');
+    expect(message('non')).toContain('est publié comme 0');
     expect(message('peut-être')).toBe('La valeur « peut-être » de « certification_commune » n’est pas valide : écrivez 1 si la commune certifie l’adresse, 0 sinon.');
     expect(message('1')).toBeUndefined();
   });

@@ -34,7 +34,7 @@
  * either, being warnings that need every row at once: the `different_*_with_same_*` BAN id
  * groupings, `voie_nom_have_same_lieudit_complement_nom`, `lieudit_complement_nom_not_declared`.
  */
-import { frDateToIso } from '../../schema/normalize-fr';
+import { frBoolean, frDateToIso } from '../../schema/normalize-fr';
 import { frenchCount } from '../../standardize/report';
 import { NOT_UUID, uuidKind } from '../../schema/uuid';
 import type { Cell, ValidationIssue } from '../../schema/types';
@@ -273,14 +273,15 @@ const RULES: Record<string, { code: string; message: Message }> = {
   separateur_decimal_invalide: {
     code: 'bal-decimal-comma',
     message: (c, v) =>
-      `La coordonnée « ${v} » (${c}) doit utiliser le point comme séparateur décimal (${v.replace(',', '.')}). Un tableur réglé en français écrit la virgule dans ses exports CSV : déposez plutôt le classeur lui-même (.xlsx ou .ods), dont Socle écrit les coordonnées avec un point.`,
+      `La coordonnée « ${v} » (${c}) doit utiliser le point comme séparateur décimal (${v.replace(',', '.')}). Un tableur réglé en français écrit la virgule dans ses exports CSV : déposez plutôt le classeur lui-même (.xlsx ou .ods), les coordonnées saisies comme des nombres (Socle les écrit alors avec un point), ou remplacez les virgules par des points.`,
   },
   valeur_invalide: { code: 'bal-invalid-value', message: (c, v) => `La valeur « ${v} » de « ${c} » n’est pas valide.` },
   // A spreadsheet's VRAI/FAUX cell reaches the file as true/false: the schema reads it, the BAL writes 1/0.
   'certification_commune.valeur_invalide': {
     code: 'bal-invalid-value',
     message: (c, v) => {
-      const published = /^(?:true|false)$/i.test(v) ? ` ; « ${v} » (VRAI ou FAUX dans un tableur) est publié comme ${/^true$/i.test(v) ? 1 : 0}` : '';
+      const yes = frBoolean(v.trim());
+      const published = yes === null ? '' : ` ; « ${v} » (VRAI ou FAUX dans un tableur) est publié comme ${yes ? 1 : 0}`;
       return `La valeur « ${v} » de « ${c} » n’est pas valide : écrivez 1 si la commune certifie l’adresse, 0 sinon${published}.`;
     },
   },
