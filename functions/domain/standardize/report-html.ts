@@ -35,6 +35,7 @@ const CODE_HELP: Record<string, string> = {
   'matiere-mismatch': 'code de matière qui ne correspond pas au nom de matière (nomenclature ACTES)',
   'formula-error': 'formule en erreur dans le tableur (#N/A, #REF!…)',
   'time-dropped': 'date accompagnée d’une heure : seule la date est publiée',
+  'phone-zero-restored': 'numéro de téléphone qui avait perdu son 0 initial (cellule au format nombre) : vérifiez le numéro publié',
   'sheet-chosen': 'classeur de plusieurs onglets remplis : un seul est publié par dépôt',
   'merged-cells': 'cellules fusionnées sur plusieurs lignes : la valeur est recopiée sur chaque ligne',
   'invalid-encoding': 'encodage des caractères non reconnu',
