@@ -96,10 +96,18 @@ const FORMAT_OTHER = 3;
 /** The day and the time (`14:32`, `14:32:05`) of a French or ISO date-time; null for anything else. */
 function dayOfDateTime(raw: string): { date: string; time: string } | null {
   const iso = frDateTimeToIso(raw);
-  if (iso === null) return null;
-  const time = iso.slice(11, 19);
-  return { date: iso.slice(0, 10), time: time.endsWith(':00') ? time.slice(0, 5) : time };
+  if (iso !== null) {
+    const time = iso.slice(11, 19);
+    return { date: iso.slice(0, 10), time: time.endsWith(':00') ? time.slice(0, 5) : time };
+  }
+  // Any other date spelling the column reads (`29/01/24`, `29 janvier 2024`), then a time.
+  const m = TRAILING_TIME.exec(raw.trim());
+  const date = m === null || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59 ? null : frDateToIso(m[1]);
+  return date === null ? null : { date, time: `${m![2].padStart(2, '0')}:${m![3]}${m![4] ? `:${m![4]}` : ''}` };
 }
+
+/** A date, a space, then a time: `14:32`, `14h32`, `14:32:05`. */
+const TRAILING_TIME = /^(.*\S)\s+(\d{1,2})[:h](\d{2})(?::(\d{2}))?$/;
 
 function err(code: string, row: number, column: string, value: string | undefined, message: string): ValidationIssue {
   return { code, severity: 'error', row, column, value, message };

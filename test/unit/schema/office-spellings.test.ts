@@ -113,6 +113,12 @@ describe('dates as a spreadsheet shows them', () => {
       expect(issues[0].message).toContain('porte une heure (14:32)');
       expect(issues[0].message).toContain('publiée comme 2024-01-29');
     }
+    // Other date spellings with a time.
+    expect(cellOf(subventions, 'dateConvention', '29/01/24 14:32')).toMatchObject({ value: '2024-01-29', issues: [{ code: 'time-dropped' }] });
+    expect(cellOf(subventions, 'dateConvention', '29 janvier 2024 14h32')).toMatchObject({ value: '2024-01-29', issues: [{ code: 'time-dropped' }] });
+    expect(cellOf(subventions, 'dateConvention', '29 janvier 2024 14h32').issues[0].message).toContain('porte une heure (14:32)');
+    expect(cellOf(subventions, 'dateConvention', 'bientôt 14:32').issues.map((i) => i.code)).toEqual(['type-error']);
+    expect(cellOf(subventions, 'dateConvention', '29/01/24 25:61').issues.map((i) => i.code)).toEqual(['type-error']);
     // A time alone, or a day that does not exist, is still no date.
     expect(cellOf(subventions, 'dateConvention', '14:32').issues.map((i) => i.code)).toEqual(['type-error']);
     expect(cellOf(subventions, 'dateConvention', '30/02/2024 14:32').issues.map((i) => i.code)).toEqual(['type-error']);
