@@ -1,5 +1,6 @@
 import type { ValidationIssue } from '../../../functions/domain/schema/types';
-import { MAX_MERGES, MergedCells, columnLetters, verticalMerge } from '../../../functions/domain/standardize/read/merged-cells';
+import { columnLetters } from '../../../functions/domain/standardize/read/cell-ref';
+import { MAX_MERGES, MergedCells, verticalMerge } from '../../../functions/domain/standardize/read/merged-cells';
 import { readOds } from '../../../functions/domain/standardize/read/ods';
 import { readXlsx } from '../../../functions/domain/standardize/read/xlsx';
 import { XlsxCell, ods, odsBook, xlsxBook } from '../../fixtures/workbooks';

@@ -7,6 +7,7 @@
  */
 import { ValidationIssue } from '../../schema/types';
 import type { SheetRow } from './xlsx';
+import { columnIndex, columnLetters } from './cell-ref';
 
 /** Rows `top` to `bottom` (1-based, the sheet's own numbers) of the column `col` (0-based). */
 export interface Merge {
@@ -21,13 +22,6 @@ export const MAX_MERGES = 10000;
 /** Merges named in the warning; the others are counted. */
 const LISTED_MERGES = 5;
 
-/** `0` → `A`, `27` → `AB`. */
-export function columnLetters(col: number): string {
-  let s = '';
-  for (let n = col + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
 /** A merge down one column from its reference (`B2:B6`); undefined for any other range. */
 export function verticalMerge(ref: string): Merge | undefined {
   const m = /^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$/.exec(ref.trim().toUpperCase());
@@ -35,9 +29,7 @@ export function verticalMerge(ref: string): Merge | undefined {
   const top = Number(m[2]);
   const bottom = Number(m[4]);
   if (!(top >= 1 && bottom > top)) return undefined;
-  let col = 0;
-  for (const c of m[1]) col = col * 26 + (c.charCodeAt(0) - 64);
-  return { col: col - 1, top, bottom };
+  return { col: columnIndex(m[1]), top, bottom };
 }
 
 /** A merge whose first cell holds a value, being filled. */

@@ -30,7 +30,7 @@ import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes
 import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, type DecodedStream } from './decode';
 import { TableReadError, formatBytes, isTableReadError } from './errors';
 import { JsonFlattener, openJsonTable } from './json';
-import { columnLetters } from './merged-cells';
+import { columnLetters } from './cell-ref';
 import { readOds } from './ods';
 import { sniffFormat } from './sniff';
 import { SheetRow, readXlsx } from './xlsx';

@@ -31,6 +31,7 @@
  */
 import { ValidationIssue } from '../../schema/types';
 import { TableReadError, isTableReadError } from './errors';
+import { columnIndex } from './cell-ref';
 import { MAX_MERGES, Merge, MergedCells, verticalMerge } from './merged-cells';
 import { HEAD_CELLS, IgnoredSheet, MAX_SHEETS_JUDGED, headScore, sheetChosenIssue } from './sheet-choice';
 import { XmlScanner, attr, decodeEntities } from './xml-scanner';
@@ -199,17 +200,6 @@ function parseNumberStyles(xml: string): NumberStyle[] {
     text() {},
   }).push(xml);
   return styles;
-}
-
-/** Column index (0-based) from a cell reference like `AB12`. */
-export function columnIndex(ref: string): number {
-  let n = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c < 65 || c > 90) break;
-    n = n * 26 + (c - 64);
-  }
-  return n - 1;
 }
 
 /**
