@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCheck, issue } from './check';
+import { frenchList } from '../../french-list';
 
 /** `column` and `othercolumns` are either all filled or all empty on a row. */
 export const cohesiveColumnsValue = defineCheck({
@@ -29,8 +30,3 @@ export const cohesiveColumnsValue = defineCheck({
     };
   },
 });
-
-/** `a`, `a et b`, `a, b et c`. */
-function frenchList(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
-}

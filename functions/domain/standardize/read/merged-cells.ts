@@ -7,6 +7,7 @@
  */
 import { ValidationIssue } from '../../schema/types';
 import type { SheetRow } from './xlsx';
+import { frenchList } from '../../french-list';
 import { columnIndex, columnLetters } from './cell-ref';
 
 /** Rows `top` to `bottom` (1-based, the sheet's own numbers) of the column `col` (0-based). */
@@ -114,7 +115,7 @@ export class MergedCells {
     if (this.usedCount === 0) return undefined;
     const refs = this.used.map((m) => `${columnLetters(m.col)}${m.top}:${columnLetters(m.col)}${m.bottom}`);
     const more = this.usedCount - refs.length;
-    const list = more > 0 ? `${refs.join(', ')} et ${more} autre${more > 1 ? 's' : ''}` : refs.length > 1 ? `${refs.slice(0, -1).join(', ')} et ${refs.at(-1)}` : refs[0];
+    const list = frenchList(refs, more);
     const one = this.usedCount === 1;
     return {
       code: 'merged-cells',

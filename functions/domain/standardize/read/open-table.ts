@@ -30,6 +30,7 @@ import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes
 import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, type DecodedStream } from './decode';
 import { TableReadError, formatBytes, isTableReadError } from './errors';
 import { JsonFlattener, openJsonTable } from './json';
+import { frenchList } from '../../french-list';
 import { columnLetters } from './cell-ref';
 import { readOds } from './ods';
 import { sniffFormat } from './sniff';
@@ -213,7 +214,7 @@ class BesideTable {
         const where =
           count === 1
             ? `sa valeur en ligne ${rows[0]}`
-            : `ses valeurs en lignes ${rows.slice(0, more ? rows.length : -1).join(', ')} et ${more ? `${more} autre${more > 1 ? 's' : ''}` : rows.at(-1)}`;
+            : `ses valeurs en lignes ${frenchList(rows.map(String), more)}`;
         const quoted = value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS - 1)}…` : value;
         return {
           code: 'extra-column',

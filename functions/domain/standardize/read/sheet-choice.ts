@@ -8,6 +8,7 @@
  * MAX_SHEETS_JUDGED of them (a workbook may list thousands of tabs, all pointing at one tiny
  * part) and count the others as not examined; the warning names a few and counts the rest.
  */
+import { frenchList } from '../../french-list';
 import { ValidationIssue } from '../../schema/types';
 
 /** A visible sheet with data, not read. */
@@ -41,7 +42,6 @@ const LISTED_SHEETS = 5;
 const NAME_CHARS = 100;
 
 const quote = (name: string): string => `« ${name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS - 1)}…` : name} »`;
-const listed = (items: readonly string[]): string => (items.length > 1 ? `${items.slice(0, -1).join(', ')} et ${items.at(-1)}` : items[0]);
 
 /**
  * `sheet-chosen`: the sheet read and the other tables ignored; none when no other sheet holds
@@ -69,10 +69,10 @@ export function sheetChosenIssue(read: string, active: boolean, ignored: readonl
   else if (unexamined > 0) items.push(`${unexamined} onglet${unexamined > 1 ? 's' : ''} non examiné${unexamined > 1 ? 's' : ''}`);
   const several = items.length > 1;
   // Every sheet named: named twice; else the second time as « ces onglets », the list being long.
-  const again = items.length === named.length ? listed(named) : 'ces onglets';
+  const again = items.length === named.length ? frenchList(named) : 'ces onglets';
   const message =
     `Le classeur a plusieurs onglets remplis : ${chosen}. ` +
-    `Onglet${several ? 's' : ''} ignoré${several ? 's' : ''} : ${listed(items)}. ` +
+    `Onglet${several ? 's' : ''} ignoré${several ? 's' : ''} : ${frenchList(items)}. ` +
     `Un dépôt publie un seul onglet : pour publier aussi ${again}, ${several ? 'déposez chacun' : 'déposez-le'} dans un fichier à part.`;
   return { code: 'sheet-chosen', severity: 'warning', message };
 }
