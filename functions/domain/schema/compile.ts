@@ -113,6 +113,11 @@ function err(code: string, row: number, column: string, value: string | undefine
   return { code, severity: 'error', row, column, value, message };
 }
 
+/** A value published after a normalisation worth saying (the file stays valid). */
+function warn(code: string, row: number, column: string, value: string, message: string): ValidationIssue {
+  return { code, severity: 'warning', row, column, value, message };
+}
+
 const show = (v: Value): string => (typeof v === 'boolean' ? (v ? 'vrai' : 'faux') : String(v));
 
 /** `s.trim()`, skipping the call when both ends are printable ASCII (the usual cell). */
@@ -257,14 +262,9 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
         issues.push(err('type-error', row, name, raw, `La valeur « ${raw} » n’est pas ${expected}${typeHint(raw)}.`));
         return null;
       }
-      issues.push({
-        code: 'time-dropped',
-        severity: 'warning',
-        row,
-        column: name,
-        value: raw,
-        message: `La valeur « ${raw} » porte une heure (${day.time}) : la colonne attend une date seule, publiée comme ${day.date}. Pour ne plus voir ce message, mettez la colonne au format date JJ/MM/AAAA, sans heure.`,
-      });
+      issues.push(
+        warn('time-dropped', row, name, raw, `La valeur « ${raw} » porte une heure (${day.time}) : la colonne attend une date seule, publiée comme ${day.date}. Pour ne plus voir ce message, mettez la colonne au format date JJ/MM/AAAA, sans heure.`),
+      );
       parsed = day.date;
     }
     let v: Value = parsed;
@@ -274,14 +274,9 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
         if (international !== null && (maxLength === undefined || international.length <= maxLength) && (pattern === null || pattern.test(international))) {
           // Nine digits alone: a number cell dropped the 0; said, since a wrong guess would publish another number.
           if (frPhoneLostZero(v)) {
-            issues.push({
-              code: 'phone-zero-restored',
-              severity: 'warning',
-              row,
-              column: name,
-              value: raw,
-              message: `Le numéro « ${raw} » n’a que 9 chiffres : lu comme un numéro français qui a perdu son 0 initial (cellule au format nombre), il est publié comme « ${international} ». Vérifiez-le ; pour l’éviter, mettez la colonne au format texte.`,
-            });
+            issues.push(
+              warn('phone-zero-restored', row, name, raw, `Le numéro « ${raw} » n’a que 9 chiffres : lu comme un numéro français qui a perdu son 0 initial (cellule au format nombre), il est publié comme « ${international} ». Vérifiez-le ; pour l’éviter, mettez la colonne au format texte.`),
+            );
           }
           v = international;
         }
