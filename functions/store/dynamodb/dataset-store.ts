@@ -269,11 +269,11 @@ export class DynamoDatasetStore {
    */
   async listUploads(tenantId: string, slug: string, limit: number, cursor?: string, status?: UploadStatus): Promise<Page<Upload>> {
     const { gsi1 } = TABLE_INDEXES;
-    const partition = keys.uploadList(tenantId, slug, '').gsi1pk;
-    // The key of an upload of this dataset, whole: another dataset's cursor, or a forged one, is refused.
-    let start: Record<string, unknown> | undefined = decodeKeyCursor(cursor, gsi1.sk, (id) =>
-      UPLOAD_ID.test(id) ? { ...keys.upload(id), ...keys.uploadList(tenantId, slug, id) } : undefined,
-    );
+    /** An upload's whole key in this listing: what a cursor holds. */
+    const keyOf = (id: string) => ({ ...keys.upload(id), ...keys.uploadList(tenantId, slug, id) });
+    const partition = keyOf('').gsi1pk;
+    // Another dataset's cursor, or a forged one, is refused.
+    let start: Record<string, unknown> | undefined = decodeKeyCursor(cursor, gsi1.sk, (id) => (UPLOAD_ID.test(id) ? keyOf(id) : undefined));
     const items: Record<string, unknown>[] = [];
     // A filtered listing reads ahead of what it keeps: a few queries at most, then a shorter page and its cursor.
     for (let query = 0; query < MAX_LIST_QUERIES && items.length < limit; query++) {
@@ -299,7 +299,7 @@ export class DynamoDatasetStore {
         // Cut inside this page: go on after the last upload kept, unless it ended the page and the listing.
         const last = items[items.length - 1];
         const endedListing = start === undefined && last === out.Items?.[out.Items.length - 1];
-        start = endedListing ? undefined : { pk: last.pk, sk: last.sk, [gsi1.pk]: last[gsi1.pk], [gsi1.sk]: last[gsi1.sk] };
+        start = endedListing ? undefined : keyOf(last.id as string);
       }
       if (start === undefined) break;
     }
