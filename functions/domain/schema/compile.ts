@@ -189,8 +189,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     if (serial) return ` : c’est sans doute le numéro de jour d’Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d’exporter`;
     if (isDate && DATE_SHAPED.test(raw)) return ' : ce jour n’existe pas (jour ou mois impossible), vérifiez la date';
     if (isNumber && /\d/.test(raw) && /[a-zA-Z]/.test(raw)) return ' : écrivez seulement le nombre, en chiffres et sans texte (par exemple 1500 ou 1500,50)';
-    // Words where an address is due: often a link's label (« Délibération 2024-003 (PDF) »), whose target a file does not keep.
-    if (isUri && /\s/.test(raw.trim())) return ' : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché';
+    // Words where an address is due: often a link's label (« Délibération 2024-003 (PDF) », « Voir »), whose
+    // address a CSV export drops; a workbook keeps it, and the readers take it (linked-cells.ts).
+    if (isUri && (/\s/.test(raw.trim()) || !/[.:/@]/.test(raw))) {
+      return ' : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché, ou déposez le classeur (.xlsx, .ods) plutôt que son export CSV : l’adresse de ses liens y est lue';
+    }
     return '';
   };
   // The schema's example, when it passes the pattern: what the publisher can copy (the motif alone reads as code).

@@ -11,6 +11,7 @@ import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
 import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
 import { checkDecpRows } from '../schemas/decp/checks';
 import type { TableRow } from './read/open-table';
+import { LinkedCells } from './linked-cells';
 import { IssueCollector } from './report';
 import { CsvWriter } from './write/csv-writer';
 import { GeoJsonWriter } from './write/geojson-writer';
@@ -118,6 +119,8 @@ export class RowPipeline {
   private readonly cellTexts: Value[];
   /** Fields a record must fill (a total line leaves most of them empty). */
   private readonly requiredCount: number;
+  /** Address columns that take a spreadsheet link's address (linked-cells.ts); undefined when none. */
+  private readonly linked: LinkedCells | undefined;
 
   constructor(
     readonly schema: TableSchemaDescriptor | null,
@@ -134,6 +137,8 @@ export class RowPipeline {
     this.requiredCount = schema ? schema.fields.filter((f) => f.constraints?.required).length : 0;
     // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
     const columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
+    const linked = schema ? new LinkedCells(schema.fields, columns) : undefined;
+    this.linked = linked?.wanted ? linked : undefined;
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(this.fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns) });
     const json = new JsonWriter(this.fields).copyFrom(columns);
     this.writers.push({ name: 'data.json', writer: json });
@@ -187,6 +192,7 @@ export class RowPipeline {
       const record = batch[b];
       this.rowCount++;
       if (record.issues) issues.addAll(record.issues);
+      if (record.links !== undefined) this.linked?.follow(record);
       let values: Value[];
       let formatted: readonly Value[];
       if (bound && schemaRuntime) {
@@ -233,6 +239,7 @@ export class RowPipeline {
     const out: ValidationIssue[] = [];
     const { bound, bal, balRows } = this;
     if (bound) out.push(...(bal ? gradeBalIssues(bound.validator.finish(), bal) : bound.validator.finish()));
+    if (this.linked) out.push(...this.linked.issues());
     if (rowsChecked && balRows) out.push(...balRows.finish());
     if (rowsChecked && this.opts.keepRows) out.push(...checkDecpRows(this.header.map((h) => h ?? ''), this.keptRows));
     return out;

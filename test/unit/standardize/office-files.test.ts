@@ -88,12 +88,32 @@ describe('other schemas, saved by LibreOffice', () => {
   });
 
   it('délibérations in .ods: empty formula results filled down to row 200 are blank rows, not 196 rows of empty cells', async () => {
-    const { report } = await standardize('delib-formulatail.ods', deliberations);
+    const { report, csv } = await standardize('delib-formulatail.ods', deliberations);
     expect(report.rowCount).toBe(4);
-    // The link's label is what the cell shows: its target is not read (README › Standardization).
-    expect(codes(report)).toEqual(['w:extra-column@1', 'e:type-error@4']);
-    expect(report.issues[1].message).toBe(
-      'La valeur « Délibération 2024-003 (PDF) » n’est pas une URL (avec https://) : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché.',
+    // Row 4's DELIB_URL is a link labelled « Délibération 2024-003 (PDF) »: its address is published.
+    expect(codes(report)).toEqual(['w:extra-column@1', 'w:hyperlink-target@4']);
+    expect(csv).toContain(',https://www.bourg-les-valence.fr/deliberations/2024-003.pdf\r\n');
+  });
+
+  it('délibérations: DELIB_URL typed as links (a label, the address itself, a HYPERLINK formula) publishes the addresses, from .xlsx and .ods alike', async () => {
+    const expected = fixture('delib-links.expected.csv').toString('utf8');
+    for (const name of ['delib-links.xlsx', 'delib-links.ods']) {
+      const { report, csv } = await standardize(name, deliberations);
+      expect(codes(report)).toEqual(['w:hyperlink-target@2']);
+      expect(report.issues[0].message).toContain('3 cellules (lignes 2, 4 et 7)');
+      expect(csv).toBe(expected);
+    }
+    // DELIB_OBJET keeps the text shown around its link; the address Calc kept with an accent is percent-encoded.
+    expect(expected).toContain(',Budget primitif 2024 – budget principal (Voir le rapport) adopté,');
+    expect(expected).toContain(',https://www.bourg-les-valence.fr/actes?id=2024-006&type=d%C3%A9lib\r\n');
+    expect(expected).toContain(',2024-004,2024-03-14,');
+  });
+
+  it('délibérations: the CSV export of the same sheet has lost the addresses, and says to send the workbook', async () => {
+    const { report } = await standardize('delib-links.win1252.csv', deliberations);
+    expect(codes(report)).toEqual(['e:type-error@2', 'e:type-error@4', 'e:type-error@7']);
+    expect(report.issues[2].message).toBe(
+      'La valeur « Voir » n’est pas une URL (avec https://) : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché, ou déposez le classeur (.xlsx, .ods) plutôt que son export CSV : l’adresse de ses liens y est lue.',
     );
   });
 });

@@ -20,7 +20,9 @@
  * are not examined, and the scan stops once the table read is over.
  *
  * A cell merged down one column (`table:number-rows-spanned`, `table:covered-table-cell`
- * below) has its value copied on each row it covers (merged-cells.ts).
+ * below) has its value copied on each row it covers (merged-cells.ts). A cell holding a
+ * hyperlink (`<text:a xlink:href>`, or a `HYPERLINK` formula) gives the address beside its
+ * text (`SheetRow.links`, hyperlinks.ts): the first link of the cell.
  *
  * Repetition without blow-up: empty rows (even `number-rows-repeated="1048000"`) are
  * skipped without materialising them; empty repeated cells are only written out when a
@@ -31,6 +33,7 @@
  * is repeated to the last row is refused, not expanded.
  */
 import { TableReadError, isTableReadError } from './errors';
+import { hyperlinkFormulaTarget } from './hyperlinks';
 import { MergedCells } from './merged-cells';
 import { HEAD_CELLS, MAX_SHEETS_JUDGED, headScore, sheetChosenIssue } from './sheet-choice';
 import { XmlScanner, attr } from './xml-scanner';
@@ -197,11 +200,17 @@ interface RowRun {
   cells: string[];
   row: number;
   count: number;
+  links?: Map<number, string>;
 }
 
 /** The rows of each run, one at a time: a copy each, the run's own array last (consumers fit rows in place). */
 function* expandRuns(runs: readonly RowRun[]): Generator<SheetRow> {
-  for (const { cells, row, count } of runs) {
+  for (const { cells, row, count, links } of runs) {
+    if (links) {
+      for (let k = 0; k < count - 1; k++) yield { cells: cells.slice(), row: row + k, links: new Map(links) };
+      yield { cells, row: row + count - 1, links };
+      continue;
+    }
     for (let k = 0; k < count - 1; k++) yield { cells: cells.slice(), row: row + k };
     yield { cells, row: row + count - 1 };
   }
@@ -261,6 +270,9 @@ function* readTables(
   let padZeros = false;
   let paragraphs: string[] = [];
   let para: string[] | null = null;
+  // The address the cell opens: its first `<text:a>`, or a `HYPERLINK` formula (hyperlinks.ts); the row's, by column.
+  let cellLink: string | undefined;
+  let links: Map<number, string> | undefined;
   let annotation = 0;
   // The table read is over: nothing more to do (second pass), or only tables to look at.
   let done = false;
@@ -345,6 +357,10 @@ function* readTables(
       throw fail(`plus de ${MAX_COLUMNS} colonnes ligne ${rowNum}`);
     }
     for (; pendingEmpty > 0; pendingEmpty--) cells.push('');
+    if (cellLink !== undefined && role === 'read') {
+      links ??= new Map();
+      for (let i = 0; i < repeat; i++) links.set(cells.length + i, cellLink);
+    }
     for (let i = 0; i < repeat; i++) cells.push(text);
   };
 
@@ -382,6 +398,7 @@ function* readTables(
         cells = [];
         pendingEmpty = 0;
         cut = false;
+        links = undefined;
       } else if (name === 'table:table-cell' || name === 'table:covered-table-cell') {
         cellRepeat = Math.min(MAX_COLUMNS, repeatCount(attr(attrs, 'table:number-columns-repeated')));
         const error = attr(attrs, 'calcext:value-type') === 'error';
@@ -409,6 +426,8 @@ function* readTables(
           }
         }
         paragraphs = [];
+        const formula = attr(attrs, 'table:formula');
+        cellLink = formula === undefined ? undefined : hyperlinkFormulaTarget(formula);
         inCell = !selfClosing;
         if (selfClosing) addCell(typed ?? '', cellRepeat);
       } else if (!inCell) return;
@@ -419,6 +438,10 @@ function* readTables(
       else if (para && name === 'text:s') para.push(' '.repeat(Math.min(1000, Number(attr(attrs, 'text:c') ?? 1) || 1)));
       else if (para && name === 'text:tab') para.push('\t');
       else if (para && name === 'text:line-break') para.push('\n');
+      else if (para && name === 'text:a' && cellLink === undefined) {
+        const href = attr(attrs, 'xlink:href')?.trim();
+        if (href) cellLink = href;
+      }
     },
     close(name) {
       if (done && only !== undefined) return;
@@ -459,7 +482,7 @@ function* readTables(
           produced = true;
           tableCells += cells.length * rowRepeat;
           if (tableCells > maxCells) throw tooManyCells(maxCells, first);
-          ready.push({ cells, row: first, count: rowRepeat });
+          ready.push(links ? { cells, row: first, count: rowRepeat, links } : { cells, row: first, count: rowRepeat });
           readyRows += rowRepeat;
           if (judging && readyRows > SHEET_HEAD_ROWS) judge();
         }

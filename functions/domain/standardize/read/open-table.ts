@@ -47,6 +47,8 @@ export interface TableRow {
   issues?: ValidationIssue[];
   /** CSV: where the cells are in the source bytes (absent when the row was refitted to the header). */
   raw?: RawCells;
+  /** Spreadsheets: the cells that are hyperlinks, the address each opens by column (`cells` holds the label shown). */
+  links?: Map<number, string>;
 }
 
 export interface OpenedTable {
@@ -229,7 +231,7 @@ class BesideTable {
 }
 
 /** Fits a spreadsheet row to the header's width: a short one is padded with `''` (trailing empty cells are not stored), values past it go to `beside`. */
-function fitSheetRow(cells: Cell[], row: number, width: number, beside: BesideTable): TableRow {
+function fitSheetRow({ cells, row, links }: SheetRow, width: number, beside: BesideTable): TableRow {
   if (cells.length < width) for (let i = cells.length; i < width; i++) cells.push('');
   else if (cells.length > width) {
     for (let i = width; i < cells.length; i++) {
@@ -238,7 +240,7 @@ function fitSheetRow(cells: Cell[], row: number, width: number, beside: BesideTa
     }
     cells.length = width;
   }
-  return { cells, row };
+  return links ? { cells, row, links } : { cells, row };
 }
 
 /**
@@ -323,10 +325,10 @@ function headerOf(head: readonly { cells: Cell[]; row: number }[], found: Header
 
 /** Header (headerOf) + the rows after it peeked, the rest lazily: spreadsheets. Values past the header are warned about at the end (BesideTable). */
 async function fromRecords(
-  records: Iterator<{ cells: Cell[]; row: number }>,
+  records: Iterator<SheetRow>,
   found: HeaderSearch,
 ): Promise<{ header: Cell[]; headerRow: number; rows: AsyncIterable<TableRow> }> {
-  const head: { cells: Cell[]; row: number }[] = [];
+  const head: SheetRow[] = [];
   while (head.length <= HEADER_LOOKAHEAD) {
     const r = records.next();
     if (r.done) break;
@@ -336,11 +338,11 @@ async function fromRecords(
   const beside = new BesideTable();
   const width = header.length;
   async function* rows(): AsyncGenerator<TableRow> {
-    for (let i = h + 1; i < head.length; i++) yield fitSheetRow(head[i].cells, head[i].row, width, beside);
+    for (let i = h + 1; i < head.length; i++) yield fitSheetRow(head[i], width, beside);
     for (;;) {
       const r = records.next();
       if (r.done) break;
-      yield fitSheetRow(r.value.cells, r.value.row, width, beside);
+      yield fitSheetRow(r.value, width, beside);
     }
     found.issues.push(...beside.issues());
   }

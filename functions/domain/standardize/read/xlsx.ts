@@ -18,9 +18,11 @@
  * Element names are compared without their prefix, as the .NET OpenXML SDK writes
  * `<x:row><x:c>`.
  *
- * Cells merged down one column are filled on each row they cover (merged-cells.ts). Their
- * `<mergeCells>` comes after `<sheetData>`: the data sheet is inflated once more before its
- * rows, within a budget of its own, its bytes only searched up to there (scanMerges).
+ * Cells merged down one column are filled on each row they cover (merged-cells.ts), and a
+ * cell that is a hyperlink gives its address beside its label (`SheetRow.links`,
+ * hyperlinks.ts). `<mergeCells>` and `<hyperlinks>` come after `<sheetData>`: the data sheet
+ * is inflated once more before its rows, within a budget of its own, its bytes only searched
+ * up to there (scanTail). A `HYPERLINK("…";…)` formula gives its address as its cell is read.
  *
  * Sheet XML is inflated and scanned incrementally (an empty sheet is scanned through, a
  * data sheet streamed); shared strings and styles are read whole (they are needed by
@@ -33,6 +35,7 @@ import { ValidationIssue } from '../../schema/types';
 import { TableReadError, isTableReadError } from './errors';
 import { columnIndex } from './cell-ref';
 import { MAX_MERGES, Merge, MergedCells, verticalMerge } from './merged-cells';
+import { MAX_LINKED_CELLS, SheetLinks, hyperlinkFormulaTarget, parseHyperlinkTargets } from './hyperlinks';
 import { HEAD_CELLS, IgnoredSheet, MAX_SHEETS_JUDGED, headScore, sheetChosenIssue } from './sheet-choice';
 import { XmlScanner, attr, decodeEntities } from './xml-scanner';
 import {
@@ -48,6 +51,8 @@ import {
 export interface SheetRow {
   cells: string[];
   row: number;
+  /** Cells that are hyperlinks (their label in `cells`): the address each opens, by column (hyperlinks.ts). */
+  links?: Map<number, string>;
 }
 
 /** Widest sheet Excel and LibreOffice allow; a wider row is cut (with a clear error). */
@@ -312,10 +317,16 @@ interface SheetContext {
   maxCells: number;
 }
 
+/** What is known of the data sheet once chosen, from past its sheet data (scanTail). */
+interface SheetFill {
+  merges?: MergedCells;
+  links?: SheetLinks;
+}
+
 /** How a sheet is read: whole (the data sheet), or its first cells only (a sheet judged and let go). */
 interface SheetReading {
-  /** Merges set once the sheet is chosen (see readSheet). */
-  fill?: { merges?: MergedCells };
+  /** Merges and hyperlinks set once the sheet is chosen (see readSheet). */
+  fill?: SheetFill;
   /** Compressed bytes inflated at a time (see PEEK_STEP). */
   inflateStep?: number;
   /** Cells kept of each row: past them a value only tells that the row has data. */
@@ -340,6 +351,9 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
   let value = '';
   let inValue = false;
   let inCell = false;
+  // A cell's formula: only `HYPERLINK(…)` is of use (its address), so only formulas starting with H or L are kept.
+  let formula: string | null = null;
+  let links: Map<number, string> | undefined;
   const scanner = new XmlScanner({
     open(qname, attrs, selfClosing) {
       const name = localName(qname);
@@ -349,19 +363,28 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         type = attr(attrs, 't') ?? 'n';
         style = Number(attr(attrs, 's') ?? 0);
         value = '';
+        formula = null;
         inCell = !selfClosing;
       } else if (inCell && (name === 'v' || name === 't')) inValue = true;
+      else if (inCell && name === 'f' && !selfClosing) formula = '';
       else if (name === 'row') {
         const r = attr(attrs, 'r');
         rowNum = r ? Number(r) : rowNum + 1;
         cells = [];
         nonEmpty = false;
+        links = undefined;
       }
     },
     close(qname) {
       const name = localName(qname);
       if (name === 'v' || name === 't') inValue = false;
-      else if (name === 'c' && inCell) {
+      else if (name === 'f') {
+        if (formula !== null) {
+          const target = hyperlinkFormulaTarget(formula);
+          if (target !== undefined && col < width) (links ??= new Map()).set(col, target);
+        }
+        formula = null;
+      } else if (name === 'c' && inCell) {
         inCell = false;
         let text: string;
         if (type === 's') text = strings[Number(value)] ?? '';
@@ -384,11 +407,13 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         if (!nonEmpty) return;
         sheetCells += cells.length;
         if (sheetCells > maxCells) throw tooManyCells(maxCells, rowNum);
-        ready.push({ cells, row: rowNum });
+        ready.push(links ? { cells, row: rowNum, links } : { cells, row: rowNum });
       }
     },
     text(t) {
       if (inValue) value += t;
+      else if (formula !== null && (formula !== '' || /^\s*(?:_xlfn\.)?[HhLl]/.test(t)) && formula.length < 4096) formula += t;
+      else formula = null;
     },
   });
   for (const text of textSteps(bytes, sheet, budget, inflateStep)) {
@@ -398,45 +423,62 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         sheetCells += fill.merges.apply(r);
         if (sheetCells > maxCells) throw tooManyCells(maxCells, r.row);
       }
+      fill.links?.apply(r);
       yield r;
     }
     ready.length = 0;
   }
 }
 
-/** Bytes searched for in a sheet part before its XML is parsed (see scanMerges). */
-const MERGE_CELLS = Buffer.from('mergeCells');
+/** Bytes searched for in a sheet part before its XML is parsed (see scanTail): the elements wanted past the sheet data. */
+const TAIL_MARKS = [Buffer.from('mergeCells'), Buffer.from('hyperlinks')];
+const MARK_LENGTH = 10;
 /** Bytes of the previous piece kept, so that a `<x:mergeCells` cut between two pieces is found and parsed whole. */
 const MERGE_TAIL = 32;
 
+/** A `<hyperlink>` of a sheet: its cells and the relationship holding its address (none: a place in the workbook). */
+interface HyperlinkRef {
+  ref: string;
+  rid: string;
+}
+
 /**
- * The merges down one column of a sheet part (merged-cells.ts), sorted by first row.
- * `<mergeCells>` comes after `<sheetData>`: the part is inflated once more, within its own
- * budget, its bytes searched until `mergeCells` shows (no text decoded, no XML parsed), the
- * XML parsed from there to `</mergeCells>`.
+ * What a sheet part says past its `<sheetData>`: the merges down one column
+ * (merged-cells.ts), sorted by first row, and the hyperlinks (hyperlinks.ts). The part is
+ * inflated once more, within its own budget, its bytes searched until `mergeCells` or
+ * `hyperlinks` shows (no text decoded, no XML parsed), the XML parsed from there to
+ * `</hyperlinks>` (which comes after `</mergeCells>`) or the part's end.
  */
-function scanMerges(bytes: Uint8Array, sheet: ZipEntry, limit: number): Merge[] {
+function scanTail(bytes: Uint8Array, sheet: ZipEntry, limit: number): { merges: Merge[]; hyperlinks: HyperlinkRef[] } {
   const merges: Merge[] = [];
+  const hyperlinks: HyperlinkRef[] = [];
   const decoder = new TextDecoder();
   let scanner: XmlScanner | undefined;
   let over = false;
   let tail = Buffer.alloc(0);
+  const marked = (b: Buffer): boolean => b.indexOf(TAIL_MARKS[0]) >= 0 || b.indexOf(TAIL_MARKS[1]) >= 0;
   for (const chunk of inflateEntry(bytes, sheet, { remaining: limit, limit })) {
     const piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (!scanner) {
-      const seam = Buffer.concat([tail.subarray(Math.max(0, tail.length - MERGE_CELLS.length + 1)), piece.subarray(0, MERGE_CELLS.length - 1)]);
-      if (piece.indexOf(MERGE_CELLS) < 0 && seam.indexOf(MERGE_CELLS) < 0) {
+      const seam = Buffer.concat([tail.subarray(Math.max(0, tail.length - MARK_LENGTH + 1)), piece.subarray(0, MARK_LENGTH - 1)]);
+      if (!marked(piece) && !marked(seam)) {
         tail = Buffer.from(piece.subarray(Math.max(0, piece.length - MERGE_TAIL)));
         continue;
       }
       scanner = new XmlScanner({
         open(qname, attrs) {
-          if (localName(qname) !== 'mergeCell' || merges.length >= MAX_MERGES) return;
-          const merge = verticalMerge(attr(attrs, 'ref') ?? '');
-          if (merge) merges.push({ ...merge, bottom: Math.min(merge.bottom, MAX_ROWS) });
+          const name = localName(qname);
+          if (name === 'mergeCell' && merges.length < MAX_MERGES) {
+            const merge = verticalMerge(attr(attrs, 'ref') ?? '');
+            if (merge) merges.push({ ...merge, bottom: Math.min(merge.bottom, MAX_ROWS) });
+          } else if (name === 'hyperlink' && hyperlinks.length < MAX_LINKED_CELLS) {
+            const ref = attr(attrs, 'ref');
+            const rid = relationshipId(attrs);
+            if (ref !== undefined && rid !== undefined) hyperlinks.push({ ref, rid });
+          }
         },
         close(qname) {
-          if (localName(qname) === 'mergeCells') over = true;
+          if (localName(qname) === 'hyperlinks') over = true;
         },
         text() {},
       });
@@ -445,7 +487,24 @@ function scanMerges(bytes: Uint8Array, sheet: ZipEntry, limit: number): Merge[] 
     } else scanner.push(decoder.decode(piece, { stream: true }));
     if (over) break;
   }
-  return merges.sort((a, b) => a.top - b.top || a.col - b.col);
+  return { merges: merges.sort((a, b) => a.top - b.top || a.col - b.col), hyperlinks };
+}
+
+/**
+ * The addresses of a sheet's hyperlinks, from its relationships part
+ * (`xl/worksheets/_rels/sheet1.xml.rels` for `xl/worksheets/sheet1.xml`), read within `budget`.
+ */
+function sheetLinks(bytes: Uint8Array, entries: Map<string, ZipEntry>, sheetPath: string, found: readonly HyperlinkRef[], budget: InflateBudget): SheetLinks | undefined {
+  const slash = sheetPath.lastIndexOf('/');
+  const rels = entries.get(`${sheetPath.slice(0, slash + 1)}_rels/${sheetPath.slice(slash + 1)}.rels`);
+  if (!rels) return undefined;
+  const targets = parseHyperlinkTargets(readEntryText(bytes, rels, budget));
+  const links = new SheetLinks();
+  for (const { ref, rid } of found) {
+    const target = targets.get(rid);
+    if (target !== undefined && !links.add(ref, target)) break;
+  }
+  return links.size > 0 ? links : undefined;
 }
 
 /** Options of both workbook readers (xlsx and ods). */
@@ -467,7 +526,7 @@ interface SheetHead {
   rest: Generator<SheetRow>;
   /** How many of the schema's columns its first rows name at most; Infinity without a schema, -1 without data. */
   score: number;
-  fill: { merges?: MergedCells };
+  fill: SheetFill;
 }
 
 /** What a peek says of a sheet: its score (as SheetHead's), or that it was not looked at, or could not be read. */
@@ -537,7 +596,7 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   let peeks = 0;
   /** A sheet's first rows, within the budget, and the rest to come if it is read. */
   const open = (index: number): SheetHead => {
-    const fill = {};
+    const fill: SheetFill = {};
     const rest = readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx, { fill });
     const rows = firstRows(rest, score);
     const head = { index, rows, rest, score: headScore(rows.map((r) => r.cells), score), fill };
@@ -587,12 +646,17 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   const told = sheetChosenIssue(sheets[chosen.index].name, byActive, ignored, unexamined);
   if (told) opts.issues?.push(told);
 
-  const merges = scanMerges(bytes, sheetEntry(chosen.index), limit);
+  const { merges, hyperlinks } = scanTail(bytes, sheetEntry(chosen.index), limit);
   if (merges.length > 0) {
     const fill = new MergedCells();
     for (const m of merges) fill.add(m);
     for (const r of chosen.rows) fill.apply(r);
     chosen.fill.merges = fill;
+  }
+  if (hyperlinks.length > 0) {
+    const links = sheetLinks(bytes, entries, sheetPath(chosen.index), hyperlinks, budget);
+    if (links) for (const r of chosen.rows) links.apply(r);
+    chosen.fill.links = links;
   }
   yield* chosen.rows;
   for (let r = chosen.rest.next(); !r.done; r = chosen.rest.next()) yield r.value;
