@@ -19,7 +19,7 @@
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, parserFor } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
-import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPeriodToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -233,8 +233,9 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     if (datePattern) {
       const iso = frDatesInTextToIso(s);
       if (iso !== null && pattern!.test(iso)) return iso;
-      // One date in any spelling the date columns read (`02 mars 2024`, `01/03/24`, `dimanche 3 mars 2024`).
-      const day = frDateToIso(s);
+      // One date in any spelling the date columns read (`02 mars 2024`, `01/03/24`, `dimanche 3 mars 2024`),
+      // or two around « au » or a dash (`du 1er mars 2024 au 30 juin 2024`).
+      const day = frDateToIso(s) ?? frPeriodToIso(s);
       if (day !== null && pattern!.test(day)) return day;
     }
     const digits = stripIdSeparators(s);

@@ -217,6 +217,26 @@ export function frDatesInTextToIso(s: string): string | null {
   return changed ? out : null;
 }
 
+/** Between the two ends of a period: « au », « à », « jusqu’au », or a dash with spaces around it (a dash inside a date has none). */
+const PERIOD_SEPARATOR = /\s+(?:au|à|a|jusqu['’]au|-|–|—)\s+|\s*[–—]\s*/gi;
+
+/**
+ * A period whose two ends are dates in any spelling a date column reads (frDateToIso):
+ * `du 1er mars 2024 au 30 juin 2024`, `01/03/24 - 30/06/24`, `1 mars 2024 – 30 juin 2024` →
+ * `2024-03-01/2024-06-30`. null unless the text is exactly two such dates around one of the
+ * separators, the first not after the second.
+ */
+export function frPeriodToIso(s: string): string | null {
+  const text = s.trim().replace(/^du\s+/i, '');
+  for (const m of text.matchAll(PERIOD_SEPARATOR)) {
+    const from = frDateToIso(text.slice(0, m.index).trim());
+    if (from === null) continue;
+    const to = frDateToIso(text.slice(m.index + m[0].length).trim());
+    if (to !== null) return from <= to ? `${from}/${to}` : null;
+  }
+  return null;
+}
+
 /** `12/2024` or `12-2024` → `2024-12`. */
 export function frYearMonthToIso(s: string): string | null {
   const m = /^(\d{1,2})[/.-](\d{4})$/.exec(s);

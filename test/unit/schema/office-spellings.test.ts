@@ -104,6 +104,16 @@ describe('dates as a spreadsheet shows them', () => {
     expect(cellOf(subventions, 'datesPeriodeVersement', '31 février 2024').issues.map((i) => i.code)).toEqual(['pattern']);
   });
 
+  it('read a period whose two ends are spelt as dates are shown, around « au » or a dash', () => {
+    for (const typed of ['du 1er mars 2024 au 30 juin 2024', '01/03/24 - 30/06/24', '1 mars 2024 – 30 juin 2024', 'du 01/03/2024 jusqu’au 30/06/2024', '01-mars-24 au 30-juin-24']) {
+      expect(cellOf(subventions, 'datesPeriodeVersement', typed)).toEqual({ value: '2024-03-01/2024-06-30', issues: [] });
+    }
+    // An end that is no day, ends the wrong way round, three dates, or a period in months: refused as typed.
+    for (const typed of ['du 1er mars 2024 au 31 juin 2024', '30/06/24 - 01/03/24', '01/03/24 - 15/04/24 - 30/06/24', 'mars 2024 à juin 2024']) {
+      expect(cellOf(subventions, 'datesPeriodeVersement', typed)).toMatchObject({ value: typed, issues: [{ code: 'pattern' }] });
+    }
+  });
+
   it('keep the day of a date cell that also holds a time, with a warning that says so', () => {
     for (const typed of ['29/01/2024 14:32', '2024-01-29T14:32:00']) {
       const { value, issues } = cellOf(subventions, 'dateConvention', typed);
