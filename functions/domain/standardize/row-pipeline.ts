@@ -74,6 +74,18 @@ function totalRowIssue(row: number, cells: readonly Cell[]): ValidationIssue {
   return { code: 'total-row', severity: 'warning', row, value: label, message: `Ligne de total (« ${label} ») ignorée : elle ne donne pas une ligne de données mais un cumul.` };
 }
 
+/**
+ * The engine's warnings on a cell the BAL reference refuses dropped: a `time-dropped` saying
+ * the day is published, beside the reference's `bal-date-invalid` refusing the same cell,
+ * would tell the publisher two contrary things.
+ */
+function withoutWarningsOnRefusedCells(engine: readonly ValidationIssue[], reference: readonly ValidationIssue[]): readonly ValidationIssue[] {
+  const refused = new Set<string | undefined>();
+  for (const i of reference) if (i.severity === 'error') refused.add(i.column);
+  if (refused.size === 0) return engine;
+  return engine.filter((i) => i.severity !== 'warning' || !refused.has(i.column));
+}
+
 /** How many of the schema's fields a header row names (read/open-table.ts › headerIndex). */
 export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cell[]) => number {
   const c = compiled(schema);
@@ -203,8 +215,12 @@ export class RowPipeline {
           continue;
         }
         if (bal) {
-          if (result.issues.length) issues.addAll(gradeBalIssues(result.issues, bal));
-          issues.addAll(balRows!.check(record.cells, record.row, result.issues));
+          const found = balRows!.check(record.cells, record.row, result.issues);
+          if (result.issues.length) {
+            const graded = gradeBalIssues(result.issues, bal);
+            issues.addAll(found.length ? withoutWarningsOnRefusedCells(graded, found) : graded);
+          }
+          issues.addAll(found);
         } else if (result.issues.length) issues.addAll(result.issues);
         values = result.values;
         formatted = this.writing ? schemaRuntime.cellsInto(values, this.cellTexts) : values;

@@ -1,4 +1,8 @@
+import { balExport } from '../../../bench/generate';
 import type { ValidationIssue } from '../../../functions/domain/schema/types';
+import { bal14 } from '../../../functions/domain/schemas/builtin/bal';
+import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import { chunked } from '../standardize/helpers';
 import { createBalRowsCheck } from '../../../functions/domain/schemas/bal/checks';
 import {
   BAL_RULE_LEVELS,
@@ -236,5 +240,20 @@ describe('balHeaderIndex', () => {
   it('takes only the reference columns, not names inherited by every object', () => {
     const index = balHeaderIndex(['cle_interop', 'constructor', 'toString', '__proto__', 'numero']);
     expect([...index.columns.keys()].sort()).toEqual(['cle_interop', 'numero']);
+  });
+});
+
+describe('a BAL cell the reference refuses', () => {
+  it('gets no warning saying how it is published: a date with a time is bal-date-invalid, not also time-dropped', async () => {
+    const lines = balExport(3).toString('utf8').split('\n');
+    const at = lines[0].split(';').indexOf('date_der_maj');
+    const cells = lines[1].split(';');
+    cells[at] = `${cells[at]} 14:32`;
+    lines[1] = cells.join(';');
+    const { report } = await standardizeTable(chunked(Buffer.from(lines.join('\n'))), {
+      schema: bal14,
+      sinks: () => ({ write: async () => undefined, end: async () => undefined, abort: async () => undefined }),
+    });
+    expect(report.issues.filter((i) => i.column === 'date_der_maj').map((i) => `${i.severity}:${i.code}@${i.row}`)).toEqual(['error:bal-date-invalid@2']);
   });
 });
