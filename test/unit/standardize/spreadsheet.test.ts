@@ -446,6 +446,8 @@ describe('xlsx: a notice sheet before the data', () => {
     // Its title lines skipped, « Contact » is its header, and nothing follows.
     const { error } = await readAll(bytes);
     expect(error?.code).toBe('header-only');
+    // The report points at the header's row, not at row 1.
+    expect(error).toMatchObject({ row: 3, message: 'Le fichier ne contient qu’une ligne d’en-tête (ligne 3), sans aucune donnée.' });
   });
 });
 

@@ -303,8 +303,10 @@ function emptyFile(): TableReadError {
   return new TableReadError('empty-file', 'Le fichier est vide.');
 }
 
-function headerOnly(): TableReadError {
-  return new TableReadError('header-only', "Le fichier ne contient qu’une ligne d’en-tête, sans aucune donnée.", 1);
+/** `row`: the header's, under title rows too (where the data should start). */
+function headerOnly(row = 1): TableReadError {
+  const where = row > 1 ? ` (ligne ${row})` : '';
+  return new TableReadError('header-only', `Le fichier ne contient qu’une ligne d’en-tête${where}, sans aucune donnée.`, row);
 }
 
 /** How the header is found (headerIndex), and where file-level warnings go. */
@@ -319,7 +321,7 @@ function headerOf(head: readonly { cells: Cell[]; row: number }[], found: Header
   if (head.length === 0) throw emptyFile();
   const h = headerIndex(head, found.score, found.schemaColumns);
   if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
-  if (head.length === h + 1) throw headerOnly();
+  if (head.length === h + 1) throw headerOnly(head[h].row);
   return { h, header: head[h].cells, headerRow: head[h].row };
 }
 
