@@ -38,6 +38,7 @@ const CODE_HELP: Record<string, string> = {
   'phone-zero-restored': 'numéro de téléphone qui avait perdu son 0 initial (cellule au format nombre) : vérifiez le numéro publié',
   'sheet-chosen': 'classeur de plusieurs onglets remplis : un seul est publié par dépôt',
   'merged-cells': 'cellules fusionnées sur plusieurs lignes : la valeur est recopiée sur chaque ligne',
+  'hidden-rows': 'lignes masquées ou filtrées dans le classeur : elles sont publiées comme les autres',
   'hyperlink-target': 'cellules qui sont des liens : l’adresse du lien est publiée, et non le texte affiché',
   'invalid-encoding': 'encodage des caractères non reconnu',
   'unterminated-quote': 'guillemet jamais refermé',

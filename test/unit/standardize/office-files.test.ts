@@ -117,3 +117,17 @@ describe('other schemas, saved by LibreOffice', () => {
     );
   });
 });
+
+describe('rows hidden in the workbook', () => {
+  it('are published as a CSV export writes them, with a warning naming them (Calc’s Masquer, .xlsx and .ods)', async () => {
+    const expected = fixture('subventions.expected.csv').toString('utf8');
+    for (const name of ['sub-hidden.xlsx', 'sub-hidden.ods']) {
+      const { report, csv } = await standardize(name, subventions);
+      expect(codes(report)).toEqual(['w:hidden-rows@3']);
+      expect(report.issues[0].message).toBe(
+        'Les lignes 3 et 5 sont masquées dans le classeur (ou cachées par un filtre) : elles sont lues comme les autres, et publiées avec elles. Masquer une ligne ne la retire pas du fichier : si elles ne doivent pas être publiées, supprimez-les avant de déposer le fichier.',
+      );
+      expect(csv).toBe(expected);
+    }
+  });
+});

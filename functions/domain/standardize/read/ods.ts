@@ -201,14 +201,20 @@ interface RowRun {
   row: number;
   count: number;
   links?: Map<number, string>;
+  hidden?: true;
 }
 
 /** The rows of each run, one at a time: a copy each, the run's own array last (consumers fit rows in place). */
 function* expandRuns(runs: readonly RowRun[]): Generator<SheetRow> {
-  for (const { cells, row, count, links } of runs) {
-    if (links) {
-      for (let k = 0; k < count - 1; k++) yield { cells: cells.slice(), row: row + k, links: new Map(links) };
-      yield { cells, row: row + count - 1, links };
+  for (const { cells, row, count, links, hidden } of runs) {
+    if (links || hidden) {
+      const copy = (r: number, c: string[], l: Map<number, string> | undefined): SheetRow => {
+        const out: SheetRow = l ? { cells: c, row: r, links: l } : { cells: c, row: r };
+        if (hidden) out.hidden = true;
+        return out;
+      };
+      for (let k = 0; k < count - 1; k++) yield copy(row + k, cells.slice(), links && new Map(links));
+      yield copy(row + count - 1, cells, links);
       continue;
     }
     for (let k = 0; k < count - 1; k++) yield { cells: cells.slice(), row: row + k };
@@ -273,6 +279,7 @@ function* readTables(
   // The address the cell opens: its first `<text:a>`, or a `HYPERLINK` formula (hyperlinks.ts); the row's, by column.
   let cellLink: string | undefined;
   let links: Map<number, string> | undefined;
+  let hiddenRow = false;
   let annotation = 0;
   // The table read is over: nothing more to do (second pass), or only tables to look at.
   let done = false;
@@ -395,6 +402,9 @@ function* readTables(
       if (role === 'skip') return;
       if (name === 'table:table-row') {
         rowRepeat = repeatCount(attr(attrs, 'table:number-rows-repeated'));
+        // `collapse` (Masquer) or `filter` (filtered out): hidden, read all the same.
+        const visibility = attr(attrs, 'table:visibility');
+        hiddenRow = visibility === 'collapse' || visibility === 'filter';
         cells = [];
         pendingEmpty = 0;
         cut = false;
@@ -482,7 +492,9 @@ function* readTables(
           produced = true;
           tableCells += cells.length * rowRepeat;
           if (tableCells > maxCells) throw tooManyCells(maxCells, first);
-          ready.push(links ? { cells, row: first, count: rowRepeat, links } : { cells, row: first, count: rowRepeat });
+          const run: RowRun = links ? { cells, row: first, count: rowRepeat, links } : { cells, row: first, count: rowRepeat };
+          if (hiddenRow) run.hidden = true;
+          ready.push(run);
           readyRows += rowRepeat;
           if (judging && readyRows > SHEET_HEAD_ROWS) judge();
         }

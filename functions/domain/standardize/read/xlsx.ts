@@ -53,6 +53,8 @@ export interface SheetRow {
   row: number;
   /** Cells that are hyperlinks (their label in `cells`): the address each opens, by column (hyperlinks.ts). */
   links?: Map<number, string>;
+  /** The row is hidden in the workbook (masked, or filtered out): its data is read all the same, as a CSV export writes it. */
+  hidden?: true;
 }
 
 /** Widest sheet Excel and LibreOffice allow; a wider row is cut (with a clear error). */
@@ -354,6 +356,7 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
   // A cell's formula: only `HYPERLINK(…)` is of use (its address), so only formulas starting with H or L are kept.
   let formula: string | null = null;
   let links: Map<number, string> | undefined;
+  let hiddenRow = false;
   const scanner = new XmlScanner({
     open(qname, attrs, selfClosing) {
       const name = localName(qname);
@@ -373,6 +376,8 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         cells = [];
         nonEmpty = false;
         links = undefined;
+        const h = attrs.length > 0 && attrs.includes('hidden') ? attr(attrs, 'hidden') : undefined;
+        hiddenRow = h === '1' || h === 'true';
       }
     },
     close(qname) {
@@ -407,7 +412,9 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         if (!nonEmpty) return;
         sheetCells += cells.length;
         if (sheetCells > maxCells) throw tooManyCells(maxCells, rowNum);
-        ready.push(links ? { cells, row: rowNum, links } : { cells, row: rowNum });
+        const read: SheetRow = links ? { cells, row: rowNum, links } : { cells, row: rowNum };
+        if (hiddenRow) read.hidden = true;
+        ready.push(read);
       }
     },
     text(t) {
