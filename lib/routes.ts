@@ -36,6 +36,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/catalog/tenants/{tenantId}/datapackage.json', handler: 'catalog', auth: 'public', operation: 'tenantDatapackage' },
   { method: 'GET', path: '/v1/catalog/schemas', handler: 'catalog', auth: 'public', operation: 'listSchemas' },
   { method: 'GET', path: '/v1/catalog/schemas/{schemaId+}', handler: 'catalog', auth: 'public', operation: 'getSchema' },
+  { method: 'GET', path: '/v1/catalog/templates/{schemaFile+}', handler: 'catalog', auth: 'public', operation: 'schemaTemplate' },
   { method: 'GET', path: '/v1/catalog/dcat.jsonld', handler: 'catalog', auth: 'public', operation: 'dcat' },
   { method: 'GET', path: '/v1/catalog/catalogue.csv', handler: 'catalog', auth: 'public', operation: 'scdlCatalogue' },
 

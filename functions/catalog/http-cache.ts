@@ -16,11 +16,15 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
  * A cacheable answer: strong ETag over the exact bytes, `Cache-Control: public`, and a 304
  * without body when the client already holds them (`If-None-Match`).
  */
-export function cacheable(ctx: RequestContext, content: { json: unknown } | { text: string; contentType: string }, maxAge: number): Reply {
-  const text = 'json' in content ? JSON.stringify(content.json) : content.text;
+export function cacheable(
+  ctx: RequestContext,
+  content: { json: unknown } | { text: string; contentType: string } | { bytes: Uint8Array; contentType: string },
+  maxAge: number,
+): Reply {
+  const body = 'json' in content ? JSON.stringify(content.json) : 'text' in content ? content.text : content.bytes;
   const contentType = 'json' in content ? 'application/json; charset=utf-8' : content.contentType;
-  const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 32)}"`;
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
   const headers = { etag, 'cache-control': `public, max-age=${maxAge}`, vary: 'accept-encoding' };
   if (matchesEtag(ctx.headers['if-none-match'], etag)) return { status: 304, headers };
-  return { text, headers: { ...headers, 'content-type': contentType } };
+  return typeof body === 'string' ? { text: body, headers: { ...headers, 'content-type': contentType } } : { bytes: body, headers: { ...headers, 'content-type': contentType } };
 }

@@ -8,6 +8,8 @@ import { recordTable, selectRecords, type Row } from '../domain/catalog/records'
 import { tenantDataPackage } from '../domain/catalog/datapackage';
 import { toCatalogItem } from '../domain/catalog/catalog-item';
 import { LICENCES, type Dataset } from '../domain/datasets/dataset';
+import { TEMPLATE_CONTENT_TYPES, templateCsv, templateFileName, templateXlsx, type TemplateFormat } from '../domain/schema/template';
+import type { TableSchemaDescriptor } from '../domain/schema/types';
 import { getBuiltinSchema } from '../domain/schemas/registry';
 import { schemaIdSchema, slugSchema } from '../domain/tenants/tenant';
 import type { Operation, RequestContext } from '../http/api-handler';
@@ -177,18 +179,48 @@ const listSchemas: Operation = async (ctx) => {
   return cacheable(ctx, { json: { items } }, MAX_AGE.schemas);
 };
 
-const getSchema: Operation = async (ctx) => {
-  const { version } = parseWith(z.object({ version: z.string().min(1).max(40).optional() }).strict(), ctx.query, 'query');
-  const { schemaId } = parseWith(z.object({ schemaId: schemaIdSchema }).strict(), ctx.params, 'path');
+const versionQuery = z.object({ version: z.string().min(1).max(40).optional() }).strict();
+
+/** A schema by id, at `version` or its current one, and all its versions; 404 `schema_not_found`. */
+async function schemaVersions(schemaId: string, version: string | undefined): Promise<{ descriptor: TableSchemaDescriptor; all: TableSchemaDescriptor[] }> {
   const { reader } = catalogDeps();
   const all = (await loadSchemas(reader)).filter((s) => s.id === schemaId);
   const descriptor = version === undefined ? all[0] : (getBuiltinSchema(schemaId, version) ?? all.find((d) => d.version === version));
   if (!descriptor) throw notFound('schema_not_found', `Schéma « ${schemaId}${version ? ` ${version}` : ''} » inconnu.`);
+  return { descriptor, all };
+}
+
+const getSchema: Operation = async (ctx) => {
+  const { version } = parseWith(versionQuery, ctx.query, 'query');
+  const { schemaId } = parseWith(z.object({ schemaId: schemaIdSchema }).strict(), ctx.params, 'path');
+  const { descriptor, all } = await schemaVersions(schemaId, version);
   const body = {
     ...descriptor,
     versions: all.map((v) => ({ version: v.version, url: v.url ?? null })),
   };
   return cacheable(ctx, { json: body }, MAX_AGE.schemas);
+};
+
+/** `scdl/subventions.xlsx` → the schema id and the template's format. */
+const templatePath = z
+  .object({
+    schemaFile: z
+      .string()
+      .regex(/\.(csv|xlsx)$/, 'le fichier doit finir par .xlsx ou .csv (ex. « scdl/subventions.xlsx »)')
+      .transform((f) => ({ schemaId: f.replace(/\.(csv|xlsx)$/, ''), format: f.slice(f.lastIndexOf('.') + 1) as TemplateFormat }))
+      .pipe(z.object({ schemaId: schemaIdSchema, format: z.enum(['csv', 'xlsx']) })),
+  })
+  .strict();
+
+/** A blank file to fill in for a schema (domain/schema/template.ts): a workbook with its columns formatted and described, or the CSV header line. */
+const schemaTemplate: Operation = async (ctx) => {
+  const { version } = parseWith(versionQuery, ctx.query, 'query');
+  const { schemaFile } = parseWith(templatePath, ctx.params, 'path');
+  const { descriptor } = await schemaVersions(schemaFile.schemaId, version);
+  const bytes = schemaFile.format === 'xlsx' ? templateXlsx(descriptor) : templateCsv(descriptor);
+  const reply = cacheable(ctx, { bytes, contentType: TEMPLATE_CONTENT_TYPES[schemaFile.format] }, MAX_AGE.schemas);
+  reply.headers = { ...reply.headers, 'content-disposition': `attachment; filename="${templateFileName(descriptor, schemaFile.format)}"` };
+  return reply;
 };
 
 /** Absolute URL of this API as the caller reached it (for Hydra links). */
@@ -246,6 +278,7 @@ export const catalogOperations = {
   listPublishers,
   listSchemas,
   getSchema,
+  schemaTemplate,
   dcat,
   scdlCatalogue,
   tenantDatapackage,

@@ -19,9 +19,11 @@ export interface RequestContext {
 
 export interface Reply {
   status?: number;
-  /** Serialized as JSON unless `text` is given. */
+  /** Serialized as JSON unless `text` or `bytes` is given. */
   body?: unknown;
   text?: string;
+  /** A binary body (a workbook), sent base64-encoded as API Gateway wants it. */
+  bytes?: Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -94,6 +96,9 @@ export function apiHandler(name: HandlerName, operations: Record<string, Operati
     const status = reply.status ?? 200;
     if (reply.text !== undefined) {
       return { statusCode: status, headers: { ...reply.headers }, body: reply.text };
+    }
+    if (reply.bytes !== undefined) {
+      return { statusCode: status, headers: { ...reply.headers }, body: Buffer.from(reply.bytes).toString('base64'), isBase64Encoded: true };
     }
     if (reply.body === undefined) return { statusCode: status, headers: { 'cache-control': 'no-store', ...reply.headers } };
     return jsonResponse(status, reply.body, reply.headers);
