@@ -192,7 +192,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     // Words where an address is due: often a link's label (« Délibération 2024-003 (PDF) », « Voir »), whose
     // address a CSV export drops; a workbook keeps it, and the readers take it (linked-cells.ts).
     if (isUri && (/\s/.test(raw.trim()) || !/[.:/@]/.test(raw))) {
-      return ' : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché, ou déposez le classeur (.xlsx, .ods) plutôt que son export CSV : l’adresse de ses liens y est lue';
+      return ' : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché (un classeur .xlsx ou .ods garde l’adresse de ses liens, mais un export CSV la perd)';
     }
     return '';
   };

@@ -4,7 +4,13 @@
  * (« Délibération 2024-003 (PDF) »): the sheet shows the label, the link opens the document.
  * What the column must publish is the address, so the address replaces the label (the
  * readers give both: read/hyperlinks.ts), with one warning per column naming the rows. In
- * an email column a `mailto:` link gives its address. Other columns keep the text shown.
+ * an email column a `mailto:` link to one address gives it. Other columns keep the text shown.
+ *
+ * Only a web address (http, https) is published: a link to a file on the employee's computer
+ * (`C:\Users\…`, `file:`, `../Délibérations/…`) or to a place in the workbook (`#Annexes.A1`)
+ * is no address for a reuser, and would publish a private path. Nor does a label that is an
+ * address itself give way (`www.ville.fr/…`, which office software links as `http://…`): what
+ * was typed is published, as from a CSV export, unless the link opens another address.
  */
 import type { FieldDescriptor, ValidationIssue } from '../schema/types';
 import { frenchList } from '../french-list';
@@ -21,6 +27,9 @@ interface LinkedColumn {
   rows: number[];
   count: number;
   first?: { label: string; address: string };
+  /** Links to files of the employee's computer or network, which no reuser can open. */
+  localRows: number[];
+  localCount: number;
 }
 
 /**
@@ -37,15 +46,36 @@ function uriOf(target: string): string {
   });
 }
 
-/** `mailto:mairie@commune.fr?subject=…` → `mairie@commune.fr`; undefined for another link. */
+/** `mailto:mairie@commune.fr?subject=…` → `mairie@commune.fr`; undefined for another link, or one to several addresses or a display name. */
 function mailAddress(target: string): string | undefined {
   if (!/^mailto:/i.test(target)) return undefined;
-  const address = target.slice(7).split('?')[0];
+  let address = target.slice(7).split('?')[0];
   try {
-    return decodeURIComponent(address).trim() || undefined;
+    address = decodeURIComponent(address);
   } catch {
-    return address.trim() || undefined;
+    // left as written
   }
+  address = address.trim();
+  return /^[^@\s,;<>"]+@[^@\s,;<>"]+\.[^@\s,;<>"]+$/.test(address) ? address : undefined;
+}
+
+/** A web address a reuser can open: http or https. */
+const WEB_ADDRESS = /^https?:\/\/[^\s/?#]+/i;
+/** A link to a file: `file:`, a drive (`C:\…`), a network share (`\\serveur\…`), or a path relative to the workbook (not `#Annexes.A1`, a place in it). */
+const LOCAL_FILE = /^(?!#)(?:file:|[a-z]:[\\/]|\\\\|\.{0,2}[\\/]|[^:]*$)/i;
+/** A label that is an address itself: a URI, or `www.…` as typed. */
+const ADDRESS_LIKE = /^(?:[a-z][a-z\d+.-]*:\/\/\S+|www\.\S+)$/i;
+
+/** An address as compared with a label that is one: no scheme, no trailing slash, percent-encoding decoded, case of the host aside. */
+function comparable(address: string): string {
+  let s = address.trim().replace(/^[a-z][a-z\d+.-]*:\/\//i, '').replace(/\/$/, '');
+  try {
+    s = decodeURI(s);
+  } catch {
+    // left as written
+  }
+  const slash = s.indexOf('/');
+  return slash < 0 ? s.toLowerCase() : s.slice(0, slash).toLowerCase() + s.slice(slash);
 }
 
 export class LinkedCells {
@@ -55,7 +85,7 @@ export class LinkedCells {
   constructor(fields: readonly FieldDescriptor[], columns: Int32Array) {
     this.columns = fields.flatMap((f, i) =>
       f.type === 'string' && (f.format === 'uri' || f.format === 'email') && columns[i] >= 0
-        ? [{ column: columns[i], name: f.name, email: f.format === 'email', rows: [], count: 0 }]
+        ? [{ column: columns[i], name: f.name, email: f.format === 'email', rows: [], count: 0, localRows: [], localCount: 0 }]
         : [],
     );
   }
@@ -70,33 +100,61 @@ export class LinkedCells {
     const links = record.links;
     if (!links) return;
     for (const c of this.columns) {
-      const target = links.get(c.column);
+      const target = links.get(c.column)?.trim();
       if (target === undefined) continue;
-      const address = c.email ? mailAddress(target) : uriOf(target.trim());
-      if (address === undefined) continue;
       const label = record.cells[c.column] ?? '';
-      if (label.trim() === address) continue;
+      // An empty cell shows nothing to replace; a label that is the address is kept.
+      if (label.trim() === '') continue;
+      let address: string | undefined;
+      if (c.email) {
+        address = mailAddress(target);
+        if (address === undefined || address.toLowerCase() === label.trim().toLowerCase()) continue;
+      } else {
+        if (!WEB_ADDRESS.test(target)) {
+          if (LOCAL_FILE.test(target) && c.localCount++ < LISTED_ROWS) c.localRows.push(record.row);
+          continue;
+        }
+        address = uriOf(target);
+        if (label.trim() === address) continue;
+        if (comparable(label) === comparable(address)) {
+          // The same address: as typed when it is one (`www.…`, read as https), else encoded, without a word.
+          if (!ADDRESS_LIKE.test(label.trim())) record.cells[c.column] = address;
+          continue;
+        }
+      }
       record.cells[c.column] = address;
       if (c.count++ < LISTED_ROWS) c.rows.push(record.row);
       c.first ??= { label, address };
     }
   }
 
-  /** One `hyperlink-target` warning per column whose labels gave way to addresses. */
+  /** One `hyperlink-target` warning per column whose labels gave way to addresses; one `hyperlink-local` per column linking to files of the computer. */
   issues(): ValidationIssue[] {
-    return this.columns
+    const local = this.columns
+      .filter((c) => c.localCount > 0)
+      .map(({ name, localRows: rows, localCount: count }): ValidationIssue => {
+        const where = count === 1 ? `La cellule de la ligne ${rows[0]} de la colonne « ${name} » est un lien` : `${count} cellules de la colonne « ${name} » (lignes ${frenchList(rows.map(String), count - rows.length)}) sont des liens`;
+        return {
+          code: 'hyperlink-local',
+          severity: 'warning',
+          row: rows[0],
+          column: name,
+          message:
+            count === 1
+              ? `${where} vers un fichier de l’ordinateur ou du réseau de la collectivité, que personne d’autre ne peut ouvrir : mettez le document en ligne (sur le site de la collectivité) et écrivez son adresse (https://…).`
+              : `${where} vers des fichiers de l’ordinateur ou du réseau de la collectivité, que personne d’autre ne peut ouvrir : mettez les documents en ligne (sur le site de la collectivité) et écrivez leur adresse (https://…).`,
+        };
+      });
+    const replaced = this.columns
       .filter((c) => c.count > 0)
       .map(({ name, rows, count, first }) => {
         const { label, address } = first!;
-        const what = count === 1 ? `La cellule de la ligne ${rows[0]} affiche` : `${count} cellules (lignes ${frenchList(rows.map(String), count - rows.length)}) affichent un texte et non une adresse, par exemple ligne ${rows[0]}`;
-        return {
-          code: 'hyperlink-target',
-          severity: 'warning' as const,
-          row: rows[0],
-          column: name,
-          value: label,
-          message: `${what} « ${label} », qui est un lien vers ${address} : ${count === 1 ? 'c’est l’adresse du lien' : 'c’est l’adresse de chaque lien'} qui est publiée dans ${name}.`,
-        };
+        const message =
+          count === 1
+            ? `La cellule de la ligne ${rows[0]} de la colonne « ${name} » est un lien : c’est son adresse qui est publiée, et non le texte affiché (« ${label} » ouvre ${address}).`
+            : `${count} cellules de la colonne « ${name} » (lignes ${frenchList(rows.map(String), count - rows.length)}) sont des liens : c’est l’adresse de chaque lien qui est publiée, et non le texte affiché (par exemple, ligne ${rows[0]}, « ${label} » ouvre ${address}).`;
+        return { code: 'hyperlink-target', severity: 'warning' as const, row: rows[0], column: name, value: label, message };
       });
+    return [...replaced, ...local];
   }
 }

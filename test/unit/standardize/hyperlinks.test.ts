@@ -9,6 +9,7 @@ import { MAX_LINKED_CELLS, SheetLinks, cellRange, hyperlinkFormulaTarget } from 
 import type { Report } from '../../../functions/domain/standardize/report';
 import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
 import { XlsxSheet, ods, odsBook, xlsxBook } from '../../fixtures/workbooks';
+import { MINIMAL_RELS, MINIMAL_WORKBOOK, buildZip } from '../../fixtures/zip-builder';
 import { chunked, readAll } from './helpers';
 
 const schema: TableSchemaDescriptor = {
@@ -70,6 +71,14 @@ describe('SheetLinks', () => {
     const links = new SheetLinks();
     expect(links.add('A1:B1048576', 'https://a.fr')).toBe(false);
     expect(links.size).toBe(MAX_LINKED_CELLS);
+  });
+
+  it('counts the cells visited, linked already or not: the same range repeated is no endless work', () => {
+    const links = new SheetLinks();
+    let added = 0;
+    while (links.add('A1:A90000', 'https://a.fr')) added++;
+    expect(added).toBe(1);
+    expect(links.size).toBe(90000);
   });
 });
 
@@ -146,7 +155,7 @@ describe.each([
         column: 'url',
         value: 'Délibération 2024-001 (PDF)',
         message:
-          '3 cellules (lignes 2, 4 et 5) affichent un texte et non une adresse, par exemple ligne 2 « Délibération 2024-001 (PDF) », qui est un lien vers https://ville.fr/2024-001.pdf : c’est l’adresse de chaque lien qui est publiée dans url.',
+          '3 cellules de la colonne « url » (lignes 2, 4 et 5) sont des liens : c’est l’adresse de chaque lien qui est publiée, et non le texte affiché (par exemple, ligne 2, « Délibération 2024-001 (PDF) » ouvre https://ville.fr/2024-001.pdf).',
       },
       {
         code: 'hyperlink-target',
@@ -154,7 +163,7 @@ describe.each([
         row: 2,
         column: 'courriel',
         value: 'Écrire à la mairie',
-        message: 'La cellule de la ligne 2 affiche « Écrire à la mairie », qui est un lien vers mairie@ville.fr : c’est l’adresse du lien qui est publiée dans courriel.',
+        message: 'La cellule de la ligne 2 de la colonne « courriel » est un lien : c’est son adresse qui est publiée, et non le texte affiché (« Écrire à la mairie » ouvre mairie@ville.fr).',
       },
     ]);
   });
@@ -175,5 +184,103 @@ describe('links that give nothing', () => {
       sinks: (output) => ({ write: (c) => void (output === 'data.csv' && out.push(Buffer.from(c))), end: async () => undefined, abort: async () => undefined }),
     });
     expect(Buffer.concat(out).toString('utf8')).toContain('Délibération 2024-001 (PDF)');
+  });
+});
+
+describe('links whose address is not published', () => {
+  const linked = (label: string, target: string, extra: Partial<XlsxSheet> = {}): Buffer =>
+    xlsxBook([{ name: 'F', rows: [ROWS[0], ['Budget', label, '']], hyperlinks: [{ ref: 'B2', target }], ...extra }]);
+
+  it('a file of the employee’s computer or network: the label stays (and fails), a warning says to put the document online, without the path', async () => {
+    for (const target of ['file:///C:/Users/jdupont/Documents/2024-001.pdf', 'C:\\Users\\jdupont\\2024-001.pdf', '\\\\serveur\\actes\\2024-001.pdf', '../Délibérations/2024-001.pdf']) {
+      const { report } = await standardize(linked('Délibération 2024-001', target));
+      expect(report.issues.map((i) => i.code)).toEqual(['type-error', 'hyperlink-local']);
+      expect(report.issues[1].message).toBe(
+        'La cellule de la ligne 2 de la colonne « url » est un lien vers un fichier de l’ordinateur ou du réseau de la collectivité, que personne d’autre ne peut ouvrir : mettez le document en ligne (sur le site de la collectivité) et écrivez son adresse (https://…).',
+      );
+      expect(JSON.stringify(report)).not.toContain('jdupont');
+    }
+  });
+
+  it('a place in the workbook (ods #Annexes.A1, a HYPERLINK("#…") formula): the label stays', async () => {
+    const rows =
+      ods.row(ROWS[0].map((h) => ods.text(h)).join('')) +
+      ods.row(ods.text('Budget') + ods.raw('<text:p><text:a xlink:href="#Annexes.A1">Voir l’annexe</text:a></text:p>') + ods.text('')) +
+      ods.row(ods.text('CA') + ods.raw('<text:p>Voir</text:p>', 'table:formula="of:=HYPERLINK(&quot;#Annexes.A5&quot;;&quot;Voir&quot;)" office:value-type="string"') + ods.text(''));
+    const { report } = await standardize(odsBook([{ name: 'F', rows }]));
+    expect(report.issues.map((i) => `${i.code}@${i.row}`)).toEqual(['type-error@2', 'type-error@3']);
+  });
+
+  it('a label that is the address (www.… typed, linked as http://): published as typed, read as https, without a warning', async () => {
+    const { report, csv } = await standardize(linked('www.ville.fr/deliberations', 'http://www.ville.fr/deliberations'));
+    expect(report.issues).toEqual([]);
+    expect(csv).toContain('Budget,https://www.ville.fr/deliberations,');
+  });
+
+  it('a label that is the address with its accents and spaces: the address encoded, without a warning', async () => {
+    const { report, csv } = await standardize(linked('https://ville.fr/délib 1.pdf', 'https://ville.fr/délib 1.pdf'));
+    expect(report.issues).toEqual([]);
+    expect(csv).toContain('Budget,https://ville.fr/d%C3%A9lib%201.pdf,');
+  });
+
+  it('an empty cell with a link, and a mailto: to several people or with a name: nothing replaced', async () => {
+    const bytes = xlsxBook([
+      {
+        name: 'F',
+        rows: [ROWS[0], ['A', '', 'Écrire'], ['B', 'https://ville.fr', 'Écrire'], ['C', 'https://ville.fr', 'Écrire']],
+        hyperlinks: [
+          { ref: 'B2', target: 'https://ville.fr/a.pdf' },
+          { ref: 'C3', target: 'mailto:a@ville.fr,b@ville.fr' },
+          { ref: 'C4', target: 'mailto:Jean Dupont <jean@ville.fr>' },
+        ],
+      },
+    ]);
+    const { report } = await standardize(bytes);
+    expect(report.issues.map((i) => `${i.code}@${i.row}:${i.value}`)).toEqual(['type-error@2:Écrire', 'type-error@3:Écrire', 'type-error@4:Écrire']);
+  });
+});
+
+describe('links a workbook writes in other ways', () => {
+  it('xlsx: an address whose #fragment Excel keeps in `location`', async () => {
+    const bytes = xlsxBook([{ name: 'F', rows: [ROWS[0], ['Budget', 'Voir', '']], hyperlinks: [{ ref: 'B2', target: 'https://ville.fr/page.html', location: 'section2' }] }]);
+    expect((await standardize(bytes)).csv).toContain('Budget,https://ville.fr/page.html#section2,');
+  });
+
+  it('xlsx: a HYPERLINK formula filled down (shared: written once, then by its index)', async () => {
+    const c = (ref: string, inner: string) => `<c r="${ref}" t="str">${inner}</c>`;
+    const t = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+    const sheet =
+      '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' +
+      `<row r="1">${t('A1', 'objet')}${t('B1', 'url')}</row>` +
+      `<row r="2">${t('A2', 'a')}${c('B2', '<f t="shared" ref="B2:B4" si="0">HYPERLINK(&quot;https://ville.fr/actes&quot;,&quot;Voir&quot;)</f><v>Voir</v>')}</row>` +
+      `<row r="3">${t('A3', 'b')}${c('B3', '<f t="shared" si="0"/><v>Voir</v>')}</row>` +
+      `<row r="4">${t('A4', 'c')}${c('B4', '<f t="shared" si="1"/><v>Voir</v>')}</row>` +
+      '</sheetData></worksheet>';
+    const bytes = buildZip([
+      { name: 'xl/workbook.xml', data: MINIMAL_WORKBOOK },
+      { name: 'xl/_rels/workbook.xml.rels', data: MINIMAL_RELS },
+      { name: 'xl/worksheets/sheet1.xml', data: sheet },
+    ]);
+    const { report, csv } = await standardize(bytes);
+    // Row 4 shares another formula (si 1), not given: its label stays.
+    expect(csv).toBe('');
+    expect(report.issues.map((i) => `${i.code}@${i.row}`)).toEqual(['type-error@4', 'hyperlink-target@2']);
+    expect(report.issues[1].message).toContain('(lignes 2 et 3)');
+  });
+
+  it('a merged cell over three rows: its link goes with its value to each row (xlsx and ods)', async () => {
+    const xlsx = xlsxBook([{ name: 'F', rows: [ROWS[0], ['A', 'Voir', ''], ['B', null, ''], ['C', null, '']], merges: ['B2:B4'], hyperlinks: [{ ref: 'B2', target: 'https://ville.fr/1.pdf' }] }]);
+    const spanned = 'table:number-rows-spanned="3" table:number-columns-spanned="1"';
+    const odsRows =
+      ods.row(ROWS[0].map((h) => ods.text(h)).join('')) +
+      ods.row(ods.text('A') + ods.raw('<text:p><text:a xlink:href="https://ville.fr/1.pdf">Voir</text:a></text:p>', `office:value-type="string" ${spanned}`)) +
+      ods.row(ods.text('B') + ods.covered()) +
+      // LibreOffice keeps a covered cell's hidden content: its link opens nothing anyone sees.
+      ods.row(ods.text('C') + '<table:covered-table-cell><text:p><text:a xlink:href="https://ville.fr/cache.pdf">ancien</text:a></text:p></table:covered-table-cell>');
+    for (const bytes of [xlsx, odsBook([{ name: 'F', rows: odsRows }])]) {
+      const { report, csv } = await standardize(bytes);
+      expect(csv.trimEnd().split(/\r?\n/).slice(1)).toEqual(['A,https://ville.fr/1.pdf,', 'B,https://ville.fr/1.pdf,', 'C,https://ville.fr/1.pdf,']);
+      expect(report.issues.map((i) => i.code)).toEqual(['merged-cells', 'hyperlink-target']);
+    }
   });
 });

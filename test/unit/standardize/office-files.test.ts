@@ -100,7 +100,7 @@ describe('other schemas, saved by LibreOffice', () => {
     for (const name of ['delib-links.xlsx', 'delib-links.ods']) {
       const { report, csv } = await standardize(name, deliberations);
       expect(codes(report)).toEqual(['w:hyperlink-target@2']);
-      expect(report.issues[0].message).toContain('3 cellules (lignes 2, 4 et 7)');
+      expect(report.issues[0].message).toContain('3 cellules de la colonne « DELIB_URL » (lignes 2, 4 et 7) sont des liens');
       expect(csv).toBe(expected);
     }
     // DELIB_OBJET keeps the text shown around its link; the address Calc kept with an accent is percent-encoded.
@@ -109,11 +109,11 @@ describe('other schemas, saved by LibreOffice', () => {
     expect(expected).toContain(',2024-004,2024-03-14,');
   });
 
-  it('délibérations: the CSV export of the same sheet has lost the addresses, and says to send the workbook', async () => {
+  it('délibérations: the CSV export of the same sheet has lost the addresses, and says that a workbook keeps them', async () => {
     const { report } = await standardize('delib-links.win1252.csv', deliberations);
     expect(codes(report)).toEqual(['e:type-error@2', 'e:type-error@4', 'e:type-error@7']);
     expect(report.issues[2].message).toBe(
-      'La valeur « Voir » n’est pas une URL (avec https://) : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché, ou déposez le classeur (.xlsx, .ods) plutôt que son export CSV : l’adresse de ses liens y est lue.',
+      'La valeur « Voir » n’est pas une URL (avec https://) : si la cellule est un lien, écrivez l’adresse elle-même (https://…) et non le texte affiché (un classeur .xlsx ou .ods garde l’adresse de ses liens, mais un export CSV la perd).',
     );
   });
 });

@@ -37,6 +37,8 @@ export function verticalMerge(ref: string): Merge | undefined {
 interface Filling {
   merge: Merge;
   value: string;
+  /** The first cell's hyperlink (hyperlinks.ts), copied with its value. */
+  link?: string;
   copied: boolean;
 }
 
@@ -82,7 +84,7 @@ export class MergedCells {
       // A merge whose first row was blank (never given) has nothing to show.
       const value = merge.top === row.row ? (row.cells[merge.col] ?? '') : '';
       if (kept) active.delete(merge.col);
-      if (value !== '') active.set(merge.col, { merge, value, copied: false });
+      if (value !== '') active.set(merge.col, { merge, value, link: merge.top === row.row ? row.links?.get(merge.col) : undefined, copied: false });
     }
     if (this.next > 1024 && this.next * 2 > this.pending.length) {
       this.pending = this.pending.slice(this.next);
@@ -101,6 +103,12 @@ export class MergedCells {
         while (cells.length < col) cells.push('');
         cells.push(a.value);
       } else cells[col] = a.value;
+      // The covered cell shows the first one's value, and opens its link (a copy: rows may share their map).
+      if (a.link !== undefined) row.links = new Map(row.links ?? []).set(col, a.link);
+      else if (row.links?.has(col)) {
+        row.links = new Map(row.links);
+        row.links.delete(col);
+      }
       if (!a.copied) {
         a.copied = true;
         this.usedCount++;

@@ -51,6 +51,9 @@ import {
 } from './xlsx';
 import { DEFAULT_MAX_INFLATED_BYTES, InflateBudget, ZipEntry, checkZipBudget, readEntryText, readZipDirectory } from './zip';
 
+/** Hyperlinks kept per row: a row holding more is no table's (a link repeated across the width). */
+const MAX_ROW_LINKS = 1024;
+
 function fail(detail: string): TableReadError {
   return new TableReadError('invalid-spreadsheet', `Le classeur est illisible : ${detail}.`);
 }
@@ -213,7 +216,8 @@ function* expandRuns(runs: readonly RowRun[]): Generator<SheetRow> {
         if (hidden) out.hidden = true;
         return out;
       };
-      for (let k = 0; k < count - 1; k++) yield copy(row + k, cells.slice(), links && new Map(links));
+      // One map for the run's rows: nothing changes a row's map in place (merged-cells.ts copies it).
+      for (let k = 0; k < count - 1; k++) yield copy(row + k, cells.slice(), links);
       yield copy(row + count - 1, cells, links);
       continue;
     }
@@ -278,6 +282,7 @@ function* readTables(
   let para: string[] | null = null;
   // The address the cell opens: its first `<text:a>`, or a `HYPERLINK` formula (hyperlinks.ts); the row's, by column.
   let cellLink: string | undefined;
+  let covered = false;
   let links: Map<number, string> | undefined;
   let hiddenRow = false;
   let annotation = 0;
@@ -366,7 +371,8 @@ function* readTables(
     for (; pendingEmpty > 0; pendingEmpty--) cells.push('');
     if (cellLink !== undefined && role === 'read') {
       links ??= new Map();
-      for (let i = 0; i < repeat; i++) links.set(cells.length + i, cellLink);
+      // A link repeated across the sheet's width is no table's: the first MAX_ROW_LINKS cells of a row are enough.
+      for (let i = 0; i < repeat && links.size < MAX_ROW_LINKS; i++) links.set(cells.length + i, cellLink);
     }
     for (let i = 0; i < repeat; i++) cells.push(text);
   };
@@ -436,7 +442,9 @@ function* readTables(
           }
         }
         paragraphs = [];
-        const formula = attr(attrs, 'table:formula');
+        // A covered cell shows the merge's value: its own hidden content (kept by LibreOffice) opens nothing.
+        covered = name === 'table:covered-table-cell';
+        const formula = covered ? undefined : attr(attrs, 'table:formula');
         cellLink = formula === undefined ? undefined : hyperlinkFormulaTarget(formula);
         inCell = !selfClosing;
         if (selfClosing) addCell(typed ?? '', cellRepeat);
@@ -448,7 +456,7 @@ function* readTables(
       else if (para && name === 'text:s') para.push(' '.repeat(Math.min(1000, Number(attr(attrs, 'text:c') ?? 1) || 1)));
       else if (para && name === 'text:tab') para.push('\t');
       else if (para && name === 'text:line-break') para.push('\n');
-      else if (para && name === 'text:a' && cellLink === undefined) {
+      else if (para && name === 'text:a' && cellLink === undefined && !covered) {
         const href = attr(attrs, 'xlink:href')?.trim();
         if (href) cellLink = href;
       }

@@ -355,6 +355,9 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
   let inCell = false;
   // A cell's formula: only `HYPERLINK(…)` is of use (its address), so only formulas starting with H or L are kept.
   let formula: string | null = null;
+  let sharedIndex: string | undefined;
+  /** HYPERLINK formulas shared down a column, by their `si`. */
+  let sharedLinks: Map<string, string> | undefined;
   let links: Map<number, string> | undefined;
   let hiddenRow = false;
   const scanner = new XmlScanner({
@@ -369,7 +372,17 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         formula = null;
         inCell = !selfClosing;
       } else if (inCell && (name === 'v' || name === 't')) inValue = true;
-      else if (inCell && name === 'f' && !selfClosing) formula = '';
+      else if (inCell && name === 'f') {
+        // A formula filled down is written once, `<f t="shared" si="0">`, then `<f t="shared" si="0"/>`: a literal address is the same on each cell.
+        const si = attr(attrs, 't') === 'shared' ? attr(attrs, 'si') : undefined;
+        if (!selfClosing) {
+          formula = '';
+          sharedIndex = si;
+        } else if (si !== undefined && col < width) {
+          const target = sharedLinks?.get(si);
+          if (target !== undefined) (links ??= new Map()).set(col, target);
+        }
+      }
       else if (name === 'row') {
         const r = attr(attrs, 'r');
         rowNum = r ? Number(r) : rowNum + 1;
@@ -387,8 +400,10 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         if (formula !== null) {
           const target = hyperlinkFormulaTarget(formula);
           if (target !== undefined && col < width) (links ??= new Map()).set(col, target);
+          if (target !== undefined && sharedIndex !== undefined) (sharedLinks ??= new Map()).set(sharedIndex, target);
         }
         formula = null;
+        sharedIndex = undefined;
       } else if (name === 'c' && inCell) {
         inCell = false;
         let text: string;
@@ -426,11 +441,11 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
   for (const text of textSteps(bytes, sheet, budget, inflateStep)) {
     scanner.push(text);
     for (const r of ready) {
+      fill.links?.apply(r);
       if (fill.merges) {
         sheetCells += fill.merges.apply(r);
         if (sheetCells > maxCells) throw tooManyCells(maxCells, r.row);
       }
-      fill.links?.apply(r);
       yield r;
     }
     ready.length = 0;
@@ -447,6 +462,8 @@ const MERGE_TAIL = 32;
 interface HyperlinkRef {
   ref: string;
   rid: string;
+  /** Excel writes an address's `#fragment` here, beside the relationship. */
+  location?: string;
 }
 
 /**
@@ -481,7 +498,8 @@ function scanTail(bytes: Uint8Array, sheet: ZipEntry, limit: number): { merges: 
           } else if (name === 'hyperlink' && hyperlinks.length < MAX_LINKED_CELLS) {
             const ref = attr(attrs, 'ref');
             const rid = relationshipId(attrs);
-            if (ref !== undefined && rid !== undefined) hyperlinks.push({ ref, rid });
+            const location = attr(attrs, 'location');
+            if (ref !== undefined && rid !== undefined) hyperlinks.push(location ? { ref, rid, location } : { ref, rid });
           }
         },
         close(qname) {
@@ -507,9 +525,10 @@ function sheetLinks(bytes: Uint8Array, entries: Map<string, ZipEntry>, sheetPath
   if (!rels) return undefined;
   const targets = parseHyperlinkTargets(readEntryText(bytes, rels, budget));
   const links = new SheetLinks();
-  for (const { ref, rid } of found) {
+  for (const { ref, rid, location } of found) {
     const target = targets.get(rid);
-    if (target !== undefined && !links.add(ref, target)) break;
+    if (target === undefined) continue;
+    if (!links.add(ref, location && !target.includes('#') ? `${target}#${location}` : target)) break;
   }
   return links.size > 0 ? links : undefined;
 }
@@ -654,16 +673,17 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   if (told) opts.issues?.push(told);
 
   const { merges, hyperlinks } = scanTail(bytes, sheetEntry(chosen.index), limit);
+  // Links first: a merge copies its first cell's link with its value.
+  if (hyperlinks.length > 0) {
+    const links = sheetLinks(bytes, entries, sheetPath(chosen.index), hyperlinks, budget);
+    if (links) for (const r of chosen.rows) links.apply(r);
+    chosen.fill.links = links;
+  }
   if (merges.length > 0) {
     const fill = new MergedCells();
     for (const m of merges) fill.add(m);
     for (const r of chosen.rows) fill.apply(r);
     chosen.fill.merges = fill;
-  }
-  if (hyperlinks.length > 0) {
-    const links = sheetLinks(bytes, entries, sheetPath(chosen.index), hyperlinks, budget);
-    if (links) for (const r of chosen.rows) links.apply(r);
-    chosen.fill.links = links;
   }
   yield* chosen.rows;
   for (let r = chosen.rest.next(); !r.done; r = chosen.rest.next()) yield r.value;
