@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       'Socle is running locally.',
       `  API:           ${platform.apiUrl}   (try ${platform.apiUrl}/v1/health)`,
       `  Public files:  ${platform.publicUrl}`,
+      `  Templates:     ${platform.apiUrl}/v1/catalog/templates/scdl/subventions.xlsx   (a blank workbook per schema, also .csv)`,
       `  Admin token:   ${platform.adminToken}`,
       `  Data folder:   ${dataDir}${reset ? ' (reset)' : ''}`,
       'Ctrl-C stops everything.',
