@@ -140,6 +140,18 @@ ${groups.map(groupRow).join('\n')}
  * it and an example of a valid value; the same problem with the same value is one line with
  * every row it occurs on, so that a mistake repeated down a column reads once.
  */
+/**
+ * A rejected file of a schema: where its blank template is (domain/schema/template.ts), a
+ * link relative to the API that serves this report, to start again from the right columns.
+ */
+function templateHint(report: Report): string {
+  if (report.valid || !report.schema) return '';
+  const { id, version } = report.schema;
+  const href = `/v1/catalog/templates/${id.split('/').map(encodeURIComponent).join('/')}.xlsx${version ? `?version=${encodeURIComponent(version)}` : ''}`;
+  return `<p>Pour repartir de colonnes au bon format : <a href="${escape(href)}">téléchargez le modèle à remplir (.xlsx)</a>, où chaque colonne est déjà au bon format (texte, date) et décrite.</p>
+`;
+}
+
 export function renderReportHtml(report: Report, title: string): string {
   const codes = Object.entries(report.codes).sort((a, b) => b[1] - a[1]);
   const groups = groupIssues(report.issues);
@@ -191,7 +203,7 @@ ${fileWide.map(groupRow).join('\n')}
 <h1>Rapport de validation</h1>
 <p><strong>${escape(title)}</strong>${report.schema ? ` — schéma ${report.schema.title ? `« ${escape(report.schema.title)} » (<code>${escape(report.schema.id)}</code>)` : `<code>${escape(report.schema.id)}</code>`} version ${escape(report.schema.version)}` : ''}</p>
 <p class="${report.valid ? 'ok' : 'ko'}">${escape(report.summary)}</p>
-<p>Fichier : ${escape(report.file.format?.toUpperCase() ?? 'format inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding.toUpperCase())}` : ''}${report.file.delimiter ? `, séparateur ${escape(SEPARATORS[report.file.delimiter] ?? `« ${report.file.delimiter} »`)}` : ''}, ${plural(report.rowCount, 'ligne lue', 'lignes lues')}.</p>
+${templateHint(report)}<p>Fichier : ${escape(report.file.format?.toUpperCase() ?? 'format inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding.toUpperCase())}` : ''}${report.file.delimiter ? `, séparateur ${escape(SEPARATORS[report.file.delimiter] ?? `« ${report.file.delimiter} »`)}` : ''}, ${plural(report.rowCount, 'ligne lue', 'lignes lues')}.</p>
 ${parts.join('\n')}
 </body></html>
 `;

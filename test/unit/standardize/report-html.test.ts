@@ -70,6 +70,16 @@ describe('validation report page', () => {
     for (const code of Object.keys(report.codes)) expect(page).toMatch(new RegExp(`\\n?${code} \\| \\S+`));
   });
 
+  it('points a rejected file to the schema’s template, a valid one not', async () => {
+    const rejected = await reportOf([HEADER, row('21860194600000', 'W751212517', '0.5')].join('\n'));
+    expect(renderReportHtml(rejected, 'subventions.csv')).toContain(
+      '<a href="/v1/catalog/templates/scdl/subventions.xlsx?version=2.1.1">téléchargez le modèle à remplir (.xlsx)</a>',
+    );
+    const valid = await reportOf([HEADER, row('21310458100011', 'W751212517', '0.5')].join('\n'));
+    expect(valid.valid).toBe(true);
+    expect(renderReportHtml(valid, 'subventions.csv')).not.toContain('modèle à remplir');
+  });
+
   it('lists file-level and header problems apart, and explains an unknown code by its first message', () => {
     const report: Report = {
       valid: false,
