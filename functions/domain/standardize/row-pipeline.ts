@@ -11,6 +11,7 @@ import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
 import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
 import { checkDecpRows } from '../schemas/decp/checks';
 import type { TableRow } from './read/open-table';
+import { HiddenColumns } from './hidden-columns';
 import { LinkedCells } from './linked-cells';
 import { IssueCollector } from './report';
 import { CsvWriter } from './write/csv-writer';
@@ -112,6 +113,8 @@ export interface RowPipelineOptions {
   keepRows?: boolean;
   /** BAL: the time the date rules judge by (ms since epoch), the same for every worker of one file. */
   now?: number;
+  /** Spreadsheets: the columns hidden in the sheet read, as the reader fills them in (OpenedTable.hiddenColumns). */
+  hiddenColumns?: readonly number[];
 }
 
 export class RowPipeline {
@@ -133,6 +136,8 @@ export class RowPipeline {
   private readonly requiredCount: number;
   /** Address columns that take a spreadsheet link's address (linked-cells.ts); undefined when none. */
   private readonly linked: LinkedCells | undefined;
+  /** Schema columns hidden in the workbook (hidden-columns.ts); undefined for a CSV or without a schema. */
+  private readonly hidden: HiddenColumns | undefined;
 
   constructor(
     readonly schema: TableSchemaDescriptor | null,
@@ -151,6 +156,7 @@ export class RowPipeline {
     const columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
     const linked = schema ? new LinkedCells(schema.fields, columns) : undefined;
     this.linked = linked?.wanted ? linked : undefined;
+    this.hidden = schema && opts.hiddenColumns ? new HiddenColumns(opts.hiddenColumns, columns, header) : undefined;
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(this.fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns) });
     const json = new JsonWriter(this.fields).copyFrom(columns);
     this.writers.push({ name: 'data.json', writer: json });
@@ -205,6 +211,7 @@ export class RowPipeline {
       this.rowCount++;
       if (record.issues) issues.addAll(record.issues);
       if (record.links !== undefined) this.linked?.follow(record);
+      this.hidden?.count(record.cells);
       let values: Value[];
       let formatted: readonly Value[];
       if (bound && schemaRuntime) {
@@ -256,6 +263,7 @@ export class RowPipeline {
     const { bound, bal, balRows } = this;
     if (bound) out.push(...(bal ? gradeBalIssues(bound.validator.finish(), bal) : bound.validator.finish()));
     if (this.linked) out.push(...this.linked.issues());
+    if (this.hidden) out.push(...this.hidden.issues());
     if (rowsChecked && balRows) out.push(...balRows.finish());
     if (rowsChecked && this.opts.keepRows) out.push(...checkDecpRows(this.header.map((h) => h ?? ''), this.keptRows));
     return out;

@@ -242,7 +242,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       ...(schema ? { headerScore: headerScore(schema), schemaColumns: schema.fields.length } : {}),
     });
     if (schema && opts.otherVersions?.length) schema = versionForHeader(schema, opts.otherVersions, table.header);
-    pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp, now });
+    pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp, now, ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}) });
     const { issues } = pipeline;
     issues.addAll(table.issues);
     // Header issues name the header's own row, under title rows too.

@@ -1,11 +1,14 @@
 /**
  * Rows hidden in a workbook (masked, or filtered out) are read as a CSV export writes them,
- * with one `hidden-rows` warning naming the data rows hidden. Calc's own files are in
+ * with one `hidden-rows` warning naming the data rows hidden; hidden columns of the schema
+ * holding values get one `hidden-columns` warning. Calc's own files are in
  * office-files.test.ts; these are the cases it does not make headless: Excel's `hidden="1"`,
- * a filter in .ods, a repeated hidden row, a hidden row above the header.
+ * a filter in .ods, a repeated hidden row, a hidden row above the header, column ranges.
  */
 import { ods, odsBook, xlsxBook } from '../../fixtures/workbooks';
-import { readAll } from './helpers';
+import type { TableSchemaDescriptor } from '../../../functions/domain/schema/types';
+import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import { chunked, readAll } from './helpers';
 
 const hiddenRows = (issues: { code: string }[]) => issues.filter((i) => i.code === 'hidden-rows');
 
@@ -41,5 +44,39 @@ describe('rows hidden in a workbook', () => {
   it('says nothing when no row is hidden', async () => {
     const { issues } = await readAll(xlsxBook([{ name: 'F', rows: [['nom'], ['A']] }]));
     expect(hiddenRows(issues)).toEqual([]);
+  });
+});
+
+describe('columns hidden in a workbook', () => {
+  const schema: TableSchemaDescriptor = {
+    id: 'test/colonnes',
+    version: '1.0.0',
+    title: 'Colonnes',
+    fields: ['nom', 'montant', 'commentaire', 'code'].map((name) => ({ name, type: 'string' as const })),
+  };
+  const said = async (bytes: Buffer) => {
+    const { report } = await standardizeTable(chunked(bytes), {
+      schema,
+      sinks: () => ({ write: async () => undefined, end: async () => undefined, abort: async () => undefined }),
+    });
+    return report.issues.filter((i) => i.code === 'hidden-columns').map((i) => i.message);
+  };
+  const rows = [['Titre'], ['nom', 'interne', 'montant', 'commentaire', 'code'], ['A', 'x', '1', 'à revoir', ''], ['B', 'y', '2', '', '']];
+
+  it('xlsx: a range of hidden columns; only those of the schema that hold values are named', async () => {
+    // B (not in the schema), C:E hidden; E (code) is empty.
+    expect(await said(xlsxBook([{ name: 'F', rows, hiddenColumns: [[2, 2], [3, 5]] }]))).toEqual([
+      'Les colonnes « montant » (colonne C) et « commentaire » (colonne D) sont masquées dans le classeur, mais elles font partie du schéma : leurs valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elles ne doivent pas être publiées, videz-les avant de déposer le fichier.',
+    ]);
+    expect(await said(xlsxBook([{ name: 'F', rows }]))).toEqual([]);
+  });
+
+  it('ods: columns hidden by a repeated column definition', async () => {
+    const table =
+      '<table:table-column/><table:table-column table:visibility="collapse" table:number-columns-repeated="2"/><table:table-column/>' +
+      rows.map((r) => ods.row(r.map((c) => (c ? ods.text(c) : ods.empty())).join(''))).join('');
+    expect(await said(odsBook([{ name: 'F', rows: table }]))).toEqual([
+      'La colonne « montant » (colonne C) est masquée dans le classeur, mais elle fait partie du schéma : ses valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elle ne doit pas être publiée, videz-la avant de déposer le fichier.',
+    ]);
   });
 });

@@ -118,6 +118,20 @@ describe('other schemas, saved by LibreOffice', () => {
   });
 });
 
+describe('a schema column hidden in the workbook', () => {
+  it('is published as a CSV export writes it, with a warning naming it (Calc’s Masquer, .xlsx and .ods)', async () => {
+    const expected = fixture('subventions.expected.csv').toString('utf8');
+    for (const name of ['sub-hiddencol.xlsx', 'sub-hiddencol.ods']) {
+      const { report, csv } = await standardize(name, subventions);
+      expect(codes(report)).toEqual(['w:hidden-columns@1']);
+      expect(report.issues[0].message).toBe(
+        'La colonne « rnaBeneficiaire » (colonne G) est masquée dans le classeur, mais elle fait partie du schéma : ses valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elle ne doit pas être publiée, videz-la avant de déposer le fichier.',
+      );
+      expect(csv).toBe(expected);
+    }
+  });
+});
+
 describe('rows hidden in the workbook', () => {
   it('are published as a CSV export writes them, with a warning naming them (Calc’s Masquer, .xlsx and .ods)', async () => {
     const expected = fixture('subventions.expected.csv').toString('utf8');

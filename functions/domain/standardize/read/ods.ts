@@ -46,6 +46,7 @@ import {
   SheetRow,
   type SheetReadOptions,
   formatNumber,
+  hideColumns,
   textSteps,
   tooManyCells,
 } from './xlsx';
@@ -106,7 +107,9 @@ export function* readOds(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
   const seen: Seen = { tables: [], judged: 0, unexamined: 0, stopped: false };
   const maxCells = opts.maxCells ?? MAX_SHEET_CELLS;
   const merged = new MergedCells();
-  yield* readTables(bytes, content, budget, { score: opts.headerScore, active }, seen, maxCells, merged);
+  // The columns hidden in the table read, filled in before its first row is yielded.
+  const hidden = opts.hiddenColumns ?? [];
+  yield* readTables(bytes, content, budget, { score: opts.headerScore, active }, seen, maxCells, merged, hidden);
   const tell = (read: number): void => {
     const visible = seen.tables.filter((t, i) => i !== read && !t.hidden && t.rows > 0);
     const first = seen.tables.findIndex((t) => !t.hidden && t.rows > 0);
@@ -123,7 +126,7 @@ export function* readOds(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
     const table = firstHolding(seen.tables, seen.tables.length) ?? bestOf(seen.tables) ?? (seen.tables[0]?.hidden ? 0 : undefined);
     if (table === undefined) return;
     tell(table);
-    yield* readTables(bytes, content, { remaining: limit, limit }, { table }, seen, maxCells, merged);
+    yield* readTables(bytes, content, { remaining: limit, limit }, { table }, seen, maxCells, merged, hidden);
   }
   const told = merged.issue();
   if (told) opts.issues?.push(told);
@@ -251,6 +254,7 @@ function* readTables(
   seen: Seen,
   maxCells: number,
   merged: MergedCells,
+  hiddenColumns: number[] = [],
 ): Generator<SheetRow> {
   const only = 'table' in pick ? pick.table : undefined;
   const score = 'score' in pick ? pick.score : undefined;
@@ -285,6 +289,7 @@ function* readTables(
   let covered = false;
   let links: Map<number, string> | undefined;
   let hiddenRow = false;
+  let columnAt = 0;
   let annotation = 0;
   // The table read is over: nothing more to do (second pass), or only tables to look at.
   let done = false;
@@ -334,6 +339,7 @@ function* readTables(
     produced = false;
     role = 'skip';
     merged.clear();
+    hiddenColumns.length = 0;
   };
 
   const endTable = (): void => {
@@ -389,7 +395,11 @@ function* readTables(
         }
         role = roleOf(seen.tables[tableIndex]);
         judging = role === 'read' && score !== undefined;
-        if (role === 'read') merged.clear();
+        if (role === 'read') {
+          merged.clear();
+          hiddenColumns.length = 0;
+          columnAt = 0;
+        }
         produced = false;
         rowNum = 0;
         tableCells = 0;
@@ -406,6 +416,14 @@ function* readTables(
         return;
       }
       if (role === 'skip') return;
+      if (name === 'table:table-column') {
+        // Before the rows: `table:visibility="collapse"` (Masquer) or `filter`.
+        const repeat = Math.min(MAX_COLUMNS, repeatCount(attr(attrs, 'table:number-columns-repeated')));
+        const visibility = attr(attrs, 'table:visibility');
+        if (role === 'read' && (visibility === 'collapse' || visibility === 'filter')) hideColumns(hiddenColumns, columnAt, repeat);
+        columnAt += repeat;
+        return;
+      }
       if (name === 'table:table-row') {
         rowRepeat = repeatCount(attr(attrs, 'table:number-rows-repeated'));
         // `collapse` (Masquer) or `filter` (filtered out): hidden, read all the same.

@@ -68,6 +68,8 @@ export interface OpenedTable {
   batches?: AsyncIterable<TableRow[]>;
   /** File-level warnings so far. */
   issues: ValidationIssue[];
+  /** Spreadsheets: the columns (0-based) hidden in the sheet read, filled in as its rows are read (hidden-columns.ts). */
+  hiddenColumns?: readonly number[];
   /** The header's row number in the file (1 but under title rows; JSON: 1). */
   headerRow: number;
   /**
@@ -490,9 +492,10 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
     case 'xlsx':
     case 'ods': {
       const read = sniffed.format === 'xlsx' ? readXlsx : readOds;
-      const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore, issues });
+      const hiddenColumns: number[] = [];
+      const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore, issues, hiddenColumns });
       const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues });
-      return { format: sniffed.format, header, headerRow, rows, issues };
+      return { format: sniffed.format, header, headerRow, rows, issues, hiddenColumns };
     }
     case 'csv': {
       // Held: every byte the decoder judges the encoding on, so that an invalid one is placed by row as the reader numbers rows.

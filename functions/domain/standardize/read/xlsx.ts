@@ -323,6 +323,8 @@ interface SheetContext {
 interface SheetFill {
   merges?: MergedCells;
   links?: SheetLinks;
+  /** Columns hidden (`<col hidden="1">`, before the rows), 0-based. */
+  hidden?: number[];
 }
 
 /** How a sheet is read: whole (the data sheet), or its first cells only (a sheet judged and let go). */
@@ -383,7 +385,15 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
           if (target !== undefined) (links ??= new Map()).set(col, target);
         }
       }
-      else if (name === 'row') {
+      else if (name === 'col') {
+        // `<cols><col min="3" max="4" hidden="1"/>` comes before the rows.
+        const h = attr(attrs, 'hidden');
+        if (h === '1' || h === 'true') {
+          const min = Number(attr(attrs, 'min'));
+          const max = Number(attr(attrs, 'max') ?? min);
+          if (Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min) hideColumns((fill.hidden ??= []), min - 1, max - min + 1);
+        }
+      } else if (name === 'row') {
         const r = attr(attrs, 'r');
         rowNum = r ? Number(r) : rowNum + 1;
         cells = [];
@@ -543,6 +553,16 @@ export interface SheetReadOptions {
   maxCells?: number;
   /** Where the reader adds its warnings (`sheet-chosen`, `merged-cells`), some once the last row is read. */
   issues?: ValidationIssue[];
+  /** Where the reader puts the columns (0-based) hidden in the sheet read, before its first row (at most MAX_HIDDEN_COLUMNS). */
+  hiddenColumns?: number[];
+}
+
+/** Hidden columns told: a sheet hiding more hides its empty width, not its data. */
+export const MAX_HIDDEN_COLUMNS = 1024;
+
+/** Adds the columns `from`…`from + count - 1` to `hidden`, within MAX_HIDDEN_COLUMNS and the sheet's width. */
+export function hideColumns(hidden: number[], from: number, count: number): void {
+  for (let c = from; c < from + count && c < MAX_COLUMNS && hidden.length < MAX_HIDDEN_COLUMNS; c++) hidden.push(c);
 }
 
 /** The first rows of the sheet to read, and the rest to come. */
@@ -685,6 +705,7 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
     for (const r of chosen.rows) fill.apply(r);
     chosen.fill.merges = fill;
   }
+  if (chosen.fill.hidden) opts.hiddenColumns?.push(...chosen.fill.hidden);
   yield* chosen.rows;
   for (let r = chosen.rest.next(); !r.done; r = chosen.rest.next()) yield r.value;
   const merged = chosen.fill.merges?.issue();

@@ -1,0 +1,71 @@
+/**
+ * Columns hidden in a workbook (Masquer) are data all the same: a CSV export writes them, and
+ * a column of the schema that is hidden is published like the others. An employee who hid a
+ * column not to publish it (names, internal notes under a schema column) must be told: one
+ * `hidden-columns` warning names the hidden columns of the schema that hold values. Hidden
+ * columns the schema does not know are dropped anyway (their `extra-column` warning says so).
+ */
+import type { Cell, ValidationIssue } from '../schema/types';
+import { frenchList } from '../french-list';
+import { columnLetters } from './read/cell-ref';
+
+interface Watched {
+  /** Where the field is read in each record. */
+  column: number;
+  /** The column as the header names it. */
+  label: string;
+  values: number;
+}
+
+export class HiddenColumns {
+  private watched: Watched[] | undefined;
+
+  /**
+   * `hidden`: the reader's list (filled in before the first row of the sheet read, so read at
+   * the first record); `columns[i]`: where field i is read (-1: absent).
+   */
+  constructor(
+    private readonly hidden: readonly number[],
+    private readonly columns: Int32Array,
+    private readonly header: readonly Cell[],
+  ) {}
+
+  /** Counts the values of the hidden schema columns in a record. */
+  count(cells: readonly Cell[]): void {
+    const watched = (this.watched ??= this.watchedColumns());
+    for (let i = 0; i < watched.length; i++) {
+      const v = cells[watched[i].column];
+      if (v !== null && v !== undefined && v.trim() !== '') watched[i].values++;
+    }
+  }
+
+  private watchedColumns(): Watched[] {
+    if (this.hidden.length === 0) return [];
+    const hidden = new Set(this.hidden);
+    const out: Watched[] = [];
+    for (const column of this.columns) {
+      if (column < 0 || !hidden.has(column)) continue;
+      const name = (this.header[column] ?? '').trim();
+      out.push({ column, label: `« ${name} » (colonne ${columnLetters(column)})`, values: 0 });
+    }
+    return out.sort((a, b) => a.column - b.column);
+  }
+
+  issues(): ValidationIssue[] {
+    const filled = (this.watched ?? []).filter((w) => w.values > 0);
+    if (filled.length === 0) return [];
+    const one = filled.length === 1;
+    const list = frenchList(filled.map((w) => w.label), 0);
+    return [
+      {
+        code: 'hidden-columns',
+        severity: 'warning',
+        row: 1,
+        column: (this.header[filled[0].column] ?? '').trim(),
+        message: one
+          ? `La colonne ${list} est masquée dans le classeur, mais elle fait partie du schéma : ses valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elle ne doit pas être publiée, videz-la avant de déposer le fichier.`
+          : `Les colonnes ${list} sont masquées dans le classeur, mais elles font partie du schéma : leurs valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elles ne doivent pas être publiées, videz-les avant de déposer le fichier.`,
+      },
+    ];
+  }
+}
