@@ -202,13 +202,14 @@ const getSchema: Operation = async (ctx) => {
 };
 
 /** `scdl/subventions.xlsx` → the schema id and the template's format. */
+const TEMPLATE_FILE = /^(.+)\.(csv|xlsx)$/;
 const templatePath = z
   .object({
     schemaFile: z
       .string()
-      .regex(/\.(csv|xlsx)$/, 'le fichier doit finir par .xlsx ou .csv (ex. « scdl/subventions.xlsx »)')
-      .transform((f) => ({ schemaId: f.replace(/\.(csv|xlsx)$/, ''), format: f.slice(f.lastIndexOf('.') + 1) as TemplateFormat }))
-      .pipe(z.object({ schemaId: schemaIdSchema, format: z.enum(['csv', 'xlsx']) })),
+      .regex(TEMPLATE_FILE, 'le fichier doit finir par .xlsx ou .csv (ex. « scdl/subventions.xlsx »)')
+      .refine((f) => schemaIdSchema.safeParse(f.replace(TEMPLATE_FILE, '$1')).success, 'identifiant de schéma invalide (ex. « scdl/subventions.xlsx »)')
+      .transform((f) => ({ schemaId: f.replace(TEMPLATE_FILE, '$1'), format: f.replace(TEMPLATE_FILE, '$2') as TemplateFormat })),
   })
   .strict();
 

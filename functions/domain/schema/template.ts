@@ -14,6 +14,7 @@
  *   columns.
  */
 import { columnLetters } from '../standardize/read/cell-ref';
+import { compileSchema } from './compile';
 import { DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel } from './field-parsers';
 import type { FieldDescriptor, TableSchemaDescriptor } from './types';
 import { writeZip } from './zip-writer';
@@ -57,12 +58,38 @@ function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
-/** The cell style a column is formatted with, so that what is typed stays as typed. */
+/** A text column holding a decimal number (BAL coordinates, `357853.00`): its example says so. */
+function decimalText(f: FieldDescriptor): boolean {
+  return f.type === 'string' && f.example !== undefined && /^-?\d+\.\d+$/.test(f.example);
+}
+
+/**
+ * The cell style a column is formatted with, so that what is typed stays as typed: text for
+ * text columns, dates for dates. A text column of decimal numbers is a number cell: a French
+ * spreadsheet reads `1,3561` typed there as a number, which the workbook stores with a point.
+ */
 function columnStyle(f: FieldDescriptor): number {
   if (f.type === 'date') return STYLE.date;
   if (f.type === 'datetime') return STYLE.dateTime;
+  if (decimalText(f)) return STYLE.normal;
   if (f.type === 'string' || f.type === 'yearmonth') return STYLE.text;
   return STYLE.normal;
+}
+
+/** `2017-03-14` → `14/03/2017`: a date as it is typed in the workbook (its cells are date cells). */
+function typedExample(f: FieldDescriptor): string | undefined {
+  if (f.example === undefined) return undefined;
+  if (f.type !== 'date' && f.type !== 'datetime') return f.example;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(f.example);
+  return m ? `${m[3]}/${m[2]}/${m[1]}${m[4] ? ` ${m[4]}:${m[5]}` : ''}` : f.example;
+}
+
+/** What the column holds, as it is typed in the workbook. */
+function contentLabel(f: FieldDescriptor): string {
+  if (f.type === 'date' && !f.format?.includes('%')) return 'une date (JJ/MM/AAAA)';
+  if (f.type === 'datetime' && !f.format?.includes('%')) return 'une date et une heure (JJ/MM/AAAA HH:MM)';
+  if (decimalText(f)) return 'un nombre à virgule';
+  return expectedLabel(f);
 }
 
 /** The values a column's drop-down offers: its list, or a boolean's two spellings. */
@@ -85,7 +112,8 @@ const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xm
 
 /** What the input message of a column says: its title, whether it is required, its description and example. */
 function prompt(f: FieldDescriptor): string {
-  const parts = [f.title, f.constraints?.required ? 'Obligatoire.' : undefined, f.description, f.example !== undefined ? `Exemple : ${f.example}` : undefined];
+  const example = typedExample(f);
+  const parts = [f.title, f.constraints?.required ? 'Obligatoire.' : undefined, f.description, example !== undefined ? `Exemple : ${example}` : undefined];
   return cut(parts.filter((p): p is string => !!p).map((p) => p.trim()).join(' — '), PROMPT_CHARS);
 }
 
@@ -127,19 +155,36 @@ function dataSheet(schema: TableSchemaDescriptor, lists: ListColumn[]): string {
   );
 }
 
-const HELP_COLUMNS = ['Colonne', 'Titre', 'Obligatoire', 'Contenu attendu', 'Exemple', 'Valeurs possibles', 'Description'];
+const HELP_COLUMNS = ['Colonne', 'Intitulé', 'Obligatoire', 'Contenu attendu', 'Exemple', 'Valeurs possibles', 'Explication'];
+/** Characters of the « Valeurs possibles » cell (a cell holds 32,767 at most): the drop-down has them all. */
+const HELP_VALUES_CHARS = 2000;
+
+/**
+ * The « Aide » tab's headings, none of them naming a column of the schema (a catalogue schema
+ * has TITRE and DESCRIPTION): the readers must never take the tab for a table, even when the
+ * workbook is saved with it shown. A heading that names one is marked « (aide) ».
+ */
+function helpHeadings(schema: TableSchemaDescriptor): string[] {
+  const bound = compileSchema(schema);
+  return HELP_COLUMNS.map((h) => {
+    let heading = h;
+    while (bound.bind([heading]).validator.columns.some((c) => c >= 0)) heading += ' (aide)';
+    return heading;
+  });
+}
 const HELP_WIDTHS = [24, 34, 12, 30, 26, 34, 80];
 
 function helpSheet(schema: TableSchemaDescriptor): string {
   const intro = [
     `Modèle « ${schema.title} » — schéma ${schema.id} ${schema.version}${schema.url ? ` (${schema.url})` : ''}`,
     'Remplissez l’onglet « Données », une ligne par enregistrement, sans changer sa première ligne. Les colonnes à en-tête orangé sont obligatoires ; les autres se laissent vides quand l’information manque.',
-    'Chaque colonne est déjà au bon format (texte, date) : tapez les valeurs telles quelles, les dates en JJ/MM/AAAA. Puis déposez le classeur tel quel (.xlsx) : il est vérifié et publié, ou un rapport dit quoi corriger.',
+    'Chaque colonne est déjà au bon format (texte, date, nombre) : tapez les valeurs telles quelles, les dates en JJ/MM/AAAA. Puis déposez le classeur tel quel (.xlsx) : il est vérifié et publié, ou un rapport dit quoi corriger.',
   ];
-  const rows = [row(1, [intro[0]], STYLE.title), row(2, [intro[1]]), row(3, [intro[2]]), row(5, HELP_COLUMNS, STYLE.bold)];
+  const rows = [row(1, [intro[0]], STYLE.title), row(2, [intro[1]]), row(3, [intro[2]]), row(5, helpHeadings(schema), STYLE.bold)];
   schema.fields.forEach((f, i) => {
     const values = listValues(f) ?? f.arrayItem?.constraints?.enum;
-    const cells = [f.name, f.title ?? '', f.constraints?.required ? 'oui' : 'non', expectedLabel(f), f.example ?? '', values ? values.join(' ; ') : '', f.description ?? ''];
+    const list = values ? cut(values.join(' ; '), HELP_VALUES_CHARS) : '';
+    const cells = [f.name, f.title ?? '', f.constraints?.required ? 'oui' : 'non', contentLabel(f), typedExample(f) ?? '', list, f.description ?? ''];
     rows.push(`<row r="${6 + i}">${cells.map((text, c) => (text === '' ? '' : inlineCell(`${columnLetters(c)}${6 + i}`, text, c === 6 || c === 5 ? STYLE.wrap : undefined))).join('')}</row>`);
   });
   const cols = HELP_WIDTHS.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('');

@@ -11,7 +11,7 @@ import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
 import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
 import { checkDecpRows } from '../schemas/decp/checks';
 import type { TableRow } from './read/open-table';
-import { HiddenColumns } from './hidden-columns';
+import { HiddenColumns, HiddenRows } from './hidden-cells';
 import { LinkedCells } from './linked-cells';
 import { IssueCollector } from './report';
 import { CsvWriter } from './write/csv-writer';
@@ -75,16 +75,20 @@ function totalRowIssue(row: number, cells: readonly Cell[]): ValidationIssue {
   return { code: 'total-row', severity: 'warning', row, value: label, message: `Ligne de total (« ${label} ») ignorée : elle ne donne pas une ligne de données mais un cumul.` };
 }
 
+/** Engine warnings that say how a cell is published (`time-dropped`: « publiée comme 2024-01-29 »). */
+const PUBLISHED_AS = new Set(['time-dropped']);
+
 /**
- * The engine's warnings on a cell the BAL reference refuses dropped: a `time-dropped` saying
- * the day is published, beside the reference's `bal-date-invalid` refusing the same cell,
- * would tell the publisher two contrary things.
+ * The engine's warnings saying how a cell is published, dropped when the BAL reference
+ * refuses that cell: a `time-dropped` saying the day is published, beside the reference's
+ * `bal-date-invalid` refusing the same cell, would tell the publisher two contrary things.
+ * Other warnings stay (a cle_interop's format beside a numero mismatch).
  */
 function withoutWarningsOnRefusedCells(engine: readonly ValidationIssue[], reference: readonly ValidationIssue[]): readonly ValidationIssue[] {
   const refused = new Set<string | undefined>();
   for (const i of reference) if (i.severity === 'error') refused.add(i.column);
   if (refused.size === 0) return engine;
-  return engine.filter((i) => i.severity !== 'warning' || !refused.has(i.column));
+  return engine.filter((i) => !(i.severity === 'warning' && PUBLISHED_AS.has(i.code) && refused.has(i.column)));
 }
 
 /** How many of the schema's fields a header row names (read/open-table.ts › headerIndex). */
@@ -136,8 +140,10 @@ export class RowPipeline {
   private readonly requiredCount: number;
   /** Address columns that take a spreadsheet link's address (linked-cells.ts); undefined when none. */
   private readonly linked: LinkedCells | undefined;
-  /** Schema columns hidden in the workbook (hidden-columns.ts); undefined for a CSV or without a schema. */
+  /** Schema columns hidden in the workbook (hidden-cells.ts); undefined for a CSV or without a schema. */
   private readonly hidden: HiddenColumns | undefined;
+  /** Records hidden in the workbook (hidden-cells.ts). */
+  private readonly hiddenRows = new HiddenRows();
 
   constructor(
     readonly schema: TableSchemaDescriptor | null,
@@ -235,6 +241,7 @@ export class RowPipeline {
         values = record.cells;
         formatted = values;
       }
+      if (record.hidden) this.hiddenRows.add(record.row);
       if (this.opts.keepRows) {
         this.keptRows.push(record.cells);
         this.keptValues.push(values);
@@ -264,6 +271,7 @@ export class RowPipeline {
     if (bound) out.push(...(bal ? gradeBalIssues(bound.validator.finish(), bal) : bound.validator.finish()));
     if (this.linked) out.push(...this.linked.issues());
     if (this.hidden) out.push(...this.hidden.issues());
+    out.push(...this.hiddenRows.issues());
     if (rowsChecked && balRows) out.push(...balRows.finish());
     if (rowsChecked && this.opts.keepRows) out.push(...checkDecpRows(this.header.map((h) => h ?? ''), this.keptRows));
     return out;

@@ -13,7 +13,7 @@ import { deliberations } from '../../../functions/domain/schemas/builtin/deliber
 import { equipements } from '../../../functions/domain/schemas/builtin/equipements';
 import { prenoms } from '../../../functions/domain/schemas/builtin/prenoms';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
-import { builtinSchemas } from '../../../functions/domain/schemas/registry';
+import { builtinSchemas, getBuiltinSchema } from '../../../functions/domain/schemas/registry';
 import { readEntryText, readZipDirectory } from '../../../functions/domain/standardize/read/zip';
 import type { Report } from '../../../functions/domain/standardize/report';
 import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
@@ -103,6 +103,28 @@ describe('templateXlsx', () => {
     expect(sheet).toContain('sqref="B2:B1048576"><formula1>Listes!$A$2:$A$3</formula1>');
     expect(sheet).toContain('sqref="C2:C1048576"><formula1>Listes!$B$2:$B$61</formula1>');
     expect(parts.get('xl/worksheets/sheet3.xml')).toContain('<t xml:space="preserve">Nord, Est</t>');
+  });
+
+  it('never lets the « Aide » tab pass for a table, even saved shown, for every built-in schema (catalogue: TITRE, DESCRIPTION)', async () => {
+    for (const schema of builtinSchemas) {
+      for (const activeTab of [0, 1]) {
+        const { report } = await standardize(fillTemplate(templateXlsx(schema), [], { activeTab }), schema);
+        expect(`${schema.id} ${activeTab} ${report.issues.map((i) => `${i.code}@${i.row}`).join(' ')}`).toBe(`${schema.id} ${activeTab} header-only@1`);
+      }
+    }
+    const help = partsChecked(templateXlsx(getBuiltinSchema('scdl/catalogue')!)).get('xl/worksheets/sheet2.xml')!;
+    expect(help).toContain('<t xml:space="preserve">Intitulé</t>');
+    expect(help).toContain('<t xml:space="preserve">Explication</t>');
+  });
+
+  it('shows dates as they are typed, and makes a text column of decimal numbers a number cell (BAL coordinates: a French comma stored as a point)', async () => {
+    const help = partsChecked(templateXlsx(subventions)).get('xl/worksheets/sheet2.xml')!;
+    expect(help).toMatch(/dateConvention<\/t>.*une date \(JJ\/MM\/AAAA\)<\/t>.*27\/06\/2017<\/t>/);
+    const bal = partsChecked(templateXlsx(bal15)).get('xl/worksheets/sheet1.xml')!;
+    const x = bal15.fields.findIndex((f) => f.name === 'x') + 1;
+    expect(bal).toMatch(new RegExp(`<col min="${x}" max="${x}" width="\\d+" style="0"`));
+    // Described as a number (a French spreadsheet stores 1,3561234 typed there as 1.3561234), the example as is.
+    expect(partsChecked(templateXlsx(bal15)).get('xl/worksheets/sheet2.xml')).toMatch(/>long<\/t>.*un nombre à virgule<\/t>.*-1\.5883112<\/t>/);
   });
 
   it('gives every built-in schema a template, the same bytes each time', () => {

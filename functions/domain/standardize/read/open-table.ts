@@ -49,6 +49,8 @@ export interface TableRow {
   raw?: RawCells;
   /** Spreadsheets: the cells that are hyperlinks, the address each opens by column (`cells` holds the label shown). */
   links?: Map<number, string>;
+  /** Spreadsheets: the row is hidden in the workbook (masked, filtered out), read all the same (hidden-cells.ts). */
+  hidden?: true;
 }
 
 export interface OpenedTable {
@@ -232,26 +234,8 @@ class BesideTable {
   }
 }
 
-/**
- * Rows hidden in the workbook (masked, or filtered out) are data all the same: a CSV export
- * writes them, and so they are published. An employee who hid rows not to publish them must
- * be told: one warning naming them.
- */
-function hiddenRowsIssue(rows: readonly number[], count: number): ValidationIssue {
-  const one = count === 1;
-  const list = frenchList(rows.map(String), count - rows.length);
-  return {
-    code: 'hidden-rows',
-    severity: 'warning',
-    row: rows[0],
-    message: one
-      ? `La ligne ${list} est masquée dans le classeur (ou cachée par un filtre) : elle est lue comme les autres, et publiée avec elles. Masquer une ligne ne la retire pas du fichier : si elle ne doit pas être publiée, supprimez-la avant de déposer le fichier.`
-      : `Les lignes ${list} sont masquées dans le classeur (ou cachées par un filtre) : elles sont lues comme les autres, et publiées avec elles. Masquer une ligne ne la retire pas du fichier : si elles ne doivent pas être publiées, supprimez-les avant de déposer le fichier.`,
-  };
-}
-
 /** Fits a spreadsheet row to the header's width: a short one is padded with `''` (trailing empty cells are not stored), values past it go to `beside`. */
-function fitSheetRow({ cells, row, links }: SheetRow, width: number, beside: BesideTable): TableRow {
+function fitSheetRow({ cells, row, links, hidden }: SheetRow, width: number, beside: BesideTable): TableRow {
   if (cells.length < width) for (let i = cells.length; i < width; i++) cells.push('');
   else if (cells.length > width) {
     for (let i = width; i < cells.length; i++) {
@@ -260,7 +244,9 @@ function fitSheetRow({ cells, row, links }: SheetRow, width: number, beside: Bes
     }
     cells.length = width;
   }
-  return links ? { cells, row, links } : { cells, row };
+  const fitted: TableRow = links ? { cells, row, links } : { cells, row };
+  if (hidden) fitted.hidden = true;
+  return fitted;
 }
 
 /**
@@ -358,13 +344,8 @@ async function fromRecords(
   }
   const { h, header, headerRow } = headerOf(head, found);
   const beside = new BesideTable();
-  const hidden: number[] = [];
-  let hiddenCount = 0;
   const width = header.length;
-  const fit = (r: SheetRow): TableRow => {
-    if (r.hidden && hiddenCount++ < LISTED_ROWS) hidden.push(r.row);
-    return fitSheetRow(r, width, beside);
-  };
+  const fit = (r: SheetRow): TableRow => fitSheetRow(r, width, beside);
   async function* rows(): AsyncGenerator<TableRow> {
     for (let i = h + 1; i < head.length; i++) yield fit(head[i]);
     for (;;) {
@@ -373,7 +354,6 @@ async function fromRecords(
       yield fit(r.value);
     }
     found.issues.push(...beside.issues());
-    if (hiddenCount > 0) found.issues.push(hiddenRowsIssue(hidden, hiddenCount));
   }
   return { header, headerRow, rows: rows() };
 }

@@ -1,13 +1,44 @@
 /**
- * Columns hidden in a workbook (Masquer) are data all the same: a CSV export writes them, and
- * a column of the schema that is hidden is published like the others. An employee who hid a
- * column not to publish it (names, internal notes under a schema column) must be told: one
- * `hidden-columns` warning names the hidden columns of the schema that hold values. Hidden
- * columns the schema does not know are dropped anyway (their `extra-column` warning says so).
+ * Rows and columns hidden in a workbook (Masquer, a filter) are data all the same: a CSV
+ * export writes them, and they are published like the others. An employee who hid them not
+ * to publish them must be told:
+ * - one `hidden-rows` warning names the records hidden (not a total line, which is skipped);
+ * - one `hidden-columns` warning names the hidden columns of the schema that hold values.
+ *   Hidden columns the schema does not know are dropped anyway (their `extra-column` says so).
  */
 import type { Cell, ValidationIssue } from '../schema/types';
 import { frenchList } from '../french-list';
 import { columnLetters } from './read/cell-ref';
+
+/** Rows named in the warning; the others are counted. */
+const LISTED_ROWS = 5;
+
+/** The records hidden in the sheet read, as the pipeline keeps them (readers mark them: `TableRow.hidden`). */
+export class HiddenRows {
+  private readonly rows: number[] = [];
+  private count = 0;
+
+  add(row: number): void {
+    if (this.count++ < LISTED_ROWS) this.rows.push(row);
+  }
+
+  issues(): ValidationIssue[] {
+    if (this.count === 0) return [];
+    const { rows, count } = this;
+    const list = frenchList(rows.map(String), count - rows.length);
+    return [
+      {
+        code: 'hidden-rows',
+        severity: 'warning',
+        row: rows[0],
+        message:
+          count === 1
+            ? `La ligne ${list} est masquée dans le classeur (ou cachée par un filtre) : elle est lue comme les autres, et publiée avec elles. Masquer une ligne ne la retire pas du fichier : si elle ne doit pas être publiée, supprimez-la avant de déposer le fichier.`
+            : `Les lignes ${list} sont masquées dans le classeur (ou cachées par un filtre) : elles sont lues comme les autres, et publiées avec elles. Masquer une ligne ne la retire pas du fichier : si elles ne doivent pas être publiées, supprimez-les avant de déposer le fichier.`,
+      },
+    ];
+  }
+}
 
 interface Watched {
   /** Where the field is read in each record. */
