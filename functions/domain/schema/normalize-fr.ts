@@ -214,25 +214,55 @@ export function frDatesInTextToIso(s: string): string | null {
     changed = true;
     out = `${period[1]}/${period[2]}`;
   }
+  // A period ending before it starts is no period: left as typed, for the pattern to refuse.
+  const ends = ISO_PERIOD.exec(out);
+  if (ends !== null && ends[1] > ends[2]) return null;
   return changed ? out : null;
 }
 
-/** Between the two ends of a period: « au », « à », « jusqu’au », or a dash with spaces around it (a dash inside a date has none). */
-const PERIOD_SEPARATOR = /\s+(?:au|à|a|jusqu['’]au|-|–|—)\s+|\s*[–—]\s*/gi;
+const ISO_PERIOD = /^(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})$/;
+
+/** Between the two ends of a period: « au », « à », « jusqu’au », « et le », or a dash with spaces around it (a dash inside a date has none). */
+const PERIOD_SEPARATOR = /\s+(?:au|à|a|jusqu['’]au|et(?:\s+le)?|-|–|—)\s+|\s*[–—]\s*/gi;
+/** Before the first end: « du », « de », « entre le ». */
+const PERIOD_START = /^(?:du|de|entre(?:\s+le)?)\s+/i;
+/** The month and year of a second end spelt with its month's name (`30 juin 2024`), for a first end without them (`du 1er au 30 juin 2024`). */
+const NAMED_MONTH_END = /(\p{L}+\.?)\s+(\d{4})$/u;
+
+/**
+ * The first end of a period as written, or completed by what the second end says and it
+ * leaves out, as French does: `1er` (au 30 juin 2024), `15 mars` (au 15 avril 2024), `01/03`
+ * (au 30/06/2024).
+ */
+function firstEnd(first: string, second: string): string | null {
+  const own = frDateToIso(first);
+  if (own !== null) return own;
+  const year = /(\d{4})$/.exec(second)?.[1];
+  if (year === undefined) return null;
+  if (/^\d{1,2}[/.-]\d{1,2}$/.test(first)) return frDateToIso(`${first}${first.includes('/') ? '/' : first.includes('.') ? '.' : '-'}${year}`);
+  if (/^\d{1,2}(?:er)?$/.test(first)) {
+    const month = NAMED_MONTH_END.exec(second);
+    return month === null ? null : frDateToIso(`${first} ${month[1]} ${month[2]}`);
+  }
+  return /\p{L}\.?$/u.test(first) ? frDateToIso(`${first} ${year}`) : null;
+}
 
 /**
  * A period whose two ends are dates in any spelling a date column reads (frDateToIso):
- * `du 1er mars 2024 au 30 juin 2024`, `01/03/24 - 30/06/24`, `1 mars 2024 – 30 juin 2024` →
- * `2024-03-01/2024-06-30`. null unless the text is exactly two such dates around one of the
- * separators, the first not after the second.
+ * `du 1er mars 2024 au 30 juin 2024`, `01/03/24 - 30/06/24`, `1 mars 2024 – 30 juin 2024`,
+ * `entre le 01/03/2024 et le 30/06/2024`, and a first end that leaves out what the second
+ * says (`du 1er au 30 juin 2024`, `du 15 mars au 15 avril 2024`) → `2024-03-01/2024-06-30`.
+ * null unless the text is exactly two such dates around one of the separators, the first
+ * not after the second.
  */
 export function frPeriodToIso(s: string): string | null {
-  const text = s.trim().replace(/^du\s+/i, '');
+  const text = s.trim().replace(PERIOD_START, '');
   for (const m of text.matchAll(PERIOD_SEPARATOR)) {
-    const from = frDateToIso(text.slice(0, m.index).trim());
-    if (from === null) continue;
-    const to = frDateToIso(text.slice(m.index + m[0].length).trim());
-    if (to !== null) return from <= to ? `${from}/${to}` : null;
+    const second = text.slice(m.index + m[0].length).trim();
+    const to = frDateToIso(second);
+    if (to === null) continue;
+    const from = firstEnd(text.slice(0, m.index).trim(), second);
+    if (from !== null) return from <= to ? `${from}/${to}` : null;
   }
   return null;
 }

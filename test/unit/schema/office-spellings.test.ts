@@ -105,11 +105,35 @@ describe('dates as a spreadsheet shows them', () => {
   });
 
   it('read a period whose two ends are spelt as dates are shown, around « au » or a dash', () => {
-    for (const typed of ['du 1er mars 2024 au 30 juin 2024', '01/03/24 - 30/06/24', '1 mars 2024 – 30 juin 2024', 'du 01/03/2024 jusqu’au 30/06/2024', '01-mars-24 au 30-juin-24']) {
+    for (const typed of [
+      'du 1er mars 2024 au 30 juin 2024',
+      '01/03/24 - 30/06/24',
+      '1 mars 2024 – 30 juin 2024',
+      'du 01/03/2024 jusqu’au 30/06/2024',
+      '01-mars-24 au 30-juin-24',
+      // The first end leaving out what the second says, « de », « entre le … et le … ».
+      'du 1er mars au 30 juin 2024',
+      'du 01/03 au 30/06/2024',
+      'de 01/03/2024 à 30/06/2024',
+      'entre le 01/03/2024 et le 30/06/2024',
+    ]) {
       expect(cellOf(subventions, 'datesPeriodeVersement', typed)).toEqual({ value: '2024-03-01/2024-06-30', issues: [] });
     }
     // An end that is no day, ends the wrong way round, three dates, or a period in months: refused as typed.
-    for (const typed of ['du 1er mars 2024 au 31 juin 2024', '30/06/24 - 01/03/24', '01/03/24 - 15/04/24 - 30/06/24', 'mars 2024 à juin 2024']) {
+    expect(cellOf(subventions, 'datesPeriodeVersement', 'du 1er au 30 juin 2024').value).toBe('2024-06-01/2024-06-30');
+    for (const typed of [
+      'du 1er mars 2024 au 31 juin 2024',
+      '30/06/24 - 01/03/24',
+      '01/03/24 - 15/04/24 - 30/06/24',
+      'mars 2024 à juin 2024',
+      // Reversed, in the spellings read before the loose ones: refused too (an ISO period as
+      // typed, `2024-06-30/2024-03-01`, passes the official pattern: it is left to it).
+      '30/06/2024 au 01/03/2024',
+      '30/06/2024/01/03/2024',
+      'du lundi au vendredi',
+      'du 1er au 30 juin',
+      'entre 12 et 15',
+    ]) {
       expect(cellOf(subventions, 'datesPeriodeVersement', typed)).toMatchObject({ value: typed, issues: [{ code: 'pattern' }] });
     }
   });
