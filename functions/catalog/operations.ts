@@ -175,6 +175,7 @@ const listSchemas: Operation = async (ctx) => {
     versions: versions.map((v) => ({ version: v.version, url: v.url ?? null })),
     geographic: versions[0].geo !== undefined,
     datasetCount: inUse.get(id) ?? 0,
+    templates: templateUrls(ctx, id),
   }));
   return cacheable(ctx, { json: { items } }, MAX_AGE.schemas);
 };
@@ -197,9 +198,16 @@ const getSchema: Operation = async (ctx) => {
   const body = {
     ...descriptor,
     versions: all.map((v) => ({ version: v.version, url: v.url ?? null })),
+    templates: templateUrls(ctx, descriptor.id, version),
   };
   return cacheable(ctx, { json: body }, MAX_AGE.schemas);
 };
+
+/** Where the blank files to fill in for a schema are (schemaTemplate), absolute. */
+function templateUrls(ctx: RequestContext, id: string, version?: string): Record<TemplateFormat, string> {
+  const at = (format: TemplateFormat) => `${apiBase(ctx)}/v1/catalog/templates/${id}.${format}${version ? `?version=${encodeURIComponent(version)}` : ''}`;
+  return { xlsx: at('xlsx'), csv: at('csv') };
+}
 
 /** `scdl/subventions.xlsx` → the schema id and the template's format. */
 const TEMPLATE_FILE = /^(.+)\.(csv|xlsx)$/;

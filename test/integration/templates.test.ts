@@ -23,6 +23,16 @@ describe('GET /v1/catalog/templates/{schemaFile+}', () => {
     expect(again.status).toBe(304);
   });
 
+  it('is named by the schema listing and the schema itself, for the version asked', async () => {
+    const list = await api('GET', '/v1/catalog/schemas');
+    const bal = list.body.items.find((i: { id: string }) => i.id === 'bal');
+    expect(bal.templates).toEqual({ xlsx: `${platform().apiUrl}/v1/catalog/templates/bal.xlsx`, csv: `${platform().apiUrl}/v1/catalog/templates/bal.csv` });
+    const one = await api('GET', '/v1/catalog/schemas/bal?version=1.4');
+    expect(one.body.templates.csv).toBe(`${platform().apiUrl}/v1/catalog/templates/bal.csv?version=1.4`);
+    const csv = Buffer.from(await (await fetch(one.body.templates.csv)).arrayBuffer()).toString('utf8');
+    expect(csv.startsWith('\ufeffid_ban_commune;')).toBe(true);
+  });
+
   it('gives the CSV header line, and an older version on request', async () => {
     const csv = await download('/v1/catalog/templates/bal.csv?version=1.4');
     expect(csv.status).toBe(200);
