@@ -84,6 +84,8 @@ const DATE_SHAPED = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/;
 const DIGIT_GROUPS = /^\S+(?:\s+\d+)+$/;
 
 /** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
+/** A signed number (`-1`, `+2.5`): never a code to strip or pad. */
+const SIGNED = /^[-+]\d/;
 const MAX_ZERO_PADDING = 2;
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
@@ -229,6 +231,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
 
   // A pattern that spells an ISO date (`[0-9]{4}-[0-9]{2}-[0-9]{2}`, SCDL periods): French dates in the text are read.
   const datePattern = c.pattern !== undefined && /(\[0-9\]|\\d)\{4\}\\?-/.test(c.pattern);
+  // A pattern with a decimal point between digits (BAL coordinates: `-?[0-9]{1,2}.[0-9]{1,7}`, its dot unescaped in the official schema).
+  const decimalPattern = c.pattern !== undefined && /\\?\.(?:\[0-9\]|\\d)/.test(c.pattern);
   const fixToPattern = (s: string): string | null => {
     if (datePattern) {
       const iso = frDatesInTextToIso(s);
@@ -238,11 +242,15 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       const day = frDateToIso(s) ?? frPeriodToIso(s);
       if (day !== null && pattern!.test(day)) return day;
     }
-    const digits = stripIdSeparators(s);
-    if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
-    const base = digits ?? s;
-    const padded = padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
-    if (padded !== null) return padded;
+    // A code that lost its zeros or was typed in groups (`1004`, `213 105 000`); never a signed
+    // number or one a decimal pattern wants (BAL `long`: `-1` is no `001`).
+    if (!decimalPattern && !SIGNED.test(s)) {
+      const digits = stripIdSeparators(s);
+      if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
+      const base = digits ?? s;
+      const padded = padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
+      if (padded !== null) return padded;
+    }
     // Words with ’ where the pattern allows only ' (or the other way round): the schema's spelling.
     for (const candidate of apostropheSpellings(s)) if (candidate !== s && pattern!.test(candidate)) return candidate;
     // A code (it has digits) spelled otherwise than its pattern wants: a decimal comma (`7,1`

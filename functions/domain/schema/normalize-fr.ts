@@ -222,10 +222,12 @@ export function frDatesInTextToIso(s: string): string | null {
 
 const ISO_PERIOD = /^(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})$/;
 
-/** Between the two ends of a period: « au », « à », « jusqu’au », « et le », or a dash with spaces around it (a dash inside a date has none). */
-const PERIOD_SEPARATOR = /\s+(?:au|à|a|jusqu['’]au|et(?:\s+le)?|-|–|—)\s+|\s*[–—]\s*/gi;
+/** Between the two ends of a period: « au », « à », « jusqu’au », or a dash with spaces around it (a dash inside a date has none). */
+const PERIOD_SEPARATOR = /\s+(?:au|à|a|jusqu['’]au|-|–|—)\s+|\s*[–—]\s*/gi;
+/** « et », « et le »: between the ends only after « entre » (« le 5 et le 20 mars » names two days, not a period). */
+const BETWEEN_SEPARATOR = /\s+et(?:\s+le)?\s+/gi;
 /** Before the first end: « du », « de », « entre le ». */
-const PERIOD_START = /^(?:du|de|entre(?:\s+le)?)\s+/i;
+const PERIOD_START = /^(?:du|de|(entre)(?:\s+le)?)\s+/i;
 /** The month and year of a second end spelt with its month's name (`30 juin 2024`), for a first end without them (`du 1er au 30 juin 2024`). */
 const NAMED_MONTH_END = /(\p{L}+\.?)\s+(\d{4})$/u;
 
@@ -234,34 +236,41 @@ const NAMED_MONTH_END = /(\p{L}+\.?)\s+(\d{4})$/u;
  * leaves out, as French does: `1er` (au 30 juin 2024), `15 mars` (au 15 avril 2024), `01/03`
  * (au 30/06/2024).
  */
-function firstEnd(first: string, second: string): string | null {
+function firstEnd(first: string, second: string, to: string): string | null {
   const own = frDateToIso(first);
   if (own !== null) return own;
   const year = /(\d{4})$/.exec(second)?.[1];
   if (year === undefined) return null;
-  if (/^\d{1,2}[/.-]\d{1,2}$/.test(first)) return frDateToIso(`${first}${first.includes('/') ? '/' : first.includes('.') ? '.' : '-'}${year}`);
-  if (/^\d{1,2}(?:er)?$/.test(first)) {
-    const month = NAMED_MONTH_END.exec(second);
-    return month === null ? null : frDateToIso(`${first} ${month[1]} ${month[2]}`);
-  }
-  return /\p{L}\.?$/u.test(first) ? frDateToIso(`${first} ${year}`) : null;
+  const inYear = (y: string): string | null => {
+    if (/^\d{1,2}[/.-]\d{1,2}$/.test(first)) return frDateToIso(`${first}${first.includes('/') ? '/' : first.includes('.') ? '.' : '-'}${y}`);
+    if (/^\d{1,2}(?:er)?$/.test(first)) {
+      const month = NAMED_MONTH_END.exec(second);
+      return month === null ? null : frDateToIso(`${first} ${month[1]} ${y}`);
+    }
+    return /\p{L}\.?$/u.test(first) ? frDateToIso(`${first} ${y}`) : null;
+  };
+  const from = inYear(year);
+  // Across a year end (`du 15/12 au 15/01/2025`): the first end is in the year before.
+  return from !== null && from > to && /^\d{1,2}(?:[/.-]\d{1,2}|\s*\p{L})/u.test(first) ? inYear(String(Number(year) - 1)) : from;
 }
 
 /**
  * A period whose two ends are dates in any spelling a date column reads (frDateToIso):
  * `du 1er mars 2024 au 30 juin 2024`, `01/03/24 - 30/06/24`, `1 mars 2024 – 30 juin 2024`,
- * `entre le 01/03/2024 et le 30/06/2024`, and a first end that leaves out what the second
- * says (`du 1er au 30 juin 2024`, `du 15 mars au 15 avril 2024`) → `2024-03-01/2024-06-30`.
+ * `entre le 01/03/2024 et le 30/06/2024` (« et » only after « entre »), and a first end that
+ * leaves out what the second says (`du 1er au 30 juin 2024`, `du 15 mars au 15 avril 2024`,
+ * across a year end: `du 15/12 au 15/01/2025`) → `2024-03-01/2024-06-30`.
  * null unless the text is exactly two such dates around one of the separators, the first
  * not after the second.
  */
 export function frPeriodToIso(s: string): string | null {
-  const text = s.trim().replace(PERIOD_START, '');
-  for (const m of text.matchAll(PERIOD_SEPARATOR)) {
+  const start = PERIOD_START.exec(s.trim());
+  const text = s.trim().slice(start?.[0].length ?? 0);
+  for (const m of text.matchAll(start?.[1] ? BETWEEN_SEPARATOR : PERIOD_SEPARATOR)) {
     const second = text.slice(m.index + m[0].length).trim();
     const to = frDateToIso(second);
     if (to === null) continue;
-    const from = firstEnd(text.slice(0, m.index).trim(), second);
+    const from = firstEnd(text.slice(0, m.index).trim(), second, to);
     if (from !== null) return from <= to ? `${from}/${to}` : null;
   }
   return null;

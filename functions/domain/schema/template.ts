@@ -58,27 +58,37 @@ function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
-/** A text column holding a decimal number (BAL coordinates, `357853.00`): its example says so. */
-function decimalText(f: FieldDescriptor): boolean {
-  return f.type === 'string' && f.example !== undefined && /^-?\d+\.\d+$/.test(f.example);
+/**
+ * A text column holding a decimal number (BAL coordinates, `357853.00`): how many decimals
+ * its example has; undefined for any other column.
+ */
+function decimalText(f: FieldDescriptor): number | undefined {
+  const m = f.type === 'string' && f.example !== undefined ? /^-?\d+\.(\d+)$/.exec(f.example) : null;
+  return m ? m[1].length : undefined;
 }
+
+/** The style of a number cell showing `decimals` decimals (styles.xml: one per count the schema needs, after STYLE's). */
+type DecimalStyles = Map<number, number>;
 
 /**
  * The cell style a column is formatted with, so that what is typed stays as typed: text for
- * text columns, dates for dates. A text column of decimal numbers is a number cell: a French
- * spreadsheet reads `1,3561` typed there as a number, which the workbook stores with a point.
+ * text columns, dates for dates. A text column of decimal numbers is a number cell showing
+ * its example's decimals: a French spreadsheet reads `-1,5` typed there as a number, stored
+ * with a point, and the readers write the decimals the cell shows (`-1.0000000`, not `-1`).
  */
-function columnStyle(f: FieldDescriptor): number {
+function columnStyle(f: FieldDescriptor, decimals: DecimalStyles): number {
   if (f.type === 'date') return STYLE.date;
   if (f.type === 'datetime') return STYLE.dateTime;
-  if (decimalText(f)) return STYLE.normal;
+  const k = decimalText(f);
+  if (k !== undefined) return decimals.get(k)!;
   if (f.type === 'string' || f.type === 'yearmonth') return STYLE.text;
   return STYLE.normal;
 }
 
-/** `2017-03-14` → `14/03/2017`: a date as it is typed in the workbook (its cells are date cells). */
+/** `2017-03-14` → `14/03/2017`, `-1.5883112` → `-1,5883112`: a value as it is typed in the workbook (date cells, number cells of a French spreadsheet). */
 function typedExample(f: FieldDescriptor): string | undefined {
   if (f.example === undefined) return undefined;
+  if (decimalText(f) !== undefined) return f.example.replace('.', ',');
   if (f.type !== 'date' && f.type !== 'datetime') return f.example;
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(f.example);
   return m ? `${m[3]}/${m[2]}/${m[1]}${m[4] ? ` ${m[4]}:${m[5]}` : ''}` : f.example;
@@ -88,7 +98,8 @@ function typedExample(f: FieldDescriptor): string | undefined {
 function contentLabel(f: FieldDescriptor): string {
   if (f.type === 'date' && !f.format?.includes('%')) return 'une date (JJ/MM/AAAA)';
   if (f.type === 'datetime' && !f.format?.includes('%')) return 'une date et une heure (JJ/MM/AAAA HH:MM)';
-  if (decimalText(f)) return 'un nombre à virgule';
+  const k = decimalText(f);
+  if (k !== undefined) return `un nombre à virgule (${k} décimale${k > 1 ? 's' : ''})`;
   return expectedLabel(f);
 }
 
@@ -113,8 +124,9 @@ const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xm
 /** What the input message of a column says: its title, whether it is required, its description and example. */
 function prompt(f: FieldDescriptor): string {
   const example = typedExample(f);
-  const parts = [f.title, f.constraints?.required ? 'Obligatoire.' : undefined, f.description, example !== undefined ? `Exemple : ${example}` : undefined];
-  return cut(parts.filter((p): p is string => !!p).map((p) => p.trim()).join(' — '), PROMPT_CHARS);
+  const sentence = (p: string | undefined): string | undefined => (p && p.trim() ? (/[.!?…]$/.test(p.trim()) ? p.trim() : `${p.trim()}.`) : undefined);
+  const parts = [sentence(f.title), f.constraints?.required ? 'Obligatoire.' : undefined, sentence(f.description), example !== undefined ? `Exemple : ${example}` : undefined];
+  return cut(parts.filter((p): p is string => !!p).join(' '), PROMPT_CHARS);
 }
 
 /** A list too long to write inline: its column in the « Listes » tab. */
@@ -123,9 +135,9 @@ interface ListColumn {
   values: string[];
 }
 
-function dataSheet(schema: TableSchemaDescriptor, lists: ListColumn[]): string {
+function dataSheet(schema: TableSchemaDescriptor, lists: ListColumn[], decimals: DecimalStyles): string {
   const cols = schema.fields
-    .map((f, i) => `<col min="${i + 1}" max="${i + 1}" width="${Math.min(45, Math.max(14, f.name.length + 4))}" style="${columnStyle(f)}" customWidth="1"/>`)
+    .map((f, i) => `<col min="${i + 1}" max="${i + 1}" width="${Math.min(45, Math.max(14, f.name.length + 4))}" style="${columnStyle(f, decimals)}" customWidth="1"/>`)
     .join('');
   const header = `<row r="1">${schema.fields.map((f, i) => inlineCell(`${columnLetters(i)}1`, f.name, f.constraints?.required ? STYLE.headerRequired : STYLE.headerOptional)).join('')}</row>`;
   const validations = schema.fields.map((f, i) => {
@@ -178,7 +190,7 @@ function helpSheet(schema: TableSchemaDescriptor): string {
   const intro = [
     `Modèle « ${schema.title} » — schéma ${schema.id} ${schema.version}${schema.url ? ` (${schema.url})` : ''}`,
     'Remplissez l’onglet « Données », une ligne par enregistrement, sans changer sa première ligne. Les colonnes à en-tête orangé sont obligatoires ; les autres se laissent vides quand l’information manque.',
-    'Chaque colonne est déjà au bon format (texte, date, nombre) : tapez les valeurs telles quelles, les dates en JJ/MM/AAAA. Puis déposez le classeur tel quel (.xlsx) : il est vérifié et publié, ou un rapport dit quoi corriger.',
+    'Chaque colonne est déjà au bon format (texte, date, nombre) : tapez les valeurs telles quelles, les dates en JJ/MM/AAAA. Puis déposez ce classeur (.xlsx) : il est vérifié et publié, ou bien un rapport indique ce qu’il faut corriger.',
   ];
   const rows = [row(1, [intro[0]], STYLE.title), row(2, [intro[1]]), row(3, [intro[2]]), row(5, helpHeadings(schema), STYLE.bold)];
   schema.fields.forEach((f, i) => {
@@ -199,32 +211,49 @@ function listsSheet(lists: readonly ListColumn[]): string {
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet ${NS}><sheetData>${rows.join('')}</sheetData></worksheet>`;
 }
 
-const STYLES =
-  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
-  '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/></numFmts>' +
-  '<fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font></fonts>' +
-  '<fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>' +
-  '<fill><patternFill patternType="solid"><fgColor rgb="FFFCE4D6"/><bgColor indexed="64"/></patternFill></fill>' +
-  '<fill><patternFill patternType="solid"><fgColor rgb="FFEDEDED"/><bgColor indexed="64"/></patternFill></fill></fills>' +
-  '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
-  '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-  '<cellXfs count="9">' +
-  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
-  '<xf numFmtId="49" fontId="1" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"/>' +
-  '<xf numFmtId="49" fontId="1" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"/>' +
-  '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
-  '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
-  '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
-  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>' +
-  '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
-  '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
-  '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';
+/** styles.xml: the cell styles of STYLE, then one number style per count of decimals in `decimals` (their indexes set there). */
+function styles(decimals: DecimalStyles): string {
+  const counts = [...decimals.keys()];
+  counts.forEach((k, i) => decimals.set(k, XFS.length + i));
+  const numFmts = [['164', 'dd/mm/yyyy hh:mm'], ...counts.map((k, i) => [String(165 + i), `0.${'0'.repeat(k)}`])];
+  const xfs = [...XFS, ...counts.map((_, i) => `<xf numFmtId="${165 + i}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`)];
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+    `<numFmts count="${numFmts.length}">${numFmts.map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${code}"/>`).join('')}</numFmts>` +
+    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font></fonts>' +
+    '<fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>' +
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFFCE4D6"/><bgColor indexed="64"/></patternFill></fill>' +
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFEDEDED"/><bgColor indexed="64"/></patternFill></fill></fills>' +
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
+    `<cellXfs count="${xfs.length}">${xfs.join('')}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`
+  );
+}
+
+/** The cell styles of STYLE, in its order. */
+const XFS = [
+  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+  '<xf numFmtId="49" fontId="1" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"/>',
+  '<xf numFmtId="49" fontId="1" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1"/>',
+  '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>',
+  '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>',
+  '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>',
+  '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>',
+  '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>',
+  '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>',
+];
 
 /** The workbook (see above). The same schema gives the same bytes. */
 export function templateXlsx(schema: TableSchemaDescriptor): Buffer {
   const lists: ListColumn[] = [];
+  const decimals: DecimalStyles = new Map();
+  for (const f of schema.fields) {
+    const k = decimalText(f);
+    if (k !== undefined) decimals.set(k, -1);
+  }
+  const stylesXml = styles(decimals);
   const sheets = [
-    { name: 'Données', xml: dataSheet(schema, lists), hidden: false },
+    { name: 'Données', xml: dataSheet(schema, lists, decimals), hidden: false },
     { name: 'Aide', xml: helpSheet(schema), hidden: false },
   ];
   if (lists.length > 0) sheets.push({ name: 'Listes', xml: listsSheet(lists), hidden: true });
@@ -250,7 +279,7 @@ export function templateXlsx(schema: TableSchemaDescriptor): Buffer {
     { name: '_rels/.rels', data: rootRels },
     { name: 'xl/workbook.xml', data: workbook },
     { name: 'xl/_rels/workbook.xml.rels', data: rels },
-    { name: 'xl/styles.xml', data: STYLES },
+    { name: 'xl/styles.xml', data: stylesXml },
     ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: s.xml })),
   ]);
 }

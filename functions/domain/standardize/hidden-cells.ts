@@ -43,8 +43,8 @@ export class HiddenRows {
 interface Watched {
   /** Where the field is read in each record. */
   column: number;
-  /** The column as the header names it. */
-  label: string;
+  /** The field's name, as the other messages name a column. */
+  name: string;
   values: number;
 }
 
@@ -58,7 +58,7 @@ export class HiddenColumns {
   constructor(
     private readonly hidden: readonly number[],
     private readonly columns: Int32Array,
-    private readonly header: readonly Cell[],
+    private readonly fields: readonly string[],
   ) {}
 
   /** Counts the values of the hidden schema columns in a record. */
@@ -74,11 +74,9 @@ export class HiddenColumns {
     if (this.hidden.length === 0) return [];
     const hidden = new Set(this.hidden);
     const out: Watched[] = [];
-    for (const column of this.columns) {
-      if (column < 0 || !hidden.has(column)) continue;
-      const name = (this.header[column] ?? '').trim();
-      out.push({ column, label: `« ${name} » (colonne ${columnLetters(column)})`, values: 0 });
-    }
+    this.columns.forEach((column, i) => {
+      if (column >= 0 && hidden.has(column)) out.push({ column, name: this.fields[i], values: 0 });
+    });
     return out.sort((a, b) => a.column - b.column);
   }
 
@@ -86,16 +84,16 @@ export class HiddenColumns {
     const filled = (this.watched ?? []).filter((w) => w.values > 0);
     if (filled.length === 0) return [];
     const one = filled.length === 1;
-    const list = frenchList(filled.map((w) => w.label), 0);
+    const list = frenchList(filled.map((w) => `« ${w.name} » (colonne ${columnLetters(w.column)})`), 0);
+    // No row: it is the column's, under whatever title rows (the report lists it with the file's issues).
     return [
       {
         code: 'hidden-columns',
         severity: 'warning',
-        row: 1,
-        column: (this.header[filled[0].column] ?? '').trim(),
+        column: filled[0].name,
         message: one
-          ? `La colonne ${list} est masquée dans le classeur, mais elle fait partie du schéma : ses valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elle ne doit pas être publiée, videz-la avant de déposer le fichier.`
-          : `Les colonnes ${list} sont masquées dans le classeur, mais elles font partie du schéma : leurs valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elles ne doivent pas être publiées, videz-les avant de déposer le fichier.`,
+          ? `La colonne ${list} est masquée dans le classeur, mais elle fait partie du schéma : ses valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : vérifiez que ses valeurs peuvent être publiées.`
+          : `Les colonnes ${list} sont masquées dans le classeur, mais elles font partie du schéma : leurs valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : vérifiez que leurs valeurs peuvent être publiées.`,
       },
     ];
   }

@@ -162,7 +162,7 @@ export class RowPipeline {
     const columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
     const linked = schema ? new LinkedCells(schema.fields, columns) : undefined;
     this.linked = linked?.wanted ? linked : undefined;
-    this.hidden = schema && opts.hiddenColumns ? new HiddenColumns(opts.hiddenColumns, columns, header) : undefined;
+    this.hidden = schema && opts.hiddenColumns ? new HiddenColumns(opts.hiddenColumns, columns, this.fields) : undefined;
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(this.fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns) });
     const json = new JsonWriter(this.fields).copyFrom(columns);
     this.writers.push({ name: 'data.json', writer: json });

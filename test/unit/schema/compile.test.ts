@@ -112,6 +112,16 @@ describe('constraints', () => {
     expect(one(siret, '218601946').codes).toEqual(['pattern']);
   });
 
+  it('pattern normalisation never turns a number into a code: a sign is kept, a decimal pattern is not padded (BAL long: -1 is no 001)', () => {
+    // The official BAL pattern, its dot unescaped: `001` would pass it.
+    const long = { name: 'long', type: 'string' as const, constraints: { pattern: '-?[0-9]{1,2}.[0-9]{1,7}' } };
+    expect(one(long, '-1')).toMatchObject({ value: '-1', codes: ['pattern'] });
+    expect(one(long, '2')).toMatchObject({ value: '2', codes: ['pattern'] });
+    expect(one(long, '-1.5883112')).toMatchObject({ value: '-1.5883112', codes: [] });
+    const code = { name: 'c', type: 'string' as const, constraints: { pattern: '^\\d{5}$' } };
+    expect(one(code, '-1004')).toMatchObject({ value: '-1004', codes: ['pattern'] });
+  });
+
   it('enum, fixing case and accents when one value matches', () => {
     const f = { name: 'n', type: 'string' as const, constraints: { enum: ['aide en numéraire', 'aide en nature'] } };
     expect(one(f, 'aide en nature').codes).toEqual([]);

@@ -121,6 +121,9 @@ describe('dates as a spreadsheet shows them', () => {
     }
     // An end that is no day, ends the wrong way round, three dates, or a period in months: refused as typed.
     expect(cellOf(subventions, 'datesPeriodeVersement', 'du 1er au 30 juin 2024').value).toBe('2024-06-01/2024-06-30');
+    // Across a year end, the first end leaving out its year is in the year before.
+    expect(cellOf(subventions, 'datesPeriodeVersement', 'du 15/12 au 15/01/2025').value).toBe('2024-12-15/2025-01-15');
+    expect(cellOf(subventions, 'datesPeriodeVersement', 'du 15 décembre au 15 janvier 2025').value).toBe('2024-12-15/2025-01-15');
     for (const typed of [
       'du 1er mars 2024 au 31 juin 2024',
       '30/06/24 - 01/03/24',
@@ -133,6 +136,10 @@ describe('dates as a spreadsheet shows them', () => {
       'du lundi au vendredi',
       'du 1er au 30 juin',
       'entre 12 et 15',
+      'du 20 au 10 juin 2024',
+      // « et » without « entre »: two payment days, not a period.
+      '5 et 20 mars 2024',
+      '15/03/2024 et 15/06/2024',
     ]) {
       expect(cellOf(subventions, 'datesPeriodeVersement', typed)).toMatchObject({ value: typed, issues: [{ code: 'pattern' }] });
     }

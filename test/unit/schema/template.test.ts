@@ -82,7 +82,7 @@ describe('templateXlsx', () => {
     expect(sheet).toContain('<c r="D1" s="2" t="inlineStr">');
     expect(sheet).toContain('type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" errorStyle="warning"');
     expect(sheet).toContain('sqref="N2:N1048576"><formula1>&quot;oui,non&quot;</formula1>');
-    expect(sheet).toContain('promptTitle="idAttribuant" prompt="Identification de l\'attribuant — Obligatoire. — Numéro SIRET (14 chiffres)');
+    expect(sheet).toContain('promptTitle="idAttribuant" prompt="Identification de l\'attribuant. Obligatoire. Numéro SIRET (14 chiffres)');
   });
 
   it('puts a list too long, or holding commas, in a hidden « Listes » tab', () => {
@@ -120,11 +120,17 @@ describe('templateXlsx', () => {
   it('shows dates as they are typed, and makes a text column of decimal numbers a number cell (BAL coordinates: a French comma stored as a point)', async () => {
     const help = partsChecked(templateXlsx(subventions)).get('xl/worksheets/sheet2.xml')!;
     expect(help).toMatch(/dateConvention<\/t>.*une date \(JJ\/MM\/AAAA\)<\/t>.*27\/06\/2017<\/t>/);
-    const bal = partsChecked(templateXlsx(bal15)).get('xl/worksheets/sheet1.xml')!;
+    const parts = partsChecked(templateXlsx(bal15));
+    const bal = parts.get('xl/worksheets/sheet1.xml')!;
     const x = bal15.fields.findIndex((f) => f.name === 'x') + 1;
-    expect(bal).toMatch(new RegExp(`<col min="${x}" max="${x}" width="\\d+" style="0"`));
-    // Described as a number (a French spreadsheet stores 1,3561234 typed there as 1.3561234), the example as is.
-    expect(partsChecked(templateXlsx(bal15)).get('xl/worksheets/sheet2.xml')).toMatch(/>long<\/t>.*un nombre à virgule<\/t>.*-1\.5883112<\/t>/);
+    const long = bal15.fields.findIndex((f) => f.name === 'long') + 1;
+    // A number cell showing its example's decimals: -1 typed is stored -1 and read -1.0000000, as the pattern wants (never 001).
+    expect(parts.get('xl/styles.xml')).toContain('<numFmt numFmtId="165" formatCode="0.00"/><numFmt numFmtId="166" formatCode="0.0000000"/>');
+    expect(parts.get('xl/styles.xml')).toContain('<cellXfs count="11">');
+    expect(bal).toMatch(new RegExp(`<col min="${x}" max="${x}" width="\\d+" style="9"`));
+    expect(bal).toMatch(new RegExp(`<col min="${long}" max="${long}" width="\\d+" style="10"`));
+    expect(bal).toContain('prompt="Longitude (WGS 84). Obligatoire. Exemple : -1,5883112"');
+    expect(parts.get('xl/worksheets/sheet2.xml')).toMatch(/>long<\/t>.*un nombre à virgule \(7 décimales\)<\/t>.*-1,5883112<\/t>/);
   });
 
   it('gives every built-in schema a template, the same bytes each time', () => {

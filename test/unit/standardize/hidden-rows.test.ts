@@ -87,7 +87,7 @@ describe('columns hidden in a workbook', () => {
   it('xlsx: a range of hidden columns; only those of the schema that hold values are named', async () => {
     // B (not in the schema), C:E hidden; E (code) is empty.
     expect(await said(xlsxBook([{ name: 'F', rows, hiddenColumns: [[2, 2], [3, 5]] }]))).toEqual([
-      'Les colonnes « montant » (colonne C) et « commentaire » (colonne D) sont masquées dans le classeur, mais elles font partie du schéma : leurs valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elles ne doivent pas être publiées, videz-les avant de déposer le fichier.',
+      'Les colonnes « montant » (colonne C) et « commentaire » (colonne D) sont masquées dans le classeur, mais elles font partie du schéma : leurs valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : vérifiez que leurs valeurs peuvent être publiées.',
     ]);
     expect(await said(xlsxBook([{ name: 'F', rows }]))).toEqual([]);
   });
@@ -97,7 +97,7 @@ describe('columns hidden in a workbook', () => {
       '<table:table-column/><table:table-column table:visibility="collapse" table:number-columns-repeated="2"/><table:table-column/>' +
       rows.map((r) => ods.row(r.map((c) => (c ? ods.text(c) : ods.empty())).join(''))).join('');
     expect(await said(odsBook([{ name: 'F', rows: table }]))).toEqual([
-      'La colonne « montant » (colonne C) est masquée dans le classeur, mais elle fait partie du schéma : ses valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : si elle ne doit pas être publiée, videz-la avant de déposer le fichier.',
+      'La colonne « montant » (colonne C) est masquée dans le classeur, mais elle fait partie du schéma : ses valeurs sont lues et publiées comme les autres. Masquer une colonne ne la retire pas du fichier : vérifiez que ses valeurs peuvent être publiées.',
     ]);
   });
 });
