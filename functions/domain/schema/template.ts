@@ -177,12 +177,25 @@ const HELP_VALUES_CHARS = 2000;
  * workbook is saved with it shown. A heading that names one is marked « (aide) ».
  */
 function helpHeadings(schema: TableSchemaDescriptor): string[] {
-  const bound = compileSchema(schema);
-  return HELP_COLUMNS.map((h) => {
-    let heading = h;
-    while (bound.bind([heading]).validator.columns.some((c) => c >= 0)) heading += ' (aide)';
-    return heading;
-  });
+  return HELP_COLUMNS.map((h) => unnamed(compileSchema(schema), h));
+}
+
+/** `text` marked « (aide) » until it names no column of the schema. */
+function unnamed(compiled: ReturnType<typeof compileSchema>, text: string): string {
+  let out = text;
+  while (compiled.bind([out]).validator.columns.some((c) => c >= 0)) out += ' (aide)';
+  return out;
+}
+
+/**
+ * A row of the « Aide » tab names its own column (its name, its title): only one. A cell past
+ * the name that names another column (a title or an example equal to another field's name, in
+ * a custom schema) is marked, so that no row names two, which a table's header would.
+ */
+function helpRow(compiled: ReturnType<typeof compileSchema>, cells: string[]): string[] {
+  const named = (c: readonly string[]): number => compiled.bind(c).validator.columns.filter((x) => x >= 0).length;
+  if (named(cells) < 2) return cells;
+  return cells.map((text, i) => (i === 0 || text === '' ? text : unnamed(compiled, text)));
 }
 const HELP_WIDTHS = [24, 34, 12, 30, 26, 34, 80];
 
@@ -193,10 +206,11 @@ function helpSheet(schema: TableSchemaDescriptor): string {
     'Chaque colonne est déjà au bon format (texte, date, nombre) : tapez les valeurs telles quelles, les dates en JJ/MM/AAAA. Puis déposez ce classeur (.xlsx) : il est vérifié et publié, ou bien un rapport indique ce qu’il faut corriger.',
   ];
   const rows = [row(1, [intro[0]], STYLE.title), row(2, [intro[1]]), row(3, [intro[2]]), row(5, helpHeadings(schema), STYLE.bold)];
+  const compiled = compileSchema(schema);
   schema.fields.forEach((f, i) => {
     const values = listValues(f) ?? f.arrayItem?.constraints?.enum;
     const list = values ? cut(values.join(' ; '), HELP_VALUES_CHARS) : '';
-    const cells = [f.name, f.title ?? '', f.constraints?.required ? 'oui' : 'non', contentLabel(f), typedExample(f) ?? '', list, f.description ?? ''];
+    const cells = helpRow(compiled, [f.name, f.title ?? '', f.constraints?.required ? 'oui' : 'non', contentLabel(f), typedExample(f) ?? '', list, f.description ?? '']);
     rows.push(`<row r="${6 + i}">${cells.map((text, c) => (text === '' ? '' : inlineCell(`${columnLetters(c)}${6 + i}`, text, c === 6 || c === 5 ? STYLE.wrap : undefined))).join('')}</row>`);
   });
   const cols = HELP_WIDTHS.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('');

@@ -117,6 +117,29 @@ describe('templateXlsx', () => {
     expect(help).toContain('<t xml:space="preserve">Explication</t>');
   });
 
+  it('keeps the « Aide » tab no table for a custom schema whose names are its headings, titles or examples', async () => {
+    const schema: TableSchemaDescriptor = {
+      id: 'test/aide',
+      version: '1.0',
+      title: 'Aide',
+      fields: [
+        { name: 'Colonne', type: 'string', title: 'Nom de colonne', constraints: { required: true } },
+        { name: 'Intitulé', type: 'string', example: 'Colonne' },
+        { name: 'Exemple', type: 'string', title: 'Explication' },
+        { name: 'Explication', type: 'string', description: 'Intitulé' },
+      ],
+    };
+    const rows = [
+      ['a', 'b', 'c', 'd'],
+      ['e', 'f', 'g', 'h'],
+    ];
+    for (const activeTab of [0, 1]) {
+      const { report, csv } = await standardize(fillTemplate(templateXlsx(schema), rows, { activeTab }), schema);
+      expect(report.issues).toEqual([]);
+      expect(csv).toBe('Colonne,Intitulé,Exemple,Explication\r\na,b,c,d\r\ne,f,g,h\r\n');
+    }
+  });
+
   it('shows dates as they are typed, and makes a text column of decimal numbers a number cell (BAL coordinates: a French comma stored as a point)', async () => {
     const help = partsChecked(templateXlsx(subventions)).get('xl/worksheets/sheet2.xml')!;
     expect(help).toMatch(/dateConvention<\/t>.*une date \(JJ\/MM\/AAAA\)<\/t>.*27\/06\/2017<\/t>/);
