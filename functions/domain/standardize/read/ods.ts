@@ -22,7 +22,9 @@
  * A cell merged down one column (`table:number-rows-spanned`, `table:covered-table-cell`
  * below) has its value copied on each row it covers (merged-cells.ts). A cell holding a
  * hyperlink (`<text:a xlink:href>`, or a `HYPERLINK` formula) gives the address beside its
- * text (`SheetRow.links`, hyperlinks.ts): the first link of the cell.
+ * text (`SheetRow.links`, hyperlinks.ts): the first link of the cell. Rows and columns hidden in the
+ * table (`table:visibility="collapse"` or `"filter"`) are read all the same, as a CSV export
+ * writes them: a row says it is hidden, the columns go to `hiddenColumns` (hidden-cells.ts).
  *
  * Repetition without blow-up: empty rows (even `number-rows-repeated="1048000"`) are
  * skipped without materialising them; empty repeated cells are only written out when a

@@ -24,6 +24,10 @@
  * is inflated once more before its rows, within a budget of its own, its bytes only searched
  * up to there (scanTail). A `HYPERLINK("…";…)` formula gives its address as its cell is read.
  *
+ * Rows and columns hidden in the sheet (`<row hidden="1">`, `<col hidden="1">` before the
+ * rows) are read all the same, as a CSV export writes them: a row says it is hidden
+ * (`SheetRow.hidden`), the columns go to `hiddenColumns` (the pipeline warns: hidden-cells.ts).
+ *
  * Sheet XML is inflated and scanned incrementally (an empty sheet is scanned through, a
  * data sheet streamed); shared strings and styles are read whole (they are needed by
  * index), within the same inflation budget. The inflation budget bounds bytes, not cells: a
