@@ -28,6 +28,13 @@ export const DEFAULT_FALSE_VALUES = ['false', 'False', 'FALSE', '0'];
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const URI = /^[a-zA-Z][a-zA-Z\d+.-]*:[^\s]+$/;
+/** A drive letter (`C:`), a file, or an address a browser runs: never an address to publish. */
+const UNPUBLISHABLE_URI = /^(?:[a-z]:|(?:file|javascript|vbscript|data):)|\\/i;
+
+/** Whether a URI can be published: not a local file or network path, not a script. */
+export function isPublishableUri(s: string): boolean {
+  return !UNPUBLISHABLE_URI.test(s);
+}
 const YEAR = /^\d{4}$/;
 const YEARMONTH = /^(\d{4})-(\d{2})$/;
 const NOT_NUMERIC_EDGES = /^[^\d+\-.]+|[^\d.]+$/g;
@@ -43,8 +50,10 @@ function stringParser(f: FieldDescriptor): Parser {
         return kind === LOWER_UUID ? s : kind === UPPER_UUID ? s.toLowerCase() : INVALID;
       };
     case 'uri':
-      // `www.commune.fr` typed without a scheme is the usual slip.
-      return (s) => (URI.test(s) ? s : s.startsWith('www.') && !/\s/.test(s) ? 'https://' + s : INVALID);
+      // `www.commune.fr` typed without a scheme is the usual slip. Never published: a place on
+      // the employee's computer or network (`C:\…`, `file:`, a backslash) and script or data
+      // addresses (`javascript:`), which a reuser's browser would run.
+      return (s) => (URI.test(s) ? (isPublishableUri(s) ? s : INVALID) : s.startsWith('www.') && !/\s/.test(s) ? 'https://' + s : INVALID);
     default:
       return (s) => s;
   }

@@ -9,6 +9,12 @@ describe('field types', () => {
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'https://ville.fr/a').codes).toEqual([]);
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: [] });
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'pas une url').codes).toEqual(['type-error']);
+    // Never published: a place on a computer or network, an address a browser runs.
+    for (const local of ['C:\\Users\\mdupont\\DEL-2024-001.pdf', 'file://SRV-MAIRIE/Partage/DEL.pdf', '\\\\serveur\\actes\\a.pdf', 'javascript:alert(document.cookie)', 'data:text/html,x']) {
+      expect(one({ name: 'u', type: 'string', format: 'uri' }, local).codes).toEqual(['type-error']);
+    }
+    expect(one({ name: 'u', type: 'string', format: 'uri' }, 'C:\\Users\\a.pdf').issues[0].message).toContain('mettez le document en ligne');
+    expect(one({ name: 'u', type: 'string', format: 'uri' }, 'mailto:mairie@ville.fr').codes).toEqual([]);
     expect(one({ name: 'i', type: 'string', format: 'uuid' }, '65D5B6C7-102C-4440-AC3B-768F708EDC0A').value).toBe('65d5b6c7-102c-4440-ac3b-768f708edc0a');
     expect(one({ name: 'i', type: 'string', format: 'uuid' }, '65d5b6c7').codes).toEqual(['type-error']);
   });
