@@ -42,6 +42,12 @@ describe('a subventions sheet laid out as employees do, saved by LibreOffice', (
     expect(csv).toBe(expected);
   });
 
+  it('does not quote a note beside the table in the report: it is not published, and a published version’s report is', async () => {
+    const { report } = await standardize('sub-sidenote.ods', subventions);
+    expect(report.issues[0].message).toBe('La colonne R n’a pas de nom : elle sera ignorée, avec sa valeur en ligne 3, qui ne sera pas publiée.');
+    expect(JSON.stringify(report)).not.toContain('trésorerie');
+  });
+
   it('keeps an empty line between two paragraphs of an .ods cell as one empty line', async () => {
     const { report, csv } = await standardize('sub-blankline.ods', subventions);
     expect(report.valid).toBe(true);

@@ -59,8 +59,7 @@ describe('a sheet and its CSV export', () => {
         severity: 'warning',
         row: 3,
         column: 'colonne R',
-        value: 'à vérifier avec la trésorerie',
-        message: 'La colonne R n’a pas de nom : elle sera ignorée, avec sa valeur en ligne 3 (« à vérifier avec la trésorerie »).',
+        message: 'La colonne R n’a pas de nom : elle sera ignorée, avec sa valeur en ligne 3, qui ne sera pas publiée.',
       },
     ]);
     // Its CSV export, whose header is as wide as the note: the same verdict.
@@ -74,11 +73,11 @@ describe('a sheet and its CSV export', () => {
     const report = await reportOf(file('xlsx', rows));
     expect(report.valid).toBe(true);
     expect(report.issues.map((i) => [i.column, i.row, i.message])).toEqual([
-      ['colonne Q', 2, 'La colonne Q n’a pas de nom : elle sera ignorée, avec ses valeurs en lignes 2, 4, 6, 8 et 10 (« note 0 »…).'],
-      ['colonne R', 5, 'La colonne R n’a pas de nom : elle sera ignorée, avec sa valeur en ligne 5 (« vu »).'],
+      ['colonne Q', 2, 'La colonne Q n’a pas de nom : elle sera ignorée, avec ses valeurs en lignes 2, 4, 6, 8 et 10, qui ne seront pas publiées.'],
+      ['colonne R', 5, 'La colonne R n’a pas de nom : elle sera ignorée, avec sa valeur en ligne 5, qui ne sera pas publiée.'],
     ]);
     const more = await reportOf(file('xlsx', [FIELDS, ...Array.from({ length: 8 }, (_, i) => [...record(), `n${i}`])]));
-    expect(more.issues.map((i) => i.message)).toEqual(['La colonne Q n’a pas de nom : elle sera ignorée, avec ses valeurs en lignes 2, 3, 4, 5, 6 et 3 autres (« n0 »…).']);
+    expect(more.issues.map((i) => i.message)).toEqual(['La colonne Q n’a pas de nom : elle sera ignorée, avec ses valeurs en lignes 2, 3, 4, 5, 6 et 3 autres, qui ne seront pas publiées.']);
   });
 
   it('CSV: a value past the header that the header does not make room for stays an error (a `;` left unquoted in a value)', async () => {

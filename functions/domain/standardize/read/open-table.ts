@@ -194,7 +194,6 @@ function columnName(header: Cell[], i: number): string {
 
 /** Rows a warning about a column beside the table lists; the others are counted. */
 const LISTED_ROWS = 5;
-const QUOTED_CHARS = 60;
 
 /**
  * Values past a spreadsheet header's last column, by column: a note typed beside the table.
@@ -203,32 +202,32 @@ const QUOTED_CHARS = 60;
  * it has values on.
  */
 class BesideTable {
-  private readonly columns = new Map<number, { rows: number[]; count: number; value: string }>();
+  private readonly columns = new Map<number, { rows: number[]; count: number }>();
 
-  add(column: number, row: number, value: string): void {
+  add(column: number, row: number): void {
     const c = this.columns.get(column);
-    if (!c) this.columns.set(column, { rows: [row], count: 1, value });
+    if (!c) this.columns.set(column, { rows: [row], count: 1 });
     else if (c.count++ < LISTED_ROWS) c.rows.push(row);
   }
 
+  /**
+   * One warning per column. Its values are not quoted: they are not published, and the report
+   * of a published version is (a note beside the table may be a private phone number).
+   */
   issues(): ValidationIssue[] {
     return [...this.columns.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([column, { rows, count, value }]) => {
+      .map(([column, { rows, count }]) => {
         const letter = columnLetters(column);
         const more = count - rows.length;
         const where =
-          count === 1
-            ? `sa valeur en ligne ${rows[0]}`
-            : `ses valeurs en lignes ${frenchList(rows.map(String), more)}`;
-        const quoted = value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS - 1)}…` : value;
+          count === 1 ? `sa valeur en ligne ${rows[0]}, qui ne sera pas publiée` : `ses valeurs en lignes ${frenchList(rows.map(String), more)}, qui ne seront pas publiées`;
         return {
           code: 'extra-column',
           severity: 'warning',
           row: rows[0],
           column: `colonne ${letter}`,
-          value,
-          message: `La colonne ${letter} n’a pas de nom : elle sera ignorée, avec ${where} (« ${quoted} »${count > 1 ? '…' : ''}).`,
+          message: `La colonne ${letter} n’a pas de nom : elle sera ignorée, avec ${where}.`,
         };
       });
   }
@@ -240,7 +239,7 @@ function fitSheetRow({ cells, row, links, hidden }: SheetRow, width: number, bes
   else if (cells.length > width) {
     for (let i = width; i < cells.length; i++) {
       const value = cells[i];
-      if (value && value.trim() !== '') beside.add(i, row, value);
+      if (value && value.trim() !== '') beside.add(i, row);
     }
     cells.length = width;
   }
