@@ -59,12 +59,15 @@ function cut(s: string, max: number): string {
 }
 
 /**
- * A text column holding a decimal number (BAL coordinates, `357853.00`): how many decimals
- * its example has; undefined for any other column.
+ * A text column holding a decimal number (BAL coordinates, `357853.00`, `-1.5883112`): how
+ * many decimals its example has; undefined for any other column. A code written with a point
+ * (an ACTES matière, `7.1`, whose `7.10` a number cell would turn into 7.1) is no number: a
+ * number's example is negative or has two digits or more on each side of its point.
  */
 function decimalText(f: FieldDescriptor): number | undefined {
-  const m = f.type === 'string' && f.example !== undefined ? /^-?\d+\.(\d+)$/.exec(f.example) : null;
-  return m ? m[1].length : undefined;
+  const m = f.type === 'string' && f.example !== undefined ? /^(-?)(\d+)\.(\d+)$/.exec(f.example) : null;
+  if (!m || m[3].length < 2 || (m[1] === '' && m[2].length < 2)) return undefined;
+  return m[3].length;
 }
 
 /** The style of a number cell showing `decimals` decimals (styles.xml: one per count the schema needs, after STYLE's). */

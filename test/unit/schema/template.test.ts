@@ -154,6 +154,10 @@ describe('templateXlsx', () => {
     expect(bal).toMatch(new RegExp(`<col min="${long}" max="${long}" width="\\d+" style="10"`));
     expect(bal).toContain('prompt="Longitude (WGS 84). Obligatoire. Exemple : -1,5883112"');
     expect(parts.get('xl/worksheets/sheet2.xml')).toMatch(/>long<\/t>.*un nombre à virgule \(7 décimales\)<\/t>.*-1,5883112<\/t>/);
+    // An ACTES matière code (`7.1`) stays a text cell: a number cell would turn 7.10 into 7.1.
+    const delib = partsChecked(templateXlsx(deliberations)).get('xl/worksheets/sheet1.xml')!;
+    const code = deliberations.fields.findIndex((f) => f.name === 'DELIB_MATIERE_CODE') + 1;
+    expect(delib).toMatch(new RegExp(`<col min="${code}" max="${code}" width="\\d+" style="3"`));
   });
 
   it('gives every built-in schema a template, the same bytes each time', () => {
