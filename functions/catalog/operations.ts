@@ -13,6 +13,7 @@ import type { TableSchemaDescriptor } from '../domain/schema/types';
 import { getBuiltinSchema } from '../domain/schemas/registry';
 import { schemaIdSchema, slugSchema } from '../domain/tenants/tenant';
 import type { Operation, RequestContext } from '../http/api-handler';
+import { apiBase } from '../http/api-base';
 import { badRequest, notFound } from '../http/errors';
 import { paginationSchema } from '../http/pagination';
 import { parseWith } from '../http/validation';
@@ -231,13 +232,6 @@ const schemaTemplate: Operation = async (ctx) => {
   reply.headers = { ...reply.headers, 'content-disposition': `attachment; filename="${templateFileName(descriptor, schemaFile.format)}"` };
   return reply;
 };
-
-/** Absolute URL of this API as the caller reached it (for Hydra links). */
-function apiBase(ctx: RequestContext): string {
-  const host = ctx.headers.host ?? ctx.event.requestContext.domainName;
-  const proto = ctx.headers['x-forwarded-proto'] ?? (/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host) ? 'http' : 'https');
-  return `${proto}://${host}`;
-}
 
 export const DCAT_PAGE_SIZE = 100;
 

@@ -22,6 +22,7 @@ import { AlreadyExistsError } from '../store/ports';
 import { getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
 import { renderReportHtml } from '../domain/standardize/report-html';
+import { apiBase } from '../http/api-base';
 import type { Report } from '../domain/standardize/report';
 import { fileName, makeCurrent, publicBucket, publicUrl, unpublishFiles, uploadBucket } from './publication';
 
@@ -305,10 +306,10 @@ export const handler = apiHandler(
 
     async getUploadReport(ctx) {
       const upload = await uploadOf(ctx);
-      const report = await fullReport(upload);
+      const [report, dataset] = await Promise.all([fullReport(upload), coreDeps().datasets.getDataset(upload.tenantId, upload.slug)]);
       if (!report) throw notFound('report_not_found', 'Ce dépôt n’a pas encore de rapport : le fichier n’a pas été traité.');
       return {
-        text: renderReportHtml(report, upload.filename),
+        text: renderReportHtml(report, upload.filename, { upload: uploadView(upload, dataset, coreDeps().now()), apiBase: apiBase(ctx) }),
         headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
       };
     },

@@ -92,6 +92,8 @@ describe('custom schemas', () => {
     expect(html).toContain('Fichier refusé');
     expect(html).toContain('peut-être');
     expect(html).not.toContain('<td>peut-être');
+    // The template of the schema, by an absolute link: the report is read saved as well as served.
+    expect(html).toContain(`href="${platform().apiUrl}/v1/catalog/templates/`);
     // Another upload id (its last character changed, never to itself): no such upload.
     const otherId = rejected.ticket.uploadId.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
     const published = await fetch(`${platform().apiUrl}/v1/tenants/${p.tenantId}/datasets/bornes/uploads/${otherId}/report`, {

@@ -105,11 +105,14 @@ function rowsCell(rows: readonly number[]): string {
   return n === 1 ? `ligne ${rows[0]}` : `lignes ${rowRanges(rows)} (${plural(n, 'ligne', 'lignes')})`;
 }
 
+/** Issues of an empty cell, which some give without a value. */
+const EMPTY_CELL_CODES = new Set(['required', 'missing-cell']);
+
 function groupRow(g: Group): string {
   const i = g.issue;
-  // « (vide) » is an empty cell: an issue of the header or of the whole file with no value shows nothing.
-  const cellLess = i.value === undefined && (i.row === undefined || i.row <= 1);
-  const value = cellLess ? '' : i.value === undefined || i.value === '' ? '<em>(vide)</em>' : `<code>${escape(i.value)}</code>`;
+  // « (vide) » is an empty cell: an issue with no value (of the file, of a row, of two cells) shows nothing.
+  const empty = i.value === '' || (i.value === undefined && EMPTY_CELL_CODES.has(i.code) && i.row !== undefined && i.row > 1);
+  const value = empty ? '<em>(vide)</em>' : i.value === undefined ? '' : `<code>${escape(i.value)}</code>`;
   const severity = i.severity === 'error' ? 'À corriger' : 'Pour information';
   return `<tr class="${i.severity}"><td>${severity}</td><td>${value}</td><td>${escape(i.message)}</td><td>${escape(rowsCell(g.rows))}</td><td><code>${escape(i.code)}</code></td></tr>`;
 }
@@ -142,18 +145,37 @@ ${groups.map(groupRow).join('\n')}
  * every row it occurs on, so that a mistake repeated down a column reads once.
  */
 /**
- * A rejected file of a schema: where its blank template is (domain/schema/template.ts), a
- * link relative to the API that serves this report, to start again from the right columns.
+ * A rejected file of a schema: where its blank template is (domain/schema/template.ts), to
+ * start again from the right columns; absolute when the API's address is known (a report
+ * saved from the browser keeps a working link).
  */
-function templateHint(report: Report): string {
-  if (report.valid || !report.schema) return '';
+function templateHint(report: Report, apiBase = ''): string {
+  // A file that could not be read as a table (empty, the blank template itself) is no matter of columns.
+  if (report.valid || !report.schema || report.codes['header-only'] || report.codes['empty-file']) return '';
   const { id, version } = report.schema;
-  const href = `/v1/catalog/templates/${id.split('/').map(encodeURIComponent).join('/')}.xlsx${version ? `?version=${encodeURIComponent(version)}` : ''}`;
+  const href = `${apiBase}/v1/catalog/templates/${id.split('/').map(encodeURIComponent).join('/')}.xlsx${version ? `?version=${encodeURIComponent(version)}` : ''}`;
   return `<p>Pour repartir de colonnes au bon format : <a href="${escape(href)}">téléchargez le modèle à remplir (.xlsx)</a>, où chaque colonne est déjà au bon format (texte, date) et décrite.</p>
 `;
 }
 
-export function renderReportHtml(report: Report, title: string): string {
+/** What became of the upload the report is of (the publisher API's upload view). */
+export interface ReportUpload {
+  status: string;
+  version?: number;
+  current?: boolean;
+  notice?: string;
+}
+
+/** The line under the summary saying which version the file is and whether it is online: a duplicate publishes nothing new. */
+function uploadLine(upload: ReportUpload | undefined): string {
+  if (!upload || upload.version === undefined) return '';
+  if (upload.notice) return `<p>${escape(upload.notice)}</p>\n`;
+  if (upload.status === 'duplicate') return `<p>Ce fichier est identique à la version ${upload.version}, déjà publiée et en ligne : aucune nouvelle version n’a été créée.</p>\n`;
+  if (upload.status === 'published') return `<p>Publié comme version ${upload.version}${upload.current ? ', en ligne' : ''}.</p>\n`;
+  return '';
+}
+
+export function renderReportHtml(report: Report, title: string, opts: { upload?: ReportUpload; apiBase?: string } = {}): string {
   const codes = Object.entries(report.codes).sort((a, b) => b[1] - a[1]);
   const groups = groupIssues(report.issues);
   // Issues of the whole file or of its header line; the others go under their column.
@@ -204,7 +226,7 @@ ${fileWide.map(groupRow).join('\n')}
 <h1>Rapport de validation</h1>
 <p><strong>${escape(title)}</strong>${report.schema ? ` — schéma ${report.schema.title ? `« ${escape(report.schema.title)} » (<code>${escape(report.schema.id)}</code>)` : `<code>${escape(report.schema.id)}</code>`} version ${escape(report.schema.version)}` : ''}</p>
 <p class="${report.valid ? 'ok' : 'ko'}">${escape(report.summary)}</p>
-${templateHint(report)}<p>Fichier : ${escape(report.file.format?.toUpperCase() ?? 'format inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding.toUpperCase())}` : ''}${report.file.delimiter ? `, séparateur ${escape(SEPARATORS[report.file.delimiter] ?? `« ${report.file.delimiter} »`)}` : ''}, ${plural(report.rowCount, 'ligne lue', 'lignes lues')}.</p>
+${uploadLine(opts.upload)}${templateHint(report, opts.apiBase)}<p>Fichier : ${escape(report.file.format?.toUpperCase() ?? 'format inconnu')}${report.file.encoding ? `, encodage ${escape(report.file.encoding.toUpperCase())}` : ''}${report.file.delimiter ? `, séparateur ${escape(SEPARATORS[report.file.delimiter] ?? `« ${report.file.delimiter} »`)}` : ''}, ${plural(report.rowCount, 'ligne lue', 'lignes lues')}.</p>
 ${parts.join('\n')}
 </body></html>
 `;

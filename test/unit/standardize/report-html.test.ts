@@ -80,6 +80,47 @@ describe('validation report page', () => {
     expect(renderReportHtml(valid, 'subventions.csv')).not.toContain('modèle à remplir');
   });
 
+  it('gives the template link absolute when the API’s address is known, and none for an empty or header-only file', async () => {
+    const rejected = await reportOf([HEADER, row('21860194600000', 'W751212517', '0.5')].join('\n'));
+    expect(renderReportHtml(rejected, 'subventions.csv', { apiBase: 'https://api.socle.example' })).toContain(
+      'href="https://api.socle.example/v1/catalog/templates/scdl/subventions.xlsx?version=2.1.1"',
+    );
+    const headerOnly = await reportOf(HEADER);
+    expect(headerOnly.codes).toEqual({ 'header-only': 1 });
+    expect(renderReportHtml(headerOnly, 'modele.csv')).not.toContain('modèle à remplir');
+  });
+
+  it('says which version the upload is and whether it is online: a duplicate publishes nothing new', async () => {
+    const valid = await reportOf([HEADER, row('21310458100011', 'W751212517', '0.5')].join('\n'));
+    expect(text(renderReportHtml(valid, 's.csv', { upload: { status: 'published', version: 3, current: true } }))).toContain('Publié comme version 3, en ligne.');
+    expect(text(renderReportHtml(valid, 's.csv', { upload: { status: 'duplicate', version: 1, current: true } }))).toContain(
+      'Ce fichier est identique à la version 1, déjà publiée et en ligne : aucune nouvelle version n’a été créée.',
+    );
+    const notice = 'Ce fichier est identique à la version 1, déjà publiée : aucune nouvelle version n’a été créée, et la version en ligne reste la version 4.';
+    expect(text(renderReportHtml(valid, 's.csv', { upload: { status: 'duplicate', version: 1, current: false, notice } }))).toContain(notice);
+  });
+
+  it('shows « (vide) » for an empty cell only, not for an issue that has no value (coordinates that disagree)', () => {
+    const report = {
+      valid: true,
+      summary: 'Fichier conforme.',
+      schema: null,
+      file: { format: 'csv', bytes: 1 },
+      rowCount: 2,
+      errorCount: 0,
+      warningCount: 2,
+      truncated: false,
+      codes: { 'bal-longlat-xy-mismatch': 1, required: 1 },
+      issues: [
+        { code: 'bal-longlat-xy-mismatch', severity: 'warning', row: 2, column: 'x', message: 'Les coordonnées x/y et long/lat désignent des points distants.' },
+        { code: 'required', severity: 'warning', row: 3, column: 'x', message: 'Cellule vide.' },
+      ],
+    } as unknown as Report;
+    const page = text(renderReportHtml(report, 'bal.csv'));
+    expect(page).toMatch(/Pour information \|  \| Les coordonnées/);
+    expect(page).toMatch(/Pour information \| \(vide\) \| Cellule vide\./);
+  });
+
   it('lists file-level and header problems apart, and explains an unknown code by its first message', () => {
     const report: Report = {
       valid: false,
