@@ -46,6 +46,7 @@ const CODE_HELP: Record<string, string> = {
   'unterminated-quote': 'guillemet jamais refermé',
   'row-too-large': 'ligne anormalement longue (guillemet mal fermé ?)',
   'invalid-zip': 'classeur abîmé ou incomplet',
+  'encrypted-file': 'classeur protégé par un mot de passe',
   'zip-too-large': 'classeur trop volumineux une fois décompressé',
   'invalid-spreadsheet': 'classeur illisible',
   'invalid-json': 'JSON mal formé',

@@ -151,3 +151,19 @@ describe('rows hidden in the workbook', () => {
     }
   });
 });
+
+describe('a workbook saved with a password', () => {
+  it('.ods (Calc’s « Enregistrer avec mot de passe »): refused as protected, not as empty', async () => {
+    const { report } = await standardize('sub-password.ods', subventions);
+    expect(report.issues.map((i) => i.code)).toEqual(['encrypted-file']);
+    expect(report.issues[0].message).toContain('protégé par un mot de passe');
+  });
+
+  it('.xlsx (an OLE container holding an EncryptionInfo stream, as Excel writes it): refused as protected, an .xls as an .xls', async () => {
+    const ole = (name: string) => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504), Buffer.from(name, 'utf16le'), Buffer.alloc(512)]);
+    const encrypted = await standardizeTable(chunked(ole('EncryptionInfo')), { schema: subventions, sinks: () => ({ write: async () => undefined, end: async () => undefined, abort: async () => undefined }) });
+    expect(encrypted.report.issues.map((i) => i.code)).toEqual(['encrypted-file']);
+    const xls = await standardizeTable(chunked(ole('Workbook')), { schema: subventions, sinks: () => ({ write: async () => undefined, end: async () => undefined, abort: async () => undefined }) });
+    expect(xls.report.issues.map((i) => `${i.code}: ${i.message}`)).toEqual(['unknown-format: Le format Excel 97-2003 (.xls) n’est pas pris en charge : enregistrez le fichier en .xlsx ou en CSV.']);
+  });
+});

@@ -13,7 +13,8 @@ export type TableReadErrorCode =
   | 'unterminated-quote'
   | 'invalid-json'
   | 'invalid-json-shape'
-  | 'invalid-spreadsheet';
+  | 'invalid-spreadsheet'
+  | 'encrypted-file';
 
 export class TableReadError extends Error {
   readonly code: TableReadErrorCode;

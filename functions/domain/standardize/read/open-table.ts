@@ -442,6 +442,12 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
     case 'empty':
       throw emptyFile();
     case 'unknown':
+      if (sniffed.detail === 'encrypted') {
+        throw new TableReadError(
+          'encrypted-file',
+          'Le classeur est protégé par un mot de passe : il ne peut pas être lu. Enregistrez-le sans mot de passe (« Enregistrer sous », en décochant « Enregistrer avec mot de passe », ou en retirant le mot de passe dans les options), puis déposez-le à nouveau.',
+        );
+      }
       if (sniffed.detail === 'utf-16') {
         throw new TableReadError(
           'invalid-encoding',

@@ -3,7 +3,7 @@
  * For ZIP-based spreadsheets the central directory is read when the whole archive is given
  * (what `openTable` does); with only a head, local headers are inspected.
  */
-import { isZip, readZipDirectory } from './zip';
+import { isZip, readEntryText, readZipDirectory } from './zip';
 
 export type SniffedFormat = 'csv' | 'xlsx' | 'ods' | 'json' | 'unknown' | 'empty';
 
@@ -30,7 +30,30 @@ function startsWith(b: Uint8Array, sig: number[]): boolean {
   return b.length >= sig.length && sig.every((x, i) => b[i] === x);
 }
 
+/**
+ * An .ods saved with a password: its parts are encrypted, and META-INF/manifest.xml (never
+ * encrypted) says so with `manifest:encryption-data`. Read within a small budget.
+ */
+function encryptedOds(bytes: Uint8Array): boolean {
+  try {
+    const manifest = readZipDirectory(bytes).get('META-INF/manifest.xml');
+    if (!manifest || manifest.uncompressedSize > MANIFEST_BYTES) return false;
+    return readEntryText(bytes, manifest, { remaining: MANIFEST_BYTES, limit: MANIFEST_BYTES }).includes('encryption-data');
+  } catch {
+    return false;
+  }
+}
+
+const MANIFEST_BYTES = 1024 * 1024;
+/** « EncryptionInfo » in UTF-16LE: a stream an Office file encrypted with a password has (its .xlsx is then wrapped in an OLE container, like an .xls). */
+const OFFICE_ENCRYPTION = Buffer.from('EncryptionInfo', 'utf16le');
+
 function sniffZip(bytes: Uint8Array): SniffResult {
+  const sniffed = sniffZipFormat(bytes);
+  return sniffed.format === 'ods' && encryptedOds(bytes) ? { format: 'unknown', detail: 'encrypted' } : sniffed;
+}
+
+function sniffZipFormat(bytes: Uint8Array): SniffResult {
   const latin = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 200)).toString('latin1');
   if (latin.startsWith('mimetype', 30) && latin.startsWith(ODS_MIME, 38)) return { format: 'ods' };
   try {
@@ -54,7 +77,12 @@ function sniffZip(bytes: Uint8Array): SniffResult {
 export function sniffFormat(bytes: Uint8Array): SniffResult {
   if (bytes.length === 0) return { format: 'empty' };
   if (isZip(bytes)) return sniffZip(bytes);
-  for (const [detail, sig] of MAGIC) if (startsWith(bytes, sig)) return { format: 'unknown', detail };
+  for (const [detail, sig] of MAGIC) {
+    if (!startsWith(bytes, sig)) continue;
+    // An OLE container is an .xls, or an .xlsx encrypted with a password.
+    if (detail === 'xls' && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes(OFFICE_ENCRYPTION)) return { format: 'unknown', detail: 'encrypted' };
+    return { format: 'unknown', detail };
+  }
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return { format: 'unknown', detail: 'utf-16' };
   let i = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
   const n = Math.min(bytes.length, 8192);
