@@ -333,9 +333,21 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       issues.push(err('minimum', row, name, raw, `La valeur « ${show(v)} » est inférieure au minimum autorisé (${min}).`));
     }
     if (max !== undefined && v !== null && typeof v !== 'boolean' && v > max) {
-      // A percentage where a proportion is due: say how to write it.
-      const hint = proportion && typeof v === 'number' && v <= 100 ? ` : une proportion s’écrit entre 0 et 1 (${show(v)} % s’écrit ${numberText(v / 100)})` : '';
-      issues.push(err('maximum', row, name, raw, `La valeur « ${show(v)} » est supérieure au maximum autorisé (${max})${hint}.`));
+      // A percentage where a proportion is due: say how to write it. Typed with `%` (`150 %`), it
+      // was read as a proportion already: it is more than the whole.
+      const typedPercent = proportion && typeof raw === 'string' && raw.trimEnd().endsWith('%');
+      if (typedPercent) {
+        issues.push(err('maximum', row, name, raw, `La valeur « ${raw.trim()} » dépasse 100 % : une part ne peut pas dépasser le tout (le maximum autorisé est ${max}, soit ${numberText(Number(max) * 100)} %).`));
+      } else {
+        // Between 1 and 2: 1.5 typed for 1,5 %, or a percentage cell showing 150 % (it holds 1.5).
+        const hint =
+          !proportion || typeof v !== 'number' || v > 100
+            ? ''
+            : v < 2
+              ? ` : une proportion s’écrit entre 0 et 1 ; pour ${show(v).replace('.', ',')} %, écrivez ${numberText(v / 100)}, et une cellule au format pourcentage qui affiche ${numberText(v * 100).replace('.', ',')} % dépasse le tout`
+              : ` : une proportion s’écrit entre 0 et 1 (${show(v)} % s’écrit ${numberText(v / 100)})`;
+        issues.push(err('maximum', row, name, raw, `La valeur « ${show(v)} » est supérieure au maximum autorisé (${max})${hint}.`));
+      }
     }
     return v;
   };

@@ -319,6 +319,12 @@ describe('a proportion (a number bounded by 1, SCDL pourcentageSubvention)', () 
     expect(r.issues[0].message).toContain("une proportion s’écrit entre 0 et 1 (50 % s’écrit 0.5)");
     expect(one(pct, '250').issues[0].message).not.toContain('proportion');
   });
+  it('says that a percentage over 100 % is more than the whole, typed with its sign or held by a percentage cell (1.5)', () => {
+    expect(one(pct, '150 %').issues[0].message).toBe('La valeur « 150 % » dépasse 100 % : une part ne peut pas dépasser le tout (le maximum autorisé est 1, soit 100 %).');
+    expect(one(pct, '1.5').issues[0].message).toBe(
+      'La valeur « 1.5 » est supérieure au maximum autorisé (1) : une proportion s’écrit entre 0 et 1 ; pour 1,5 %, écrivez 0.015, et une cellule au format pourcentage qui affiche 150 % dépasse le tout.',
+    );
+  });
   it('leaves other numbers alone: a % there is not a number', () => {
     expect(one({ name: 'montant', type: 'number' }, '50 %').codes).toEqual(['type-error']);
   });
