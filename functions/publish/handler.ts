@@ -21,6 +21,7 @@ import { parseWith } from '../http/validation';
 import { AlreadyExistsError } from '../store/ports';
 import { getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
+import { formatBytes } from '../domain/standardize/read/errors';
 import { renderReportHtml } from '../domain/standardize/report-html';
 import { apiBase } from '../http/api-base';
 import type { Report } from '../domain/standardize/report';
@@ -62,7 +63,13 @@ const noQuery = z.object({}).strict();
 const tenantPath = z.object({ tenantId: slugSchema }).strict();
 const datasetPath = z.object({ tenantId: slugSchema, slug: slugSchema }).strict();
 const uploadPath = datasetPath.extend({ uploadId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'identifiant de dépôt invalide') });
-const versionPath = datasetPath.extend({ version: z.coerce.number().int().min(1, 'le numéro de version doit être au moins 1').max(999999) });
+const versionPath = datasetPath.extend({
+  version: z
+    .string()
+    .regex(/^\d{1,6}$/, 'numéro de version attendu (un nombre entier, par exemple 3)')
+    .transform(Number)
+    .pipe(z.number().min(1, 'le numéro de version doit être au moins 1')),
+});
 
 const uploadListQuery = paginationSchema(100, 20).extend({
   status: z.enum(UPLOAD_STATUSES, { message: `statut attendu : ${UPLOAD_STATUSES.join(', ')}` }).optional(),
@@ -258,7 +265,7 @@ export const handler = apiHandler(
       const tenant = await tenantOf(dataset.tenantId);
       const limit = Math.min(tenant.maxUploadBytes ?? env().MAX_UPLOAD_BYTES, env().MAX_UPLOAD_BYTES);
       if (request.size > limit) {
-        throw tooLarge('file_too_large', `Fichier trop volumineux : ${request.size} octets pour une limite de ${limit} octets.`);
+        throw tooLarge('file_too_large', `Fichier trop volumineux : ${formatBytes(request.size)} pour une limite de ${formatBytes(limit)}.`);
       }
       const deps = coreDeps();
       const id = nextUploadId();

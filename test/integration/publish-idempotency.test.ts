@@ -110,6 +110,9 @@ describe('versions of one dataset', () => {
     const missing = await api('POST', `/v1/tenants/${p.tenantId}/datasets/${slug}/versions/9/restore`, { token: p.token });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('version_not_found');
+    const word = await api('POST', `/v1/tenants/${p.tenantId}/datasets/${slug}/versions/abc/restore`, { token: p.token });
+    expect(word.status).toBe(400);
+    expect(word.body.error.message).toContain('numéro de version attendu (un nombre entier, par exemple 3)');
   });
 
   it('unpublishing removes the public files but keeps the versions; a restore puts the files back', async () => {

@@ -113,7 +113,7 @@ describe('the tenant’s upload size limit', () => {
     const over = await api('POST', path, { token: p.token, body: { filename: 'gros.csv', contentType: 'text/csv', size: 1001 } });
     expect(over.status).toBe(413);
     expect(over.body.error.code).toBe('file_too_large');
-    expect(over.body.error.message).toContain('1000');
+    expect(over.body.error.message).toBe('Fichier trop volumineux : 1001 octets pour une limite de 1000 octets.');
     const at = await api('POST', path, { token: p.token, body: { filename: 'juste.csv', contentType: 'text/csv', size: 1000 } });
     expect(at.status).toBe(201);
   });

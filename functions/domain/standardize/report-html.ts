@@ -198,7 +198,7 @@ export function renderReportHtml(report: Report, title: string, opts: { upload?:
   if (report.truncated) {
     const last = report.issues.reduce((m, i) => Math.max(m, i.row ?? 0), 0);
     parts.push(
-      `<p>Le détail ci-dessous porte sur les ${frenchCount(report.issues.length)} premiers problèmes sur ${frenchCount(total)} et s’arrête à la ligne ${frenchCount(last)} : la même erreur peut se répéter plus bas. Les comptes par type portent sur tous. Corrigez-les, puis déposez à nouveau le fichier pour voir la suite.</p>`,
+      `<p>Le détail ci-dessous porte sur les ${frenchCount(report.issues.length)} premiers problèmes sur ${frenchCount(total)} et s’arrête à la ligne ${last} : la même erreur peut se répéter plus bas. Les comptes par type portent sur tous. Corrigez-les, puis déposez à nouveau le fichier pour voir la suite.</p>`,
     );
   }
   if (fileWide.length) {

@@ -42,5 +42,6 @@ export function isTableReadError(e: unknown): e is TableReadError {
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} octets`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace('.', ',')} Ko`;
-  return `${(n / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(1).replace('.', ',')} Go`;
 }
