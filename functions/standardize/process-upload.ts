@@ -14,7 +14,10 @@ import { createHash } from 'node:crypto';
 import { publicPrefix, type DatasetVersion, type Distribution, type ReportSummary, type Upload } from '../domain/datasets/dataset';
 import { resolveSchema } from '../domain/datasets/schemas';
 import { builtinSchemas } from '../domain/schemas/registry';
-import type { Report } from '../domain/standardize/report';
+import { otherPublisherIssue } from '../domain/datasets/publisher-identity';
+import type { ValidationIssue } from '../domain/schema/types';
+import { openTable } from '../domain/standardize/read/open-table';
+import { summarize, type Report } from '../domain/standardize/report';
 import { standardizeTable, type OutputInfo, type OutputName } from '../domain/standardize/standardize-table';
 import { datapackage } from '../domain/standardize/datapackage';
 import type { CoreDeps } from '../http/deps';
@@ -113,6 +116,9 @@ export async function processUpload(
     await deletePrefix(uploadBucket(), archive);
     return reject(report);
   }
+  // A file of another collectivité (a neighbour's BAL, the wrong account): said, not refused.
+  const other = otherPublisherIssue(used, result.fields, await sampleRows(archive + 'data.csv'), tenant!);
+  if (other) addWarning(report, other);
 
   const previous = await store.sourceVersion(upload.tenantId, upload.slug, result.sourceSha256);
   if (previous !== undefined && previous !== upload.version) {
@@ -248,6 +254,42 @@ async function putJson(archiveKey: string, publicKey: string, body: Buffer): Pro
     bytes: body.length,
     sha256: createHash('sha256').update(body).digest('hex'),
   };
+}
+
+/** Bytes of `data.csv` read to know whose file it is: its first records. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/** The first records of an output CSV written to the upload bucket (none when they cannot be read: the check is then skipped). */
+async function sampleRows(key: string): Promise<string[][]> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stream = await getObjectStream(uploadBucket(), key);
+  for await (const chunk of stream) {
+    chunks.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size >= SAMPLE_BYTES) break;
+  }
+  let bytes = Buffer.concat(chunks).subarray(0, SAMPLE_BYTES);
+  // Whole lines only; a record cut inside quotes makes the reader refuse the sample, and the check is skipped.
+  if (size > SAMPLE_BYTES) bytes = bytes.subarray(0, bytes.lastIndexOf(10) + 1);
+  try {
+    const table = await openTable((async function* () {
+      yield bytes;
+    })());
+    const rows: string[][] = [];
+    for await (const r of table.rows) rows.push(r.cells.map((c) => c ?? ''));
+    return rows;
+  } catch {
+    return [];
+  }
+}
+
+/** Adds a warning found after standardization to its report, counts and summary included. */
+function addWarning(report: Report, issue: ValidationIssue): void {
+  report.issues.push(issue);
+  report.codes[issue.code] = (report.codes[issue.code] ?? 0) + 1;
+  report.warningCount++;
+  report.summary = summarize(report.valid, report.rowCount, report.errorCount, report.warningCount);
 }
 
 function fileLevelReport(schema: { id: string; version: string } | null, bytes: number, code: string, message: string): Report {

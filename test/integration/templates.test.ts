@@ -69,3 +69,25 @@ describe('GET /v1/catalog/templates/{schemaFile+}', () => {
     expect((await publicFile(p, 'subventions', 1, 'data.csv')).text()).toBe(expected);
   });
 });
+
+describe('a file of another collectivité', () => {
+  it('is published with an other-publisher warning: a BAL of commune 31458 on Castanet’s account (31113); none on its own', async () => {
+    const castanet = await newPublisher('castanet', { name: 'Commune de Castanet-Tolosan', inseeCode: '31113' });
+    await createDataset(castanet, 'adresses', 'bal');
+    const { state } = await uploadFile(castanet, 'adresses', 'bal.csv', fixture('bal.csv'));
+    expect(state.status).toBe('published');
+    expect(state.report!.codes['other-publisher']).toBe(1);
+    // The report, public with the version, says whose file it seems to be.
+    const report = (await publicFile(castanet, 'adresses', 1, 'report.json')).json();
+    expect(report.issues.filter((i: { code: string }) => i.code === 'other-publisher')).toEqual([
+      expect.objectContaining({ severity: 'warning', column: 'commune_insee', value: '31458' }),
+    ]);
+    expect(report.summary).toMatch(/avertissement/);
+
+    const roques = await newPublisher('roques', { name: 'Commune de Roques', inseeCode: '31458' });
+    await createDataset(roques, 'adresses', 'bal');
+    const own = await uploadFile(roques, 'adresses', 'bal.csv', fixture('bal.csv'));
+    expect(own.state.status).toBe('published');
+    expect(own.state.report!.codes['other-publisher']).toBeUndefined();
+  });
+});

@@ -40,6 +40,7 @@ const CODE_HELP: Record<string, string> = {
   'merged-cells': 'cellules fusionnées sur plusieurs lignes : la valeur est recopiée sur chaque ligne',
   'hidden-rows': 'lignes masquées ou filtrées dans le classeur : elles sont publiées comme les autres',
   'hidden-columns': 'colonnes du schéma masquées dans le classeur : elles sont publiées comme les autres',
+  'other-publisher': 'fichier qui semble être celui d’une autre collectivité (SIRET ou code INSEE)',
   'hyperlink-target': 'cellules qui sont des liens : l’adresse du lien est publiée, et non le texte affiché',
   'hyperlink-local': 'liens vers des fichiers de l’ordinateur : mettez les documents en ligne et écrivez leur adresse',
   'invalid-encoding': 'encodage des caractères non reconnu',
