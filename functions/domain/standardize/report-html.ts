@@ -40,6 +40,7 @@ const CODE_HELP: Record<string, string> = {
   'merged-cells': 'cellules fusionnées sur plusieurs lignes : la valeur est recopiée sur chaque ligne',
   'hidden-rows': 'lignes masquées ou filtrées dans le classeur : elles sont publiées comme les autres',
   'hidden-columns': 'colonnes du schéma masquées dans le classeur : elles sont publiées comme les autres',
+  'wrong-dataset': 'fichier dont les colonnes sont celles d’un autre jeu de données',
   'other-publisher': 'fichier qui semble être celui d’une autre collectivité (SIRET ou code INSEE)',
   'hyperlink-target': 'cellules qui sont des liens : l’adresse du lien est publiée, et non le texte affiché',
   'hyperlink-local': 'liens vers des fichiers de l’ordinateur : mettez les documents en ligne et écrivez leur adresse',
@@ -181,7 +182,10 @@ export function renderReportHtml(report: Report, title: string, opts: { upload?:
   const codes = Object.entries(report.codes).sort((a, b) => b[1] - a[1]);
   const groups = groupIssues(report.issues);
   // Issues of the whole file or of its header line; the others go under their column.
-  const fileWide = groups.filter((g) => g.issue.column === undefined || g.issue.row === undefined || g.issue.row <= 1);
+  // Errors first: what refuses the file comes before what is said for information.
+  const fileWide = groups
+    .filter((g) => g.issue.column === undefined || g.issue.row === undefined || g.issue.row <= 1)
+    .sort((a, b) => (a.issue.severity === b.issue.severity ? 0 : a.issue.severity === 'error' ? -1 : 1));
   const wide = new Set(fileWide);
   const byColumn = new Map<string, Group[]>();
   for (const g of groups) {

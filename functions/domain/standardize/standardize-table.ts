@@ -9,7 +9,8 @@
  * caller discards them); the report always counts every issue.
  */
 import { createHash } from 'node:crypto';
-import type { TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
+import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
+import { builtinSchemas } from '../schemas/registry';
 import { flattenDecp, unflattenDecp } from '../schemas/decp/flatten';
 import { isTableReadError } from './read/errors';
 import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
@@ -190,6 +191,30 @@ class Output implements RowSink {
   }
 }
 
+/**
+ * The built-in schema a header names far better than its own (most of its columns), when
+ * its own required columns are missing: a `wrong-dataset` warning beside the refusal, so that
+ * the file is sent where it belongs. Undefined when no other schema fits.
+ */
+export function otherDatasetIssue(schema: TableSchemaDescriptor, header: readonly Cell[]): ValidationIssue | undefined {
+  const own = headerScore(schema)(header);
+  let best: { schema: TableSchemaDescriptor; score: number } | undefined;
+  const seen = new Set<string>([schema.id]);
+  for (const other of builtinSchemas) {
+    if (seen.has(other.id)) continue;
+    seen.add(other.id);
+    const score = headerScore(other)(header);
+    if (!best || score > best.score) best = { schema: other, score };
+  }
+  if (!best || best.score <= own || best.score < Math.min(5, Math.ceil(best.schema.fields.length / 2))) return undefined;
+  const { schema: other, score } = best;
+  return {
+    code: 'wrong-dataset',
+    severity: 'warning',
+    message: `Les colonnes de ce fichier sont celles d’un jeu « ${other.title} » (schéma ${other.id} : ${score} colonnes reconnues sur ${other.fields.length}), et non « ${schema.title} » : l’avez-vous déposé dans le bon jeu de données ?`,
+  };
+}
+
 /** Wraps a byte source to hash and count it as it is consumed. */
 function hashing(source: AsyncIterable<Uint8Array>) {
   const hash = createHash('sha256');
@@ -249,6 +274,11 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     const headerRow = table.headerRow;
     const headerIssues = pipeline.headerIssues({ delimiter: table.delimiter, encoding: table.encoding });
     issues.addAll(headerRow === 1 ? headerIssues : headerIssues.map((i) => (i.row === 1 ? { ...i, row: headerRow } : i)));
+    // Required columns missing: the file may be of another dataset (délibérations sent to the subventions).
+    if (schema && headerIssues.some((i) => i.code === 'missing-column' && i.severity === 'error')) {
+      const other = otherDatasetIssue(schema, table.header);
+      if (other) issues.add({ ...other, row: headerRow });
+    }
     fields = pipeline.fields;
     for (const { name, writer } of pipeline.writers) outputs.push(new Output(name, writer, opts.sinks(name, writer.contentType)));
     for (const o of outputs) await o.start();

@@ -230,3 +230,37 @@ describe('a file that cannot be read', () => {
     expect(text(renderReportHtml(report, 'x.csv'))).toContain('Fichier : CSV, 0 ligne lue.');
   });
 });
+
+describe('a file sent to the wrong dataset', () => {
+  it('is refused for its missing columns, with a warning naming the dataset its columns are of; the page lists errors first', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const delib = readFileSync(path.join(__dirname, '../../fixtures/publish/deliberations.csv'));
+    const { report } = await standardizeTable(chunked(delib), {
+      schema: subventions,
+      sinks: () => ({ write: () => undefined, end: async () => undefined, abort: async () => undefined }),
+    });
+    expect(report.valid).toBe(false);
+    expect(report.issues.find((i) => i.code === 'wrong-dataset')?.message).toBe(
+      'Les colonnes de ce fichier sont celles d’un jeu « Délibérations » (schéma scdl/deliberations : 17 colonnes reconnues sur 17), et non « Subventions » : l’avez-vous déposé dans le bon jeu de données ?',
+    );
+    const page = text(renderReportHtml(report, 'deliberations.csv'));
+    const fileWide = page.slice(page.indexOf('Problèmes sur l’ensemble du fichier'), page.indexOf('Problèmes par type'));
+    const lines = fileWide.split('\n').filter((l) => /^(À corriger|Pour information) \|/.test(l));
+    const severities = lines.map((l) => l.split(' |')[0]);
+    expect(severities).toEqual([...severities].sort((a, b) => (a === b ? 0 : a === 'À corriger' ? -1 : 1)));
+    expect(severities[0]).toBe('À corriger');
+    expect(severities).toContain('Pour information');
+  });
+
+  it('gets no such warning when its columns are of no other dataset (a column missing from a subventions file)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const missing = readFileSync(path.join(__dirname, '../../fixtures/publish/subventions-missing-column.csv'));
+    const { report } = await standardizeTable(chunked(missing), {
+      schema: subventions,
+      sinks: () => ({ write: () => undefined, end: async () => undefined, abort: async () => undefined }),
+    });
+    expect(Object.keys(report.codes)).toEqual(['missing-column']);
+  });
+});
