@@ -5,7 +5,7 @@
 import { compileSchema } from '../../../functions/domain/schema/compile';
 import { builtinSchemas } from '../../../functions/domain/schemas/registry';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
-import { renderReportHtml, rowRanges } from '../../../functions/domain/standardize/report-html';
+import { CODE_HELP, renderReportHtml, rowRanges } from '../../../functions/domain/standardize/report-html';
 import type { Report } from '../../../functions/domain/standardize/report';
 import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
 import { schemaOf } from '../schema/helpers';
@@ -129,11 +129,11 @@ describe('validation report page', () => {
       rowCount: 2,
       errorCount: 2,
       warningCount: 1,
-      codes: { 'missing-column': 1, 'bal-multiple-communes': 1, 'extra-column': 1 },
+      codes: { 'missing-column': 1, 'custom-check': 1, 'extra-column': 1 },
       issues: [
         { code: 'missing-column', severity: 'error', row: 1, column: 'voie_nom', message: 'La colonne obligatoire « voie_nom » est absente.' },
         { code: 'extra-column', severity: 'warning', row: 1, column: 'note', message: 'La colonne « note » ne fait pas partie du schéma : elle sera ignorée.' },
-        { code: 'bal-multiple-communes', severity: 'error', message: 'Le fichier contient les adresses de 2 communes.' },
+        { code: 'custom-check', severity: 'error', message: 'Le fichier contient les adresses de 2 communes.' },
       ],
       truncated: false,
       summary: 'Fichier refusé : 2 erreurs à corriger sur 2 lignes.',
@@ -141,7 +141,7 @@ describe('validation report page', () => {
     const page = text(renderReportHtml(report, 'bal.csv'));
     expect(page).toContain('Problèmes sur l’ensemble du fichier');
     expect(page).not.toContain('colonne par colonne');
-    expect(page).toContain('bal-multiple-communes | par exemple : Le fichier contient les adresses de 2 communes. | 1');
+    expect(page).toContain('custom-check | par exemple : Le fichier contient les adresses de 2 communes. | 1');
     expect(page).toContain('missing-column | colonne obligatoire absente | 1');
   });
 
@@ -262,5 +262,17 @@ describe('a file sent to the wrong dataset', () => {
       sinks: () => ({ write: () => undefined, end: async () => undefined, abort: async () => undefined }),
     });
     expect(Object.keys(report.codes)).toEqual(['missing-column']);
+  });
+});
+
+describe('the table of codes', () => {
+  it('explains every BAL code in French, not by its first message', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const path = await import('node:path');
+    const dir = path.join(__dirname, '../../../functions/domain/schemas/bal');
+    const codes = new Set<string>();
+    for (const f of readdirSync(dir)) for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/'(bal-[a-z0-9-]+)'/g)) codes.add(m[1]);
+    expect(codes.size).toBeGreaterThan(30);
+    expect([...codes].filter((c) => !CODE_HELP[c])).toEqual([]);
   });
 });
