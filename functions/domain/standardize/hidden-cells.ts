@@ -7,25 +7,21 @@
  *   Hidden columns the schema does not know are dropped anyway (their `extra-column` says so).
  */
 import type { Cell, ValidationIssue } from '../schema/types';
-import { frenchList } from '../french-list';
+import { frenchList, ListedRows } from '../french-list';
 import { columnLetters } from './read/cell-ref';
-
-/** Rows named in the warning; the others are counted. */
-const LISTED_ROWS = 5;
 
 /** The records hidden in the sheet read, as the pipeline keeps them (readers mark them: `TableRow.hidden`). */
 export class HiddenRows {
-  private readonly rows: number[] = [];
-  private count = 0;
+  private readonly seen = new ListedRows();
 
   add(row: number): void {
-    if (this.count++ < LISTED_ROWS) this.rows.push(row);
+    this.seen.add(row);
   }
 
   issues(): ValidationIssue[] {
-    if (this.count === 0) return [];
-    const { rows, count } = this;
-    const list = frenchList(rows.map(String), count - rows.length);
+    const { rows, count } = this.seen;
+    if (count === 0) return [];
+    const list = this.seen.text();
     return [
       {
         code: 'hidden-rows',

@@ -13,23 +13,19 @@
  * was typed is published, as from a CSV export, unless the link opens another address.
  */
 import type { FieldDescriptor, ValidationIssue } from '../schema/types';
-import { frenchList } from '../french-list';
+import { ListedRows } from '../french-list';
 import type { TableRow } from './read/open-table';
-
-/** Rows named in a column's warning; the others are counted. */
-const LISTED_ROWS = 5;
 
 interface LinkedColumn {
   /** Where the field is read in each record. */
   column: number;
   name: string;
   email: boolean;
-  rows: number[];
-  count: number;
+  /** Rows whose label gave way to the address. */
+  replaced: ListedRows;
   first?: { label: string; address: string };
-  /** Links to files of the employee's computer or network, which no reuser can open. */
-  localRows: number[];
-  localCount: number;
+  /** Rows linking to files of the employee's computer or network, which no reuser can open. */
+  local: ListedRows;
 }
 
 /**
@@ -85,7 +81,7 @@ export class LinkedCells {
   constructor(fields: readonly FieldDescriptor[], columns: Int32Array) {
     this.columns = fields.flatMap((f, i) =>
       f.type === 'string' && (f.format === 'uri' || f.format === 'email') && columns[i] >= 0
-        ? [{ column: columns[i], name: f.name, email: f.format === 'email', rows: [], count: 0, localRows: [], localCount: 0 }]
+        ? [{ column: columns[i], name: f.name, email: f.format === 'email', replaced: new ListedRows(), local: new ListedRows() }]
         : [],
     );
   }
@@ -111,7 +107,7 @@ export class LinkedCells {
         if (address === undefined || address.toLowerCase() === label.trim().toLowerCase()) continue;
       } else {
         if (!WEB_ADDRESS.test(target)) {
-          if (LOCAL_FILE.test(target) && c.localCount++ < LISTED_ROWS) c.localRows.push(record.row);
+          if (LOCAL_FILE.test(target)) c.local.add(record.row);
           continue;
         }
         address = uriOf(target);
@@ -123,7 +119,7 @@ export class LinkedCells {
         }
       }
       record.cells[c.column] = address;
-      if (c.count++ < LISTED_ROWS) c.rows.push(record.row);
+      c.replaced.add(record.row);
       c.first ??= { label, address };
     }
   }
@@ -131,9 +127,10 @@ export class LinkedCells {
   /** One `hyperlink-target` warning per column whose labels gave way to addresses; one `hyperlink-local` per column linking to files of the computer. */
   issues(): ValidationIssue[] {
     const local = this.columns
-      .filter((c) => c.localCount > 0)
-      .map(({ name, localRows: rows, localCount: count }): ValidationIssue => {
-        const where = count === 1 ? `La cellule de la ligne ${rows[0]} de la colonne « ${name} » est un lien` : `${count} cellules de la colonne « ${name} » (lignes ${frenchList(rows.map(String), count - rows.length)}) sont des liens`;
+      .filter((c) => c.local.count > 0)
+      .map(({ name, local: seen }): ValidationIssue => {
+        const { rows, count } = seen;
+        const where = count === 1 ? `La cellule de la ligne ${rows[0]} de la colonne « ${name} » est un lien` : `${count} cellules de la colonne « ${name} » (lignes ${seen.text()}) sont des liens`;
         return {
           code: 'hyperlink-local',
           severity: 'warning',
@@ -146,13 +143,14 @@ export class LinkedCells {
         };
       });
     const replaced = this.columns
-      .filter((c) => c.count > 0)
-      .map(({ name, rows, count, first }) => {
+      .filter((c) => c.replaced.count > 0)
+      .map(({ name, replaced: seen, first }) => {
         const { label, address } = first!;
+        const { rows, count } = seen;
         const message =
           count === 1
             ? `La cellule de la ligne ${rows[0]} de la colonne « ${name} » est un lien : c’est son adresse qui est publiée, et non le texte affiché (« ${label} » ouvre ${address}).`
-            : `${count} cellules de la colonne « ${name} » (lignes ${frenchList(rows.map(String), count - rows.length)}) sont des liens : c’est l’adresse de chaque lien qui est publiée, et non le texte affiché (par exemple, ligne ${rows[0]}, « ${label} » ouvre ${address}).`;
+            : `${count} cellules de la colonne « ${name} » (lignes ${seen.text()}) sont des liens : c’est l’adresse de chaque lien qui est publiée, et non le texte affiché (par exemple, ligne ${rows[0]}, « ${label} » ouvre ${address}).`;
         return { code: 'hyperlink-target', severity: 'warning' as const, row: rows[0], column: name, value: label, message };
       });
     return [...replaced, ...local];

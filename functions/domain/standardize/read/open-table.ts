@@ -30,7 +30,7 @@ import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes
 import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, type DecodedStream } from './decode';
 import { TableReadError, formatBytes, isTableReadError } from './errors';
 import { JsonFlattener, openJsonTable } from './json';
-import { frenchList } from '../../french-list';
+import { ListedRows } from '../../french-list';
 import { columnLetters } from './cell-ref';
 import { readOds } from './ods';
 import { sniffFormat } from './sniff';
@@ -192,9 +192,6 @@ function columnName(header: Cell[], i: number): string {
   return header[i] || `colonne ${i + 1}`;
 }
 
-/** Rows a warning about a column beside the table lists; the others are counted. */
-const LISTED_ROWS = 5;
-
 /**
  * Values past a spreadsheet header's last column, by column: a note typed beside the table.
  * Each such column is ignored with one warning, as a CSV column without a name is (the
@@ -202,12 +199,12 @@ const LISTED_ROWS = 5;
  * it has values on.
  */
 class BesideTable {
-  private readonly columns = new Map<number, { rows: number[]; count: number }>();
+  private readonly columns = new Map<number, ListedRows>();
 
   add(column: number, row: number): void {
-    const c = this.columns.get(column);
-    if (!c) this.columns.set(column, { rows: [row], count: 1 });
-    else if (c.count++ < LISTED_ROWS) c.rows.push(row);
+    let seen = this.columns.get(column);
+    if (!seen) this.columns.set(column, (seen = new ListedRows()));
+    seen.add(row);
   }
 
   /**
@@ -217,11 +214,10 @@ class BesideTable {
   issues(): ValidationIssue[] {
     return [...this.columns.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([column, { rows, count }]) => {
+      .map(([column, seen]) => {
         const letter = columnLetters(column);
-        const more = count - rows.length;
-        const where =
-          count === 1 ? `sa valeur en ligne ${rows[0]}, qui ne sera pas publiée` : `ses valeurs en lignes ${frenchList(rows.map(String), more)}, qui ne seront pas publiées`;
+        const { rows, count } = seen;
+        const where = count === 1 ? `sa valeur en ligne ${rows[0]}, qui ne sera pas publiée` : `ses valeurs en lignes ${seen.text()}, qui ne seront pas publiées`;
         return {
           code: 'extra-column',
           severity: 'warning',
