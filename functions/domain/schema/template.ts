@@ -118,8 +118,10 @@ function inlineCell(ref: string, text: string, style?: number): string {
   return `<c r="${ref}"${style !== undefined ? ` s="${style}"` : ''} t="inlineStr"><is><t xml:space="preserve">${xml(text)}</t></is></c>`;
 }
 
-function row(r: number, cells: (string | undefined)[], style?: number): string {
-  return `<row r="${r}">${cells.map((text, c) => (text === undefined || text === '' ? '' : inlineCell(`${columnLetters(c)}${r}`, text, style))).join('')}</row>`;
+/** A row of text cells, empty ones left out; `style` for all of them, or by column. */
+function row(r: number, cells: (string | undefined)[], style?: number | ((column: number) => number | undefined)): string {
+  const styleOf = typeof style === 'function' ? style : () => style;
+  return `<row r="${r}">${cells.map((text, c) => (text === undefined || text === '' ? '' : inlineCell(`${columnLetters(c)}${r}`, text, styleOf(c)))).join('')}</row>`;
 }
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
@@ -179,8 +181,8 @@ const HELP_VALUES_CHARS = 2000;
  * has TITRE and DESCRIPTION): the readers must never take the tab for a table, even when the
  * workbook is saved with it shown. A heading that names one is marked « (aide) ».
  */
-function helpHeadings(schema: TableSchemaDescriptor): string[] {
-  return HELP_COLUMNS.map((h) => unnamed(compileSchema(schema), h));
+function helpHeadings(compiled: ReturnType<typeof compileSchema>): string[] {
+  return HELP_COLUMNS.map((h) => unnamed(compiled, h));
 }
 
 /** `text` marked « (aide) » until it names no column of the schema. */
@@ -208,13 +210,15 @@ function helpSheet(schema: TableSchemaDescriptor): string {
     'Remplissez l’onglet « Données », une ligne par enregistrement, sans changer sa première ligne. Les colonnes à en-tête orangé sont obligatoires ; les autres se laissent vides quand l’information manque.',
     'Chaque colonne est déjà au bon format (texte, date, nombre) : tapez les valeurs telles quelles, les dates en JJ/MM/AAAA. Puis déposez ce classeur (.xlsx) : il est vérifié et publié, ou bien un rapport indique ce qu’il faut corriger.',
   ];
-  const rows = [row(1, [intro[0]], STYLE.title), row(2, [intro[1]]), row(3, [intro[2]]), row(5, helpHeadings(schema), STYLE.bold)];
   const compiled = compileSchema(schema);
+  const rows = [row(1, [intro[0]], STYLE.title), row(2, [intro[1]]), row(3, [intro[2]]), row(5, helpHeadings(compiled), STYLE.bold)];
+  // « Valeurs possibles » and « Explication » wrap.
+  const helpStyle = (c: number): number | undefined => (c === 5 || c === 6 ? STYLE.wrap : undefined);
   schema.fields.forEach((f, i) => {
     const values = listValues(f) ?? f.arrayItem?.constraints?.enum;
     const list = values ? cut(values.join(' ; '), HELP_VALUES_CHARS) : '';
     const cells = helpRow(compiled, [f.name, f.title ?? '', f.constraints?.required ? 'oui' : 'non', contentLabel(f), typedExample(f) ?? '', list, f.description ?? '']);
-    rows.push(`<row r="${6 + i}">${cells.map((text, c) => (text === '' ? '' : inlineCell(`${columnLetters(c)}${6 + i}`, text, c === 6 || c === 5 ? STYLE.wrap : undefined))).join('')}</row>`);
+    rows.push(row(6 + i, cells, helpStyle));
   });
   const cols = HELP_WIDTHS.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('');
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet ${NS}><sheetViews><sheetView workbookViewId="0"/></sheetViews><cols>${cols}</cols><sheetData>${rows.join('')}</sheetData></worksheet>`;
