@@ -17,7 +17,7 @@
  * finish() then only releases the sets it kept.
  */
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
-import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, parserFor } from './field-parsers';
+import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, LOCAL_PATH, parserFor, SCRIPT_URI } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
 import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPeriodToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
@@ -191,10 +191,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     if (serial) return ` : c’est sans doute le numéro de jour d’Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d’exporter`;
     if (isDate && DATE_SHAPED.test(raw)) return ' : ce jour n’existe pas (jour ou mois impossible), vérifiez la date';
     if (isNumber && /\d/.test(raw) && /[a-zA-Z]/.test(raw)) return ' : écrivez seulement le nombre, en chiffres et sans texte (par exemple 1500 ou 1500,50)';
-    if (isUri && /^(?:[a-z]:[\\/]|file:|\\\\)/i.test(raw.trim())) {
+    if (isUri && LOCAL_PATH.test(raw.trim())) {
       return ' : c’est l’emplacement d’un fichier sur un ordinateur ou un réseau de la collectivité, que personne d’autre ne peut ouvrir ; mettez le document en ligne (sur le site de la collectivité) et écrivez son adresse (https://…)';
     }
-    if (isUri && /^(?:javascript|vbscript|data):/i.test(raw.trim())) return ' : seules les adresses web (https://…) sont publiées';
+    if (isUri && SCRIPT_URI.test(raw.trim())) return ' : seules les adresses web (https://…) sont publiées';
     // Words where an address is due: often a link's label (« Délibération 2024-003 (PDF) », « Voir »), whose
     // address a CSV export drops; a workbook keeps it, and the readers take it (linked-cells.ts).
     if (isUri && (/\s/.test(raw.trim()) || !/[.:/@]/.test(raw))) {

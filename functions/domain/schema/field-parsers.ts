@@ -28,12 +28,14 @@ export const DEFAULT_FALSE_VALUES = ['false', 'False', 'FALSE', '0'];
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const URI = /^[a-zA-Z][a-zA-Z\d+.-]*:[^\s]+$/;
-/** A drive letter (`C:`), a file, or an address a browser runs: never an address to publish. */
-const UNPUBLISHABLE_URI = /^(?:[a-z]:|(?:file|javascript|vbscript|data):)|\\/i;
+/** A place on a computer or network: a drive (`C:\…`), `file:`, a share (`\\serveur\…`). */
+export const LOCAL_PATH = /^(?:[a-z]:[\\/]|file:|\\\\)/i;
+/** An address a browser runs. */
+export const SCRIPT_URI = /^(?:javascript|vbscript|data):/i;
 
-/** Whether a URI can be published: not a local file or network path, not a script. */
+/** Whether a URI can be published: not a local file or network path (nor a drive letter or a backslash anywhere), not a script. */
 export function isPublishableUri(s: string): boolean {
-  return !UNPUBLISHABLE_URI.test(s);
+  return !(LOCAL_PATH.test(s) || SCRIPT_URI.test(s) || /^[a-z]:/i.test(s) || s.includes('\\'));
 }
 const YEAR = /^\d{4}$/;
 const YEARMONTH = /^(\d{4})-(\d{2})$/;
