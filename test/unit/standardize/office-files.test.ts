@@ -42,6 +42,13 @@ describe('a subventions sheet laid out as employees do, saved by LibreOffice', (
     expect(csv).toBe(expected);
   });
 
+  it('reads the sheet saved as « Texte Unicode » (UTF-16, tabs), as a text export: cells as they are shown', async () => {
+    const { report, csv } = await standardize('sub-plain.unicode.txt', subventions);
+    expect(report).toMatchObject({ valid: true, issues: [], file: { format: 'csv', encoding: 'utf-16le', delimiter: '\t' } });
+    // =1/3 shown as « 33 % »: what a CSV export of the sheet publishes too.
+    expect(csv).toBe(expected.replace(',0.333333333333333,', ',0.33,'));
+  });
+
   it('does not quote a note beside the table in the report: it is not published, and a published version’s report is', async () => {
     const { report } = await standardize('sub-sidenote.ods', subventions);
     expect(report.issues[0].message).toBe('La colonne R n’a pas de nom : elle sera ignorée, avec sa valeur en ligne 3, qui ne sera pas publiée.');

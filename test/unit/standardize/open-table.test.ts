@@ -159,6 +159,40 @@ describe('openTable on the bad-input corpus', () => {
     ]);
   });
 
+  it('reads Excel’s « Texte Unicode » (UTF-16 with a byte order mark, tabs) and says it was UTF-16', async () => {
+    const text = 'nom\tville\tnote\r\nRené\tBesançon\t"deux\r\nlignes"\r\nŒuvre 🏛\tSaint-Étienne\t"dit ""oui"""\r\n';
+    const expected = [
+      { cells: ['René', 'Besançon', 'deux\r\nlignes'], row: 2 },
+      { cells: ['Œuvre 🏛', 'Saint-Étienne', 'dit "oui"'], row: 3 },
+    ];
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le).swap16();
+    // Chunks of 3 bytes cut characters and surrogate pairs in two.
+    for (const [bytes, encoding] of [[le, 'utf-16le'], [be, 'utf-16be']] as const) {
+      for (const chunkSize of [3, 64 * 1024]) {
+        const read = await readAll(bytes, { chunkSize });
+        expect({ format: read.format, encoding: read.encoding, delimiter: read.delimiter, header: read.header }).toEqual({ format: 'csv', encoding, delimiter: '\t', header: ['nom', 'ville', 'note'] });
+        expect(read.rows).toEqual(expected);
+      }
+    }
+    // Without the mark: the zero byte of each Latin character says which order.
+    const bare = await readAll(Buffer.from(text, 'utf16le'));
+    expect({ encoding: bare.encoding, rows: bare.rows }).toEqual({ encoding: 'utf-16le', rows: expected });
+    // A JSON array saved as UTF-16 is a JSON array.
+    const json = await readAll(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('[{"nom": "René"}]', 'utf16le')]));
+    expect({ format: json.format, encoding: json.encoding, rows: json.rows.map((r) => r.cells) }).toEqual({ format: 'json', encoding: 'utf-16le', rows: [['René']] });
+  });
+
+  it('names the line of an unreadable UTF-16 character, and reads UTF-16 only once', async () => {
+    const broken = Buffer.concat([Buffer.from('\uFEFFa\tb\r\n1\t2\r\n3\t', 'utf16le'), Buffer.from([0x3d, 0xd8]), Buffer.from('x\r\n', 'utf16le')]);
+    expect((await readAll(broken)).error).toMatchObject({ code: 'invalid-encoding', row: 3, message: expect.stringContaining('ligne 3') });
+    // An odd last byte.
+    expect((await readAll(Buffer.concat([Buffer.from('\uFEFFa\tb\r\n1\t2', 'utf16le'), Buffer.from([0x41])]))).error).toMatchObject({ code: 'invalid-encoding', row: 2 });
+    // UTF-16 of UTF-16: decoded once, then binary.
+    const twice = Buffer.from(Buffer.from('a\tb\r\n1\t2\r\n', 'utf16le').toString('latin1'), 'utf16le');
+    expect((await readAll(twice)).error).toMatchObject({ code: 'unknown-format' });
+  });
+
   it('reads a UTF-8 BOM CSV', async () => {
     const { rows, header, encoding } = await readAll(Buffer.from('\uFEFFnom;ville\nRené;Besançon\n'));
     expect(header).toEqual(['nom', 'ville']);

@@ -179,6 +179,39 @@ export class InvalidEncodingError extends TableReadError {
   }
 }
 
+/** UTF-16, which Excel's « Texte Unicode » writes (tab-separated, with a byte order mark). */
+export type Utf16 = 'utf-16le' | 'utf-16be';
+
+/**
+ * A UTF-16 byte stream as UTF-8 bytes, for the readers that read those: decoded as it comes
+ * (a character cut between two chunks waits for the next), its byte order mark dropped. An
+ * unpaired surrogate or an odd last byte (decoded as U+FFFD, which a file read right never
+ * holds) is an `invalid-encoding` error naming its line.
+ */
+export async function* utf16ToUtf8(source: AsyncIterable<Uint8Array>, encoding: Utf16): AsyncGenerator<Uint8Array> {
+  const decoder = new TextDecoder(encoding);
+  let line = 1;
+  const emit = (s: string): Uint8Array => {
+    const bad = s.indexOf('\uFFFD');
+    const end = bad < 0 ? s.length : bad;
+    for (let i = s.indexOf('\n'); i >= 0 && i < end; i = s.indexOf('\n', i + 1)) line++;
+    if (bad >= 0) {
+      throw new TableReadError(
+        'invalid-encoding',
+        `Le fichier est encodé en UTF-16 (« Texte Unicode » d’Excel) mais un caractère y est illisible, ligne ${line} : enregistrez-le en « CSV UTF-8 », puis déposez-le à nouveau.`,
+        line,
+      );
+    }
+    return Buffer.from(s, 'utf8');
+  };
+  for await (const chunk of source) {
+    const s = decoder.decode(chunk, { stream: true });
+    if (s.length) yield emit(s);
+  }
+  const last = decoder.decode();
+  if (last.length) yield emit(last);
+}
+
 /** A run of validated bytes and how to read it (whole characters: no sequence is cut). */
 export interface BytePiece {
   bytes: Uint8Array;

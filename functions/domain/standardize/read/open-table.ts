@@ -27,7 +27,7 @@
 import { Cell, ValidationIssue } from '../../schema/types';
 import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES } from './csv';
 import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes';
-import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, type DecodedStream } from './decode';
+import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, utf16ToUtf8, type DecodedStream, type Utf16 } from './decode';
 import { TableReadError, formatBytes, isTableReadError } from './errors';
 import { JsonFlattener, openJsonTable } from './json';
 import { ListedRows } from '../../french-list';
@@ -55,8 +55,8 @@ export interface TableRow {
 
 export interface OpenedTable {
   format: TableFormat;
-  /** Text formats only. */
-  readonly encoding?: TextEncoding;
+  /** Text formats only: what the file was written in (UTF-16 is decoded to UTF-8 first). */
+  readonly encoding?: TextEncoding | Utf16;
   /** CSV only. */
   delimiter?: CsvDelimiter;
   header: Cell[];
@@ -387,7 +387,7 @@ async function fromBatches(
 }
 
 export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions = {}): Promise<OpenedTable> {
-  const seen: { format?: string } = {};
+  const seen: Seen = {};
   try {
     return await open(source, opts, seen);
   } catch (error) {
@@ -397,7 +397,13 @@ export async function openTable(source: AsyncIterable<Uint8Array>, opts: OpenTab
   }
 }
 
-async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, seen: { format?: string }): Promise<OpenedTable> {
+/** What `open` found: the format (for the report of a file it cannot read), and the UTF-16 it decoded first. */
+interface Seen {
+  format?: string;
+  decoded?: Utf16;
+}
+
+async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, seen: Seen): Promise<OpenedTable> {
   const it = source[Symbol.asyncIterator]();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -444,11 +450,13 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
           'Le classeur est protégé par un mot de passe : il ne peut pas être lu. Enregistrez-le sans mot de passe (« Enregistrer sous », en décochant « Enregistrer avec mot de passe », ou en retirant le mot de passe dans les options), puis déposez-le à nouveau.',
         );
       }
-      if (sniffed.detail === 'utf-16') {
-        throw new TableReadError(
-          'invalid-encoding',
-          "Le fichier est encodé en UTF-16 (« Texte Unicode » d’Excel) : enregistrez-le en « CSV UTF-8 ».",
-        );
+      if (sniffed.detail === 'utf-16le' || sniffed.detail === 'utf-16be') {
+        // Read again once decoded (a CSV, a JSON…); zero bytes in the decoded text are not UTF-16 a second time.
+        if (!seen.decoded) {
+          seen.decoded = sniffed.detail;
+          const table = await open(utf16ToUtf8(prepend(head, it, done), sniffed.detail), opts, seen);
+          return Object.defineProperty(table, 'encoding', { value: sniffed.detail, enumerable: true });
+        }
       }
       throw new TableReadError(
         'unknown-format',

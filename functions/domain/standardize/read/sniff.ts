@@ -9,7 +9,7 @@ export type SniffedFormat = 'csv' | 'xlsx' | 'ods' | 'json' | 'unknown' | 'empty
 
 export interface SniffResult {
   format: SniffedFormat;
-  /** Why it is `unknown`, for the French message: `pdf`, `png`, `xls`, `utf-16`, `zip`… */
+  /** Why it is `unknown`, for the French message: `pdf`, `png`, `xls`, `zip`…; `utf-16le`/`utf-16be`: text to decode first. */
   detail?: string;
 }
 
@@ -73,6 +73,27 @@ function sniffZipFormat(bytes: Uint8Array): SniffResult {
   return { format: 'unknown', detail: 'zip' };
 }
 
+/**
+ * UTF-16 text: a byte order mark (what Excel's « Texte Unicode » writes), or none but the
+ * zero byte of every Latin character always on the same side of its pair.
+ */
+function utf16Order(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (startsWith(bytes, [0xff, 0xfe])) return 'utf-16le';
+  if (startsWith(bytes, [0xfe, 0xff])) return 'utf-16be';
+  const n = Math.min(bytes.length, 8192) & ~1;
+  if (n < 4) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros >= pairs * 0.5 && evenZeros === 0) return 'utf-16le';
+  if (evenZeros >= pairs * 0.5 && oddZeros === 0) return 'utf-16be';
+  return undefined;
+}
+
 /** Detect the format of an upload from its first bytes (or all of them for ZIPs). */
 export function sniffFormat(bytes: Uint8Array): SniffResult {
   if (bytes.length === 0) return { format: 'empty' };
@@ -83,7 +104,8 @@ export function sniffFormat(bytes: Uint8Array): SniffResult {
     if (detail === 'xls' && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes(OFFICE_ENCRYPTION)) return { format: 'unknown', detail: 'encrypted' };
     return { format: 'unknown', detail };
   }
-  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return { format: 'unknown', detail: 'utf-16' };
+  const utf16 = utf16Order(bytes);
+  if (utf16) return { format: 'unknown', detail: utf16 };
   let i = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
   const n = Math.min(bytes.length, 8192);
   let control = 0;
