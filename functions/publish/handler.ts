@@ -43,7 +43,9 @@ const CONTENT_TYPES = [
   'application/csv',
   'text/plain',
   'text/tab-separated-values',
+  // Also what a web application's « export Excel » (an HTML table named .xls) is sent as.
   'application/vnd.ms-excel',
+  'text/html',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/vnd.oasis.opendocument.spreadsheet',
   'application/json',

@@ -29,6 +29,7 @@ import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES } from './csv';
 import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes';
 import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, utf16ToUtf8, type DecodedStream, type Utf16 } from './decode';
 import { TableReadError, formatBytes, isTableReadError } from './errors';
+import { decodeHtml, readHtml } from './html';
 import { JsonFlattener, openJsonTable } from './json';
 import { ListedRows } from '../../french-list';
 import { columnLetters } from './cell-ref';
@@ -37,7 +38,7 @@ import { sniffFormat } from './sniff';
 import { SheetRow, readXlsx } from './xlsx';
 import { DEFAULT_MAX_INFLATED_BYTES } from './zip';
 
-export type TableFormat = 'csv' | 'xlsx' | 'ods' | 'json';
+export type TableFormat = 'csv' | 'xlsx' | 'ods' | 'json' | 'html';
 
 export interface TableRow {
   cells: Cell[];
@@ -165,6 +166,8 @@ const UNKNOWN_MESSAGES: Record<string, string> = {
   pdf: 'Le fichier est un PDF : déposez le tableau au format CSV, Excel (.xlsx) ou OpenDocument (.ods).',
   xls: 'Le format Excel 97-2003 (.xls) n’est pas pris en charge : enregistrez le fichier en .xlsx ou en CSV.',
   zip: 'Archive ZIP non reconnue : seuls les classeurs .xlsx et .ods sont acceptés.',
+  spreadsheetml:
+    'Le fichier est une « Feuille de calcul XML 2003 » d’Excel, un format qui n’est pas pris en charge : ouvrez-le dans Excel ou LibreOffice et enregistrez-le en .xlsx ou en CSV.',
 };
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
@@ -420,7 +423,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
   let head = concat(chunks, total);
   let sniffed = sniffFormat(head);
   const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  if (sniffed.format === 'xlsx' || sniffed.format === 'ods' || sniffed.detail === 'zip' || sniffed.format === 'json') {
+  if (sniffed.format === 'xlsx' || sniffed.format === 'ods' || sniffed.detail === 'zip' || sniffed.format === 'json' || sniffed.format === 'html') {
     while (!done) {
       const r = await it.next();
       if (r.done) break;
@@ -428,14 +431,14 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       total += r.value.length;
       if (total > maxBuffered) {
         throw new TableReadError(
-          sniffed.format === 'json' ? 'invalid-json' : 'zip-too-large',
+          sniffed.format === 'json' ? 'invalid-json' : sniffed.format === 'html' ? 'invalid-spreadsheet' : 'zip-too-large',
           `Le fichier dépasse la taille maximale acceptée (${formatBytes(maxBuffered)}).`,
         );
       }
     }
     done = true;
     head = concat(chunks, total);
-    if (sniffed.format !== 'json') sniffed = sniffFormat(head);
+    if (sniffed.format !== 'json' && sniffed.format !== 'html') sniffed = sniffFormat(head);
   }
   const issues: ValidationIssue[] = [];
   seen.format = sniffed.format;
@@ -477,6 +480,13 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
           for (const r of rows) yield r;
         })(),
       };
+    }
+    case 'html': {
+      // A web page saved under a spreadsheet's name (« Exporter vers Excel »): its table, read as a sheet.
+      const { text, encoding } = decodeHtml(head);
+      const records = readHtml(text, { headerScore: opts.headerScore, issues });
+      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues });
+      return { format: 'html', encoding, header, headerRow, rows, issues };
     }
     case 'xlsx':
     case 'ods': {

@@ -3,9 +3,10 @@
  * For ZIP-based spreadsheets the central directory is read when the whole archive is given
  * (what `openTable` does); with only a head, local headers are inspected.
  */
+import { looksLikeHtml } from './html';
 import { isZip, readEntryText, readZipDirectory } from './zip';
 
-export type SniffedFormat = 'csv' | 'xlsx' | 'ods' | 'json' | 'unknown' | 'empty';
+export type SniffedFormat = 'csv' | 'xlsx' | 'ods' | 'json' | 'html' | 'unknown' | 'empty';
 
 export interface SniffResult {
   format: SniffedFormat;
@@ -121,5 +122,11 @@ export function sniffFormat(bytes: Uint8Array): SniffResult {
   while (i < n && (bytes[i] === 32 || bytes[i] === 9 || bytes[i] === 10 || bytes[i] === 13)) i++;
   if (i === n && n === bytes.length) return { format: 'empty' };
   if (bytes[i] === 0x5b || bytes[i] === 0x7b) return { format: 'json' };
+  if (bytes[i] === 0x3c) {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + i, n - i).toString('latin1');
+    // Excel's « Feuille de calcul XML 2003 », which some applications still export.
+    if (text.startsWith('<?xml') && text.includes('urn:schemas-microsoft-com:office:spreadsheet')) return { format: 'unknown', detail: 'spreadsheetml' };
+    if (looksLikeHtml(text)) return { format: 'html' };
+  }
   return { format: 'csv' };
 }
