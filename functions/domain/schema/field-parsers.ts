@@ -188,10 +188,20 @@ export function customTimeFormat(f: FieldDescriptor): StrptimeFormat | null {
     : null;
 }
 
+/** An XML Schema date with its time zone (`2024-03-01+01:00`, `2024-03-01Z`), as DECP software writes it: the day it names. */
+const DATE_WITH_ZONE = /^(\d{4}-\d{2}-\d{2})(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)$/;
+
+function isoOrFrenchDate(s: string): Parsed {
+  if (isIsoDate(s)) return s;
+  const zoned = DATE_WITH_ZONE.exec(s);
+  if (zoned !== null) return isIsoDate(zoned[1]) ? zoned[1] : INVALID;
+  return frDateToIso(s) ?? INVALID;
+}
+
 function dateParser(f: FieldDescriptor): Parser {
   const custom = customTimeFormat(f);
-  if (custom !== null) return (s) => custom.parse(s) ?? (isIsoDate(s) ? s : frDateToIso(s) ?? INVALID);
-  return (s) => (isIsoDate(s) ? s : frDateToIso(s) ?? INVALID);
+  if (custom !== null) return (s) => custom.parse(s) ?? isoOrFrenchDate(s);
+  return isoOrFrenchDate;
 }
 
 function dateTimeParser(f: FieldDescriptor): Parser {

@@ -9,13 +9,14 @@ import { compileSchema, type BindResult, type CompiledSchema } from '../schema/c
 import type { Cell, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
 import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
 import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
-import { checkDecpRows } from '../schemas/decp/checks';
+import { DecpRowsCheck } from '../schemas/decp/checks';
 import type { TableRow } from './read/open-table';
 import { HiddenColumns, HiddenRows } from './hidden-cells';
 import { LinkedCells } from './linked-cells';
 import { IssueCollector } from './report';
 import { CsvWriter } from './write/csv-writer';
 import { GeoJsonWriter } from './write/geojson-writer';
+import { DecpWriter } from './write/decp-writer';
 import { JsonWriter } from './write/json-writer';
 import type { BaseTableWriter, RowSource } from './write/table-writer';
 
@@ -113,8 +114,6 @@ function plainFields(header: readonly Cell[]): string[] {
 }
 
 export interface RowPipelineOptions {
-  /** DECP: rows are kept for the checks across rows and the nested output. */
-  keepRows?: boolean;
   /** BAL: the time the date rules judge by (ms since epoch), the same for every worker of one file. */
   now?: number;
   /** Spreadsheets: the columns hidden in the sheet read, as the reader fills them in (OpenedTable.hiddenColumns). */
@@ -130,8 +129,8 @@ export class RowPipeline {
   readonly writers: { name: OutputName; writer: BaseTableWriter }[] = [];
   readonly bal: BalHeaderIndex | undefined;
   readonly balRows: BalRowsCheck | undefined;
-  readonly keptRows: Cell[][] = [];
-  readonly keptValues: Value[][] = [];
+  /** DECP: the rules of its two kinds of contract, and contracts given twice (decp/checks.ts). */
+  private readonly decp: DecpRowsCheck | undefined;
   private readonly compiled: CompiledSchema | undefined;
   private readonly bound: BindResult | undefined;
   /** The CSV writer writes a row at once: one array of its cells serves every row. */
@@ -148,7 +147,7 @@ export class RowPipeline {
   constructor(
     readonly schema: TableSchemaDescriptor | null,
     readonly header: Cell[],
-    private readonly opts: RowPipelineOptions = {},
+    opts: RowPipelineOptions = {},
   ) {
     this.compiled = schema ? compiled(schema) : undefined;
     this.bound = this.compiled?.bind(header);
@@ -167,6 +166,10 @@ export class RowPipeline {
     const json = new JsonWriter(this.fields).copyFrom(columns);
     this.writers.push({ name: 'data.json', writer: json });
     if (schema?.geo) this.writers.push({ name: 'data.geojson', writer: new GeoJsonWriter(this.fields, schema.geo).copyFrom(columns).propertiesFrom(json) });
+    if (schema?.id === 'decp') {
+      this.decp = new DecpRowsCheck(this.fields);
+      this.writers.push({ name: 'decp.json', writer: new DecpWriter(this.fields) });
+    }
   }
 
   /** The schema's help for a column (report). */
@@ -191,7 +194,7 @@ export class RowPipeline {
   get segmentable(): boolean {
     const d = this.schema;
     if (!d) return true;
-    if (this.opts.keepRows || (d.primaryKey?.length ?? 0) > 0) return false;
+    if (this.decp || (d.primaryKey?.length ?? 0) > 0) return false;
     return !d.fields.some((f) => f.constraints?.unique);
   }
 
@@ -234,6 +237,9 @@ export class RowPipeline {
             issues.addAll(found.length ? withoutWarningsOnRefusedCells(graded, found) : graded);
           }
           issues.addAll(found);
+        } else if (this.decp) {
+          issues.addAll(result.issues);
+          issues.addAll(this.decp.check(result.values, record.row, result.issues));
         } else if (result.issues.length) issues.addAll(result.issues);
         values = result.values;
         formatted = this.writing ? schemaRuntime.cellsInto(values, this.cellTexts) : values;
@@ -242,10 +248,6 @@ export class RowPipeline {
         formatted = values;
       }
       if (record.hidden) this.hiddenRows.add(record.row);
-      if (this.opts.keepRows) {
-        this.keptRows.push(record.cells);
-        this.keptValues.push(values);
-      }
       if (!this.writing) continue;
       if (issues.errorCount > 0) {
         this.writing = false;
@@ -273,7 +275,6 @@ export class RowPipeline {
     if (this.hidden) out.push(...this.hidden.issues());
     out.push(...this.hiddenRows.issues());
     if (rowsChecked && balRows) out.push(...balRows.finish());
-    if (rowsChecked && this.opts.keepRows) out.push(...checkDecpRows(this.header.map((h) => h ?? ''), this.keptRows));
     return out;
   }
 }

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
 import { builtinSchemas } from '../schemas/registry';
-import { flattenDecp, unflattenDecp } from '../schemas/decp/flatten';
+import { flattenDecp } from '../schemas/decp/flatten';
 import { isTableReadError } from './read/errors';
 import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
 import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
@@ -267,7 +267,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       ...(schema ? { headerScore: headerScore(schema), schemaColumns: schema.fields.length } : {}),
     });
     if (schema && opts.otherVersions?.length) schema = versionForHeader(schema, opts.otherVersions, table.header);
-    pipeline = new RowPipeline(schema, table.header, { keepRows: isDecp, now, ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}) });
+    pipeline = new RowPipeline(schema, table.header, { now, ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}) });
     const { issues } = pipeline;
     issues.addAll(table.issues);
     // Header issues name the header's own row, under title rows too.
@@ -308,7 +308,6 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     let infos: OutputInfo[] = [];
     if (writing) {
       infos = await Promise.all(outputs.map((o) => o.finish()));
-      if (isDecp) infos.push(await writeNested(fields, pipeline.keptValues, opts.sinks));
     }
     const digest = await src.digest(src.stream);
     return { report: buildReport(schema, table, pipeline.rowCount, issues, digest, pipeline), outputs: infos, sourceSha256: digest.sha256, fields, schema };
@@ -325,17 +324,6 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
 
 async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
   for await (const item of items) yield [item];
-}
-
-/** DECP: the nested national JSON shape, rebuilt from the validated flat rows. */
-async function writeNested(fields: string[], rows: Value[][], sinks: SinkFactory): Promise<OutputInfo> {
-  const objects = rows.map((values) => Object.fromEntries(fields.map((f, i) => [f, values[i]])));
-  const body = Buffer.from(JSON.stringify(unflattenDecp(objects)), 'utf8');
-  const contentType = 'application/json; charset=utf-8';
-  const sink = sinks('decp.json', contentType);
-  await sink.write(body);
-  await sink.end();
-  return { name: 'decp.json', contentType, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
 }
 
 function buildReport(

@@ -1,7 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { getBuiltinSchema } from '../../../functions/domain/schemas/registry';
-import { checkDecpRows, REQUIRED_BY_KIND } from '../../../functions/domain/schemas/decp/checks';
+import { DecpRowsCheck, REQUIRED_BY_KIND } from '../../../functions/domain/schemas/decp/checks';
 import { flattenDecp, unflattenDecp } from '../../../functions/domain/schemas/decp/flatten';
+import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import type { Report } from '../../../functions/domain/standardize/report';
+import { chunked } from '../standardize/helpers';
 import { validateJsonSchema } from './json-schema-lite';
 import { describeWithReference, readReferenceJson, referencePath } from './reference';
 
@@ -12,6 +15,11 @@ const columns = decp.fields.map((f) => f.name);
 type Doc = { marches: Record<string, Record<string, unknown>[]> };
 const examples = (): string[] => readdirSync(referencePath(...DECP, 'examples', 'json')).filter((f) => f.endsWith('.json'));
 const cellsOf = (rows: Record<string, unknown>[]) => rows.map((row) => columns.map((c) => (row[c] ?? null) as string | null));
+/** The DECP rules over flat rows, numbered from line 2. */
+const checkDecpRows = (rows: (string | null)[][]) => {
+  const check = new DecpRowsCheck(columns);
+  return rows.flatMap((values, i) => check.check(values, i + 2, []));
+};
 
 describe('flattenDecp / unflattenDecp', () => {
   const marche = {
@@ -61,7 +69,7 @@ describe('flattenDecp / unflattenDecp', () => {
   it('reports kind-specific requirements the shared table cannot express', () => {
     const [row] = flattenDecp({ marches: { marche: [{ ...marche, nature: 'Délégation de service public' }] } });
     row['titulaires.typeIdentifiant'] = 'SIRET';
-    const codes = checkDecpRows(columns, cellsOf([row])).map((i) => `${i.code}:${i.column}`);
+    const codes = checkDecpRows(cellsOf([row])).map((i) => `${i.code}:${i.column}`);
     expect(codes).toEqual(
       expect.arrayContaining([
         'decp-required-for-kind:montant',
@@ -101,7 +109,7 @@ describeWithReference('DECP against the official JSON Schema and examples', () =
       const doc = readReferenceJson<Doc>(...DECP, 'examples', 'json', file);
       const rows = flattenDecp(doc);
       expect(rows).toHaveLength((doc.marches.marche ?? []).length + (doc.marches['contrat-concession'] ?? []).length);
-      expect(checkDecpRows(columns, cellsOf(rows))).toEqual([]);
+      expect(checkDecpRows(cellsOf(rows))).toEqual([]);
       for (const row of rows) expect(Object.keys(row)).toEqual(columns);
 
       const nested = unflattenDecp(rows);
@@ -128,5 +136,138 @@ describeWithReference('DECP against the official JSON Schema and examples', () =
     const errors = validateJsonSchema(schema203(), unflattenDecp(rows));
     expect(errors.join('\n')).toMatch(/missing required autoriteConcedante/);
     expect(errors.join('\n')).toMatch(/missing required montant/);
+  });
+});
+
+/** A complete marché and concession (invented), in the national 2.0.3 shape. */
+const MARCHE = {
+  id: '2024-M-001',
+  acheteur: { id: '21310555400017' },
+  nature: 'Marché',
+  objet: 'Réfection de la toiture de l’école',
+  codeCPV: '45261210-9',
+  techniques: { technique: ['Sans objet'] },
+  modalitesExecution: { modaliteExecution: ['Tranches'] },
+  marcheInnovant: false,
+  ccag: 'Travaux',
+  offresRecues: 3,
+  attributionAvance: true,
+  tauxAvance: 0.05,
+  typeGroupementOperateurs: 'Pas de groupement',
+  sousTraitanceDeclaree: false,
+  procedure: 'Procédure adaptée',
+  lieuExecution: { code: '31555', typeCode: 'Code commune' },
+  dureeMois: 6,
+  dateNotification: '2024-03-01',
+  datePublicationDonnees: '2024-03-05',
+  montant: 84250.5,
+  typesPrix: { typePrix: ['Définitif ferme'] },
+  formePrix: 'Forfaitaire',
+  titulaires: [{ titulaire: { id: '55204599900869', typeIdentifiant: 'SIRET' } }],
+  considerationsSociales: { considerationSociale: ['Pas de considération sociale'] },
+  considerationsEnvironnementales: { considerationEnvironnementale: ['Pas de considération environnementale'] },
+};
+const CONCESSION = {
+  id: '2024-C-001',
+  autoriteConcedante: { id: '21310555400017' },
+  nature: 'Délégation de service public',
+  objet: 'Gestion du centre aquatique',
+  procedure: 'Procédure négociée ouverte',
+  dureeMois: 60,
+  dateSignature: '2024-01-10',
+  datePublicationDonnees: '2024-01-20',
+  dateDebutExecution: '2024-02-01',
+  valeurGlobale: 1200000,
+  montantSubventionPublique: 0,
+  concessionnaires: [{ concessionnaire: { id: '38103128500491', typeIdentifiant: 'SIRET' } }],
+  considerationsSociales: { considerationSociale: ['Pas de considération sociale'] },
+  considerationsEnvironnementales: { considerationEnvironnementale: ['Pas de considération environnementale'] },
+};
+
+async function standardizeDecp(input: string | Buffer): Promise<{ report: Report; outputs: Record<string, string> }> {
+  const chunks: Record<string, Buffer[]> = {};
+  const { report } = await standardizeTable(chunked(Buffer.from(input)), {
+    schema: decp,
+    sinks: (name) => ({ write: async (c) => void (chunks[name] ??= []).push(Buffer.from(c)), end: async () => undefined, abort: async () => undefined }),
+  });
+  return { report, outputs: Object.fromEntries(Object.entries(chunks).map(([k, v]) => [k, Buffer.concat(v).toString('utf8')])) };
+}
+
+const issuesOf = (report: Report) => report.issues.map((i) => `${i.code}@${i.row ?? ''}:${i.column ?? ''}`);
+
+/** The flat CSV of `contracts` (as a commune's software exports one), `;`-separated. */
+function flatCsv(contracts: Record<string, unknown>[], edit: (header: string[], rows: string[][]) => void = () => undefined): string {
+  const rows = flattenDecp(contracts);
+  const header = [...columns];
+  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
+  edit(header, cells);
+  const quote = (s: string) => (/[;"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return [header, ...cells].map((r) => r.map(quote).join(';')).join('\r\n') + '\r\n';
+}
+
+describe('DECP through the standardization', () => {
+  it('publishes a nested document and its flat table, and the flat data.json read again gives the same', async () => {
+    const doc = { marches: { marche: [MARCHE], 'contrat-concession': [CONCESSION] } };
+    const first = await standardizeDecp(JSON.stringify(doc));
+    expect(issuesOf(first.report)).toEqual([]);
+    expect(JSON.parse(first.outputs['decp.json'])).toEqual(doc);
+    // Socle's own data.json (a flat array), and a bare array of nested contracts.
+    for (const again of [first.outputs['data.json'], JSON.stringify([MARCHE, CONCESSION])]) {
+      const second = await standardizeDecp(again);
+      expect(issuesOf(second.report)).toEqual([]);
+      expect(second.outputs['data.csv']).toBe(first.outputs['data.csv']);
+      expect(second.outputs['decp.json']).toBe(first.outputs['decp.json']);
+    }
+    // Concessions only: no empty list of marchés.
+    const concessions = await standardizeDecp(JSON.stringify({ marches: { 'contrat-concession': [CONCESSION] } }));
+    expect(JSON.parse(concessions.outputs['decp.json'])).toEqual({ marches: { 'contrat-concession': [CONCESSION] } });
+  });
+
+  it('judges the kind rules on the values as the schema read them: a `_type` typed « marché », a header « Type », rows numbered as read', async () => {
+    const csv = flatCsv([MARCHE], (header, rows) => {
+      header[0] = 'Type';
+      rows[0][0] = 'marché';
+      rows[0][columns.indexOf('montant')] = '';
+    });
+    // A blank line and a title above: the error is on the file's line 4.
+    const { report } = await standardizeDecp(`Marchés 2024\r\n${csv.replace('\r\n', '\r\n\r\n')}`);
+    expect(issuesOf(report).filter((i) => i.startsWith('decp'))).toEqual(['decp-required-for-kind@4:montant']);
+    expect(report.valid).toBe(false);
+  });
+
+  it('refuses the other kind’s columns, a history that is not JSON, and a contract given twice', async () => {
+    const csv = flatCsv([MARCHE, { ...MARCHE, id: '2024-M-002' }, MARCHE], (_, rows) => {
+      rows[0][columns.indexOf('valeurGlobale')] = '999';
+      rows[1][columns.indexOf('modifications')] = 'Avenant n°1 : prolongation de 3 mois';
+    });
+    const { report, outputs } = await standardizeDecp(csv);
+    expect(issuesOf(report)).toEqual(['decp-other-kind-column@2:valeurGlobale', 'decp-json-column@3:modifications', 'decp-duplicate@4:id']);
+    expect(report.issues.map((i) => i.message)).toEqual([
+      'La colonne « valeurGlobale » est propre aux contrats de concession : elle doit rester vide pour un marché (elle ne figurerait pas dans le fichier national decp.json).',
+      expect.stringContaining('« Avenant n°1 : prolongation de 3 mois » n’en est pas une'),
+      'Le contrat « 2024-M-001 » de l’acheteur 21310555400017 est déjà déclaré ligne 2 : un contrat ne figure qu’une fois (ses modifications vont dans sa colonne « modifications »).',
+    ]);
+    // Nothing of the refused file is written.
+    expect(outputs['decp.json'] ?? '').toBe('');
+  });
+
+  it('refuses a document holding what the national format does not, naming it, rather than publish less than it holds', async () => {
+    const refused = async (doc: unknown) => (await standardizeDecp(JSON.stringify(doc))).report.issues;
+    expect(await refused({ marches: { marche: [MARCHE], 'contrats-concession': [CONCESSION] } })).toEqual([
+      expect.objectContaining({ code: 'invalid-json-shape', message: expect.stringContaining('la liste « contrats-concession » de « marches »') }),
+    ]);
+    expect((await refused({ marches: { marche: [MARCHE] }, 'contrat-concession': [CONCESSION] }))[0].message).toContain('« contrat-concession » est hors de « marches »');
+    expect((await refused({ marches: { marche: [{ ...MARCHE, montantHT: 1 }, 'x'] } }))[0].message).toMatch(
+      /l’élément n° 2 de « marche » n’est pas un objet \(un contrat\) ; la propriété « montantHT » \(contrat n° 1 de « marche »\) n’existe pas dans le format DECP/,
+    );
+    expect((await refused({ marches: { 'contrat-concession': [{ ...CONCESSION, titulaires: MARCHE.titulaires }] } }))[0].message).toContain(
+      'la propriété « titulaires » (contrat n° 1 de « contrat-concession ») est propre aux marchés',
+    );
+  });
+
+  it('reads a date written with its time zone (2024-03-01+01:00) as its day', async () => {
+    const { report, outputs } = await standardizeDecp(JSON.stringify({ marches: { marche: [{ ...MARCHE, dateNotification: '2024-03-01+01:00', datePublicationDonnees: '2024-03-05Z' }] } }));
+    expect(issuesOf(report)).toEqual([]);
+    expect(JSON.parse(outputs['decp.json']).marches.marche[0]).toMatchObject({ dateNotification: '2024-03-01', datePublicationDonnees: '2024-03-05' });
   });
 });

@@ -1,11 +1,17 @@
-import type { Cell, ValidationIssue } from '../../schema/types';
+import type { Value, ValidationIssue } from '../../schema/types';
 import { CONCESSION_NATURES, CONCESSION_PROCEDURES, DECP_LIST_SEPARATOR, MARCHE_NATURES, MARCHE_PROCEDURES } from '../builtin/decp';
-import type { DecpKind } from './flatten';
+import { JSON_TEXT, PROPERTIES, type DecpKind } from './flatten';
 
 /*
  * What the flat `decp` Table Schema cannot say because marchés and concessions share one
- * table: columns required by one kind only, the kind's own natures and procedures, and
- * titulaire / concessionnaire columns that must list as many ids as identifier types.
+ * table: columns required by one kind only, the kind's own natures and procedures, columns
+ * of the other kind left filled (they would be in data.csv and not in decp.json), the
+ * histories kept as JSON text, titulaire / concessionnaire columns that must list as many ids
+ * as identifier types, and a contract given twice.
+ *
+ * Judged on each row's validated values (`RowPipeline`), as the schema engine normalised
+ * them: a `_type` typed `marché`, a header `Acheteur.Id`, an apostrophe ’ are read as the
+ * other checks read them, and rows are numbered as the reader numbers them.
  */
 
 /** Flat columns that a contract of each kind must fill (the official JSON Schema `required`). */
@@ -31,58 +37,110 @@ const BY_KIND: Record<DecpKind, { nature: readonly string[]; procedure: readonly
 };
 
 const LABEL: Record<DecpKind, string> = { Marché: 'un marché', 'Contrat de concession': 'un contrat de concession' };
+const OTHER: Record<DecpKind, string> = { Marché: 'aux contrats de concession', 'Contrat de concession': 'aux marchés' };
+/** Who buys or grants, by kind: with the contract's id, what names it once. */
+const BUYER: Record<DecpKind, string> = { Marché: 'acheteur.id', 'Contrat de concession': 'autoriteConcedante.id' };
 
-/** Row-level DECP rules over the source table (`rows[i]` is line i + 2, the header being line 1). */
-export function checkDecpRows(header: readonly string[], rows: readonly (readonly Cell[])[]): ValidationIssue[] {
-  const position = new Map(header.map((name, i) => [name, i]));
-  const issues: ValidationIssue[] = [];
-  rows.forEach((cells, i) => {
-    const line = i + 2;
+/** Values quoted in a message, at most this long. */
+const QUOTED = 80;
+const quoted = (s: string): string => (s.length > QUOTED ? `${s.slice(0, QUOTED - 1)}…` : s);
+
+/** The DECP rules of one file's rows, given its fields (the schema's columns, in the order of each row's values). */
+export class DecpRowsCheck {
+  private readonly at: Map<string, number>;
+  /** Contracts seen: kind, buyer and id → the row that gave it first. */
+  private readonly seen = new Map<string, number>();
+
+  constructor(fields: readonly string[]) {
+    this.at = new Map(fields.map((name, i) => [name, i]));
+  }
+
+  /** What row `row` breaks; columns the schema already refused on that row (`found`) are not judged again. */
+  check(values: readonly Value[], row: number, found: readonly ValidationIssue[]): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const refused = new Set(found.map((i) => i.column));
     const get = (column: string): string | null => {
-      const at = position.get(column);
-      const value = at === undefined ? null : cells[at];
-      return value === null || value === undefined || value.trim() === '' ? null : value.trim();
+      const at = this.at.get(column);
+      const value = at === undefined ? null : values[at];
+      if (value === null || value === undefined) return null;
+      const text = String(value).trim();
+      return text === '' ? null : text;
+    };
+    const error = (code: string, column: string, message: string, value?: string): void => {
+      issues.push({ code, severity: 'error', row, column, ...(value !== undefined ? { value } : {}), message });
     };
     const type = get('_type');
-    if (type !== 'Marché' && type !== 'Contrat de concession') return; // the schema's enum reports it
+    if (type !== 'Marché' && type !== 'Contrat de concession') return issues; // the schema's enum reports it
     for (const column of REQUIRED_BY_KIND[type]) {
-      if (get(column) === null) {
-        issues.push({
-          code: 'decp-required-for-kind',
-          severity: 'error',
-          row: line,
-          column,
-          message: `La colonne « ${column} » est obligatoire pour ${LABEL[type]}.`,
-        });
-      }
+      if (get(column) === null && !refused.has(column)) error('decp-required-for-kind', column, `La colonne « ${column} » est obligatoire pour ${LABEL[type]}.`);
     }
     for (const column of ['nature', 'procedure'] as const) {
       const value = get(column);
-      if (value !== null && !BY_KIND[type][column].includes(value)) {
-        issues.push({
-          code: 'decp-kind-value',
-          severity: 'error',
-          row: line,
+      if (value !== null && !refused.has(column) && !BY_KIND[type][column].includes(value)) {
+        error('decp-kind-value', column, `« ${value} » n’est pas une valeur de « ${column} » admise pour ${LABEL[type]}.`, value);
+      }
+    }
+    for (const [column] of this.at) {
+      const head = column.split('.')[0];
+      if (column === '_type' || PROPERTIES[type].includes(head)) continue;
+      const value = get(column);
+      if (value !== null) {
+        error(
+          'decp-other-kind-column',
           column,
-          value,
-          message: `« ${value} » n’est pas une valeur de « ${column} » admise pour ${LABEL[type]}.`,
-        });
+          `La colonne « ${column} » est propre ${OTHER[type]} : elle doit rester vide pour ${LABEL[type]} (elle ne figurerait pas dans le fichier national decp.json).`,
+          quoted(value),
+        );
+      }
+    }
+    for (const column of JSON_TEXT) {
+      const value = get(column);
+      if (value !== null && !refused.has(column) && !isJsonList(value)) {
+        error(
+          'decp-json-column',
+          column,
+          `La colonne « ${column} » contient l’historique au format JSON : une liste d’objets, par exemple [{"id": 1, "dateNotificationModification": "2024-05-02", …}]. « ${quoted(value)} » n’en est pas une ; laissez-la vide s’il n’y a rien à déclarer.`,
+          quoted(value),
+        );
       }
     }
     for (const parties of ['titulaires', 'concessionnaires']) {
       const ids = get(`${parties}.id`);
       const types = get(`${parties}.typeIdentifiant`);
       if (ids !== null && types !== null && ids.split(DECP_LIST_SEPARATOR).length !== types.split(DECP_LIST_SEPARATOR).length) {
-        issues.push({
-          code: 'decp-parties-mismatch',
-          severity: 'error',
-          row: line,
-          column: `${parties}.typeIdentifiant`,
-          value: types,
-          message: `« ${parties}.id » et « ${parties}.typeIdentifiant » doivent lister autant d’éléments, séparés par « ${DECP_LIST_SEPARATOR} ».`,
-        });
+        error(
+          'decp-parties-mismatch',
+          `${parties}.typeIdentifiant`,
+          `« ${parties}.id » et « ${parties}.typeIdentifiant » doivent lister autant d’éléments, séparés par « ${DECP_LIST_SEPARATOR} ».`,
+          types,
+        );
       }
     }
-  });
-  return issues;
+    const id = get('id');
+    const buyer = get(BUYER[type]);
+    if (id !== null && buyer !== null) {
+      const key = `${type}\u0000${buyer}\u0000${id}`;
+      const first = this.seen.get(key);
+      if (first === undefined) this.seen.set(key, row);
+      else {
+        error(
+          'decp-duplicate',
+          'id',
+          `Le contrat « ${quoted(id)} » de ${BUYER[type].split('.')[0] === 'acheteur' ? 'l’acheteur' : 'l’autorité concédante'} ${buyer} est déjà déclaré ligne ${first} : un contrat ne figure qu’une fois (ses modifications vont dans sa colonne « modifications »).`,
+          id,
+        );
+      }
+    }
+    return issues;
+  }
+}
+
+/** Whether `text` is a JSON array of objects (a history of modifications, of sub-contracting acts…). */
+function isJsonList(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 import type { Cell } from '../../schema/types';
 import { decp, DECP_LIST_SEPARATOR } from '../builtin/decp';
+import { TableReadError } from '../../standardize/read/errors';
 
 /*
  * DECP nested JSON <-> flat rows of the `decp` schema (conventions in ../builtin/decp.ts).
@@ -26,10 +27,11 @@ const CODE_LISTS: Record<string, [string, string]> = {
 /** `[{titulaire: {id, typeIdentifiant}}]` lists, by property and item wrapper. */
 const PARTIES: Record<string, string> = { titulaires: 'titulaire', concessionnaires: 'concessionnaire' };
 
-const JSON_TEXT = new Set(['actesSousTraitance', 'modificationsActesSousTraitance', 'modifications', 'donneesExecution']);
+/** Histories kept as JSON text in their flat column. */
+export const JSON_TEXT = new Set(['actesSousTraitance', 'modificationsActesSousTraitance', 'modifications', 'donneesExecution']);
 
 /** Properties of each kind, in the order of the official JSON Schema. */
-const PROPERTIES: Record<DecpKind, string[]> = {
+export const PROPERTIES: Record<DecpKind, string[]> = {
   Marché: [
     'id', 'acheteur', 'nature', 'objet', 'codeCPV', 'techniques', 'modalitesExecution', 'idAccordCadre',
     'marcheInnovant', 'ccag', 'offresRecues', 'attributionAvance', 'tauxAvance', 'typeGroupementOperateurs',
@@ -96,21 +98,98 @@ function flattenContract(item: Json, kind: DecpKind): Record<string, Cell> {
   return row;
 }
 
-/** Official DECP JSON (2.0.2 or 2.0.3, either shape) -> one flat row per contract. */
-export function flattenDecp(doc: unknown): Record<string, Cell>[] {
-  const marches = isObject(doc) ? doc.marches : undefined;
-  if (Array.isArray(marches)) {
-    return marches.filter(isObject).map((item) => flattenContract(item, kindOf(item)));
+/** Lists of contracts in the 2.0.3 `marches` object, by the kind they hold. */
+const LISTS: Record<string, DecpKind> = { marche: 'Marché', 'contrat-concession': 'Contrat de concession' };
+
+/** Problems named in the refusal of a document; the others are counted. */
+const LISTED_PROBLEMS = 5;
+
+/**
+ * What a document holds that the national format does not, and would be lost: a list of
+ * contracts under an unknown name, an item that is not a contract, a property of no contract
+ * (a misspelt `idAccordCadr`) or of the other kind. The official JSON Schema refuses them
+ * all (`additionalProperties: false`); so do we, naming them, rather than publish less than
+ * the file holds.
+ */
+class Unknown {
+  private readonly problems = new Map<string, string>();
+  private count = 0;
+
+  add(key: string, text: string): void {
+    if (this.problems.has(key)) return;
+    this.count++;
+    if (this.problems.size < LISTED_PROBLEMS) this.problems.set(key, text);
   }
-  if (!isObject(marches)) {
-    throw new TypeError('Document DECP invalide : propriété « marches » absente.');
+
+  /** The items of `list` that are contracts; the others are problems. */
+  contracts(items: unknown[], where: string): Json[] {
+    items.forEach((item, i) => {
+      if (!isObject(item)) this.add(`item ${where} ${i}`, `l’élément n° ${i + 1} de « ${where} » n’est pas un objet (un contrat)`);
+    });
+    return items.filter(isObject);
   }
-  return [
-    ...asArray(marches.marche).filter(isObject).map((item) => flattenContract(item, kindOf(item, 'Marché'))),
-    ...asArray(marches['contrat-concession'])
-      .filter(isObject)
-      .map((item) => flattenContract(item, kindOf(item, 'Contrat de concession'))),
-  ];
+
+  properties(item: Json, kind: DecpKind, n: number, where: string): void {
+    for (const key of Object.keys(item)) {
+      if (key === '_type' || PROPERTIES[kind].includes(key)) continue;
+      const other = PROPERTIES[kind === 'Marché' ? 'Contrat de concession' : 'Marché'].includes(key);
+      this.add(
+        `property ${kind} ${key}`,
+        other
+          ? `la propriété « ${key} » (contrat n° ${n} de « ${where} ») est propre ${kind === 'Marché' ? 'aux contrats de concession, pas aux marchés' : 'aux marchés, pas aux contrats de concession'}`
+          : `la propriété « ${key} » (contrat n° ${n} de « ${where} ») n’existe pas dans le format DECP`,
+      );
+    }
+  }
+
+  check(): void {
+    if (this.count === 0) return;
+    const listed = [...this.problems.values()];
+    const more = this.count - listed.length;
+    throw new TableReadError(
+      'invalid-json-shape',
+      `Le fichier contient des données que le format national DECP ne connaît pas, et qui seraient perdues : ${listed.join(' ; ')}${more > 0 ? ` ; et ${more} autre${more > 1 ? 's' : ''}` : ''}. Corrigez ces noms (voir le schéma DECP) ou retirez ces données, puis déposez le fichier à nouveau.`,
+    );
+  }
+}
+
+/** A row already flat (Socle's own data.json of DECP, a flat export): no value is an object or a list. */
+const isFlat = (item: Json): boolean => Object.values(item).every((v) => v === null || typeof v !== 'object');
+
+/**
+ * Official DECP JSON (2.0.2 or 2.0.3, either shape) -> one flat row per contract; an array of
+ * contracts, nested or already flat (what Socle publishes as data.json), is read too.
+ * Throws `invalid-json-shape` naming what the national format does not hold (Unknown).
+ */
+export function flattenDecp(doc: unknown): Record<string, unknown>[] {
+  const unknown = new Unknown();
+  const each = (items: Json[], where: string, fallback?: DecpKind) =>
+    items.map((item, i) => {
+      const kind = kindOf(item, fallback);
+      unknown.properties(item, kind, i + 1, where);
+      return flattenContract(item, kind);
+    });
+  let rows: Record<string, unknown>[];
+  if (Array.isArray(doc)) {
+    const items = unknown.contracts(doc, 'tableau');
+    if (items.length > 0 && items.every(isFlat) && items.some((item) => Object.keys(item).some((k) => k.includes('.')))) rows = items;
+    else rows = each(items, 'tableau');
+  } else {
+    const marches = isObject(doc) ? doc.marches : undefined;
+    for (const key of isObject(doc) && marches !== undefined ? Object.keys(doc) : []) {
+      if (key !== 'marches') unknown.add(`top ${key}`, `« ${key} » est hors de « marches » : ce qu’il contient ne serait pas lu`);
+    }
+    if (Array.isArray(marches)) rows = each(unknown.contracts(marches, 'marches'), 'marches');
+    else if (!isObject(marches)) throw new TypeError('Document DECP invalide : propriété « marches » absente.');
+    else {
+      for (const key of Object.keys(marches)) {
+        if (!(key in LISTS)) unknown.add(`list ${key}`, `la liste « ${key} » de « marches » (attendues : « marche » et « contrat-concession ») ne serait pas lue`);
+      }
+      rows = Object.entries(LISTS).flatMap(([list, kind]) => each(unknown.contracts(asArray(marches[list]), list), list, kind));
+    }
+  }
+  unknown.check();
+  return rows;
 }
 
 function text(value: unknown): string | undefined {
@@ -134,7 +213,15 @@ function typed(column: string, value: unknown): unknown {
   }
 }
 
-function unflattenContract(row: Record<string, unknown>, kind: DecpKind): Json {
+function parsedOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function unflattenContract(row: Record<string, unknown>, kind: DecpKind): Json {
   const nested: Json = {};
   for (const column of COLUMNS) {
     const raw = row[column];
@@ -155,7 +242,8 @@ function unflattenContract(row: Record<string, unknown>, kind: DecpKind): Json {
       const object = (nested[head] ??= {}) as Json;
       object[tail] = typed(column, raw);
     } else if (JSON_TEXT.has(column)) {
-      nested[column] = typeof raw === 'string' ? JSON.parse(raw) : raw;
+      // Refused unless a JSON list (checks.ts); kept as text if it comes here all the same.
+      nested[column] = typeof raw === 'string' ? parsedOr(raw) : raw;
     } else {
       nested[column] = typed(column, raw);
     }

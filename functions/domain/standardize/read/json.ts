@@ -1,7 +1,6 @@
 /**
  * JSON uploads: an array of flat objects → rows (also wrapped in an object: `{"data": […]}`). The document is parsed whole (JSON has no
- * record boundary to stream on): uploads are capped at 100 MB upstream, and we refuse
- * above `MAX_JSON_BYTES` here too. Header = union of keys in order of first appearance.
+ * record boundary to stream on): we refuse above `MAX_JSON_BYTES`. Header = union of keys in order of first appearance.
  * Numbers and booleans are written the way a CSV export would (`1234.56`, `true`); `null`
  * is an empty cell. A nested object or array is `invalid-json-shape`, unless the caller
  * provides `flatten` (the DECP schema does: its official format is nested).
@@ -10,7 +9,12 @@ import { Cell } from '../../schema/types';
 import { decodeBytes } from './decode';
 import { TableReadError, formatBytes } from './errors';
 
-export const MAX_JSON_BYTES = 100 * 1024 * 1024;
+/**
+ * A JSON document (and a web page, html.ts) is parsed whole: peak memory measured at ~5× its
+ * size (a 50 MB DECP document: 344 MB; 95 MB: 565 MB, more than the 512 MB standardize
+ * function). Above this, the upload is refused with the advice to send a CSV, which streams.
+ */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 export type JsonFlattener = (doc: unknown) => Record<string, unknown>[];
 
@@ -41,14 +45,11 @@ function shape(message: string, row?: number): TableReadError {
   return new TableReadError('invalid-json-shape', message, row);
 }
 
-export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener } = {}): JsonTable {
-  if (bytes.length > MAX_JSON_BYTES) {
-    throw new TableReadError('invalid-json', `Fichier JSON trop volumineux (limite ${formatBytes(MAX_JSON_BYTES)}).`);
-  }
+/** The document (its text is let go once parsed: only the values stay in memory). */
+function parseJson(bytes: Uint8Array): { doc: unknown; encoding: string } {
   const { text, encoding } = decodeBytes(bytes);
-  let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    return { doc: JSON.parse(text), encoding };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     const at = /position (\d+)/.exec(detail);
@@ -59,12 +60,23 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
       line,
     );
   }
-  let records: unknown = doc;
+}
+
+export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener } = {}): JsonTable {
+  if (bytes.length > MAX_JSON_BYTES) {
+    throw new TableReadError('invalid-json', `Fichier JSON trop volumineux (limite ${formatBytes(MAX_JSON_BYTES)}) : déposez les mêmes données en CSV, qui n’a pas cette limite.`);
+  }
+  const parsed = parseJson(bytes);
+  const { encoding } = parsed;
+  // The only reference to the document from here: each step lets go of the one before.
+  let records: unknown = parsed.doc;
+  parsed.doc = undefined;
   if (opts.flatten) {
     try {
-      records = opts.flatten(doc);
-    } catch {
-      // A flattener refuses documents of the wrong shape: that is the file's fault, not a crash.
+      records = opts.flatten(records);
+    } catch (e) {
+      // A flattener refuses documents of the wrong shape: that is the file's fault, not a crash; it may say what is wrong.
+      if (e instanceof TableReadError) throw e;
       throw shape(
         "Le JSON n’a pas la structure attendue pour ce schéma (pour les marchés publics : le format national DECP, " +
           '{"marches": {"marche": […]}} ou {"marches": […]}).',
@@ -106,6 +118,8 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
       cells[col] = cell;
     }
     rows.push({ cells, row });
+    // Its cells are taken: the record (a DECP contract, its parsed values) can go.
+    records[i] = undefined;
   }
   for (const r of rows) while (r.cells.length < header.length) r.cells.push(null);
   return { header, rows, encoding };

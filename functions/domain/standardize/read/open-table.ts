@@ -30,7 +30,7 @@ import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes
 import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, utf16ToUtf8, type DecodedStream, type Utf16 } from './decode';
 import { TableReadError, formatBytes, isTableReadError } from './errors';
 import { decodeHtml, readHtml } from './html';
-import { JsonFlattener, openJsonTable } from './json';
+import { JsonFlattener, MAX_JSON_BYTES, openJsonTable } from './json';
 import { ListedRows } from '../../french-list';
 import { columnLetters } from './cell-ref';
 import { readOds } from './ods';
@@ -169,6 +169,15 @@ const UNKNOWN_MESSAGES: Record<string, string> = {
   spreadsheetml:
     'Le fichier est une « Feuille de calcul XML 2003 » d’Excel, un format qui n’est pas pris en charge : ouvrez-le dans Excel ou LibreOffice et enregistrez-le en .xlsx ou en CSV.',
 };
+
+/** A JSON document or a web page over MAX_JSON_BYTES: parsed whole, it would take more memory than the function has. */
+function textTooLarge(format: 'json' | 'html'): TableReadError {
+  const what = format === 'json' ? 'un JSON' : 'une page web (HTML)';
+  return new TableReadError(
+    format === 'json' ? 'invalid-json' : 'invalid-spreadsheet',
+    `Le fichier dépasse la taille maximale acceptée pour ${what} (${formatBytes(MAX_JSON_BYTES)}), qui est lu en entier d’un coup. Déposez les mêmes données en CSV, qui est lu au fil de l’eau et n’a pas cette limite.`,
+  );
+}
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0];
@@ -435,6 +444,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
           `Le fichier dépasse la taille maximale acceptée (${formatBytes(maxBuffered)}).`,
         );
       }
+      if ((sniffed.format === 'json' || sniffed.format === 'html') && total > MAX_JSON_BYTES) throw textTooLarge(sniffed.format);
     }
     done = true;
     head = concat(chunks, total);
