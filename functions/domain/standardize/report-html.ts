@@ -212,6 +212,15 @@ export interface ReportUpload {
 }
 
 /** The line under the summary saying which version the file is and whether it is online: a duplicate publishes nothing new. */
+/** What the row numbers of the report count: the file's lines, or a JSON document's items (DECP: its contracts). */
+function rowNumbering(report: Report): string {
+  if (report.file.format !== 'json') return 'Les numéros de ligne sont ceux du fichier déposé : la ligne 1 est celle des noms de colonnes.';
+  if (report.schema?.id === 'decp') {
+    return 'Le fichier est un JSON : la « ligne » 2 est son premier contrat, la ligne 3 le deuxième, et ainsi de suite, les marchés d’abord, puis les contrats de concession.';
+  }
+  return 'Le fichier est un JSON : la « ligne » 2 est le premier élément de son tableau, la ligne 3 le deuxième, et ainsi de suite.';
+}
+
 function uploadLine(upload: ReportUpload | undefined): string {
   if (!upload || upload.version === undefined) return '';
   if (upload.notice) return `<p>${escape(upload.notice)}</p>\n`;
@@ -255,7 +264,7 @@ ${fileWide.map(groupRow).join('\n')}
   }
   if (byColumn.size) {
     parts.push(
-      `<h2>Détail, colonne par colonne</h2><p>« À corriger » (fond rouge) empêche la publication ; « Pour information » (fond jaune) est un conseil. Les numéros de ligne sont ceux du fichier déposé : la ligne 1 est celle des noms de colonnes.</p>`,
+      `<h2>Détail, colonne par colonne</h2><p>« À corriger » (fond rouge) empêche la publication ; « Pour information » (fond jaune) est un conseil. ${rowNumbering(report)}</p>`,
       ...[...byColumn].map(([name, list]) => columnSection(name, list, report.columns?.[name], report.truncated)),
     );
   }

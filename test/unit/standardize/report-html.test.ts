@@ -121,6 +121,25 @@ describe('validation report page', () => {
     expect(page).toMatch(/Pour information \| \(vide\) \| Cellule vide\./);
   });
 
+  it('says what its row numbers count: the lines of a CSV, the items of a JSON, the contracts of a DECP document', () => {
+    const report = (format: string, schema: string | null) =>
+      ({
+        valid: false,
+        summary: '',
+        schema: schema ? { id: schema } : null,
+        file: { format, bytes: 1 },
+        rowCount: 1,
+        errorCount: 1,
+        warningCount: 0,
+        truncated: false,
+        codes: { required: 1 },
+        issues: [{ code: 'required', severity: 'error', row: 2, column: 'objet', message: 'Cellule vide.' }],
+      }) as unknown as Report;
+    expect(text(renderReportHtml(report('csv', null), 'a.csv'))).toContain('la ligne 1 est celle des noms de colonnes');
+    expect(text(renderReportHtml(report('json', null), 'a.json'))).toContain('la « ligne » 2 est le premier élément de son tableau');
+    expect(text(renderReportHtml(report('json', 'decp'), 'decp.json'))).toContain('la « ligne » 2 est son premier contrat');
+  });
+
   it('lists file-level and header problems apart, and explains an unknown code by its first message', () => {
     const report: Report = {
       valid: false,
