@@ -160,13 +160,17 @@ describe('versions of one dataset', () => {
 
 describe('a JSON document of the wrong shape for DECP', () => {
   // It used to crash the DECP flattener; it is the file's fault, so it gets a report.
-  it('is rejected with invalid-json-shape and the published version stays', async () => {
+  it('is rejected with a report and the published version stays', async () => {
     const p = await newPublisher('plantage');
     await createDataset(p, 'marches', 'decp');
     expect(await publish(p, 'marches', 'decp.csv', fixture('decp.csv'))).toBe(1);
+    // An array of contracts lacking most of what a marché requires; then no contract at all.
     const { state } = await uploadFile(p, 'marches', 'export.json', Buffer.from('[{"id": "2024-0044", "objet": "Tableau plat"}]'));
     expect(state.status).toBe('rejected');
-    expect(state.report?.codes).toHaveProperty('invalid-json-shape');
+    expect(state.report?.codes).toHaveProperty('decp-required-for-kind');
+    const other = await uploadFile(p, 'marches', 'autre.json', Buffer.from('{"contrats": {"liste": [1, 2]}}'));
+    expect(other.state.status).toBe('rejected');
+    expect(other.state.report?.codes).toHaveProperty('invalid-json-shape');
     const dataset = await getDataset(p, 'marches');
     expect(dataset.body.currentVersion).toBe(1);
     expect((await publicFile(p, 'marches', 'latest', 'data.csv')).bytes.equals(fixture('decp.expected.csv'))).toBe(true);
