@@ -12,11 +12,13 @@ export interface FieldProblem {
 }
 
 function problems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  return error.issues.flatMap((issue) => {
     const path = issue.path.map(String).join('.');
-    const field = keys.length > 0 ? [path, ...keys].filter(Boolean).join('.') : path || '(corps)';
-    return { field, message: issue.message };
+    // One problem per unknown key: `status` and `currentVersion`, not « status.currentVersion ».
+    if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+      return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, message: `Clé non reconnue : "${key}"` }));
+    }
+    return [{ field: path || '(corps)', message: issue.message }];
   });
 }
 
@@ -37,11 +39,34 @@ export function parseWith<T extends z.ZodType>(
   throw badRequest(`invalid_${where}`, describe(label, list), { fields: list });
 }
 
-/** Parses the raw body of an API Gateway v2 event as JSON, then with the schema. */
-export function parseJsonBody<T extends z.ZodType>(schema: T, body: string | undefined, isBase64: boolean): z.infer<T> {
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The text of a request body. JSON is UTF-8 (RFC 8259 § 8.1), whatever charset the request
+ * declares: bytes that are not are refused rather than stored as « D�lib�rations ». A body
+ * API Gateway passed as text already holds U+FFFD where its bytes were not UTF-8.
+ */
+export function bodyText(body: string, isBase64: boolean): string {
+  let text: string;
+  try {
+    text = isBase64 ? utf8.decode(Buffer.from(body, 'base64')) : body;
+  } catch {
+    text = '\uFFFD';
+  }
+  if (text.includes('\uFFFD')) {
+    throw badRequest(
+      'invalid_encoding',
+      'Le corps de la requête n’est pas encodé en UTF-8 : un JSON doit l’être (les accents en Latin-1 ou Windows-1252 ne sont pas lus). Envoyez-le en UTF-8.',
+    );
+  }
+  return text;
+}
+
+/** The JSON value of the raw body of an API Gateway v2 event (400 when absent, not UTF-8 or not JSON). */
+export function parseJsonValue(body: string | undefined, isBase64: boolean): unknown {
   let data: unknown = undefined;
   if (body !== undefined && body !== '') {
-    const text = isBase64 ? Buffer.from(body, 'base64').toString('utf8') : body;
+    const text = bodyText(body, isBase64);
     try {
       data = JSON.parse(text);
     } catch {
@@ -49,5 +74,10 @@ export function parseJsonBody<T extends z.ZodType>(schema: T, body: string | und
     }
   }
   if (data === undefined) throw badRequest('invalid_body', 'Le corps de la requête est vide : un objet JSON est attendu.');
-  return parseWith(schema, data, 'body');
+  return data;
+}
+
+/** Parses the raw body of an API Gateway v2 event as JSON, then with the schema. */
+export function parseJsonBody<T extends z.ZodType>(schema: T, body: string | undefined, isBase64: boolean): z.infer<T> {
+  return parseWith(schema, parseJsonValue(body, isBase64), 'body');
 }

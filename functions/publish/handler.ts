@@ -2,8 +2,10 @@ import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
 import {
   createDatasetSchema,
+  IMMUTABLE_FIELDS,
   publicPrefix,
   updateDatasetSchema,
+  uploadFileSegment,
   uploadObjectKey,
   UPLOAD_STATUSES,
   type Dataset,
@@ -15,17 +17,17 @@ import { slugSchema, type Tenant } from '../domain/tenants/tenant';
 import { env } from '../env';
 import { apiHandler, jsonBody, type RequestContext } from '../http/api-handler';
 import { coreDeps } from '../http/deps';
-import { AppError, badRequest, conflict, notFound, tooLarge } from '../http/errors';
+import { AppError, badRequest, conflict, forbidden, notFound, tooLarge } from '../http/errors';
 import { paginationSchema } from '../http/pagination';
-import { parseWith } from '../http/validation';
+import { parseJsonValue, parseWith } from '../http/validation';
 import { AlreadyExistsError } from '../store/ports';
-import { getObjectText, presignPut } from '../store/s3/objects';
+import { deletePrefix, getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
 import { formatBytes } from '../domain/standardize/read/errors';
 import { renderReportHtml } from '../domain/standardize/report-html';
 import { apiBase } from '../http/api-base';
 import type { Report } from '../domain/standardize/report';
-import { fileName, makeCurrent, publicBucket, publicUrl, unpublishFiles, uploadBucket } from './publication';
+import { fileName, makeCurrent, publicBucket, publicUrl, refreshLatestPackage, unpublishFiles, uploadBucket } from './publication';
 
 /**
  * Upload ids are ULIDs: they order uploads by the time they were requested (the file started
@@ -84,7 +86,9 @@ const uploadRequestSchema = z
       .trim()
       .min(1, 'nom de fichier requis')
       .max(200, 'au plus 200 caractères')
-      .refine((f) => !/[\\/\u0000-\u001f]/.test(f), 'le nom de fichier ne doit contenir ni « / », ni « \\ », ni caractère de contrôle'),
+      .refine((f) => !/[\\/\u0000-\u001f]/.test(f), 'le nom de fichier ne doit contenir ni « / », ni « \\ », ni caractère de contrôle')
+      // « . » and « .. » would be resolved by the client's URL normalisation: the file would be sent elsewhere.
+      .refine((f) => !/^[.\s]*$/.test(f.normalize('NFKD')), 'le nom de fichier doit contenir autre chose que des points et des espaces (par exemple « subventions.csv »)'),
     contentType: z
       .string()
       .max(200)
@@ -175,6 +179,32 @@ async function uploadOf(ctx: RequestContext): Promise<Upload> {
   return upload;
 }
 
+/** 409 for a slug taken: an unpublished dataset is named as such, with how to put it back online. */
+async function datasetExists(tenantId: string, slug: string): Promise<AppError> {
+  const existing = await coreDeps().datasets.getDataset(tenantId, slug);
+  if (existing?.status === 'unpublished') {
+    const [last] = await coreDeps().datasets.listVersions(tenantId, slug);
+    const versions = `/v1/tenants/${tenantId}/datasets/${slug}/versions`;
+    const how = last
+      ? `remettez-le en ligne avec POST ${versions}/${last.version}/restore (sa dernière version ; GET ${versions} les liste)`
+      : `GET ${versions} liste ses versions`;
+    return conflict('dataset_exists', `Le jeu de données « ${slug} » existe déjà : il est dépublié et ses versions sont conservées. Pour le republier, ${how}, ou déposez un nouveau fichier. Sinon, choisissez un autre identifiant.`);
+  }
+  return conflict('dataset_exists', `Le jeu de données « ${slug} » existe déjà.`);
+}
+
+/** A PATCH naming the schema or the slug: they cannot change (the files are validated and published under them). */
+function refuseImmutable(body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  const named = IMMUTABLE_FIELDS.filter((f) => f in body);
+  if (named.length === 0) return;
+  throw badRequest(
+    'immutable_field',
+    `Le schéma et l’identifiant (slug) d’un jeu de données ne se modifient pas (${named.map((f) => `« ${f} »`).join(', ')}) : créez un nouveau jeu de données (POST /v1/tenants/{tenantId}/datasets) avec le schéma ou l’identifiant voulu, puis retirez celui-ci (DELETE).`,
+    { fields: named.map((field) => ({ field, message: 'ne se modifie pas' })) },
+  );
+}
+
 /** The full report: kept privately for rejected files, published as report.json for versions. */
 async function fullReport(upload: Upload): Promise<Report | undefined> {
   if (upload.status === 'rejected') {
@@ -184,7 +214,9 @@ async function fullReport(upload: Upload): Promise<Report | undefined> {
   if (upload.version !== undefined && (upload.status === 'published' || upload.status === 'duplicate')) {
     const version = await coreDeps().datasets.getVersion(upload.tenantId, upload.slug, upload.version);
     const key = version?.distributions.find((d) => d.format === 'report')?.key;
-    const text = key ? await getObjectText(publicBucket(), key) : undefined;
+    if (!version || !key) return undefined;
+    // Its public copy is gone after an unpublish; the private archive keeps it.
+    const text = (await getObjectText(publicBucket(), key)) ?? (await getObjectText(uploadBucket(), version.archivePrefix + fileName(key)));
     return text ? (JSON.parse(text) as Report) : undefined;
   }
   return undefined;
@@ -225,7 +257,7 @@ export const handler = apiHandler(
       try {
         await deps.datasets.createDataset(dataset);
       } catch (error) {
-        if (error instanceof AlreadyExistsError) throw conflict('dataset_exists', `Le jeu de données « ${input.slug} » existe déjà.`);
+        if (error instanceof AlreadyExistsError) throw await datasetExists(tenantId, input.slug);
         throw error;
       }
       return { status: 201, body: view(dataset), headers: { location: `/v1/tenants/${tenantId}/datasets/${input.slug}` } };
@@ -246,15 +278,27 @@ export const handler = apiHandler(
 
     async updateDataset(ctx) {
       const { tenantId, slug } = parseWith(datasetPath, ctx.params, 'path');
-      const patch = jsonBody(updateDatasetSchema, ctx);
-      const updated = await coreDeps().datasets.updateDataset(tenantId, slug, patch, coreDeps().now());
+      parseWith(noQuery, ctx.query, 'query');
+      const raw = parseJsonValue(ctx.event.body, ctx.event.isBase64Encoded);
+      refuseImmutable(raw);
+      const patch = parseWith(updateDatasetSchema, raw, 'body');
+      const deps = coreDeps();
+      const updated = await deps.datasets.updateDataset(tenantId, slug, patch, deps.now());
       if (!updated) throw notFound('dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);
+      // The version files keep the metadata they were published with; `latest/` follows the dataset.
+      if (updated.status === 'published') await refreshLatestPackage(deps.datasets, tenantId, slug);
       return { body: view(updated) };
     },
 
     async unpublishDataset(ctx) {
       parseWith(noQuery, ctx.query, 'query');
       const dataset = await datasetOf(ctx);
+      // Never published (no version number allocated): nothing to keep. It goes with its uploads and their reports; the slug is free again.
+      const deleted = dataset.status === 'draft' && !dataset.latestVersion ? await coreDeps().datasets.deleteDraft(dataset.tenantId, dataset.slug) : undefined;
+      if (deleted) {
+        for (const id of deleted) await deletePrefix(uploadBucket(), reportKey(id));
+        return { status: 204 };
+      }
       const updated = await coreDeps().datasets.unpublish(dataset.tenantId, dataset.slug, coreDeps().now());
       const removed = await unpublishFiles(coreDeps().datasets, dataset);
       return { body: { ...view(updated ?? dataset), removedFiles: removed } };
@@ -265,14 +309,17 @@ export const handler = apiHandler(
       const dataset = await datasetOf(ctx);
       const request = jsonBody(uploadRequestSchema, ctx);
       const tenant = await tenantOf(dataset.tenantId);
+      // A publisher's key is refused before (auth.ts); the département's token too, rather than a URL whose file always fails.
+      if (tenant.status !== 'active') {
+        throw forbidden('tenant_suspended', `La collectivité « ${tenant.id} » est suspendue : aucun fichier ne peut être publié pour elle tant qu’elle n’est pas réactivée.`);
+      }
       const limit = Math.min(tenant.maxUploadBytes ?? env().MAX_UPLOAD_BYTES, env().MAX_UPLOAD_BYTES);
       if (request.size > limit) {
         throw tooLarge('file_too_large', `Fichier trop volumineux : ${formatBytes(request.size)} pour une limite de ${formatBytes(limit)}.`);
       }
       const deps = coreDeps();
       const id = nextUploadId();
-      const safeName = request.filename.normalize('NFKD').replace(/[^\w.-]+/g, '_').slice(0, 120) || 'fichier';
-      const objectKey = uploadObjectKey(dataset.tenantId, dataset.slug, id, safeName);
+      const objectKey = uploadObjectKey(dataset.tenantId, dataset.slug, id, uploadFileSegment(request.filename));
       const now = deps.now();
       const expiresAt = new Date(Date.parse(now) + UPLOAD_URL_SECONDS * 1000).toISOString();
       const signed = await presignPut(uploadBucket(), objectKey, request.contentType, request.size, UPLOAD_URL_SECONDS);
@@ -333,6 +380,8 @@ export const handler = apiHandler(
     async restoreVersion(ctx) {
       const { tenantId, slug, version } = parseWith(versionPath, ctx.params, 'path');
       parseWith(noQuery, ctx.query, 'query');
+      // No body, or `{}`, as the other actions without one (keys): the version is in the path.
+      if (ctx.event.body) jsonBody(z.object({}).strict(), ctx);
       const deps = coreDeps();
       const target = await deps.datasets.getVersion(tenantId, slug, version);
       if (!target) throw notFound('version_not_found', `La version ${version} n’existe pas pour ce jeu de données.`);

@@ -4,9 +4,10 @@
  * publish API (restore, unpublish).
  */
 import { publicPrefix, type Dataset, type DatasetVersion, type Distribution } from '../domain/datasets/dataset';
+import { datapackage } from '../domain/standardize/datapackage';
 import { env } from '../env';
 import type { DynamoDatasetStore } from '../store/dynamodb/dataset-store';
-import { copyObject, deletePrefix, headObject, type ObjectHeaders } from '../store/s3/objects';
+import { copyObject, deletePrefix, getObjectText, headObject, putObject, type ObjectHeaders } from '../store/s3/objects';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const LATEST = 'public, max-age=60, must-revalidate';
@@ -41,19 +42,63 @@ export function publicHeaders(d: Distribution, tenantId: string, slug: string, v
 }
 
 /** Copies a version's files into `latest/` (datapackage last: it signals a complete set). */
-async function copyToLatest(version: DatasetVersion): Promise<void> {
+async function copyToLatest(version: DatasetVersion, dataset: Dataset): Promise<void> {
   const bucket = publicBucket();
   const latest = publicPrefix(version.tenantId, version.slug, 'latest');
   const ordered = [...version.distributions].sort((a, b) => Number(a.format === 'datapackage') - Number(b.format === 'datapackage'));
   for (const d of ordered) {
-    await copyObject(bucket, d.key, bucket, latest + fileName(d.key), publicHeaders(d, version.tenantId, version.slug, version.version, LATEST));
+    if (d.format === 'datapackage') await writeLatestPackage(d, version, dataset);
+    else await copyObject(bucket, d.key, bucket, latest + fileName(d.key), publicHeaders(d, version.tenantId, version.slug, version.version, LATEST));
   }
 }
 
+type PackageMetadata = Pick<ReturnType<typeof datapackage>, 'title' | 'description' | 'keywords' | 'licenses'>;
+
+/** What a data package says of its dataset (title, description, keywords, licence), as datapackage() writes it. */
+function packageMetadata(dataset: Dataset): PackageMetadata {
+  const { title, description, keywords, licenses } = datapackage({ dataset, version: 0, schema: null, fields: [], distributions: [], createdAt: '' });
+  return { title, description, keywords, licenses };
+}
+
+function sameMetadata(a: Partial<PackageMetadata>, b: Partial<PackageMetadata>): boolean {
+  const key = (m: Partial<PackageMetadata>) => JSON.stringify([m.title, m.description ?? null, m.keywords, m.licenses]);
+  return key(a) === key(b);
+}
+
 /**
- * Converges `latest/` to the current version. Concurrent publishers may each copy; every one
- * re-reads the current version after copying and copies again if it moved, so the last
- * copy to finish is always of the current version.
+ * `latest/datapackage.json`: the version's package with the dataset's metadata as it is now
+ * (changed by a PATCH since the version was published); copied as is when they agree. The
+ * `v<n>/` copy stays as it was published.
+ */
+async function writeLatestPackage(d: Distribution, version: DatasetVersion, dataset: Dataset): Promise<void> {
+  const bucket = publicBucket();
+  const target = publicPrefix(version.tenantId, version.slug, 'latest') + fileName(d.key);
+  const headers = publicHeaders(d, version.tenantId, version.slug, version.version, LATEST);
+  const text = await getObjectText(bucket, d.key);
+  const published = text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown> & Partial<PackageMetadata>);
+  const current = packageMetadata(dataset);
+  if (!published || sameMetadata(published, current)) {
+    await copyObject(bucket, d.key, bucket, target, headers);
+    return;
+  }
+  const { description: _published, ...rest } = published;
+  await putObject(bucket, target, JSON.stringify({ ...rest, ...current }, null, 1), headers);
+}
+
+/** Whether `latest/` written from `before` still stands for `after`: same current version, same metadata. */
+function latestStillFor(before: Dataset, after: Dataset | undefined): boolean {
+  return (
+    after?.status === 'published' &&
+    after.currentVersion === before.currentVersion &&
+    sameMetadata(packageMetadata(before), packageMetadata(after))
+  );
+}
+
+/**
+ * Converges `latest/` to the current version. Concurrent writers (publications, restores,
+ * metadata changes) may each copy; every one re-reads the dataset after copying and copies
+ * again if its current version or its metadata moved, so the last copy to finish is always
+ * of the dataset as it is.
  */
 export async function syncLatest(store: DynamoDatasetStore, tenantId: string, slug: string): Promise<void> {
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -64,11 +109,38 @@ export async function syncLatest(store: DynamoDatasetStore, tenantId: string, sl
     }
     const version = await store.getVersion(tenantId, slug, before.currentVersion);
     if (!version) return;
-    await copyToLatest(version);
-    const after = await store.getDataset(tenantId, slug);
-    if (after?.currentVersion === before.currentVersion && after.status === 'published') return;
+    await copyToLatest(version, before);
+    if (latestStillFor(before, await store.getDataset(tenantId, slug))) return;
   }
   throw new Error(`latest of ${tenantId}/${slug} did not settle`);
+}
+
+/**
+ * After a change of the dataset's metadata: `latest/datapackage.json` says it (the other
+ * files do not change). Converges as syncLatest does, and never leaves the file behind an
+ * unpublish that came meanwhile.
+ */
+export async function refreshLatestPackage(store: DynamoDatasetStore, tenantId: string, slug: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const before = await store.getDataset(tenantId, slug);
+    if (!before || before.status !== 'published' || before.currentVersion === undefined) return;
+    const version = await store.getVersion(tenantId, slug, before.currentVersion);
+    const d = version?.distributions.find((x) => x.format === 'datapackage');
+    if (!version || !d) return;
+    const latest = await getObjectText(publicBucket(), publicPrefix(tenantId, slug, 'latest') + fileName(d.key));
+    const online = latest === undefined ? undefined : (JSON.parse(latest) as Partial<PackageMetadata> & { version?: string });
+    // Said already (a PATCH of the theme, or of a title to the same): no write, no event.
+    if (online?.version === String(version.version) && sameMetadata(online, packageMetadata(before))) return;
+    await writeLatestPackage(d, version, before);
+    const after = await store.getDataset(tenantId, slug);
+    if (latestStillFor(before, after)) return;
+    if (after?.status !== 'published') {
+      await deletePrefix(publicBucket(), publicPrefix(tenantId, slug, 'latest') + fileName(d.key));
+      await filesBackIfOnline(store, { tenantId, slug });
+      return;
+    }
+  }
+  throw new Error(`latest package of ${tenantId}/${slug} did not settle`);
 }
 
 /** Puts a version's public files back from the private archive when they were removed (unpublish). */
@@ -88,10 +160,16 @@ export async function ensureVersionFiles(version: DatasetVersion): Promise<void>
  * or another restore moved the dataset meanwhile, the restore starts again from what it is
  * now (files put back for an unpublish that came in between are taken out again first).
  */
-export async function makeCurrent(store: DynamoDatasetStore, target: DatasetVersion, now: string): Promise<'restored' | 'not-found' | 'conflict'> {
+export async function makeCurrent(
+  store: DynamoDatasetStore,
+  target: DatasetVersion,
+  now: string,
+): Promise<'restored' | 'already-current' | 'not-found' | 'conflict'> {
   for (let attempt = 0; attempt < RESTORE_ATTEMPTS; attempt++) {
     const dataset = await store.getDataset(target.tenantId, target.slug);
     if (!dataset) return 'not-found';
+    // Online already: nothing moves (`modified`, the catalogue's order, `latest/`, the upload order).
+    if (dataset.status === 'published' && dataset.currentVersion === target.version) return 'already-current';
     await ensureVersionFiles(target);
     if (dataset.status === 'unpublished') await restoreAllVersions(store, target.tenantId, target.slug);
     if (await store.setCurrent(target, now, { restoreSeen: dataset.currentOrder })) {

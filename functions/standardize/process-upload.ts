@@ -11,7 +11,7 @@
  *   → upload published.
  */
 import { createHash } from 'node:crypto';
-import { publicPrefix, type DatasetVersion, type Distribution, type ReportSummary, type Upload } from '../domain/datasets/dataset';
+import { publicPrefix, type Dataset, type DatasetVersion, type Distribution, type ReportSummary, type Upload } from '../domain/datasets/dataset';
 import { resolveSchema } from '../domain/datasets/schemas';
 import { builtinSchemas } from '../domain/schemas/registry';
 import { otherPublisherIssue } from '../domain/datasets/publisher-identity';
@@ -77,7 +77,7 @@ export async function processUpload(
   const refusal = !tenant
     ? 'La collectivité n’existe plus.'
     : tenant.status !== 'active'
-      ? 'La collectivité est suspendue : le fichier n’a pas été publié. La version publiée précédente reste en ligne.'
+      ? `La collectivité est suspendue : le fichier n’a pas été publié. ${stillOnline(dataset)}`
       : !dataset
         ? 'Le jeu de données a été supprimé.'
         : !head
@@ -242,6 +242,14 @@ export async function settleUnfinishedUpload(deps: CoreDeps, uploadId: string, r
   await deletePrefix(uploadBucket(), archivePrefix(upload));
   await store.finishUpload(upload.id, 'failed', { reason }, deps.now());
   return 'failed';
+}
+
+/** What reusers still see of a dataset a file was not published to (said to the publisher). */
+function stillOnline(dataset: Dataset | undefined): string {
+  if (!dataset) return 'Le jeu de données a été supprimé.';
+  if (dataset.status === 'published' && dataset.currentVersion !== undefined) return `La version ${dataset.currentVersion}, déjà publiée, reste en ligne.`;
+  if (dataset.status === 'unpublished') return 'Le jeu de données est dépublié : rien n’en est en ligne.';
+  return 'Le jeu de données n’a encore aucune version publiée.';
 }
 
 async function putJson(archiveKey: string, publicKey: string, body: Buffer): Promise<Distribution> {

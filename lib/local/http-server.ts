@@ -56,6 +56,25 @@ function isTextual(contentType: string | undefined): boolean {
   return !contentType || /^(text\/|application\/(json|x-www-form-urlencoded|xml|ld\+json))/i.test(contentType);
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A textual body as text when its bytes are UTF-8; else (Latin-1 sent as JSON, a binary
+ * type) the exact bytes in base64, so that the handler sees what was sent and can refuse
+ * it, never a text where a decoder put U+FFFD.
+ */
+function eventBody(body: Buffer, contentType: string | undefined): { body?: string; isBase64Encoded: boolean } {
+  if (body.length === 0) return { body: undefined, isBase64Encoded: false };
+  if (isTextual(contentType)) {
+    try {
+      return { body: utf8.decode(body), isBase64Encoded: false };
+    } catch {
+      // not UTF-8: passed on as bytes
+    }
+  }
+  return { body: body.toString('base64'), isBase64Encoded: true };
+}
+
 /** Turns a Node request into the API Gateway v2 (payload 2.0) event the Lambda receives. */
 export function toApiGatewayEvent(
   req: IncomingMessage,
@@ -69,7 +88,6 @@ export function toApiGatewayEvent(
   }
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
-  const textual = isTextual(headers['content-type']);
   const now = new Date();
   return {
     version: '2.0',
@@ -98,8 +116,7 @@ export function toApiGatewayEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
-    isBase64Encoded: body.length > 0 && !textual,
+    ...eventBody(body, headers['content-type']),
   };
 }
 

@@ -18,7 +18,24 @@ export const FREQUENCIES = [
 ] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `AAAA-MM-JJ` naming a day of the calendar (no 30 February, no month 13). */
+const isoDate = z
+  .string()
+  .regex(ISO_DATE, 'date attendue au format AAAA-MM-JJ')
+  // zod runs this check after a failed regex too: the format is the regex's to report.
+  .refine((v) => !ISO_DATE.test(v) || isCalendarDate(v), {
+    error: (issue) => `« ${String(issue.input)} » n’est pas une date du calendrier (mois de 01 à 12, jour qui existe dans ce mois)`,
+  });
+
+/** Whether `AAAA-MM-JJ` is a day of the (proleptic Gregorian) calendar. */
+export function isCalendarDate(value: string): boolean {
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
 
 const metadataFields = {
   title: z.string().trim().min(3, 'au moins 3 caractères').max(200, 'au plus 200 caractères'),
@@ -54,11 +71,17 @@ export const updateDatasetSchema = z
     licence: metadataFields.licence,
     keywords: metadataFields.keywords,
     theme: metadataFields.theme.nullable(),
-    frequency: metadataFields.frequency,
+    frequency: metadataFields.frequency.nullable(),
     temporalCoverage: metadataFields.temporalCoverage.nullable(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'au moins un champ à modifier est attendu');
+
+/**
+ * Fields of a dataset that a PATCH cannot change: its files are validated against its schema
+ * and published under its slug (a new dataset is needed). `schemaId` is how the API shows it.
+ */
+export const IMMUTABLE_FIELDS = ['slug', 'schema', 'schemaId'] as const;
 
 export type CreateDatasetInput = z.infer<typeof createDatasetSchema>;
 export type UpdateDatasetInput = z.infer<typeof updateDatasetSchema>;
@@ -164,6 +187,16 @@ export interface Upload {
 /** Public object keys of a dataset version: `datasets/<tenant>/<slug>/v<n>/` and `…/latest/`. */
 export function publicPrefix(tenantId: string, slug: string, version: number | 'latest'): string {
   return `datasets/${tenantId}/${slug}/${version === 'latest' ? 'latest' : `v${version}`}/`;
+}
+
+/**
+ * The file name as one segment of an object key: ASCII letters, digits, `.`, `-` and `_`.
+ * Never `.` or `..` (nor only dots), which a client's URL normalisation would resolve and
+ * PUT elsewhere: NFKD makes `.` of a one-dot leader or a full-width full stop too.
+ */
+export function uploadFileSegment(filename: string): string {
+  const segment = filename.normalize('NFKD').replace(/[^\w.-]+/g, '_').slice(0, 120);
+  return /^\.*$/.test(segment) ? 'fichier' : segment;
 }
 
 /** Raw uploads live under `uploads/<tenant>/<slug>/<uploadId>/<filename>` in the upload bucket. */

@@ -78,6 +78,38 @@ export class DynamoDatasetStore {
     return item ? entityOf<Dataset>(item) : undefined;
   }
 
+  /**
+   * Deletes a dataset never published (a draft no version number was allocated to), then the
+   * records of its uploads (rejected files): the slug starts afresh. Returns the ids of the
+   * uploads deleted, or undefined when the dataset is not such a draft (any more).
+   */
+  async deleteDraft(tenantId: string, slug: string): Promise<string[] | undefined> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.dataset(tenantId, slug),
+          ConditionExpression: 'attribute_exists(pk) AND #s = :draft AND (attribute_not_exists(latestVersion) OR latestVersion = :zero)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':draft': 'draft', ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+    const uploads = await queryAll({
+      TableName: this.table,
+      IndexName: TABLE_INDEXES.gsi1.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_INDEXES.gsi1.pk },
+      ExpressionAttributeValues: { ':pk': keys.uploadList(tenantId, slug, '').gsi1pk },
+    });
+    const ids = uploads.map((u) => String(u.id));
+    for (const id of ids) await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.upload(id) }));
+    return ids;
+  }
+
   /** Allocates the next version number (never reused, even when a publication fails later). */
   async allocateVersion(tenantId: string, slug: string): Promise<number> {
     const out = await this.db.send(
