@@ -83,7 +83,8 @@ export class SocleStack extends Stack {
         {
           allowedMethods: [HttpMethods.PUT],
           allowedOrigins: [config.portalOrigin],
-          allowedHeaders: ['content-type', 'content-md5', 'x-amz-*'],
+          // if-none-match: the upload URL writes its object once (objects.ts › presignPut).
+          allowedHeaders: ['content-type', 'content-md5', 'if-none-match', 'x-amz-*'],
           exposedHeaders: ['ETag'],
           maxAge: 3000,
         },

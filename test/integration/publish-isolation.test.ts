@@ -66,7 +66,7 @@ describe('a publisher acts on its own tenant only', () => {
     expect(JSON.stringify(res.body)).not.toContain('subventions.csv');
   });
 
-  it('the signed URL is under uploads/<tenant>/, lives at most 900 s, and signs content-length, content-type and host', async () => {
+  it('the signed URL is under uploads/<tenant>/, lives at most 900 s, and signs content-length, content-type, host and If-None-Match (it writes once)', async () => {
     const bytes = fixture('subventions.csv');
     const ticket = await requestUpload(a, 'subventions', 'subventions.csv', bytes.length);
     const url = new URL(ticket.url);
@@ -76,10 +76,10 @@ describe('a publisher acts on its own tenant only', () => {
     expect(key.slice(0, 4)).toEqual(['uploads', a.tenantId, 'subventions', ticket.uploadId]);
     expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeGreaterThan(0);
     expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(900);
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
     // No checksum of an empty body baked into the URL: S3 would refuse the real bytes (BadDigest).
     expect([...url.searchParams.keys()].filter((k) => k.toLowerCase().startsWith('x-amz-checksum'))).toEqual([]);
-    expect(ticket.headers).toEqual({ 'content-type': 'text/csv', 'content-length': String(bytes.length) });
+    expect(ticket.headers).toEqual({ 'content-type': 'text/csv', 'content-length': String(bytes.length), 'if-none-match': '*' });
     expect(Date.parse(ticket.expiresAt) - Date.now()).toBeLessThanOrEqual(900_000);
   });
 

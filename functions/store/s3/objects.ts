@@ -28,14 +28,20 @@ function headers(h: ObjectHeaders): Pick<PutObjectCommandInput, 'ContentType' | 
 }
 
 /** A presigned PUT for exactly one key, content type and length, valid `expiresIn` seconds. */
+/**
+ * A URL to PUT one object: content type and length signed (S3 refuses a PUT whose headers
+ * differ), and `If-None-Match: *` signed too, so that the URL writes the object once: a
+ * second PUT (a corrected file sent to the link of the first, after it was judged) gets 412
+ * from S3 instead of replacing, unread, the raw file the report is about. s3rver does not
+ * check it (nor signatures): the URL says it, and S3 enforces it.
+ */
 export async function presignPut(bucket: string, key: string, contentType: string, size: number, expiresIn: number) {
-  const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: size });
+  const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: size, IfNoneMatch: '*' });
   const url = await getSignedUrl(s3Presigner(), command, {
     expiresIn,
-    // Content type and length are signed: S3 refuses a PUT whose headers differ.
-    signableHeaders: new Set(['content-type', 'content-length']),
+    signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
   });
-  return { url, headers: { 'content-type': contentType, 'content-length': String(size) } };
+  return { url, headers: { 'content-type': contentType, 'content-length': String(size), 'if-none-match': '*' } };
 }
 
 export async function headObject(bucket: string, key: string): Promise<{ size: number; contentType?: string } | undefined> {
