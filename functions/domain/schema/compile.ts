@@ -19,7 +19,7 @@
 import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, LOCAL_PATH, parserFor, SCRIPT_URI } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
-import { apostropheSpellings, excelSerialDate, foldName, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPeriodToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { apostropheSpellings, excelSerialDate, foldName, headingCore, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPeriodToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -444,19 +444,19 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
   const trueTexts = fields.map((f) => (f.type === 'boolean' ? (f.trueValues ?? DEFAULT_TRUE_VALUES)[0] : ''));
   const falseTexts = fields.map((f) => (f.type === 'boolean' ? (f.falseValues ?? DEFAULT_FALSE_VALUES)[0] : ''));
 
-  // Header lookup: exact names, then folded names and aliases, then the fields' titles (a
-  // template may head its columns « Nom de l'attribuant » rather than nomAttribuant); a title
-  // two fields share, or that folds like another field's name, names neither.
+  // Header lookup: exact names, then folded names, then the fields' titles (a template may
+  // head its columns « Nom de l'attribuant » rather than nomAttribuant) and aliases; a title or
+  // alias two fields share, or that folds like another field's name, names neither.
+  // Aliases (header-aliases.ts: « Bénéficiaire », « Date de séance ») rank with titles: a column
+  // they name is bound only while its field is free, and one naming a field bound already is an
+  // extra column, not a duplicate (« Date » and « Date de séance » in one table).
   const byFolded = new Map<string, number>();
-  fields.forEach((f, i) => {
-    byFolded.set(foldName(f.name), i);
-    for (const a of d.aliases?.[f.name] ?? []) byFolded.set(foldName(a), i);
-  });
+  fields.forEach((f, i) => byFolded.set(foldName(f.name), i));
   const byTitle = new Map<string, number>();
+  const nameOnce = (k: string, i: number) => byTitle.set(k, byTitle.has(k) && byTitle.get(k) !== i ? -1 : i);
   fields.forEach((f, i) => {
-    if (!f.title) return;
-    const k = foldName(f.title);
-    byTitle.set(k, byTitle.has(k) ? -1 : i);
+    for (const a of d.aliases?.[f.name] ?? []) nameOnce(foldName(a), i);
+    if (f.title) nameOnce(foldName(f.title), i);
   });
   for (const k of byFolded.keys()) byTitle.delete(k);
 
@@ -473,16 +473,33 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
       const t = byTitle.get(foldName(names[col])) ?? -1;
       if (t >= 0 && taken(t, col)) first[col] = true;
     });
+    // Last, what a template adds around a name taken off (`Montant (€)`, `Objet *`), for the fields still unbound.
+    named.forEach((i, col) => {
+      if (i >= 0 || first[col]) return;
+      const core = headingCore(names[col]);
+      if (core === names[col]) return;
+      const folded = foldName(core);
+      const f = indexOf.get(core) ?? byFolded.get(folded) ?? byTitle.get(folded) ?? -1;
+      if (f >= 0 && taken(f, col)) first[col] = true;
+    });
     names.forEach((h, col) => {
       if (first[col]) return;
       const i = named[col];
       if (i < 0) {
+        // A heading that would name a field read from another column already (« Date de séance » beside « Date »).
+        const would = h === '' ? -1 : (byTitle.get(foldName(h)) ?? byTitle.get(foldName(headingCore(h))) ?? byFolded.get(foldName(headingCore(h))) ?? -1);
+        const other = would >= 0 ? names[source[would]] : undefined;
         issues.push({
           code: 'extra-column',
           severity: 'warning',
           row: 1,
           column: h,
-          message: h === '' ? `La colonne n° ${col + 1} n’a pas de nom : elle sera ignorée.` : `La colonne « ${h} » ne fait pas partie du schéma : elle sera ignorée.`,
+          message:
+            h === ''
+              ? `La colonne n° ${col + 1} n’a pas de nom : elle sera ignorée.`
+              : other !== undefined
+                ? `La colonne « ${h} » pourrait être « ${fields[would].name} », mais celle-ci est déjà lue dans la colonne « ${other} » : elle sera ignorée. Si c’est elle qu’il faut publier, renommez-la « ${fields[would].name} ».`
+                : `La colonne « ${h} » ne fait pas partie du schéma : elle sera ignorée.`,
         });
       } else {
         issues.push({

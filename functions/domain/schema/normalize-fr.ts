@@ -525,6 +525,25 @@ export function foldName(s: string): string {
     .replace(/[\s\u00A0\u202F_'\u2018\u2019\u02BC-]+/g, '');
 }
 
+/** What a template adds around a column's name: a required mark, a hint in brackets, a unit, a colon. */
+const HEADING_EXTRAS = [/^\*+\s*/, /\s*[*:]+$/, /\s*\([^()]*\)$/, /\s*\[[^[\]]*\]$/, /\s+(?:en\s+)?(?:euros?|eur|€|%)$/i];
+
+/**
+ * A column heading without what a template adds around the name (`Montant (€)`, `Date *
+ * (JJ/MM/AAAA)`, `Montant en euros`, `Objet :`), for the header lookup's last try; the heading
+ * itself when nothing would be left.
+ */
+export function headingCore(heading: string): string {
+  let core = heading.trim();
+  for (;;) {
+    let next = core;
+    for (const extra of HEADING_EXTRAS) next = next.replace(extra, '');
+    next = next.trim();
+    if (next === core || next === '') return core;
+    core = next;
+  }
+}
+
 const APOSTROPHE = /['\u2018\u2019\u02BC]/;
 const APOSTROPHES = new RegExp(APOSTROPHE.source, 'g');
 

@@ -172,23 +172,28 @@ function dataSheet(schema: TableSchemaDescriptor, lists: ListColumn[], decimals:
   );
 }
 
-const HELP_COLUMNS = ['Colonne', 'Intitulé', 'Obligatoire', 'Contenu attendu', 'Exemple', 'Valeurs possibles', 'Explication'];
+// « Intitulé » would be an alias (header-aliases.ts: a délibération's object), hence « Nom en clair ».
+const HELP_COLUMNS = ['Colonne', 'Nom en clair', 'Obligatoire', 'Contenu attendu', 'Exemple', 'Valeurs possibles', 'Explication'];
 /** Characters of the « Valeurs possibles » cell (a cell holds 32,767 at most): the drop-down has them all. */
 const HELP_VALUES_CHARS = 2000;
 
 /**
  * The « Aide » tab's headings, none of them naming a column of the schema (a catalogue schema
  * has TITRE and DESCRIPTION): the readers must never take the tab for a table, even when the
- * workbook is saved with it shown. A heading that names one is marked « (aide) ».
+ * workbook is saved with it shown. A heading that names one is marked « – aide ».
  */
 function helpHeadings(compiled: ReturnType<typeof compileSchema>): string[] {
   return HELP_COLUMNS.map((h) => unnamed(compiled, h));
 }
 
-/** `text` marked « (aide) » until it names no column of the schema. */
+/**
+ * `text` marked « – aide » until it names no column of the schema. Not « (aide) »: the header
+ * lookup reads a heading without what a template adds in brackets (normalize-fr.ts ›
+ * headingCore), so « Intitulé (aide) » would still name a column.
+ */
 function unnamed(compiled: ReturnType<typeof compileSchema>, text: string): string {
   let out = text;
-  while (compiled.bind([out]).validator.columns.some((c) => c >= 0)) out += ' (aide)';
+  while (compiled.bind([out]).validator.columns.some((c) => c >= 0)) out += ' – aide';
   return out;
 }
 

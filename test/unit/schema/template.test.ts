@@ -113,7 +113,7 @@ describe('templateXlsx', () => {
       }
     }
     const help = partsChecked(templateXlsx(getBuiltinSchema('scdl/catalogue')!)).get('xl/worksheets/sheet2.xml')!;
-    expect(help).toContain('<t xml:space="preserve">Intitulé</t>');
+    expect(help).toContain('<t xml:space="preserve">Nom en clair</t>');
     expect(help).toContain('<t xml:space="preserve">Explication</t>');
   });
 

@@ -1,7 +1,10 @@
 import type { TableSchemaDescriptor } from '../../schema/types';
+import { DELIBERATIONS_ALIASES } from './header-aliases';
 
 /** Délibérations (SCDL 2.1.5). Vote counts are checked for coherence by the custom checks. */
 export const deliberations: TableSchemaDescriptor = {
+  // Headings of communes' own tables (header-aliases.ts).
+  aliases: DELIBERATIONS_ALIASES,
   id: 'scdl/deliberations',
   version: '2.1.5',
   title: 'Délibérations',

@@ -1,7 +1,10 @@
 import type { TableSchemaDescriptor } from '../../schema/types';
+import { EQUIPEMENTS_ALIASES } from './header-aliases';
 
 /** Équipements collectifs publics (SCDL 0.1.5), located in WGS 84 by EQUIP_LONG / EQUIP_LAT. */
 export const equipements: TableSchemaDescriptor = {
+  // Headings of communes' own tables (header-aliases.ts).
+  aliases: EQUIPEMENTS_ALIASES,
   id: 'scdl/equipements',
   version: '0.1.5',
   title: 'Équipements collectifs publics',

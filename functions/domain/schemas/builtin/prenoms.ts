@@ -1,7 +1,10 @@
 import type { TableSchemaDescriptor } from '../../schema/types';
+import { PRENOMS_ALIASES } from './header-aliases';
 
 /** Prénoms des nouveau-nés (SCDL 1.1.6; the official file spells its version `v1.1.6`). */
 export const prenoms: TableSchemaDescriptor = {
+  // Headings of communes' own tables (header-aliases.ts).
+  aliases: PRENOMS_ALIASES,
   id: 'scdl/prenoms',
   version: '1.1.6',
   title: 'Prénoms des nouveau-nés',

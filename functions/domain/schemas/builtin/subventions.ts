@@ -1,7 +1,10 @@
 import type { TableSchemaDescriptor } from '../../schema/types';
+import { SUBVENTIONS_ALIASES } from './header-aliases';
 
 /** Subventions (SCDL 2.1.1): a beneficiary is identified by its SIRET or, failing that, its RNA number. */
 export const subventions: TableSchemaDescriptor = {
+  // Headings of communes' own tables (header-aliases.ts).
+  aliases: SUBVENTIONS_ALIASES,
   id: 'scdl/subventions',
   version: '2.1.1',
   title: 'Subventions',
