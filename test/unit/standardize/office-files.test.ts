@@ -13,6 +13,7 @@ import { prenoms } from '../../../functions/domain/schemas/builtin/prenoms';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
 import type { Report } from '../../../functions/domain/standardize/report';
 import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import { compoundFile } from '../../fixtures/cfb-builder';
 import { chunked } from './helpers';
 
 const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '../../fixtures/office', name));
@@ -166,11 +167,34 @@ describe('a workbook saved with a password', () => {
     expect(report.issues[0].message).toContain('protégé par un mot de passe');
   });
 
-  it('.xlsx (an OLE container holding an EncryptionInfo stream, as Excel writes it): refused as protected, an .xls as an .xls', async () => {
-    const ole = (name: string) => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504), Buffer.from(name, 'utf16le'), Buffer.alloc(512)]);
-    const encrypted = await standardizeTable(chunked(ole('EncryptionInfo')), { schema: subventions, sinks: () => ({ write: async () => undefined, end: async () => undefined, abort: async () => undefined }) });
+  it('.xlsx (an OLE container holding EncryptionInfo and EncryptedPackage, as Excel writes it): refused as protected; a Word document as no workbook', async () => {
+    const none = { sinks: () => ({ write: async () => undefined, end: async () => undefined, abort: async () => undefined }) };
+    const stream = (name: string) => ({ name, data: Buffer.alloc(4096, 1) });
+    const encrypted = await standardizeTable(chunked(compoundFile([stream('EncryptionInfo'), stream('EncryptedPackage')])), { schema: subventions, ...none });
     expect(encrypted.report.issues.map((i) => i.code)).toEqual(['encrypted-file']);
-    const xls = await standardizeTable(chunked(ole('Workbook')), { schema: subventions, sinks: () => ({ write: async () => undefined, end: async () => undefined, abort: async () => undefined }) });
-    expect(xls.report.issues.map((i) => `${i.code}: ${i.message}`)).toEqual(['unknown-format: Le format Excel 97-2003 (.xls) n’est pas pris en charge : enregistrez le fichier en .xlsx ou en CSV.']);
+    const word = await standardizeTable(chunked(compoundFile([stream('WordDocument'), stream('1Table')])), { schema: subventions, ...none });
+    expect(word.report.issues.map((i) => `${i.code}: ${i.message}`)).toEqual([
+      'unknown-format: Le fichier est un document Office qui n’est pas un classeur (Word, Outlook…) : déposez le tableau au format CSV, Excel (.xlsx, .xls) ou OpenDocument (.ods).',
+    ]);
+  });
+});
+
+describe('an Excel 97-2003 workbook (.xls)', () => {
+  const xlsFixture = (name: string): Buffer => readFileSync(path.join(__dirname, '../../fixtures/xls', name));
+  it('publishes the data.csv its .xlsx twin publishes, saved by LibreOffice from the same sheet', async () => {
+    for (const name of ['sub-plain', 'sub-merged', 'sub-notes', 'sub-hidden']) {
+      const results = [];
+      for (const ext of ['xls', 'xlsx']) {
+        const out: Buffer[] = [];
+        const { report } = await standardizeTable(chunked(xlsFixture(`${name}.${ext}`)), {
+          schema: subventions,
+          sinks: (output) => ({ write: async (c) => void (output === 'data.csv' && out.push(Buffer.from(c))), end: async () => undefined, abort: async () => undefined }),
+        });
+        results.push({ format: report.file.format, valid: report.valid, codes: codes(report), csv: Buffer.concat(out).toString('utf8') });
+      }
+      expect(results[0].format).toBe('xls');
+      expect({ ...results[0], format: 'xlsx' }).toEqual(results[1]);
+      expect(results[0].csv.length).toBeGreaterThan(100);
+    }
   });
 });

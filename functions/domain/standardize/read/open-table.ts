@@ -35,10 +35,11 @@ import { ListedRows } from '../../french-list';
 import { columnLetters } from './cell-ref';
 import { readOds } from './ods';
 import { sniffFormat } from './sniff';
+import { readXls } from './xls';
 import { SheetRow, readXlsx } from './xlsx';
 import { DEFAULT_MAX_INFLATED_BYTES } from './zip';
 
-export type TableFormat = 'csv' | 'xlsx' | 'ods' | 'json' | 'html';
+export type TableFormat = 'csv' | 'xlsx' | 'xls' | 'ods' | 'json' | 'html';
 
 export interface TableRow {
   cells: Cell[];
@@ -164,7 +165,8 @@ const SNIFF_BYTES = 8192;
 
 const UNKNOWN_MESSAGES: Record<string, string> = {
   pdf: 'Le fichier est un PDF : déposez le tableau au format CSV, Excel (.xlsx) ou OpenDocument (.ods).',
-  xls: 'Le format Excel 97-2003 (.xls) n’est pas pris en charge : enregistrez le fichier en .xlsx ou en CSV.',
+  ole: 'Le fichier Office est illisible (conteneur endommagé) : ouvrez-le dans Excel ou LibreOffice et enregistrez-le en .xlsx ou en CSV.',
+  'ole-other': 'Le fichier est un document Office qui n’est pas un classeur (Word, Outlook…) : déposez le tableau au format CSV, Excel (.xlsx, .xls) ou OpenDocument (.ods).',
   zip: 'Archive ZIP non reconnue : seuls les classeurs .xlsx et .ods sont acceptés.',
   spreadsheetml:
     'Le fichier est une « Feuille de calcul XML 2003 » d’Excel, un format qui n’est pas pris en charge : ouvrez-le dans Excel ou LibreOffice et enregistrez-le en .xlsx ou en CSV.',
@@ -432,7 +434,8 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
   let head = concat(chunks, total);
   let sniffed = sniffFormat(head);
   const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  if (sniffed.format === 'xlsx' || sniffed.format === 'ods' || sniffed.detail === 'zip' || sniffed.format === 'json' || sniffed.format === 'html') {
+  const whole = sniffed.format === 'xlsx' || sniffed.format === 'ods' || sniffed.format === 'xls' || sniffed.detail === 'zip' || sniffed.detail === 'ole' || sniffed.detail === 'encrypted';
+  if (whole || sniffed.format === 'json' || sniffed.format === 'html') {
     while (!done) {
       const r = await it.next();
       if (r.done) break;
@@ -499,8 +502,9 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       return { format: 'html', encoding, header, headerRow, rows, issues };
     }
     case 'xlsx':
+    case 'xls':
     case 'ods': {
-      const read = sniffed.format === 'xlsx' ? readXlsx : readOds;
+      const read = sniffed.format === 'xlsx' ? readXlsx : sniffed.format === 'xls' ? readXls : readOds;
       const hiddenColumns: number[] = [];
       const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore, issues, hiddenColumns });
       const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues });

@@ -3,14 +3,15 @@
  * For ZIP-based spreadsheets the central directory is read when the whole archive is given
  * (what `openTable` does); with only a head, local headers are inspected.
  */
+import { CompoundFile, isCompoundFile } from './cfb';
 import { looksLikeHtml } from './html';
 import { isZip, readEntryText, readZipDirectory } from './zip';
 
-export type SniffedFormat = 'csv' | 'xlsx' | 'ods' | 'json' | 'html' | 'unknown' | 'empty';
+export type SniffedFormat = 'csv' | 'xlsx' | 'ods' | 'xls' | 'json' | 'html' | 'unknown' | 'empty';
 
 export interface SniffResult {
   format: SniffedFormat;
-  /** Why it is `unknown`, for the French message: `pdf`, `png`, `xls`, `zip`…; `utf-16le`/`utf-16be`: text to decode first. */
+  /** Why it is `unknown`, for the French message: `pdf`, `png`, `zip`, `ole-other`…; `ole`: a compound file known from its head only; `utf-16le`/`utf-16be`: text to decode first. */
   detail?: string;
 }
 
@@ -21,7 +22,6 @@ const MAGIC: [string, number[]][] = [
   ['png', [0x89, 0x50, 0x4e, 0x47]],
   ['gzip', [0x1f, 0x8b]],
   ['jpeg', [0xff, 0xd8, 0xff]],
-  ['xls', [0xd0, 0xcf, 0x11, 0xe0]],
   ['gif', [0x47, 0x49, 0x46, 0x38]],
   ['7z', [0x37, 0x7a, 0xbc, 0xaf]],
   ['rar', [0x52, 0x61, 0x72, 0x21]],
@@ -46,8 +46,24 @@ function encryptedOds(bytes: Uint8Array): boolean {
 }
 
 const MANIFEST_BYTES = 1024 * 1024;
-/** « EncryptionInfo » in UTF-16LE: a stream an Office file encrypted with a password has (its .xlsx is then wrapped in an OLE container, like an .xls). */
-const OFFICE_ENCRYPTION = Buffer.from('EncryptionInfo', 'utf16le');
+/**
+ * An OLE2 compound file (cfb.ts) by the streams it holds: `Workbook` (or Excel 95's `Book`,
+ * which xls.ts refuses with its own message) is an .xls; `EncryptionInfo`/`EncryptedPackage`
+ * an .xlsx encrypted with a password, which Excel wraps in the same container; anything else
+ * another Office document (Word, Outlook). Its directory may lie anywhere in the file: with
+ * only the head, `ole` (openTable reads the whole file, then asks again).
+ */
+function sniffOle(bytes: Uint8Array): SniffResult {
+  let names: string[];
+  try {
+    names = new CompoundFile(bytes).streamNames();
+  } catch {
+    return { format: 'unknown', detail: 'ole' };
+  }
+  if (names.includes('EncryptionInfo') || names.includes('EncryptedPackage')) return { format: 'unknown', detail: 'encrypted' };
+  if (names.includes('Workbook') || names.includes('Book')) return { format: 'xls' };
+  return { format: 'unknown', detail: 'ole-other' };
+}
 
 function sniffZip(bytes: Uint8Array): SniffResult {
   const sniffed = sniffZipFormat(bytes);
@@ -99,12 +115,8 @@ function utf16Order(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 export function sniffFormat(bytes: Uint8Array): SniffResult {
   if (bytes.length === 0) return { format: 'empty' };
   if (isZip(bytes)) return sniffZip(bytes);
-  for (const [detail, sig] of MAGIC) {
-    if (!startsWith(bytes, sig)) continue;
-    // An OLE container is an .xls, or an .xlsx encrypted with a password.
-    if (detail === 'xls' && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes(OFFICE_ENCRYPTION)) return { format: 'unknown', detail: 'encrypted' };
-    return { format: 'unknown', detail };
-  }
+  if (isCompoundFile(bytes)) return sniffOle(bytes);
+  for (const [detail, sig] of MAGIC) if (startsWith(bytes, sig)) return { format: 'unknown', detail };
   const utf16 = utf16Order(bytes);
   if (utf16) return { format: 'unknown', detail: utf16 };
   let i = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
