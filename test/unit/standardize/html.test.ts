@@ -94,3 +94,63 @@ describe('an HTML table saved as .xls', () => {
     expect(csvs[0]).toContain(',Club Sportif Ébréchéen,01234567800010,,Fonctionnement,3000,aide en nature,échelonné,2024-04-01/2024-12-31,,non,1,');
   });
 });
+
+describe('HTML pages as web applications and Excel write them (review round)', () => {
+  const tr = (cells: string[], tag = 'td') => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
+
+  it('skips a row showing nothing, as Excel’s « Page Web » ends its tables with a hidden sizing row', () => {
+    const html = `<table>${tr(['nom', 'objet'], 'th')}${tr(['A', 'B'])}<tr></tr>${tr(['&nbsp;', ' '])}<![if supportMisalignedColumns]><tr height=0 style='display:none'><td></td><td></td></tr><![endif]></table>`;
+    expect(rowsOf(html).map((r) => [r.row, r.cells])).toEqual([
+      [1, ['nom', 'objet']],
+      // A cell of spaces or no-break spaces (&nbsp;) shows nothing either.
+      [2, ['A', 'B']],
+    ]);
+  });
+
+  it('reads one after the other the tables that repeat the header (a table per service), and names the tables of other columns it leaves', () => {
+    const header = ['nom', 'objet', 'montant'];
+    const html = `<h1>Subventions</h1><table>${tr(header, 'th')}${tr(['A', 'a', '1'])}</table><table>${tr(['Total', '', '3'])}${tr(['autre', 'chose', '0'])}</table><table>${tr(header, 'th')}${tr(['B', 'b', '2'])}</table>`;
+    const issues: ValidationIssue[] = [];
+    const rows = [...readHtml(html, { issues, headerScore: (cells) => cells.filter((c) => header.includes(c)).length })];
+    expect(rows.map((r) => [r.row, r.cells[0]])).toEqual([
+      [1, 'nom'],
+      [2, 'A'],
+      [4, 'B'],
+    ]);
+    expect(issues.map((i) => i.code)).toEqual(['tables-joined']);
+    const other = `<table>${tr(header, 'th')}${tr(['A', 'a', '1'])}</table><table>${tr(['nom', 'objet', 'commentaire'], 'th')}${tr(['B', 'b', 'c'])}</table>`;
+    const found: ValidationIssue[] = [];
+    void [...readHtml(other, { issues: found, headerScore: (cells) => cells.filter((c) => header.includes(c)).length })];
+    expect(found).toEqual([
+      expect.objectContaining({ code: 'sheet-chosen', message: 'La page contient 2 tableaux : seul le tableau n° 1 a été lu. Le tableau n° 2, qui a d’autres colonnes, n’a pas été lu : déposez-le dans un autre fichier s’il doit être publié.' }),
+    ]);
+  });
+
+  it('ends a rowspan with its row group, and reads no record in <tfoot>', () => {
+    const spanned = `<table><thead><tr><th rowspan="2">nom</th><th>objet</th></tr></thead><tbody>${tr(['A', 'B'])}${tr(['C', 'D'])}</tbody><tfoot>${tr(['nom', 'objet'], 'th')}</tfoot></table>`;
+    expect(rowsOf(spanned).map((r) => r.cells)).toEqual([
+      ['nom', 'objet'],
+      ['A', 'B'],
+      ['C', 'D'],
+    ]);
+  });
+
+  it('refuses a page mixing encodings as a CSV is refused, rather than publish it garbled', async () => {
+    const bytes = Buffer.concat([Buffer.from('<html><body><table><tr><th>nom</th></tr><tr><td>Été</td></tr><tr><td>'), Buffer.from([0xe9]), Buffer.from('</td></tr></table>')]);
+    expect((await readAll(bytes)).error).toMatchObject({ code: 'invalid-encoding' });
+  });
+
+  it('knows an XHTML page by its XML declaration, and a CSV whose first heading starts with « <table » for a CSV', () => {
+    expect(sniffFormat(Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x.dtd">\n<html><body><table><tr><td>a</td></tr></table>')).format).toBe('html');
+    expect(sniffFormat(Buffer.from('<div class="export"><table><tr><td>a</td></tr></table></div>')).format).toBe('html');
+    expect(sniffFormat(Buffer.from('<tableau>;<htmlx>\n1;2\n')).format).toBe('csv');
+  });
+
+  it('bounds the work of spans and the size of a cell', () => {
+    // One empty cell spanning 16,000 columns down 65,534 rows: every later row laid out wide, counted against the cells allowed.
+    const spans = `<table><tr><td>a</td><td colspan=16000 rowspan=65534></td><td>b</td></tr>${'<tr><td>x</td><td>y</td></tr>'.repeat(200)}</table>`;
+    expect(() => [...readHtml(spans, { maxCells: 1_000_000 })]).toThrow(expect.objectContaining({ code: 'zip-too-large' }));
+    const big = `<table><tr><th>nom</th></tr><tr><td>${'x '.repeat(600_000)}</td></tr></table>`;
+    expect(() => [...readHtml(big)]).toThrow(expect.objectContaining({ code: 'row-too-large', row: 2 }));
+  });
+});

@@ -15,13 +15,13 @@
  * Two passes over the text, each linear: one surveys the tables (their first rows and how
  * many rows each has), one reads the chosen table's rows as they are consumed.
  */
-import { decodeWindows1252 } from './decode';
+import { decodeBytes, decodeWindows1252 } from './decode';
 import { TableReadError } from './errors';
 import { Merge, MergedCells } from './merged-cells';
 import { HEAD_CELLS, headScore } from './sheet-choice';
-import { MAX_COLUMNS, MAX_SHEET_CELLS, SheetRow, tooManyCells } from './xlsx';
+import { MAX_COLUMNS, MAX_SHEET_CELLS, MIN_HEADER_SCORE, SheetRow, tooManyCells } from './xlsx';
+import { frenchList } from '../../french-list';
 import { ValidationIssue } from '../../schema/types';
-import { isUtf8 } from 'buffer';
 
 /** The Latin-1 entities of HTML 4, U+00A0 to U+00FF in order. */
 const LATIN1_NAMES =
@@ -54,22 +54,23 @@ export function decodeHtmlEntities(s: string): string {
 
 /** Whether the first bytes are an HTML page or fragment holding a table (what an « export Excel » of a web application writes). */
 export function looksLikeHtml(head: string): boolean {
-  const start = head.replace(/^(?:\ufeff)?\s*/, '');
+  // An XHTML page starts with its XML declaration; comments may come first.
+  const start = head.replace(/^(?:\ufeff)?(?:\s|<\?xml[^>]*>|<!--[\s\S]*?-->)*/, '');
   if (start[0] !== '<') return false;
   const lower = start.slice(0, 8192).toLowerCase();
-  return /^<(?:!doctype html|html|table|meta|head|body|style|!--)/.test(lower) && (lower.includes('<table') || lower.includes('<html'));
+  return /^<(?:!doctype\s+html|[a-z][a-z0-9]*[\s/>])/.test(lower) && /<(?:html|table)[\s/>]/.test(lower);
 }
 
 /**
- * The page's text: UTF-8 when its bytes are (a BOM, or valid UTF-8), else Windows-1252, as for
- * a CSV (decode.ts). Its `<meta charset>` is not trusted: applications declare one and write
- * another, and valid UTF-8 is never Windows-1252 text by chance.
+ * The page's text, decoded as a JSON upload is (decode.ts › decodeBytes): UTF-8 when its bytes
+ * are, Windows-1252 when they are not from the first non-ASCII byte, and a page mixing the two
+ * refused (`invalid-encoding`) rather than published garbled. Its `<meta charset>` is not
+ * trusted: applications declare one and write another, and valid UTF-8 is never Windows-1252
+ * text by chance.
  */
 export function decodeHtml(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'windows-1252' } {
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const body = bom ? bytes.subarray(3) : bytes;
-  if (!bom && !isUtf8(body)) return { text: decodeWindows1252(body), encoding: 'windows-1252' };
-  return { text: Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8'), encoding: 'utf-8' };
+  const { text, encoding } = decodeBytes(bytes);
+  return { text, encoding };
 }
 
 /** Elements whose content is not text of the page (scripts, styles, Excel's `<xml>` islands). */
@@ -203,6 +204,8 @@ function cellText(parts: string): string {
 interface TableSurvey {
   /** Where its `<table` tag starts. */
   start: number;
+  /** The table whose cell holds it, if any. */
+  parent?: TableSurvey;
   /** Its first rows (cells cut at HEAD_CELLS), to judge it. */
   head: string[][];
   rows: number;
@@ -214,19 +217,40 @@ const MAX_TABLES = 200;
 /** Characters of a table read to survey its first rows: all of them for any real table, a bound for tables nested in each other. */
 const SURVEY_CHARS = 256 * 1024;
 
-/** A row of a table, and the merges (rowspans holding a value) that start on it. */
-type HtmlRow = SheetRow & { spans?: Merge[] };
+const ROW_GROUPS = new Set(['thead', 'tbody', 'tfoot']);
+
+/** Characters of a cell's source text: a cell of a table is never megabytes (a CSV line has the same bound). */
+const MAX_CELL_CHARS = 1024 * 1024;
+
+function cellTooLong(row: number): TableReadError {
+  return new TableReadError(
+    'row-too-large',
+    `Une cellule de la ligne ${row} du tableau dépasse ${MAX_CELL_CHARS.toLocaleString('fr-FR')} caractères : ce n’est pas une donnée de tableau. Vérifiez le fichier exporté.`,
+    row,
+  );
+}
+
+/** A rowspan reaching below its row: until which row, and what each row it covers shows. */
+interface Span {
+  until: number;
+  value: string;
+  link?: string;
+  merge: Merge;
+  copied: boolean;
+}
 
 /**
- * The rows of the table that starts at `start` (its `<table` tag), its nested tables skipped;
- * past `chars` characters of the table, no more rows (a survey's budget).
+ * The rows of the table that starts at `start` (its `<table` tag), its nested tables skipped,
+ * numbered from `rowBase` + 1; past `chars` characters of the table, no more rows (a survey's
+ * budget). A rowspan's value is copied into each row it covers within its row group, as a
+ * browser shows it, and counted in `merges` for the `merged-cells` warning.
  */
-function* tableRows(text: string, start: number, maxCells: number, chars = Infinity): Generator<HtmlRow> {
+function* tableRows(text: string, start: number, maxCells: number, chars = Infinity, rowBase = 0, merges?: MergedCells): Generator<SheetRow> {
   const t = new Tokens(text, start);
   t.next(); // <table>
   let depth = 0;
   let row: string[] | null = null;
-  let rowNumber = 0;
+  let rowNumber = rowBase;
   let hidden = false;
   let links: Map<number, string> | undefined;
   let cell: string | null = null;
@@ -234,14 +258,47 @@ function* tableRows(text: string, start: number, maxCells: number, chars = Infin
   let cellLink: string | undefined;
   let colspan = 1;
   let rowspan = 1;
-  let spans: Merge[] = [];
-  /** Columns taken by a rowspan from a row above: until which row. */
-  const taken = new Map<number, number>();
+  /** Columns taken by a rowspan from a row above (a row group, `<tbody>`, ends them, as in a browser). */
+  const taken = new Map<number, Span>();
+  /** Cells laid out, the empty ones a span makes included: the work is bounded by maxCells. */
   let cells = 0;
-  /** The next column of the row a rowspan from above does not take: those it takes are left empty, for MergedCells to fill. */
+  const count = (n: number): void => {
+    cells += n;
+    if (cells > maxCells) throw tooManyCells(maxCells, rowNumber);
+  };
+  /** Inside `<tfoot>`: a footer repeats the header or sums the columns, it holds no record. */
+  let footer = false;
+  /** Fills the columns from `r.length` on that a rowspan from above takes, up to `end` (exclusive) or the first free one. */
+  const fillTaken = (r: string[], end: number): void => {
+    for (let span = taken.get(r.length); r.length < end && span !== undefined && span.until >= rowNumber; span = taken.get(r.length)) {
+      if (span.link !== undefined) (links ??= new Map()).set(r.length, span.link);
+      if (span.value !== '' && !span.copied) {
+        span.copied = true;
+        merges?.copied(span.merge);
+      }
+      r.push(span.value);
+      count(1);
+    }
+  };
+  /** The next column of the row a rowspan from above does not take. */
   const nextFree = (r: string[]): number => {
-    while ((taken.get(r.length) ?? 0) >= rowNumber) r.push('');
+    fillTaken(r, Infinity);
     return r.length;
+  };
+  /** The columns past the row's last cell that rowspans from above still take; spans that ended are forgotten. */
+  const fillEnd = (r: string[]): void => {
+    let last = -1;
+    for (const [col, span] of taken) {
+      if (span.until < rowNumber) taken.delete(col);
+      else if (col > last) last = col;
+    }
+    while (r.length <= last) {
+      if ((taken.get(r.length)?.until ?? 0) >= rowNumber) fillTaken(r, r.length + 1);
+      else {
+        r.push('');
+        count(1);
+      }
+    }
   };
   const endCell = (): void => {
     if (cell === null || row === null) return;
@@ -249,27 +306,29 @@ function* tableRows(text: string, start: number, maxCells: number, chars = Infin
     row[cellCol] = value;
     for (let k = 1; k < colspan; k++) row[cellCol + k] = '';
     if (cellLink !== undefined) (links ??= new Map()).set(cellCol, cellLink);
+    count(colspan);
     if (rowspan > 1) {
-      for (let k = 0; k < colspan; k++) taken.set(cellCol + k, rowNumber + rowspan - 1);
-      if (value !== '') spans.push({ col: cellCol, top: rowNumber, bottom: rowNumber + rowspan - 1 });
+      const until = rowNumber + rowspan - 1;
+      // Down its first column only: a merge across columns (a title) is left as it is (merged-cells.ts).
+      const merge = { col: cellCol, top: rowNumber, bottom: until };
+      taken.set(cellCol, { until, value, link: cellLink, merge, copied: false });
+      for (let k = 1; k < colspan; k++) taken.set(cellCol + k, { until, value: '', merge, copied: false });
     }
-    cells += colspan;
-    if (cells > maxCells) throw tooManyCells(maxCells, rowNumber);
     cell = null;
   };
-  function* endRow(): Generator<HtmlRow> {
+  function* endRow(): Generator<SheetRow> {
     endCell();
     if (row === null) return;
-    // Empty cells at the end of a row (a colspan's) show nothing; merges put back those they fill.
+    fillEnd(row);
+    // Empty cells at the end of a row (a colspan's) show nothing.
     while (row.length > 0 && row[row.length - 1] === '') row.pop();
-    const out: HtmlRow = { cells: row, row: rowNumber };
+    const out: SheetRow = { cells: row, row: rowNumber };
     if (links) out.links = links;
     if (hidden) out.hidden = true;
-    if (spans.length) out.spans = spans;
     row = null;
     links = undefined;
-    spans = [];
-    yield out;
+    // A row showing nothing (Excel's hidden sizing row after its tables) is a blank row, not a record.
+    if (out.cells.length > 0) yield out;
   }
   for (;;) {
     const kind = t.next();
@@ -280,6 +339,13 @@ function* tableRows(text: string, start: number, maxCells: number, chars = Infin
         continue;
       }
       if (depth > 0) continue;
+      if (ROW_GROUPS.has(t.name)) {
+        yield* endRow();
+        taken.clear();
+        footer = t.name === 'tfoot';
+        continue;
+      }
+      if (footer) continue;
       if (t.name === 'tr') {
         yield* endRow();
         row = [];
@@ -313,10 +379,17 @@ function* tableRows(text: string, start: number, maxCells: number, chars = Infin
         continue;
       }
       if (depth > 0) continue;
-      if (t.name === 'tr') yield* endRow();
+      if (ROW_GROUPS.has(t.name)) {
+        yield* endRow();
+        taken.clear();
+        footer = false;
+      } else if (t.name === 'tr') yield* endRow();
       else if (t.name === 'td' || t.name === 'th') endCell();
       else if (cell !== null && BLOCKS.has(t.name)) cell += '\n';
-    } else if (cell !== null && depth === 0) cell += t.text.replace(SPACES, ' ');
+    } else if (cell !== null && depth === 0) {
+      if (cell.length + t.text.length > MAX_CELL_CHARS) throw cellTooLong(rowNumber);
+      cell += t.text.replace(SPACES, ' ');
+    }
   }
   yield* endRow();
 }
@@ -331,7 +404,7 @@ function surveyTables(text: string): TableSurvey[] {
     const kind = t.next();
     if (kind === 'end') break;
     if (kind === 'open' && t.name === 'table') {
-      const survey: TableSurvey = { start: t.at, head: [], rows: 0 };
+      const survey: TableSurvey = { start: t.at, head: [], rows: 0, parent: stack[stack.length - 1] };
       if (tables.length < MAX_TABLES) tables.push(survey);
       stack.push(survey);
     } else if (kind === 'close' && t.name === 'table') stack.pop();
@@ -346,6 +419,29 @@ function surveyTables(text: string): TableSurvey[] {
     survey.rows = Math.max(survey.rows, survey.head.length);
   }
   return tables;
+}
+
+/** Tables named in a warning; the others are counted. */
+const LISTED_TABLES = 5;
+const numbers = (list: readonly number[]): string => frenchList(list.slice(0, LISTED_TABLES).map(String), Math.max(0, list.length - LISTED_TABLES));
+const tableList = (list: readonly number[]): string => (list.length === 1 ? `le tableau n° ${list[0]}` : `les tableaux n° ${numbers(list)}`);
+
+/** `tables-joined`: tables of the same columns, read one after the other. */
+function joinedIssue(numbers: readonly number[]): ValidationIssue {
+  return {
+    code: 'tables-joined',
+    severity: 'warning',
+    message: `La page contient plusieurs tableaux aux mêmes noms de colonnes (${tableList(numbers)}) : leurs lignes sont lues à la suite, comme un seul tableau, et les numéros de ligne se suivent de l’un à l’autre.`,
+  };
+}
+
+/** `sheet-chosen`, for a page: tables of data not read. */
+function ignoredIssue(read: readonly number[], ignored: readonly number[], total: number): ValidationIssue {
+  return {
+    code: 'sheet-chosen',
+    severity: 'warning',
+    message: `La page contient ${total} tableaux : seul${read.length > 1 ? 's' : ''} ${tableList(read)} ${read.length > 1 ? 'ont été lus' : 'a été lu'}. ${ignored.length > 1 ? `Les tableaux n° ${numbers(ignored)}, qui ont d’autres colonnes, n’ont pas été lus` : `Le tableau n° ${ignored[0]}, qui a d’autres colonnes, n’a pas été lu`} : déposez-${ignored.length > 1 ? 'les' : 'le'} dans un autre fichier s’il${ignored.length > 1 ? 's' : ''} doi${ignored.length > 1 ? 'vent' : 't'} être publié${ignored.length > 1 ? 's' : ''}.`,
+  };
 }
 
 export interface HtmlReadOptions {
@@ -374,12 +470,35 @@ export function* readHtml(text: string, opts: HtmlReadOptions = {}): Generator<S
       bestScore = score;
     }
   }
+  // The tables read: the chosen one and, in the page's order, those repeating its first row (a table per page or per service).
+  // A table inside another's cell is part of that cell: never read on its own beside it.
+  const inside = (s: TableSurvey, outer: TableSurvey): boolean => s.parent !== undefined && (s.parent === outer || inside(s.parent, outer));
+  const header = best.head[0].join('\u0000');
+  const group: TableSurvey[] = [];
+  for (const s of tables) {
+    if (s !== best && (s.head[0].join('\u0000') !== header || inside(s, best) || inside(best, s))) continue;
+    if (!group.some((g) => inside(s, g))) group.push(s);
+  }
+  const numberOf = (s: TableSurvey): number => tables.indexOf(s) + 1;
+  if (group.length > 1) opts.issues?.push(joinedIssue(group.map(numberOf)));
+  // Tables of data not read: not one inside a table read (its cell's content), not a title or a layout.
+  const within = (s: TableSurvey): boolean => group.some((g) => inside(s, g));
+  const holdsData = (s: TableSurvey): boolean =>
+    opts.headerScore ? headScore(s.head, opts.headerScore) >= MIN_HEADER_SCORE : s.rows >= 2 && s.head.some((r) => r.filter((c) => c !== '').length >= 2);
+  const ignored = tables.filter((s) => !group.includes(s) && !within(s) && holdsData(s));
+  if (ignored.length) opts.issues?.push(ignoredIssue(group.map(numberOf), ignored.map(numberOf), tables.length));
   const merges = new MergedCells();
-  for (const r of tableRows(text, best.start, opts.maxCells ?? MAX_SHEET_CELLS)) {
-    if (r.spans) for (const m of r.spans) merges.add(m);
-    merges.apply(r);
-    const { spans: _spans, ...row } = r;
-    yield row;
+  let offset = 0;
+  for (const [k, table] of group.entries()) {
+    let last = offset;
+    for (const r of tableRows(text, table.start, opts.maxCells ?? MAX_SHEET_CELLS, Infinity, offset, merges)) {
+      const first = last === offset;
+      last = r.row;
+      // The header a later table repeats is not a record.
+      if (k > 0 && first && r.cells.join('\u0000') === header) continue;
+      yield r;
+    }
+    offset = last;
   }
   const merged = merges.issue();
   if (merged) opts.issues?.push(merged);

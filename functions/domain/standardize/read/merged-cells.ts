@@ -111,11 +111,16 @@ export class MergedCells {
       }
       if (!a.copied) {
         a.copied = true;
-        this.usedCount++;
-        if (this.used.length < LISTED_MERGES) this.used.push(a.merge);
+        this.copied(a.merge);
       }
     }
     return grown;
+  }
+
+  /** Counts `merge` among those whose value was copied (for the warning); a reader that copies values itself (html.ts) says so here. */
+  copied(merge: Merge): void {
+    this.usedCount++;
+    if (this.used.length < LISTED_MERGES) this.used.push(merge);
   }
 
   /** The warning naming the merges whose value was copied, if any was. */
