@@ -188,6 +188,12 @@ describe('openTable on the bad-input corpus', () => {
     expect((await readAll(broken)).error).toMatchObject({ code: 'invalid-encoding', row: 3, message: expect.stringContaining('ligne 3') });
     // An odd last byte.
     expect((await readAll(Buffer.concat([Buffer.from('\uFEFFa\tb\r\n1\t2', 'utf16le'), Buffer.from([0x41])]))).error).toMatchObject({ code: 'invalid-encoding', row: 2 });
+    // Line breaks written CR alone count too.
+    const crOnly = Buffer.concat([Buffer.from('\uFEFFa\tb\r1\t2\r3\t4\r5\t', 'utf16le'), Buffer.from([0x3d, 0xd8])]);
+    expect((await readAll(crOnly)).error).toMatchObject({ code: 'invalid-encoding', row: 4 });
+    // Without a mark, a character whose zero byte is on the other side (an emoji's half, ✀) does not hide the order.
+    const bare = await readAll(Buffer.from('nom\tobjet\r\nÉté\tFête 😀 ✀\r\n', 'utf16le'));
+    expect({ encoding: bare.encoding, cells: bare.rows[0]?.cells }).toEqual({ encoding: 'utf-16le', cells: ['Été', 'Fête 😀 ✀'] });
     // UTF-16 of UTF-16: decoded once, then binary.
     const twice = Buffer.from(Buffer.from('a\tb\r\n1\t2\r\n', 'utf16le').toString('latin1'), 'utf16le');
     expect((await readAll(twice)).error).toMatchObject({ code: 'unknown-format' });

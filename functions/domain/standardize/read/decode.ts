@@ -191,14 +191,22 @@ export type Utf16 = 'utf-16le' | 'utf-16be';
 export async function* utf16ToUtf8(source: AsyncIterable<Uint8Array>, encoding: Utf16): AsyncGenerator<Uint8Array> {
   const decoder = new TextDecoder(encoding);
   let line = 1;
+  /** The text so far ended with CR: an LF first in the next is the same line break. */
+  let afterCr = false;
   const emit = (s: string): Uint8Array => {
     const bad = s.indexOf('\uFFFD');
     const end = bad < 0 ? s.length : bad;
-    for (let i = s.indexOf('\n'); i >= 0 && i < end; i = s.indexOf('\n', i + 1)) line++;
+    // Line breaks as CRLF, LF or CR alone (a quoted cell's break counts: the line of the text).
+    for (let i = 0; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 13) line++;
+      else if (c === 10 && !(i === 0 ? afterCr : s.charCodeAt(i - 1) === 13)) line++;
+    }
+    if (end > 0) afterCr = s.charCodeAt(end - 1) === 13;
     if (bad >= 0) {
       throw new TableReadError(
         'invalid-encoding',
-        `Le fichier est encodé en UTF-16 (« Texte Unicode » d’Excel) mais un caractère y est illisible, ligne ${line} : enregistrez-le en « CSV UTF-8 », puis déposez-le à nouveau.`,
+        `Le fichier est encodé en UTF-16 (« Texte Unicode » d’Excel) mais un caractère y est illisible, ligne ${line} du texte : enregistrez-le en « CSV UTF-8 », puis déposez-le à nouveau.`,
         line,
       );
     }

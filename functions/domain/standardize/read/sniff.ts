@@ -92,7 +92,7 @@ function sniffZipFormat(bytes: Uint8Array): SniffResult {
 
 /**
  * UTF-16 text: a byte order mark (what Excel's « Texte Unicode » writes), or none but the
- * zero byte of every Latin character always on the same side of its pair.
+ * zero byte of Latin characters on the same side of their pairs, half of them at least.
  */
 function utf16Order(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (startsWith(bytes, [0xff, 0xfe])) return 'utf-16le';
@@ -105,9 +105,11 @@ function utf16Order(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
     if (bytes[i] === 0) evenZeros++;
     if (bytes[i + 1] === 0) oddZeros++;
   }
+  // A few characters have a zero on the other side (U+2700, U+0100, half of an emoji's surrogate pair).
   const pairs = n / 2;
-  if (oddZeros >= pairs * 0.5 && evenZeros === 0) return 'utf-16le';
-  if (evenZeros >= pairs * 0.5 && oddZeros === 0) return 'utf-16be';
+  const few = Math.max(2, pairs * 0.05);
+  if (oddZeros >= pairs * 0.5 && evenZeros <= few) return 'utf-16le';
+  if (evenZeros >= pairs * 0.5 && oddZeros <= few) return 'utf-16be';
   return undefined;
 }
 
