@@ -212,16 +212,16 @@ export interface ReportUpload {
   notice?: string;
 }
 
-/** The line under the summary saying which version the file is and whether it is online: a duplicate publishes nothing new. */
 /** What the row numbers of the report count: the file's lines, or a JSON document's items (DECP: its contracts). */
 function rowNumbering(report: Report): string {
   if (report.file.format !== 'json') return 'Les numéros de ligne sont ceux du fichier déposé : la ligne 1 est celle des noms de colonnes.';
   if (report.schema?.id === 'decp') {
-    return 'Le fichier est un JSON : la « ligne » 2 est son premier contrat, la ligne 3 le deuxième, et ainsi de suite, les marchés d’abord, puis les contrats de concession.';
+    return 'Le fichier est un JSON : la « ligne » 2 est son premier contrat, la ligne 3 le deuxième, et ainsi de suite (au format 2.0.3, les marchés d’abord, puis les contrats de concession ; au format 2.0.2, dans l’ordre de la liste « marches »).';
   }
   return 'Le fichier est un JSON : la « ligne » 2 est le premier élément de son tableau, la ligne 3 le deuxième, et ainsi de suite.';
 }
 
+/** The line under the summary saying which version the file is and whether it is online: a duplicate publishes nothing new. */
 function uploadLine(upload: ReportUpload | undefined): string {
   if (!upload || upload.version === undefined) return '';
   if (upload.notice) return `<p>${escape(upload.notice)}</p>\n`;

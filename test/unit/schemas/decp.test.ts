@@ -265,6 +265,31 @@ describe('DECP through the standardization', () => {
     );
   });
 
+  it('wants each history item wrapped as the national format does, no code or party twice, and refuses what an object holds beyond the format', async () => {
+    const modification = { modification: { id: 1, dureeMois: 8, dateNotificationModification: '2024-06-01', datePublicationDonneesModification: '2024-06-03' } };
+    const good = await standardizeDecp(JSON.stringify({ marches: { marche: [{ ...MARCHE, modifications: [modification] }] } }));
+    expect(issuesOf(good.report)).toEqual([]);
+    expect(JSON.parse(good.outputs['decp.json']).marches.marche[0].modifications).toEqual([modification]);
+    const bad = await standardizeDecp(
+      JSON.stringify({
+        marches: {
+          marche: [
+            { ...MARCHE, modifications: [modification.modification] },
+            { ...MARCHE, id: '2024-M-002', techniques: { technique: ['Concours', 'Concours'] } },
+            { ...MARCHE, id: '2024-M-003', titulaires: [MARCHE.titulaires[0], MARCHE.titulaires[0]] },
+          ],
+        },
+      }),
+    );
+    expect(issuesOf(bad.report)).toEqual(['decp-json-column@2:modifications', 'decp-duplicate-item@3:techniques', 'decp-duplicate-item@4:titulaires.id']);
+    // An empty history is none.
+    const empty = await standardizeDecp(JSON.stringify({ marches: { marche: [{ ...MARCHE, modifications: [] }] } }));
+    expect(issuesOf(empty.report)).toEqual([]);
+    expect(JSON.parse(empty.outputs['decp.json']).marches.marche[0]).not.toHaveProperty('modifications');
+    const nested = await standardizeDecp(JSON.stringify({ marches: { marche: [{ ...MARCHE, acheteur: { id: MARCHE.acheteur.id, nom: 'Commune' }, titulaires: [{ titulaire: { ...MARCHE.titulaires[0].titulaire, denominationSociale: 'SARL' } }] }] } }));
+    expect(nested.report.issues[0].message).toContain('la propriété « acheteur.nom » (contrat n° 1 de « marche ») n’existe pas dans le format DECP ; la propriété « titulaires.titulaire.denominationSociale »');
+  });
+
   it('reads a date written with its time zone (2024-03-01+01:00) as its day', async () => {
     const { report, outputs } = await standardizeDecp(JSON.stringify({ marches: { marche: [{ ...MARCHE, dateNotification: '2024-03-01+01:00', datePublicationDonnees: '2024-03-05Z' }] } }));
     expect(issuesOf(report)).toEqual([]);

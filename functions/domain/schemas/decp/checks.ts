@@ -1,6 +1,6 @@
 import type { Value, ValidationIssue } from '../../schema/types';
 import { CONCESSION_NATURES, CONCESSION_PROCEDURES, DECP_LIST_SEPARATOR, MARCHE_NATURES, MARCHE_PROCEDURES } from '../builtin/decp';
-import { JSON_TEXT, PROPERTIES, type DecpKind } from './flatten';
+import { JSON_TEXT_ITEMS, PROPERTIES, type DecpKind } from './flatten';
 
 /*
  * What the flat `decp` Table Schema cannot say because marchés and concessions share one
@@ -93,15 +93,27 @@ export class DecpRowsCheck {
         );
       }
     }
-    for (const column of JSON_TEXT) {
+    for (const [column, item] of Object.entries(JSON_TEXT_ITEMS)) {
       const value = get(column);
-      if (value !== null && !refused.has(column) && !isJsonList(value)) {
+      if (value !== null && !refused.has(column) && !isJsonList(value, item)) {
         error(
           'decp-json-column',
           column,
-          `La colonne « ${column} » contient l’historique au format JSON : une liste d’objets, par exemple [{"id": 1, "dateNotificationModification": "2024-05-02", …}]. « ${quoted(value)} » n’en est pas une ; laissez-la vide s’il n’y a rien à déclarer.`,
+          `La colonne « ${column} » contient l’historique au format JSON du format national : une liste dont chaque élément est {"${item}": {…}}, par exemple [{"${item}": {"id": 1, …}}]. « ${quoted(value)} » n’en est pas une ; laissez-la vide s’il n’y a rien à déclarer.`,
           quoted(value),
         );
+      }
+    }
+    // The official schema's `uniqueItems`: a code or a party listed twice.
+    for (const column of LISTS) {
+      const value = get(column);
+      if (value === null || refused.has(column)) continue;
+      const items = value.split(DECP_LIST_SEPARATOR).map((v) => v.trim());
+      const parties = column.endsWith('.id') ? get(column.replace(/\.id$/, '.typeIdentifiant'))?.split(DECP_LIST_SEPARATOR) : undefined;
+      const keys = items.map((v, i) => `${v}\u0000${parties?.[i]?.trim() ?? ''}`);
+      const twice = items.find((_, i) => keys.indexOf(keys[i]) !== i);
+      if (twice !== undefined) {
+        error('decp-duplicate-item', column, `« ${quoted(twice)} » figure deux fois dans la liste « ${column} » : chaque élément n’y figure qu’une fois.`, quoted(value));
       }
     }
     for (const parties of ['titulaires', 'concessionnaires']) {
@@ -135,12 +147,17 @@ export class DecpRowsCheck {
   }
 }
 
-/** Whether `text` is a JSON array of objects (a history of modifications, of sub-contracting acts…). */
-function isJsonList(text: string): boolean {
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+
+/** Whether `text` is a JSON list of `{item: {…}}` (a history of modifications, of sub-contracting acts…); `[]` is an empty one. */
+function isJsonList(text: string, item: string): boolean {
   try {
     const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) && parsed.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+    return Array.isArray(parsed) && parsed.every((x) => isObject(x) && Object.keys(x).length === 1 && isObject(x[item]) && Object.keys(x[item] as object).length > 0);
   } catch {
     return false;
   }
 }
+
+/** `|`-joined columns whose items the official schema wants unique: code lists and parties. */
+const LISTS = ['techniques', 'modalitesExecution', 'typesPrix', 'considerationsSociales', 'considerationsEnvironnementales', 'titulaires.id', 'concessionnaires.id'];

@@ -27,8 +27,14 @@ const CODE_LISTS: Record<string, [string, string]> = {
 /** `[{titulaire: {id, typeIdentifiant}}]` lists, by property and item wrapper. */
 const PARTIES: Record<string, string> = { titulaires: 'titulaire', concessionnaires: 'concessionnaire' };
 
-/** Histories kept as JSON text in their flat column. */
-export const JSON_TEXT = new Set(['actesSousTraitance', 'modificationsActesSousTraitance', 'modifications', 'donneesExecution']);
+/** Histories kept as JSON text in their flat column, and the key wrapping each of their items in the national format. */
+export const JSON_TEXT_ITEMS: Record<string, string> = {
+  actesSousTraitance: 'acteSousTraitance',
+  modificationsActesSousTraitance: 'modificationActeSousTraitance',
+  modifications: 'modification',
+  donneesExecution: 'donneesAnnuelles',
+};
+export const JSON_TEXT = new Set(Object.keys(JSON_TEXT_ITEMS));
 
 /** Properties of each kind, in the order of the official JSON Schema. */
 export const PROPERTIES: Record<DecpKind, string[]> = {
@@ -47,6 +53,12 @@ export const PROPERTIES: Record<DecpKind, string[]> = {
 };
 
 const COLUMNS = decp.fields.map((f) => f.name);
+/** The properties of each object the flat columns name (`acheteur` → id; `titulaires` → id, typeIdentifiant). */
+const TAILS = new Map<string, Set<string>>();
+for (const column of COLUMNS) {
+  const [head, tail] = column.split('.');
+  if (tail !== undefined) TAILS.set(head, (TAILS.get(head) ?? new Set()).add(tail));
+}
 const FIELD_TYPES = new Map(decp.fields.map((f) => [f.name, f.type]));
 
 function isObject(value: unknown): value is Json {
@@ -130,8 +142,26 @@ class Unknown {
   }
 
   properties(item: Json, kind: DecpKind, n: number, where: string): void {
+    const unknownIn = (key: string, sub: string) =>
+      this.add(`property ${kind} ${key}.${sub}`, `la propriété « ${key}.${sub} » (contrat n° ${n} de « ${where} ») n’existe pas dans le format DECP`);
     for (const key of Object.keys(item)) {
-      if (key === '_type' || PROPERTIES[kind].includes(key)) continue;
+      if (key === '_type') continue;
+      if (PROPERTIES[kind].includes(key)) {
+        // Inside an object (acheteur, lieuExecution) or a list of parties: only what the format names.
+        const value = item[key];
+        const tails = TAILS.get(key);
+        if (tails && PARTIES[key]) {
+          for (const party of asArray(value)) {
+            const inner = isObject(party) && isObject(party[PARTIES[key]]) ? (party[PARTIES[key]] as Json) : isObject(party) ? party : undefined;
+            for (const sub of Object.keys(inner ?? {})) if (!tails.has(sub)) unknownIn(key, `${PARTIES[key]}.${sub}`);
+          }
+        } else if (tails && isObject(value)) {
+          for (const sub of Object.keys(value)) if (!tails.has(sub)) unknownIn(key, sub);
+        } else if (CODE_LISTS[key] && isObject(value)) {
+          for (const sub of Object.keys(value)) if (sub !== CODE_LISTS[key][1]) unknownIn(key, sub);
+        }
+        continue;
+      }
       const other = PROPERTIES[kind === 'Marché' ? 'Contrat de concession' : 'Marché'].includes(key);
       this.add(
         `property ${kind} ${key}`,
@@ -242,8 +272,10 @@ export function unflattenContract(row: Record<string, unknown>, kind: DecpKind):
       const object = (nested[head] ??= {}) as Json;
       object[tail] = typed(column, raw);
     } else if (JSON_TEXT.has(column)) {
-      // Refused unless a JSON list (checks.ts); kept as text if it comes here all the same.
-      nested[column] = typeof raw === 'string' ? parsedOr(raw) : raw;
+      // Refused unless a JSON list (checks.ts); kept as text if it comes here all the same. An empty list is no history.
+      const history = typeof raw === 'string' ? parsedOr(raw) : raw;
+      if (Array.isArray(history) && history.length === 0) continue;
+      nested[column] = history;
     } else {
       nested[column] = typed(column, raw);
     }
