@@ -218,7 +218,7 @@ function frenchSubventionsSheet(): unknown[][] {
   ];
 }
 
-function spreadsheet(bookType: 'xlsx' | 'ods'): Buffer {
+function spreadsheet(bookType: 'xlsx' | 'ods' | 'biff8'): Buffer {
   const sheet = XLSX.utils.aoa_to_sheet(frenchSubventionsSheet(), { cellDates: true });
   const book = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(book, sheet, 'Subventions 2025');
@@ -265,6 +265,27 @@ describe('the same French data from office software gives the same data.csv byte
     await createDataset(p, 'depuis-ods', 'scdl/subventions');
     const v = await publish(p, 'depuis-ods', 'subventions 2025.ods', spreadsheet('ods'));
     await expectCsv(p, 'depuis-ods', v, 'subventions-fr.expected.csv');
+  });
+
+  it('an Excel 97-2003 .xls of the same data (BIFF8, written by another library than the one the tests read with)', async () => {
+    await createDataset(p, 'depuis-xls', 'scdl/subventions');
+    const v = await publish(p, 'depuis-xls', 'subventions 2025.xls', spreadsheet('biff8'), 'application/vnd.ms-excel');
+    await expectCsv(p, 'depuis-xls', v, 'subventions-fr.expected.csv');
+  });
+
+  it('the same data as a web application’s « export Excel »: an HTML table named .xls', async () => {
+    // The page shows dates as a French application does (SheetJS's own HTML writes them m/d/yy).
+    const shown = frenchSubventionsSheet().map((row) =>
+      row.map((cell) => (cell instanceof Date ? `${String(cell.getDate()).padStart(2, '0')}/${String(cell.getMonth() + 1).padStart(2, '0')}/${cell.getFullYear()}` : cell)),
+    );
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(shown), 'Export');
+    await createDataset(p, 'depuis-html', 'scdl/subventions');
+    const { state } = await uploadFile(p, 'depuis-html', 'export.xls', XLSX.write(book, { type: 'buffer', bookType: 'html' }) as Buffer, 'application/vnd.ms-excel');
+    expect(state).toMatchObject({ status: 'published' });
+    await expectCsv(p, 'depuis-html', state.version!, 'subventions-fr.expected.csv');
+    const { report } = await expectCompanions(p, 'depuis-html', state.version!, 3);
+    expect(report.file).toMatchObject({ format: 'html', encoding: 'utf-8' });
   });
 
   it('a JSON array (keys in any order, typed numbers and booleans) gives the same bytes as the CSV', async () => {
