@@ -41,6 +41,8 @@ export interface RowValidator {
 export interface BindResult {
   issues: ValidationIssue[];
   validator: RowValidator;
+  /** Fields bound by an alias (not by their name or title): weaker evidence that the row is this schema's header. */
+  aliased: number;
 }
 
 export interface CompiledSchema {
@@ -444,21 +446,43 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
   const trueTexts = fields.map((f) => (f.type === 'boolean' ? (f.trueValues ?? DEFAULT_TRUE_VALUES)[0] : ''));
   const falseTexts = fields.map((f) => (f.type === 'boolean' ? (f.falseValues ?? DEFAULT_FALSE_VALUES)[0] : ''));
 
-  // Header lookup: exact names, then folded names, then the fields' titles (a template may
-  // head its columns « Nom de l'attribuant » rather than nomAttribuant) and aliases; a title or
-  // alias two fields share, or that folds like another field's name, names neither.
-  // Aliases (header-aliases.ts: « Bénéficiaire », « Date de séance ») rank with titles: a column
-  // they name is bound only while its field is free, and one naming a field bound already is an
-  // extra column, not a duplicate (« Date » and « Date de séance » in one table).
+  // Header lookup: exact names, then folded names (a duplicate of those is an error); then, for
+  // the fields still unbound, the fields' titles (a template may head its columns « Nom de
+  // l'attribuant » rather than nomAttribuant) and aliases (header-aliases.ts: « Bénéficiaire »,
+  // « Date de séance »), the best match of each field winning: a title, then its aliases in the
+  // order listed (the specific before the generic: « N° de délibération » before « Numéro »),
+  // then the same once a template's unit or mark is set aside (`Montant (€)`). A title or alias
+  // two fields share, or that folds like another field's name, names neither. A heading naming a
+  // field bound already is an extra column, not a duplicate (« Date » beside « Date de séance »).
   const byFolded = new Map<string, number>();
   fields.forEach((f, i) => byFolded.set(foldName(f.name), i));
-  const byTitle = new Map<string, number>();
-  const nameOnce = (k: string, i: number) => byTitle.set(k, byTitle.has(k) && byTitle.get(k) !== i ? -1 : i);
+  /** Folded title or alias → field and rank (0: its title; 1 + k: its k-th alias); field -1 when two fields share it. */
+  const byLabel = new Map<string, { field: number; rank: number }>();
+  const label = (k: string, field: number, rank: number) => {
+    const known = byLabel.get(k);
+    if (!known) byLabel.set(k, { field, rank });
+    else if (known.field !== field) byLabel.set(k, { field: -1, rank });
+    else if (rank < known.rank) known.rank = rank;
+  };
   fields.forEach((f, i) => {
-    for (const a of d.aliases?.[f.name] ?? []) nameOnce(foldName(a), i);
-    if (f.title) nameOnce(foldName(f.title), i);
+    if (f.title) label(foldName(f.title), i, 0);
+    (d.aliases?.[f.name] ?? []).forEach((a, k) => label(foldName(a), i, 1 + k));
   });
-  for (const k of byFolded.keys()) byTitle.delete(k);
+  for (const k of byFolded.keys()) byLabel.delete(k);
+  /** Rank added to a match found once a template's unit or mark is set aside. */
+  const CORE_RANK = 1000;
+  /** The field a heading names by title or alias (or by name once set aside), with its rank; undefined for none. */
+  const labelled = (heading: string): { field: number; rank: number } | undefined => {
+    const direct = byLabel.get(foldName(heading));
+    if (direct) return direct.field >= 0 ? direct : undefined;
+    const core = headingCore(heading);
+    if (core === heading) return undefined;
+    const folded = foldName(core);
+    const named = indexOf.get(core) ?? byFolded.get(folded);
+    if (named !== undefined) return { field: named, rank: CORE_RANK };
+    const found = byLabel.get(folded);
+    return found && found.field >= 0 ? { field: found.field, rank: CORE_RANK + found.rank } : undefined;
+  };
 
   function bind(header: readonly Cell[]): BindResult {
     const issues: ValidationIssue[] = [];
@@ -468,27 +492,24 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     const named = names.map((h) => indexOf.get(h) ?? byFolded.get(foldName(h)) ?? -1);
     const taken = (i: number, col: number) => source[i] < 0 && ((source[i] = col), true);
     const first = named.map((i, col) => i >= 0 && taken(i, col));
-    named.forEach((i, col) => {
-      if (i >= 0) return;
-      const t = byTitle.get(foldName(names[col])) ?? -1;
-      if (t >= 0 && taken(t, col)) first[col] = true;
-    });
-    // Last, what a template adds around a name taken off (`Montant (€)`, `Objet *`), for the fields still unbound.
-    named.forEach((i, col) => {
-      if (i >= 0 || first[col]) return;
-      const core = headingCore(names[col]);
-      if (core === names[col]) return;
-      const folded = foldName(core);
-      const f = indexOf.get(core) ?? byFolded.get(folded) ?? byTitle.get(folded) ?? -1;
-      if (f >= 0 && taken(f, col)) first[col] = true;
-    });
+    // The other headings by title or alias: each field takes its best match.
+    const candidates: { col: number; field: number; rank: number }[] = [];
+    const matches = names.map((h, col) => (named[col] >= 0 || h === '' ? undefined : labelled(h)));
+    matches.forEach((m, col) => m && candidates.push({ col, ...m }));
+    candidates.sort((a, b) => a.rank - b.rank || a.col - b.col);
+    let aliased = 0;
+    for (const c of candidates) {
+      if (first[c.col] || !taken(c.field, c.col)) continue;
+      first[c.col] = true;
+      if (c.rank > 0) aliased++;
+    }
     names.forEach((h, col) => {
       if (first[col]) return;
       const i = named[col];
       if (i < 0) {
         // A heading that would name a field read from another column already (« Date de séance » beside « Date »).
-        const would = h === '' ? -1 : (byTitle.get(foldName(h)) ?? byTitle.get(foldName(headingCore(h))) ?? byFolded.get(foldName(headingCore(h))) ?? -1);
-        const other = would >= 0 ? names[source[would]] : undefined;
+        const would = matches[col]?.field ?? -1;
+        const other = would >= 0 && source[would] >= 0 ? names[source[would]] : undefined;
         issues.push({
           code: 'extra-column',
           severity: 'warning',
@@ -498,7 +519,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
             h === ''
               ? `La colonne n° ${col + 1} n’a pas de nom : elle sera ignorée.`
               : other !== undefined
-                ? `La colonne « ${h} » pourrait être « ${fields[would].name} », mais celle-ci est déjà lue dans la colonne « ${other} » : elle sera ignorée. Si c’est elle qu’il faut publier, renommez-la « ${fields[would].name} ».`
+                ? `La colonne « ${h} » pourrait être « ${fields[would].name} », mais celle-ci est déjà lue dans la colonne « ${other} » : elle sera ignorée. Si c’est elle qu’il faut publier, retirez la colonne « ${other} » du fichier${other === fields[would].name ? '' : ` ou renommez celle-ci « ${fields[would].name} »`}.`
                 : `La colonne « ${h} » ne fait pas partie du schéma : elle sera ignorée.`,
         });
       } else {
@@ -538,7 +559,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     }
     const renamed = renamedIssue(names, source);
     if (renamed) issues.push(renamed);
-    return { issues, validator: rowValidator(source, rowChecks) };
+    return { issues, validator: rowValidator(source, rowChecks), aliased };
   }
 
   /**

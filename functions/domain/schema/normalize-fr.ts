@@ -525,8 +525,21 @@ export function foldName(s: string): string {
     .replace(/[\s\u00A0\u202F_'\u2018\u2019\u02BC-]+/g, '');
 }
 
-/** What a template adds around a column's name: a required mark, a hint in brackets, a unit, a colon. */
-const HEADING_EXTRAS = [/^\*+\s*/, /\s*[*:]+$/, /\s*\([^()]*\)$/, /\s*\[[^[\]]*\]$/, /\s+(?:en\s+)?(?:euros?|eur|€|%)$/i];
+/**
+ * What a template adds around a column's name and says nothing of its values: a required mark,
+ * a colon, a currency or a percent sign (in brackets or not), a date format or « facultatif »
+ * in brackets. Not any bracket: « Montant (k€) » counts thousands, « SIRET (attribuant) » says
+ * whose, and setting those aside would publish 15 for 15,000 € or bind the wrong column.
+ */
+const HEADING_EXTRAS = [
+  /^\*+ ?/,
+  / ?[*:]+$/,
+  / ?[([] ?(?:en )?(?:€|euros?|eur|%) ?[)\]]$/i,
+  / ?[([] ?(?:jj\/mm\/aaaa|jj-mm-aaaa|aaaa-mm-jj|facultatif|optionnel|obligatoire) ?[)\]]$/i,
+  / (?:en )?(?:€|euros?|%)$/i,
+];
+/** A heading longer than this is no column name (and is not worked on: linear whatever the cell). */
+const HEADING_MAX = 120;
 
 /**
  * A column heading without what a template adds around the name (`Montant (€)`, `Date *
@@ -535,6 +548,7 @@ const HEADING_EXTRAS = [/^\*+\s*/, /\s*[*:]+$/, /\s*\([^()]*\)$/, /\s*\[[^[\]]*\
  */
 export function headingCore(heading: string): string {
   let core = heading.trim();
+  if (core.length > HEADING_MAX) return core;
   for (;;) {
     let next = core;
     for (const extra of HEADING_EXTRAS) next = next.replace(extra, '');

@@ -96,9 +96,12 @@ function withoutWarningsOnRefusedCells(engine: readonly ValidationIssue[], refer
 export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cell[]) => number {
   const c = compiled(schema);
   return (cells) => {
+    const bound = c.bind(cells);
     let n = 0;
-    for (const col of c.bind(cells).validator.columns) if (col >= 0) n++;
-    return n;
+    for (const col of bound.validator.columns) if (col >= 0) n++;
+    // Two columns named by alias count as one named by its name or title: « Association | Montant
+    // total » on a summary tab is not the table, nor « Commune | SIRET | Date » a délibérations file.
+    return n - bound.aliased + Math.floor(bound.aliased / 2);
   };
 }
 

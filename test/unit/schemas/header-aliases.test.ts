@@ -5,6 +5,7 @@
 import { compileSchema } from '../../../functions/domain/schema/compile';
 import { headingCore } from '../../../functions/domain/schema/normalize-fr';
 import { builtinSchemas } from '../../../functions/domain/schemas/registry';
+import { headerScore } from '../../../functions/domain/standardize/row-pipeline';
 
 describe('header aliases of the built-in schemas', () => {
   it('each names its own column, alone, in its schema', () => {
@@ -49,19 +50,27 @@ describe('header aliases of the built-in schemas', () => {
     expect(issues[0].message).toContain('« Montant (€) » lue comme « montant »');
   });
 
-  it('takes a second heading of a column read already as an extra column, saying which (not a duplicate)', () => {
+  it('gives a column to its most specific heading; the other is an extra column that says which (not a duplicate)', () => {
     const deliberations = builtinSchemas.find((s) => s.id === 'scdl/deliberations')!;
-    const { issues } = compileSchema(deliberations).bind(['DELIB_ID', 'Date', 'Date de séance', 'DELIB_OBJET']);
-    expect(issues.filter((i) => i.code === 'extra-column')).toEqual([
-      expect.objectContaining({
-        severity: 'warning',
-        column: 'Date de séance',
-        message: 'La colonne « Date de séance » pourrait être « DELIB_DATE », mais celle-ci est déjà lue dans la colonne « Date » : elle sera ignorée. Si c’est elle qu’il faut publier, renommez-la « DELIB_DATE ».',
-      }),
+    const at = (name: string) => deliberations.fields.findIndex((f) => f.name === name);
+    const { issues, validator } = compileSchema(deliberations).bind(['Numéro', 'Date', 'Date de séance', 'N° de délibération', 'DELIB_OBJET']);
+    expect([validator.columns[at('DELIB_DATE')], validator.columns[at('DELIB_ID')]]).toEqual([2, 3]);
+    expect(issues.filter((i) => i.code === 'extra-column').map((i) => i.message)).toEqual([
+      'La colonne « Numéro » pourrait être « DELIB_ID », mais celle-ci est déjà lue dans la colonne « N° de délibération » : elle sera ignorée. Si c’est elle qu’il faut publier, retirez la colonne « N° de délibération » du fichier ou renommez celle-ci « DELIB_ID ».',
+      'La colonne « Date » pourrait être « DELIB_DATE », mais celle-ci est déjà lue dans la colonne « Date de séance » : elle sera ignorée. Si c’est elle qu’il faut publier, retirez la colonne « Date de séance » du fichier ou renommez celle-ci « DELIB_DATE ».',
     ]);
-    // The schema's own name wins over an alias, wherever it is.
-    const named = compileSchema(deliberations).bind(['Date', 'DELIB_DATE']);
-    expect(named.validator.columns[deliberations.fields.findIndex((f) => f.name === 'DELIB_DATE')]).toBe(1);
+    // The schema's own name wins over any alias, wherever it is; the advice is then only to remove it.
+    const named = compileSchema(deliberations).bind(['Date de séance', 'DELIB_DATE']);
+    expect(named.validator.columns[at('DELIB_DATE')]).toBe(1);
+    expect(named.issues.find((i) => i.code === 'extra-column')?.message).toMatch(/retirez la colonne « DELIB_DATE » du fichier\.$/);
+  });
+
+  it('counts two headings named by alias as one named by its name in the header score: a summary tab is no table', () => {
+    const subventions = builtinSchemas.find((s) => s.id === 'scdl/subventions')!;
+    const score = headerScore(subventions);
+    expect(score(['Association', 'Montant total'])).toBe(1);
+    expect(score(['nomBeneficiaire', 'montant'])).toBe(2);
+    expect(score(['Collectivité', 'SIRET collectivité', 'Date de convention', 'Bénéficiaire', 'SIRET', 'Objet', 'Montant', 'Nature', 'Taux'])).toBe(6);
   });
 
   it('reads a heading without what a template adds around a name', () => {
@@ -74,6 +83,9 @@ describe('header aliases of the built-in schemas', () => {
       'Taux',
       'Montant',
     ]);
+    // Not a scale or a qualifier: « Montant (k€) » counts thousands, « SIRET (attribuant) » says whose.
+    expect(['Montant (k€)', 'SIRET (attribuant)', 'Montant (en milliers)'].map(headingCore)).toEqual(['Montant (k€)', 'SIRET (attribuant)', 'Montant (en milliers)']);
+    expect(headingCore(`${' '.repeat(40_000)}x`)).toBe('x');
     expect(headingCore('(€)')).toBe('(€)');
     expect(headingCore('%')).toBe('%');
   });

@@ -7,10 +7,13 @@
  * `Date * (JJ/MM/AAAA)`: normalize-fr.ts › headingCore). The file is read with a
  * `header-renamed` warning naming each, so the employee sees what was understood.
  *
- * A heading that could be two columns is left out (« SIRET » in a subventions table with both
- * attribuant and bénéficiaire SIRETs is kept for the bénéficiaire, whose SIRET is what a
- * subventions export lists; « Date » alone is only the délibération's). A test checks that no
- * heading names two columns of a schema, nor another column's name or title.
+ * Each field's list goes from the specific to the generic: when two headings name one field,
+ * the first listed wins (« N° de délibération » over « Numéro »), and the other is an extra
+ * column. A heading often meaning something else is left out (« N° », a row number; « Site »,
+ * a place; « Document », a file name; « Séance »), and so is one that could be two columns
+ * (« SIRET » in a subventions table is kept for the bénéficiaire, whose SIRET is what a
+ * subventions export lists). A test checks that no heading names two columns of a schema,
+ * nor another column's name or title.
  */
 
 export const SUBVENTIONS_ALIASES: Record<string, string[]> = {
@@ -29,13 +32,13 @@ export const SUBVENTIONS_ALIASES: Record<string, string[]> = {
     'Décision',
   ],
   nomBeneficiaire: ['Bénéficiaire', 'Association', "Nom de l'association", 'Organisme bénéficiaire', 'Raison sociale', 'Nom de la structure', 'Tiers'],
-  idBeneficiaire: ['SIRET', 'N° SIRET', 'Numéro SIRET', 'SIRET bénéficiaire', 'SIRET du bénéficiaire', "SIRET de l'association", 'Identifiant bénéficiaire'],
+  idBeneficiaire: ['SIRET du bénéficiaire', 'SIRET bénéficiaire', "SIRET de l'association", 'Identifiant bénéficiaire', 'N° SIRET', 'Numéro SIRET', 'SIRET'],
   rnaBeneficiaire: ['RNA', 'N° RNA', 'Numéro RNA', 'RNA bénéficiaire', 'RNA du bénéficiaire', 'N° RNA du bénéficiaire', "RNA de l'association"],
   objet: ['Objet de la demande', 'Intitulé', 'Libellé', 'Projet', 'Intitulé du projet', 'Action'],
   montant: ['Montant attribué', 'Montant accordé', 'Montant voté', 'Montant de la subvention', 'Montant total', 'Montant subvention'],
   nature: ["Nature de l'aide", 'Type de subvention', "Type d'aide", "Forme de l'aide"],
   conditionsVersement: ['Conditions de versement', 'Modalités de versement', 'Modalité de versement', 'Versement', 'Type de versement'],
-  datesPeriodeVersement: ['Date de versement', 'Dates de versement', 'Date du versement', 'Date(s) de versement', 'Période de versement', 'Dates ou période de versement'],
+  datesPeriodeVersement: ['Dates ou période de versement', 'Période de versement', 'Date(s) de versement', 'Dates de versement', 'Date de versement', 'Date du versement'],
   idRAE: ['RAE', 'Identifiant RAE', 'N° RAE'],
   notificationUE: ['Notification UE', 'Notifiée UE', "Aide d'État", "Aide d'Etat notifiée"],
   pourcentageSubvention: ['Pourcentage', 'Pourcentage de la subvention', 'Pourcentage subvention', 'Taux', 'Taux de subvention', 'Taux de financement', 'Part de la subvention', '%'],
@@ -43,10 +46,10 @@ export const SUBVENTIONS_ALIASES: Record<string, string[]> = {
 };
 
 export const DELIBERATIONS_ALIASES: Record<string, string[]> = {
-  COLL_NOM: ['Collectivité', 'Nom collectivité', 'Commune', 'Nom de la commune', 'Organisme'],
-  COLL_SIRET: ['SIRET', 'N° SIRET', 'Numéro SIRET', 'SIRET collectivité', 'SIRET de la collectivité'],
-  DELIB_ID: ['Numéro', 'N°', 'Numéro de délibération', 'N° délibération', 'N° de délibération', 'Identifiant', 'Référence', "Numéro de l'acte", 'N° acte'],
-  DELIB_DATE: ['Date', 'Date de délibération', 'Date de la délibération', 'Date de séance', 'Date de la séance', 'Date du conseil', 'Date du conseil municipal', "Date d'adoption", 'Séance'],
+  COLL_NOM: ['Nom collectivité', 'Collectivité', 'Nom de la commune', 'Commune', 'Organisme'],
+  COLL_SIRET: ['SIRET de la collectivité', 'SIRET collectivité', 'N° SIRET', 'Numéro SIRET', 'SIRET'],
+  DELIB_ID: ['Numéro de délibération', 'N° de délibération', 'N° délibération', "Numéro de l'acte", 'N° acte', 'Numéro', 'Identifiant', 'Référence'],
+  DELIB_DATE: ['Date de la délibération', 'Date de délibération', "Date d'adoption", 'Date de séance', 'Date de la séance', 'Date du conseil municipal', 'Date du conseil', 'Date'],
   DELIB_MATIERE_CODE: ['Code matière', 'Code de la matière', 'Code nomenclature', 'Code ACTES', 'Nomenclature'],
   DELIB_MATIERE_NOM: ['Matière', 'Nom matière', 'Nom de la matière', 'Libellé matière', 'Libellé de la matière'],
   DELIB_OBJET: ['Objet', 'Intitulé', 'Libellé', 'Titre'],
@@ -59,18 +62,18 @@ export const DELIBERATIONS_ALIASES: Record<string, string[]> = {
   VOTE_POUR: ['Votes pour', 'Voix pour'],
   VOTE_CONTRE: ['Votes contre', 'Voix contre'],
   VOTE_ABSTENTION: ['Abstentions', "Nombre d'abstentions"],
-  DELIB_URL: ['Lien', 'URL', 'Lien vers le document', 'Lien document', 'Document', 'Adresse du document', 'Lien PDF'],
+  DELIB_URL: ['Lien vers le document', 'Lien document', 'Adresse du document', 'Lien PDF', 'Lien', 'URL'],
 };
 
 export const EQUIPEMENTS_ALIASES: Record<string, string[]> = {
   COLL_NOM: ['Collectivité', 'Nom collectivité'],
   COLL_SIRET: ['SIRET', 'N° SIRET', 'SIRET collectivité', 'SIRET de la collectivité'],
-  EQUIP_UID: ['Identifiant', 'Identifiant unique', 'ID', 'UID'],
+  EQUIP_UID: ['Identifiant unique', 'Identifiant', 'UID', 'ID'],
   EQUIP_THEME: ['Thème', 'Thématique'],
   EQUIP_CODE: ['Code équipement', 'Code'],
-  EQUIP_TYPE: ['Type', 'Type équipement'],
-  EQUIP_NOM: ['Nom', "Nom de l'équipement", 'Nom équipement', 'Équipement'],
-  ADR_NUMERO: ['Numéro', 'N°', 'Numéro de voie', 'N° voie', 'Numéro dans la voie'],
+  EQUIP_TYPE: ['Type équipement', 'Type'],
+  EQUIP_NOM: ["Nom de l'équipement", 'Nom équipement', 'Équipement', 'Nom'],
+  ADR_NUMERO: ['Numéro de voie', 'N° de voie', 'N° voie', 'Numéro dans la voie'],
   ADR_NOMVOIE: ['Voie', 'Rue', 'Nom de la voie', 'Nom voie'],
   ADR_CODEPOSTAL: ['CP'],
   ADR_COMMUNE: ['Ville', 'Localité'],
@@ -83,7 +86,7 @@ export const EQUIPEMENTS_ALIASES: Record<string, string[]> = {
   EQUIP_OUVERTURE: ['Horaires', "Horaires d'ouverture", 'Jours et horaires'],
   EQUIP_TEL: ['Tél', 'Tél.', 'Tel', 'N° de téléphone'],
   EQUIP_EMAIL: ['Email', 'E-mail', 'Courriel', 'Mail', 'Adresse mail', 'Adresse électronique'],
-  EQUIP_WEB: ['Site web', 'Site internet', 'Site', 'URL', 'Web'],
+  EQUIP_WEB: ['Site web', 'Site internet', 'URL', 'Web'],
 };
 
 export const PRENOMS_ALIASES: Record<string, string[]> = {

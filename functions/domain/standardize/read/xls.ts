@@ -60,6 +60,17 @@ function fail(detail: string): TableReadError {
 const ENCRYPTED_MESSAGE =
   'Le classeur est protégé par un mot de passe : il ne peut pas être lu. Enregistrez-le sans mot de passe (« Enregistrer sous », en décochant « Enregistrer avec mot de passe », ou en retirant le mot de passe dans les options), puis déposez-le à nouveau.';
 
+/**
+ * FILEPASS: the .xls is encrypted, with a password to open it, or with Excel's built-in one
+ * when only the workbook's structure is protected (it then opens without a prompt, but its
+ * records are encrypted all the same, and not decrypted here).
+ */
+const FILEPASS_MESSAGE =
+  'Le classeur .xls est protégé, et son contenu chiffré : par un mot de passe, ou par la protection de sa structure (Excel et LibreOffice chiffrent alors le fichier, même s’il s’ouvre sans mot de passe). Il ne peut pas être lu : enregistrez-le en .xlsx, ou retirez la protection (Révision › Protéger le classeur, et le mot de passe dans les options d’enregistrement), puis déposez-le à nouveau.';
+
+/** Sheets read to find the one with data, empty ones included: a workbook's tabs, not thousands. */
+const MAX_SHEETS_OPENED = 4 * MAX_SHEETS_JUDGED;
+
 const EXCEL_95_MESSAGE =
   'Le format Excel 5.0/95 (.xls) n’est pas pris en charge : ouvrez le fichier dans Excel ou LibreOffice et enregistrez-le en .xlsx ou en CSV.';
 
@@ -354,7 +365,7 @@ function readGlobals(bytes: Uint8Array): Book {
   while (records.has(p)) {
     const type = records.type(p);
     if (type === R.EOF) break;
-    if (type === R.FILEPASS) throw new TableReadError('encrypted-file', ENCRYPTED_MESSAGE);
+    if (type === R.FILEPASS) throw new TableReadError('encrypted-file', FILEPASS_MESSAGE);
     if (type === R.SST) {
       const { parts, next } = records.continued(p);
       strings = readSst(parts);
@@ -848,10 +859,17 @@ export function* readXls(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
   const byActive = chosen !== undefined;
   if (!chosen) {
     let withData = 0;
+    // Empty sheets are read too, to find one with data: bounded, and a sheet listed twice (two
+    // BOUNDSHEETs at the same records, a hostile file) read once.
+    let opened = 0;
+    const offsets = new Set<number>();
     for (const index of visible) {
       const known = scores.get(index);
       if (known !== undefined && (known < 0 || (chosen && known <= chosen.score))) continue;
-      if (withData === MAX_SHEETS_JUDGED) break;
+      if (withData === MAX_SHEETS_JUDGED || opened === MAX_SHEETS_OPENED) break;
+      if (offsets.has(sheets[index].offset)) continue;
+      offsets.add(sheets[index].offset);
+      opened++;
       const head = open(index);
       if (head.rows.length === 0) continue;
       withData++;
