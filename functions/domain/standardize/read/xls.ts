@@ -41,13 +41,16 @@ import {
   MAX_COLUMNS,
   MAX_SHEET_CELLS,
   MIN_HEADER_SCORE,
-  SHEET_HEAD_ROWS,
+  NumberStyle,
+  PEEK_BYTES,
+  PEEK_TOTAL_BYTES,
+  Peeked,
   SheetReadOptions,
   SheetRow,
-  formatDecimals,
+  firstRows,
   formatNumber,
   hideColumns,
-  isDateFormatCode,
+  numberStyle,
   serialToIso,
   tooManyCells,
 } from './xlsx';
@@ -123,30 +126,6 @@ const ERRORS: Record<number, string> = {
   0x2a: '#N/A',
 };
 const errorText = (code: number): string => ERRORS[code] ?? '#N/A';
-
-// --- Number formats: what xlsx.ts's parseNumberStyles computes for a style (copied: not exported there). ---
-
-const BUILTIN_DATE_FORMATS = new Set([
-  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57,
-  58,
-]);
-const BUILTIN_TWO_DECIMALS = new Set([2, 4, 7, 8, 39, 40, 43, 44]);
-
-interface NumberStyle {
-  date: boolean;
-  zeroPad: number;
-  decimals: number;
-  negativeDecimals: number;
-}
-
-/** A cell style's number format: its code when the workbook defines one (FORMAT), else a built-in format. */
-function numberStyle(id: number, code: string | undefined): NumberStyle {
-  if (code !== undefined) {
-    return { date: isDateFormatCode(code), zeroPad: /^0+$/.test(code) ? code.length : 0, decimals: formatDecimals(code), negativeDecimals: formatDecimals(code, true) };
-  }
-  const two = BUILTIN_TWO_DECIMALS.has(id) ? 2 : 0;
-  return { date: BUILTIN_DATE_FORMATS.has(id), zeroPad: 0, decimals: two, negativeDecimals: two };
-}
 
 // --- Records ---
 
@@ -794,21 +773,6 @@ interface SheetHead {
   rest: Generator<SheetRow>;
   score: number;
   fill: SheetFill;
-}
-
-type Peeked = number | 'not-peeked' | 'unreadable';
-
-/** Bytes of a sheet's records looked at when peeking, each and in all (its first rows are a few kB). */
-const PEEK_BYTES = 1024 * 1024;
-const PEEK_TOTAL_BYTES = 8 * 1024 * 1024;
-
-function firstRows(rest: Iterator<SheetRow>, score: SheetReadOptions['headerScore']): SheetRow[] {
-  const rows: SheetRow[] = [];
-  for (let r = rest.next(); !r.done; r = rest.next()) {
-    rows.push(r.value);
-    if (!score || rows.length > SHEET_HEAD_ROWS) break;
-  }
-  return rows;
 }
 
 /** Rows of the data sheet of an .xls workbook (see above). Throws `invalid-spreadsheet`, `encrypted-file`, `unknown-format` (Excel 95), `zip-too-large` (tooManyCells). */

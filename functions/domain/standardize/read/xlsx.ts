@@ -155,7 +155,7 @@ export function isDateFormatCode(code: string): boolean {
 }
 
 /** What a cell style's number format changes in the text we read. */
-interface NumberStyle {
+export interface NumberStyle {
   date: boolean;
   /** Digits an integer is padded to: the length of a zeros-only format like `00000`. */
   zeroPad: number;
@@ -185,6 +185,15 @@ export function formatDecimals(code: string, negative = false): number {
   return /\.(0+)/.exec(section)?.[1].length ?? 0;
 }
 
+/** A cell style's number format: its code when the workbook defines one, else a built-in format (xlsx and xls alike). */
+export function numberStyle(id: number, code: string | undefined): NumberStyle {
+  if (code !== undefined) {
+    return { date: isDateFormatCode(code), zeroPad: /^0+$/.test(code) ? code.length : 0, decimals: formatDecimals(code), negativeDecimals: formatDecimals(code, true) };
+  }
+  const two = BUILTIN_TWO_DECIMALS.has(id) ? 2 : 0;
+  return { date: BUILTIN_DATE_FORMATS.has(id), zeroPad: 0, decimals: two, negativeDecimals: two };
+}
+
 /** For each cell style index: is it a date format, does it pad integers with zeros? */
 function parseNumberStyles(xml: string): NumberStyle[] {
   const custom = new Map<number, string>();
@@ -197,12 +206,7 @@ function parseNumberStyles(xml: string): NumberStyle[] {
       else if (name === 'cellXfs') inCellXfs = true;
       else if (name === 'xf' && inCellXfs) {
         const id = Number(attr(attrs, 'numFmtId') ?? 0);
-        const code = custom.get(id);
-        styles.push(
-          code !== undefined
-            ? { date: isDateFormatCode(code), zeroPad: /^0+$/.test(code) ? code.length : 0, decimals: formatDecimals(code), negativeDecimals: formatDecimals(code, true) }
-            : { date: BUILTIN_DATE_FORMATS.has(id), zeroPad: 0, decimals: BUILTIN_TWO_DECIMALS.has(id) ? 2 : 0, negativeDecimals: BUILTIN_TWO_DECIMALS.has(id) ? 2 : 0 },
-        );
+        styles.push(numberStyle(id, custom.get(id)));
       }
     },
     close(qname) {
@@ -580,16 +584,16 @@ interface SheetHead {
 }
 
 /** What a peek says of a sheet: its score (as SheetHead's), or that it was not looked at, or could not be read. */
-type Peeked = number | 'not-peeked' | 'unreadable';
+export type Peeked = number | 'not-peeked' | 'unreadable';
 
 /** Inflated bytes spent looking at the first rows of the sheets not read, each and in all (beyond the budget: a sheet's first rows are a few kB). */
-const PEEK_BYTES = 1024 * 1024;
-const PEEK_TOTAL_BYTES = 8 * 1024 * 1024;
+export const PEEK_BYTES = 1024 * 1024;
+export const PEEK_TOTAL_BYTES = 8 * 1024 * 1024;
 /** Compressed bytes inflated at a time when peeking: a step of 64 kB inflates megabytes of a repetitive sheet. */
 const PEEK_STEP = 4096;
 
 /** The rows that judge a sheet: its first SHEET_HEAD_ROWS + 1 given a score, else its first. */
-function firstRows(rest: Iterator<SheetRow>, score: SheetReadOptions['headerScore']): SheetRow[] {
+export function firstRows(rest: Iterator<SheetRow>, score: SheetReadOptions['headerScore']): SheetRow[] {
   const rows: SheetRow[] = [];
   for (let r = rest.next(); !r.done; r = rest.next()) {
     rows.push(r.value);
