@@ -76,3 +76,84 @@ export function sheetChosenIssue(read: string, active: boolean, ignored: readonl
     `Un dépôt publie un seul onglet : pour publier aussi ${again}, ${several ? 'déposez chacun' : 'déposez-le'} dans un fichier à part.`;
   return { code: 'sheet-chosen', severity: 'warning', message };
 }
+
+/** A sheet opened to be read: its first rows (judged), the rest to come, and its score. */
+export interface OpenedSheet {
+  index: number;
+  rows: readonly unknown[];
+  rest: Generator<unknown>;
+  score: number;
+}
+
+/** What a peek at a sheet's first rows says: its score, or that it was not looked at, or could not be read. */
+export type PeekedSheet = number | 'not-peeked' | 'unreadable';
+
+/** Schema columns a sheet's first rows name when it holds the table; a notice names fewer. */
+export const MIN_HEADER_SCORE = 2;
+
+/** Sheets opened to find the one with data, empty ones included: a workbook's tabs, not thousands. */
+const MAX_SHEETS_OPENED = 4 * MAX_SHEETS_JUDGED;
+
+/**
+ * Which sheet of a workbook to read (xlsx.ts, xls.ts): the tab shown at the last save when it
+ * holds the table (a workbook of one tab per year is saved on the year being filled in); else
+ * the first visible sheet with data, unless its first rows do not name the schema's columns (a
+ * notice): the first that does, or the one that names the most among the first
+ * MAX_SHEETS_JUDGED with data. Empty sheets are opened too, at most MAX_SHEETS_OPENED, and a
+ * sheet listed twice (`same`: the part or the records it points at) once. Then the
+ * `sheet-chosen` warning, naming the visible sheets with data not read, into `issues`.
+ */
+export function chooseSheet<H extends OpenedSheet>(workbook: {
+  names: readonly string[];
+  visible: readonly number[];
+  /** The tab shown at the save, when it is not the first visible one and not hidden. */
+  active: number | undefined;
+  open: (index: number) => H;
+  peek: (index: number) => PeekedSheet;
+  /** Scores of the sheets judged so far (by `open` and `peek`). */
+  scores: ReadonlyMap<number, number>;
+  same?: (index: number) => unknown;
+  issues?: ValidationIssue[];
+}): H | undefined {
+  const { names, visible, active, open, peek, scores } = workbook;
+  const holdsTable = (score: number): boolean => score >= MIN_HEADER_SCORE;
+  let chosen: H | undefined;
+  // Peeked first, as a sheet not read: a tab missing or damaged only means no preference.
+  const shown = active === undefined ? undefined : peek(active);
+  if (active !== undefined && typeof shown === 'number' && holdsTable(shown)) chosen = open(active);
+  const byActive = chosen !== undefined;
+  if (!chosen) {
+    let withData = 0;
+    let opened = 0;
+    const seen = new Set<unknown>();
+    for (const index of visible) {
+      const known = scores.get(index);
+      if (known !== undefined && (known < 0 || (chosen && known <= chosen.score))) continue;
+      if (withData === MAX_SHEETS_JUDGED || opened === MAX_SHEETS_OPENED) break;
+      const key = workbook.same?.(index) ?? index;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      opened++;
+      const head = open(index);
+      if (head.rows.length === 0) continue;
+      withData++;
+      if (!chosen || head.score > chosen.score) {
+        chosen?.rest.return(undefined);
+        chosen = head;
+      } else head.rest.return(undefined);
+      if (holdsTable(head.score)) break;
+    }
+  }
+  if (!chosen) return undefined;
+  const ignored: IgnoredSheet[] = [];
+  let unexamined = 0;
+  for (const index of visible) {
+    if (index === chosen.index) continue;
+    const seen = scores.get(index) ?? peek(index);
+    if (seen === 'not-peeked') unexamined++;
+    else if (typeof seen === 'number' && seen >= 0) ignored.push({ name: names[index], table: holdsTable(seen) });
+  }
+  const told = sheetChosenIssue(names[chosen.index], byActive, ignored, unexamined);
+  if (told) workbook.issues?.push(told);
+  return chosen;
+}

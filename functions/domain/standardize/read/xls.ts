@@ -36,11 +36,10 @@ import { columnLetters } from './cell-ref';
 import { TableReadError, isTableReadError } from './errors';
 import { MAX_LINKED_CELLS, SheetLinks, hyperlinkFormulaTarget } from './hyperlinks';
 import { MAX_MERGES, Merge, MergedCells } from './merged-cells';
-import { HEAD_CELLS, IgnoredSheet, MAX_SHEETS_JUDGED, headScore, sheetChosenIssue } from './sheet-choice';
+import { HEAD_CELLS, MAX_SHEETS_JUDGED, chooseSheet, headScore } from './sheet-choice';
 import {
   MAX_COLUMNS,
   MAX_SHEET_CELLS,
-  MIN_HEADER_SCORE,
   NumberStyle,
   PEEK_BYTES,
   PEEK_TOTAL_BYTES,
@@ -70,9 +69,6 @@ const ENCRYPTED_MESSAGE =
  */
 const FILEPASS_MESSAGE =
   'Le classeur .xls est protégé, et son contenu chiffré : par un mot de passe, ou par la protection de sa structure (Excel et LibreOffice chiffrent alors le fichier, même s’il s’ouvre sans mot de passe). Il ne peut pas être lu : enregistrez-le en .xlsx, ou retirez la protection (Révision › Protéger le classeur, et le mot de passe dans les options d’enregistrement), puis déposez-le à nouveau.';
-
-/** Sheets read to find the one with data, empty ones included: a workbook's tabs, not thousands. */
-const MAX_SHEETS_OPENED = 4 * MAX_SHEETS_JUDGED;
 
 const EXCEL_95_MESSAGE =
   'Le format Excel 5.0/95 (.xls) n’est pas pris en charge : ouvrez le fichier dans Excel ou LibreOffice et enregistrez-le en .xlsx ou en CSV.';
@@ -783,7 +779,6 @@ export function* readXls(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
   const ctx: SheetContext = { book, maxCells: opts.maxCells ?? MAX_SHEET_CELLS };
   const visible = sheets.flatMap((s, i) => (s.hidden ? [] : [i]));
   const score = opts.headerScore;
-  const holdsTable = (sheetScore: number): boolean => sheetScore >= MIN_HEADER_SCORE;
   const scores = new Map<number, number>();
   let peekBytes = PEEK_TOTAL_BYTES;
   let peeks = 0;
@@ -816,49 +811,21 @@ export function* readXls(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
     }
   }
 
-  let chosen: SheetHead | undefined;
-  const active = sheets[activeTab] && !sheets[activeTab].hidden && activeTab !== visible[0] ? activeTab : undefined;
-  const shown = active === undefined ? undefined : peek(active);
-  if (active !== undefined && typeof shown === 'number' && holdsTable(shown)) chosen = open(active);
-  const byActive = chosen !== undefined;
-  if (!chosen) {
-    let withData = 0;
-    // Empty sheets are read too, to find one with data: bounded, and a sheet listed twice (two
-    // BOUNDSHEETs at the same records, a hostile file) read once.
-    let opened = 0;
-    const offsets = new Set<number>();
-    for (const index of visible) {
-      const known = scores.get(index);
-      if (known !== undefined && (known < 0 || (chosen && known <= chosen.score))) continue;
-      if (withData === MAX_SHEETS_JUDGED || opened === MAX_SHEETS_OPENED) break;
-      if (offsets.has(sheets[index].offset)) continue;
-      offsets.add(sheets[index].offset);
-      opened++;
-      const head = open(index);
-      if (head.rows.length === 0) continue;
-      withData++;
-      if (!chosen || head.score > chosen.score) {
-        chosen?.rest.return(undefined);
-        chosen = head;
-      } else head.rest.return(undefined);
-      if (holdsTable(head.score)) break;
-    }
-  }
+  const chosen = chooseSheet({
+    names: sheets.map((s) => s.name),
+    visible,
+    active: sheets[activeTab] && !sheets[activeTab].hidden && activeTab !== visible[0] ? activeTab : undefined,
+    open,
+    peek,
+    scores,
+    // Two BOUNDSHEETs at the same records (a hostile file) are one sheet.
+    same: (index) => sheets[index].offset,
+    issues: opts.issues,
+  });
   if (!chosen) {
     if (sheets[0].hidden) yield* guarded(readSheet(sheets[0], ctx));
     return;
   }
-
-  const ignored: IgnoredSheet[] = [];
-  let unexamined = 0;
-  for (const index of visible) {
-    if (index === chosen.index) continue;
-    const seen = scores.get(index) ?? peek(index);
-    if (seen === 'not-peeked') unexamined++;
-    else if (typeof seen === 'number' && seen >= 0) ignored.push({ name: sheets[index].name, table: holdsTable(seen) });
-  }
-  const told = sheetChosenIssue(sheets[chosen.index].name, byActive, ignored, unexamined);
-  if (told) opts.issues?.push(told);
 
   const survey = chosen.fill.survey;
   // Links first: a merge copies its first cell's link with its value.

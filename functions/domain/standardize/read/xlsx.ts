@@ -40,7 +40,7 @@ import { TableReadError, isTableReadError } from './errors';
 import { columnIndex } from './cell-ref';
 import { MAX_MERGES, Merge, MergedCells, verticalMerge } from './merged-cells';
 import { MAX_LINKED_CELLS, SheetLinks, hyperlinkFormulaTarget, parseHyperlinkTargets } from './hyperlinks';
-import { HEAD_CELLS, IgnoredSheet, MAX_SHEETS_JUDGED, headScore, sheetChosenIssue } from './sheet-choice';
+import { HEAD_CELLS, MAX_SHEETS_JUDGED, chooseSheet, headScore } from './sheet-choice';
 import { XmlScanner, attr, decodeEntities } from './xml-scanner';
 import {
   DEFAULT_MAX_INFLATED_BYTES,
@@ -643,7 +643,6 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
     maxCells: opts.maxCells ?? MAX_SHEET_CELLS,
   };
   const score = opts.headerScore;
-  const holdsTable = (sheetScore: number): boolean => sheetScore >= MIN_HEADER_SCORE;
   // What the sheets judged so far name: a score each, nothing of their rows.
   const scores = new Map<number, number>();
   const peekBudget: InflateBudget = { remaining: PEEK_TOTAL_BYTES, limit: PEEK_TOTAL_BYTES };
@@ -658,47 +657,20 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
     return head;
   };
 
-  // The tab shown at the last save, when it holds the table (a workbook of one tab per year
-  // is saved on the year being filled in); else the first visible sheet with data, unless
-  // its first rows do not name the schema's columns (a notice): the first that does, or
-  // the one that names the most among the first MAX_SHEETS_JUDGED with data.
-  let chosen: SheetHead | undefined;
-  const active = sheets[activeTab] && !sheets[activeTab].hidden && activeTab !== visible[0] ? activeTab : undefined;
-  // Peeked first, as a sheet not read: a tab missing or damaged only means no preference.
-  const shown = active === undefined ? undefined : peek(active);
-  if (active !== undefined && typeof shown === 'number' && holdsTable(shown)) chosen = open(active);
-  const byActive = chosen !== undefined;
-  if (!chosen) {
-    let withData = 0;
-    for (const index of visible) {
-      const known = scores.get(index);
-      if (known !== undefined && (known < 0 || (chosen && known <= chosen.score))) continue;
-      if (withData === MAX_SHEETS_JUDGED) break;
-      const head = open(index);
-      if (head.rows.length === 0) continue;
-      withData++;
-      if (!chosen || head.score > chosen.score) {
-        chosen?.rest.return(undefined);
-        chosen = head;
-      } else head.rest.return(undefined);
-      if (holdsTable(head.score)) break;
-    }
-  }
+  const chosen = chooseSheet({
+    names: sheets.map((s) => s.name),
+    visible,
+    active: sheets[activeTab] && !sheets[activeTab].hidden && activeTab !== visible[0] ? activeTab : undefined,
+    open,
+    peek,
+    scores,
+    same: (index) => (index === visible[0] ? firstEntry : sheetEntry(index)),
+    issues: opts.issues,
+  });
   if (!chosen) {
     if (sheets[0].hidden) yield* readSheet(bytes, sheetEntry(0), budget, ctx);
     return;
   }
-
-  const ignored: IgnoredSheet[] = [];
-  let unexamined = 0;
-  for (const index of visible) {
-    if (index === chosen.index) continue;
-    const seen = scores.get(index) ?? peek(index);
-    if (seen === 'not-peeked') unexamined++;
-    else if (typeof seen === 'number' && seen >= 0) ignored.push({ name: sheets[index].name, table: holdsTable(seen) });
-  }
-  const told = sheetChosenIssue(sheets[chosen.index].name, byActive, ignored, unexamined);
-  if (told) opts.issues?.push(told);
 
   const { merges, hyperlinks } = scanTail(bytes, sheetEntry(chosen.index), limit);
   // Links first: a merge copies its first cell's link with its value.
@@ -750,5 +722,5 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
 
 /** Rows of a sheet looked at to judge whether it holds the table (a title or two, then the header). */
 export const SHEET_HEAD_ROWS = 10;
-/** Schema columns a sheet's first rows name when it holds the table; a notice names fewer. */
-export const MIN_HEADER_SCORE = 2;
+/** Schema columns a sheet's first rows name when it holds the table; a notice names fewer (sheet-choice.ts). */
+export { MIN_HEADER_SCORE } from './sheet-choice';
