@@ -249,7 +249,7 @@ const TYPE_LABEL: Record<FieldDescriptor['type'], string> = {
   integer: 'un nombre entier',
   number: 'un nombre',
   boolean: 'un booléen',
-  date: 'une date (AAAA-MM-JJ)',
+  date: 'une date (JJ/MM/AAAA ou AAAA-MM-JJ)',
   datetime: 'une date et heure (AAAA-MM-JJTHH:MM:SS)',
   year: 'une année (AAAA)',
   yearmonth: 'un mois (AAAA-MM)',

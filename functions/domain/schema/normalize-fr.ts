@@ -355,14 +355,18 @@ export function canonicalInteger(s: string): number {
 export function frNumber(raw: string): number {
   const plain = plainFrNumber(raw);
   if (plain !== null) return plain;
-  let s = raw.replace(SPACES, '').replace(CURRENCY, '');
+  const unspaced = raw.replace(SPACES, '');
+  let s = unspaced.replace(CURRENCY, '');
+  // An amount in euros with one dot before three digits (`12.000 €`) is grouped the French way:
+  // 12,000 € (an English decimal amount has two decimals). Without the sign, `43.604` stays a decimal.
+  const euros = s !== unspaced;
   const comma = s.lastIndexOf(',');
   const dot = s.lastIndexOf('.');
   if (comma >= 0 && dot >= 0) {
     s = comma > dot ? s.replace(/\./g, '').replace(',', '.') : s.replace(/,/g, '');
   } else if (comma >= 0) {
     s = GROUPED_COMMA.test(s) ? s.replace(/,/g, '') : s.indexOf(',') === comma ? s.replace(',', '.') : s;
-  } else if (dot >= 0 && s.indexOf('.') !== dot && GROUPED_DOT.test(s)) {
+  } else if (dot >= 0 && (s.indexOf('.') !== dot || euros) && GROUPED_DOT.test(s)) {
     s = s.replace(/\./g, '');
   }
   return CANONICAL_NUMBER.test(s) ? Number(s) : NaN;
@@ -527,16 +531,17 @@ export function foldName(s: string): string {
 
 /**
  * What a template adds around a column's name and says nothing of its values: a required mark,
- * a colon, a currency or a percent sign (in brackets or not), a date format or « facultatif »
- * in brackets. Not any bracket: « Montant (k€) » counts thousands, « SIRET (attribuant) » says
- * whose, and setting those aside would publish 15 for 15,000 € or bind the wrong column.
+ * a colon, a currency sign (in brackets or not), a date format or « facultatif » in brackets.
+ * Not any bracket: « Montant (k€) » counts thousands, « SIRET (attribuant) » says whose, and
+ * « Taux (%) » counts in percent where the column wants a share (1 is 100 %): setting those
+ * aside would publish 15 for 15,000 €, bind the wrong column, or 1 for 1 %.
  */
 const HEADING_EXTRAS = [
   /^\*+ ?/,
   / ?[*:]+$/,
-  / ?[([] ?(?:en )?(?:€|euros?|eur|%) ?[)\]]$/i,
+  / ?[([] ?(?:en )?(?:€|euros?|eur) ?[)\]]$/i,
   / ?[([] ?(?:jj\/mm\/aaaa|jj-mm-aaaa|aaaa-mm-jj|facultatif|optionnel|obligatoire) ?[)\]]$/i,
-  / (?:en )?(?:€|euros?|%)$/i,
+  / (?:en )?(?:€|euros?)$/i,
 ];
 /** A heading longer than this is no column name (and is not worked on: linear whatever the cell). */
 const HEADING_MAX = 120;

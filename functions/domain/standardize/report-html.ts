@@ -214,7 +214,8 @@ export interface ReportUpload {
 
 /** What the row numbers of the report count: the file's lines, or a JSON document's items (DECP: its contracts). */
 function rowNumbering(report: Report): string {
-  if (report.file.format !== 'json') return 'Les numéros de ligne sont ceux du fichier déposé : la ligne 1 est celle des noms de colonnes.';
+  if (report.file.format === 'html') return 'Les numéros de ligne sont ceux des lignes du tableau de la page, la première comprise (celle des noms de colonnes, sauf titre au-dessus).';
+  if (report.file.format !== 'json') return 'Les numéros de ligne sont ceux du fichier déposé, tels qu’un tableur les affiche (titres au-dessus des noms de colonnes compris).';
   if (report.schema?.id === 'decp') {
     return 'Le fichier est un JSON : la « ligne » 2 est son premier contrat, la ligne 3 le deuxième, et ainsi de suite (au format 2.0.3, les marchés d’abord, puis les contrats de concession ; au format 2.0.2, dans l’ordre de la liste « marches »).';
   }

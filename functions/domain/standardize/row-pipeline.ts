@@ -93,6 +93,13 @@ function withoutWarningsOnRefusedCells(engine: readonly ValidationIssue[], refer
 }
 
 /** How many of the schema's fields a header row names (read/open-table.ts › headerIndex). */
+/** How many of the schema's columns a header names, by name, title or alias. */
+export function namedColumns(schema: TableSchemaDescriptor, cells: readonly Cell[]): number {
+  let n = 0;
+  for (const col of compiled(schema).bind(cells).validator.columns) if (col >= 0) n++;
+  return n;
+}
+
 export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cell[]) => number {
   const c = compiled(schema);
   return (cells) => {

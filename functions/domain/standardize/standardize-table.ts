@@ -17,7 +17,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
 import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
 import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { columnHelp, IssueCollector, summarize, type Report } from './report';
-import { headerScore, RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
+import { headerScore, namedColumns, RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
 import type { RowSource, TableWriter } from './write/table-writer';
 
@@ -207,11 +207,13 @@ export function otherDatasetIssue(schema: TableSchemaDescriptor, header: readonl
     if (!best || score > best.score) best = { schema: other, score };
   }
   if (!best || best.score <= own || best.score < Math.min(5, Math.ceil(best.schema.fields.length / 2))) return undefined;
-  const { schema: other, score } = best;
+  const { schema: other } = best;
+  // The columns recognised, not the score (which counts two named by alias as one).
+  const named = namedColumns(other, header);
   return {
     code: 'wrong-dataset',
     severity: 'warning',
-    message: `Les colonnes de ce fichier sont celles d’un jeu « ${other.title} » (schéma ${other.id} : ${score} colonnes reconnues sur ${other.fields.length}), et non « ${schema.title} » : l’avez-vous déposé dans le bon jeu de données ?`,
+    message: `Les colonnes de ce fichier sont celles d’un jeu « ${other.title} » (schéma ${other.id} : ${named} colonnes reconnues sur ${other.fields.length}), et non « ${schema.title} » : l’avez-vous déposé dans le bon jeu de données ?`,
   };
 }
 

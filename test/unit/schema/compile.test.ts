@@ -480,7 +480,7 @@ describe('type errors that say what to do', () => {
   it('names an impossible day, and asks for a number without text', () => {
     expect(one({ name: 'd', type: 'date' }, '31/02/2024').issues[0].message).toContain('ce jour n’existe pas');
     expect(one({ name: 'd', type: 'date' }, '2024-13-01').issues[0].message).toContain('ce jour n’existe pas');
-    expect(one({ name: 'd', type: 'date' }, 'bientôt').issues[0].message).toBe("La valeur « bientôt » n’est pas une date (AAAA-MM-JJ).");
+    expect(one({ name: 'd', type: 'date' }, 'bientôt').issues[0].message).toBe("La valeur « bientôt » n’est pas une date (JJ/MM/AAAA ou AAAA-MM-JJ).");
     expect(one({ name: 'm', type: 'number' }, '1 500 € TTC').issues[0].message).toContain('écrivez seulement le nombre');
     expect(one({ name: 'm', type: 'number' }, '12..5').issues[0].message).toBe("La valeur « 12..5 » n’est pas un nombre.");
   });

@@ -70,6 +70,12 @@ describe('numbers', () => {
     ['-12,5', -12.5],
     ['€ 12', 12],
     ['1,234', 1.234],
+    // An amount in euros with one dot before three digits is grouped the French way; without the sign, a decimal.
+    ['12.000 €', 12000],
+    ['1.500€', 1500],
+    ['-1.500 €', -1500],
+    ['12.50 €', 12.5],
+    ['43.604', 43.604],
   ])('%j → %d', (s, n) => {
     expect(frNumber(s)).toBe(n);
   });

@@ -24,7 +24,7 @@ describe('header aliases of the built-in schemas', () => {
 
   it('reads a subventions table headed as an accounting export heads it', () => {
     const subventions = builtinSchemas.find((s) => s.id === 'scdl/subventions')!;
-    const header = ['Collectivité', 'SIRET collectivité', 'Date de convention', 'N° délibération', 'Bénéficiaire', 'SIRET', 'N° RNA', 'Objet', 'Montant (€)', 'Nature de l’aide', 'Modalités de versement', 'Date(s) de versement', 'Notification UE', 'Taux (%)'];
+    const header = ['Collectivité', 'SIRET collectivité', 'Date de convention', 'N° délibération', 'Bénéficiaire', 'SIRET', 'N° RNA', 'Objet', 'Montant (€)', 'Nature de l’aide', 'Modalités de versement', 'Date(s) de versement', 'Notification UE', 'Taux'];
     const { issues, validator } = compileSchema(subventions).bind(header);
     const read = Object.fromEntries(Array.from(validator.columns).map((c, i) => [subventions.fields[i].name, c >= 0 ? header[c] : null]));
     expect(read).toEqual({
@@ -42,7 +42,7 @@ describe('header aliases of the built-in schemas', () => {
       datesPeriodeVersement: 'Date(s) de versement',
       idRAE: null,
       notificationUE: 'Notification UE',
-      pourcentageSubvention: 'Taux (%)',
+      pourcentageSubvention: 'Taux',
       dispositifAide: null,
     });
     // Read, and said: one warning naming each heading and the column it is read as.
@@ -74,17 +74,10 @@ describe('header aliases of the built-in schemas', () => {
   });
 
   it('reads a heading without what a template adds around a name', () => {
-    expect(['Montant (€)', 'Montant en euros', 'Date * (JJ/MM/AAAA)', 'Objet :', '* Objet', 'Taux [%]', 'Montant €'].map(headingCore)).toEqual([
-      'Montant',
-      'Montant',
-      'Date',
-      'Objet',
-      'Objet',
-      'Taux',
-      'Montant',
-    ]);
+    expect(['Montant (€)', 'Montant en euros', 'Date * (JJ/MM/AAAA)', 'Objet :', '* Objet', 'Montant €'].map(headingCore)).toEqual(['Montant', 'Montant', 'Date', 'Objet', 'Objet', 'Montant']);
     // Not a scale or a qualifier: « Montant (k€) » counts thousands, « SIRET (attribuant) » says whose.
-    expect(['Montant (k€)', 'SIRET (attribuant)', 'Montant (en milliers)'].map(headingCore)).toEqual(['Montant (k€)', 'SIRET (attribuant)', 'Montant (en milliers)']);
+    // « Taux (%) » counts in percent where pourcentageSubvention wants a share: 1 would be 100 %.
+    expect(['Montant (k€)', 'SIRET (attribuant)', 'Montant (en milliers)', 'Taux (%)', 'Taux %'].map(headingCore)).toEqual(['Montant (k€)', 'SIRET (attribuant)', 'Montant (en milliers)', 'Taux (%)', 'Taux %']);
     expect(headingCore(`${' '.repeat(40_000)}x`)).toBe('x');
     expect(headingCore('(€)')).toBe('(€)');
     expect(headingCore('%')).toBe('%');

@@ -146,6 +146,15 @@ describe('HTML pages as web applications and Excel write them (review round)', (
     expect(sniffFormat(Buffer.from('<tableau>;<htmlx>\n1;2\n')).format).toBe('csv');
   });
 
+  it('leaves out the text a browser does not show: a hidden sort key, a hidden span', () => {
+    const html = `<table>${tr(['nom', 'date'], 'th')}<tr><td>Comité des fêtes<span hidden>id-4431</span></td><td><span style="display:none">20240315</span>15/03/2024</td></tr><tr><td><span style='display: none'><b>x</b>y</span>Club<br/><i style="visibility:hidden">z</i></td><td>01/04/2024</td></tr></table>`;
+    expect(rowsOf(html).map((r) => r.cells)).toEqual([
+      ['nom', 'date'],
+      ['Comité des fêtes', '15/03/2024'],
+      ['Club', '01/04/2024'],
+    ]);
+  });
+
   it('bounds the work of spans and the size of a cell', () => {
     // One empty cell spanning 16,000 columns down 65,534 rows: every later row laid out wide, counted against the cells allowed.
     const spans = `<table><tr><td>a</td><td colspan=16000 rowspan=65534></td><td>b</td></tr>${'<tr><td>x</td><td>y</td></tr>'.repeat(200)}</table>`;

@@ -135,7 +135,7 @@ describe('validation report page', () => {
         codes: { required: 1 },
         issues: [{ code: 'required', severity: 'error', row: 2, column: 'objet', message: 'Cellule vide.' }],
       }) as unknown as Report;
-    expect(text(renderReportHtml(report('csv', null), 'a.csv'))).toContain('la ligne 1 est celle des noms de colonnes');
+    expect(text(renderReportHtml(report('csv', null), 'a.csv'))).toContain('tels qu’un tableur les affiche');
     expect(text(renderReportHtml(report('json', null), 'a.json'))).toContain('la « ligne » 2 est le premier élément de son tableau');
     expect(text(renderReportHtml(report('json', 'decp'), 'decp.json'))).toContain('la « ligne » 2 est son premier contrat');
   });

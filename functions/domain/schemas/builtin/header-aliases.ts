@@ -41,7 +41,7 @@ export const SUBVENTIONS_ALIASES: Record<string, string[]> = {
   datesPeriodeVersement: ['Dates ou période de versement', 'Période de versement', 'Date(s) de versement', 'Dates de versement', 'Date de versement', 'Date du versement'],
   idRAE: ['RAE', 'Identifiant RAE', 'N° RAE'],
   notificationUE: ['Notification UE', 'Notifiée UE', "Aide d'État", "Aide d'Etat notifiée"],
-  pourcentageSubvention: ['Pourcentage', 'Pourcentage de la subvention', 'Pourcentage subvention', 'Taux', 'Taux de subvention', 'Taux de financement', 'Part de la subvention', '%'],
+  pourcentageSubvention: ['Pourcentage', 'Pourcentage de la subvention', 'Pourcentage subvention', 'Taux', 'Taux de subvention', 'Taux de financement', 'Part de la subvention'],
   dispositifAide: ['Dispositif', "Dispositif d'aide", 'Identifiant du dispositif'],
 };
 

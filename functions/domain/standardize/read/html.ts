@@ -189,6 +189,12 @@ const span = (attrs: string, name: 'colspan' | 'rowspan', max: number): number =
 
 const hiddenRow = (attrs: string): boolean => /display\s*:\s*none/i.test(htmlAttr(attrs, 'style') ?? '');
 
+/** An element whose content a browser does not show: `display:none`, `visibility:hidden`, or the `hidden` attribute. */
+const hiddenElement = (attrs: string): boolean => /(?:^|\s)hidden(?:\s|=|\/|$)/i.test(attrs) || /display\s*:\s*none|visibility\s*:\s*hidden/i.test(htmlAttr(attrs, 'style') ?? '');
+
+/** Elements with no content nor closing tag. */
+const VOID = new Set(['br', 'img', 'input', 'hr', 'wbr', 'col', 'meta', 'link', 'source', 'area', 'base', 'embed', 'param', 'track']);
+
 /** HTML's white space: a line break in the source is a space; only `<br>` and blocks break lines. */
 const SPACES = /[ \t\r\n\f]+/g;
 
@@ -268,6 +274,8 @@ function* tableRows(text: string, start: number, maxCells: number, chars = Infin
   };
   /** Inside `<tfoot>`: a footer repeats the header or sums the columns, it holds no record. */
   let footer = false;
+  /** Elements open inside a cell whose text is hidden (`display:none`, `hidden`), innermost last. */
+  const hiddenText: string[] = [];
   /** Fills the columns from `r.length` on that a rowspan from above takes, up to `end` (exclusive) or the first free one. */
   const fillTaken = (r: string[], end: number): void => {
     for (let span = taken.get(r.length); r.length < end && span !== undefined && span.until >= rowNumber; span = taken.get(r.length)) {
@@ -364,7 +372,13 @@ function* tableRows(text: string, start: number, maxCells: number, chars = Infin
         rowspan = span(t.attrs, 'rowspan', 65534);
         cell = '';
         cellLink = undefined;
+        hiddenText.length = 0;
       } else if (cell !== null) {
+        // Text a browser does not show (a sort key in a hidden span) is not the cell's.
+        if (hiddenText.length > 0 || hiddenElement(t.attrs)) {
+          if (!VOID.has(t.name) && !t.attrs.endsWith('/')) hiddenText.push(t.name);
+          continue;
+        }
         if (t.name === 'br') cell += '\n';
         else if (BLOCKS.has(t.name)) cell += '\n';
         else if (t.name === 'a' && cellLink === undefined) {
@@ -385,8 +399,10 @@ function* tableRows(text: string, start: number, maxCells: number, chars = Infin
         footer = false;
       } else if (t.name === 'tr') yield* endRow();
       else if (t.name === 'td' || t.name === 'th') endCell();
-      else if (cell !== null && BLOCKS.has(t.name)) cell += '\n';
-    } else if (cell !== null && depth === 0) {
+      else if (hiddenText.length > 0) {
+        if (hiddenText[hiddenText.length - 1] === t.name) hiddenText.pop();
+      } else if (cell !== null && BLOCKS.has(t.name)) cell += '\n';
+    } else if (cell !== null && depth === 0 && hiddenText.length === 0) {
       if (cell.length + t.text.length > MAX_CELL_CHARS) throw cellTooLong(rowNumber);
       cell += t.text.replace(SPACES, ' ');
     }
