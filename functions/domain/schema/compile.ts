@@ -259,6 +259,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     }
     // Words with ’ where the pattern allows only ' (or the other way round): the schema's spelling.
     for (const candidate of apostropheSpellings(s)) if (candidate !== s && pattern!.test(candidate)) return candidate;
+    // A list whose items the pattern joins with `|`, typed with spaces around it (`Clause sociale | Critère social`).
+    if (s.includes('|')) {
+      const joinedList = s.replace(/\s*\|\s*/g, '|');
+      if (joinedList !== s && pattern!.test(joinedList)) return joinedList;
+    }
     // A code (it has digits) spelled otherwise than its pattern wants: a decimal comma (`7,1`
     // for 7.1), lower case (`w313000123`), digits typed in groups (`W 313 000 123`). Not words:
     // « Ad am » is no « Adam », and `00036 bis` keeps the space that tells its suffix.

@@ -290,6 +290,23 @@ describe('DECP through the standardization', () => {
     expect(nested.report.issues[0].message).toContain('la propriété « acheteur.nom » (contrat n° 1 de « marche ») n’existe pas dans le format DECP ; la propriété « titulaires.titulaire.denominationSociale »');
   });
 
+  it('reads a list typed with spaces around « | », and checks a titulaire’s SIRET', async () => {
+    const csv = flatCsv([MARCHE, { ...MARCHE, id: '2024-M-002' }, { ...MARCHE, id: '2024-M-003' }], (_, rows) => {
+      rows[0][columns.indexOf('considerationsSociales')] = 'Clause sociale | Critère social';
+      rows[1][columns.indexOf('titulaires.id')] = '552 045 999 00869';
+      rows[2][columns.indexOf('titulaires.id')] = '12345';
+    });
+    const { report } = await standardizeDecp(csv);
+    expect(issuesOf(report)).toEqual(['decp-party-siret@3:titulaires.id', 'decp-party-siret@4:titulaires.id']);
+    expect(report.issues.map((i) => i.message)).toEqual([
+      'Le SIRET « 552 045 999 00869 » s’écrit sans espace ni point : 55204599900869.',
+      '« 12345 » n’est pas un numéro SIRET valide (14 chiffres dont le dernier est une clé de contrôle) : vérifiez-le sur annuaire-entreprises.data.gouv.fr.',
+    ]);
+    const spaced = await standardizeDecp(flatCsv([MARCHE], (_, rows) => void (rows[0][columns.indexOf('considerationsSociales')] = 'Clause sociale | Critère social')));
+    expect(issuesOf(spaced.report)).toEqual([]);
+    expect(spaced.outputs['data.csv']).toContain(',Clause sociale|Critère social,');
+  });
+
   it('reads a date written with its time zone (2024-03-01+01:00) as its day', async () => {
     const { report, outputs } = await standardizeDecp(JSON.stringify({ marches: { marche: [{ ...MARCHE, dateNotification: '2024-03-01+01:00', datePublicationDonnees: '2024-03-05Z' }] } }));
     expect(issuesOf(report)).toEqual([]);

@@ -1,3 +1,4 @@
+import { isValidSiret } from '../../schema/luhn';
 import type { Value, ValidationIssue } from '../../schema/types';
 import { CONCESSION_NATURES, CONCESSION_PROCEDURES, DECP_LIST_SEPARATOR, MARCHE_NATURES, MARCHE_PROCEDURES } from '../builtin/decp';
 import { JSON_TEXT_ITEMS, PROPERTIES, type DecpKind } from './flatten';
@@ -119,6 +120,22 @@ export class DecpRowsCheck {
     for (const parties of ['titulaires', 'concessionnaires']) {
       const ids = get(`${parties}.id`);
       const types = get(`${parties}.typeIdentifiant`);
+      // A party identified by its SIRET: 14 digits and their key, as everywhere else (subventions, délibérations).
+      if (ids !== null && types !== null && !refused.has(`${parties}.id`)) {
+        const kinds = types.split(DECP_LIST_SEPARATOR).map((t) => t.trim());
+        const bad = ids.split(DECP_LIST_SEPARATOR).map((v) => v.trim()).find((v, i) => kinds[i] === 'SIRET' && !isValidSiret(v));
+        if (bad !== undefined) {
+          const digits = bad.replace(/[\s.]/g, '');
+          error(
+            'decp-party-siret',
+            `${parties}.id`,
+            isValidSiret(digits)
+              ? `Le SIRET « ${quoted(bad)} » s’écrit sans espace ni point : ${digits}.`
+              : `« ${quoted(bad)} » n’est pas un numéro SIRET valide (14 chiffres dont le dernier est une clé de contrôle) : vérifiez-le sur annuaire-entreprises.data.gouv.fr.`,
+            quoted(bad),
+          );
+        }
+      }
       if (ids !== null && types !== null && ids.split(DECP_LIST_SEPARATOR).length !== types.split(DECP_LIST_SEPARATOR).length) {
         error(
           'decp-parties-mismatch',
