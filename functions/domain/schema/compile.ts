@@ -583,7 +583,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
     if (pairs.length === 0) return undefined;
     pairs.sort((a, b) => a.col - b.col);
     const list = pairs.map(({ col, name }) => `« ${names[col]} » lue comme « ${name} »`).join(', ');
-    const keep = 'Le fichier est accepté ainsi ; pour que les prochains correspondent exactement au schéma, renommez';
+    const keep = 'Ce nom est accepté ; pour que les prochains fichiers correspondent exactement au schéma, renommez';
     return {
       code: 'header-renamed',
       severity: 'warning',

@@ -76,6 +76,10 @@ export interface FieldHelp {
   description?: string;
   /** The schema's example, only when it passes the field's own checks. */
   example?: string;
+  /** Where the file has the column: its letter, as a spreadsheet shows it (report). */
+  column?: string;
+  /** The file's own heading for it, when it is not the field's name (read by title or alias). */
+  heading?: string;
 }
 
 export type Severity = 'error' | 'warning';

@@ -178,7 +178,9 @@ function columnSection(name: string, groups: readonly Group[], help: FieldHelp |
     help?.description ? `<p>${escape(help.description)}</p>` : '',
     help?.example !== undefined ? `<p>Exemple de valeur attendue : <code>${escape(help.example)}</code></p>` : '',
   ].join('');
-  return `<section><h3>Colonne <code>${escape(name)}</code>${help?.title ? ` — ${escape(help.title)}` : ''} <small>(${counts})</small></h3>${guide}
+  // Where the employee finds it: the file's own heading and the column's letter.
+  const where = help?.column ? `<p>Dans le fichier : ${help.heading ? `« ${escape(help.heading)} », ` : ''}colonne ${escape(help.column)}.</p>` : '';
+  return `<section><h3>Colonne <code>${escape(name)}</code>${help?.title ? ` — ${escape(help.title)}` : ''} <small>(${counts})</small></h3>${where}${guide}
 <table>${GROUP_HEAD}
 ${groups.map(groupRow).join('\n')}
 </table></section>`;

@@ -14,6 +14,7 @@ import type { TableRow } from './read/open-table';
 import { HiddenColumns, HiddenRows } from './hidden-cells';
 import { LinkedCells } from './linked-cells';
 import { IssueCollector } from './report';
+import { columnLetters } from './read/cell-ref';
 import { CsvWriter } from './write/csv-writer';
 import { GeoJsonWriter } from './write/geojson-writer';
 import { DecpWriter } from './write/decp-writer';
@@ -182,9 +183,14 @@ export class RowPipeline {
     }
   }
 
-  /** The schema's help for a column (report). */
+  /** The schema's help for a column, and where the file has it: its letter and its own heading (report). */
   help(name: string): FieldHelp | undefined {
-    return this.compiled?.help(name);
+    const base = this.compiled?.help(name);
+    const i = this.fields.indexOf(name);
+    const col = i >= 0 && this.bound ? this.bound.validator.columns[i] : -1;
+    if (col < 0) return base;
+    const heading = String(this.header[col] ?? '').trim();
+    return { ...base, column: columnLetters(col), ...(heading !== '' && heading !== name ? { heading } : {}) };
   }
 
   /**

@@ -371,7 +371,7 @@ describe('columns read under another name', () => {
         row: 1,
         message:
           '2 colonnes ont été reconnues sous un autre nom : « Nom Attribuant » lue comme « nomAttribuant », « DATE CONVENTION » lue comme « dateConvention ». ' +
-          'Le fichier est accepté ainsi ; pour que les prochains correspondent exactement au schéma, renommez-les dans votre modèle.',
+          'Ce nom est accepté ; pour que les prochains fichiers correspondent exactement au schéma, renommez-les dans votre modèle.',
       },
     ]);
   });
@@ -389,7 +389,7 @@ describe('columns read under another name', () => {
         code: 'header-renamed',
         message:
           'La colonne « Montant » a été reconnue sous un autre nom : elle est lue comme « montant ». ' +
-          'Le fichier est accepté ainsi ; pour que les prochains correspondent exactement au schéma, renommez-la dans votre modèle.',
+          'Ce nom est accepté ; pour que les prochains fichiers correspondent exactement au schéma, renommez-la dans votre modèle.',
       }),
     ]);
   });

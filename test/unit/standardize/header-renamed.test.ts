@@ -18,7 +18,7 @@ const TITLE = subventions.fields.find((f) => f.name === 'nomBeneficiaire')!.titl
 const HEADER = FIELDS.map((f) => ({ nomAttribuant: 'Nom Attribuant', dateConvention: 'DATE CONVENTION', nomBeneficiaire: TITLE })[f as string] ?? f);
 const EXPECTED =
   `3 colonnes ont été reconnues sous un autre nom : « Nom Attribuant » lue comme « nomAttribuant », « DATE CONVENTION » lue comme « dateConvention », « ${TITLE} » lue comme « nomBeneficiaire ». ` +
-  'Le fichier est accepté ainsi ; pour que les prochains correspondent exactement au schéma, renommez-les dans votre modèle.';
+  'Ce nom est accepté ; pour que les prochains fichiers correspondent exactement au schéma, renommez-les dans votre modèle.';
 
 async function standardize(bytes: Buffer): Promise<{ report: Report; csv: string }> {
   const out: Buffer[] = [];

@@ -70,6 +70,14 @@ describe('validation report page', () => {
     for (const code of Object.keys(report.codes)) expect(page).toMatch(new RegExp(`\\n?${code} \\| \\S+`));
   });
 
+  it('says where the employee finds each column: the file’s own heading and its letter', async () => {
+    const header = HEADER.replace('idAttribuant', 'SIRET collectivité').replace('pourcentageSubvention', 'Taux');
+    const report = await reportOf([header, row('21860194600000', 'W751212517', '0.5')].join('\n'));
+    expect(report.columns?.idAttribuant).toMatchObject({ column: 'B', heading: 'SIRET collectivité' });
+    const page = text(renderReportHtml(report, 'subventions.csv'));
+    expect(page).toContain('Dans le fichier : « SIRET collectivité », colonne B.');
+  });
+
   it('points a rejected file to the schema’s template, a valid one not', async () => {
     const rejected = await reportOf([HEADER, row('21860194600000', 'W751212517', '0.5')].join('\n'));
     expect(renderReportHtml(rejected, 'subventions.csv')).toContain(
