@@ -25,6 +25,7 @@ export const CODE_HELP: Record<string, string> = {
   'blank-row': 'ligne vide (ignorée)',
   'title-rows': 'lignes de titre au-dessus des noms de colonnes (ignorées)',
   'total-row': 'ligne de total (ignorée)',
+  'note-row': 'intertitre ou note d’une seule cellule entre les lignes du tableau (ignorée)',
   siret: 'numéro SIRET invalide : vérifiez-le sur annuaire-entreprises.data.gouv.fr',
   'one-of-required': 'aucune des colonnes dont l’une est obligatoire n’est remplie',
   'compare-columns': 'deux colonnes qui ne se comparent pas comme il faut',

@@ -77,6 +77,26 @@ function totalRowIssue(row: number, cells: readonly Cell[]): ValidationIssue {
   return { code: 'total-row', severity: 'warning', row, value: label, message: `Ligne de total (« ${label} ») ignorée : elle ne donne pas une ligne de données mais un cumul.` };
 }
 
+/** Characters of a note's text quoted in its warning. */
+const NOTE_QUOTED = 60;
+
+function noteRowIssue(row: number, cells: readonly Cell[]): ValidationIssue {
+  const text = firstFilled(cells) ?? '';
+  const quoted = text.length > NOTE_QUOTED ? `${text.slice(0, NOTE_QUOTED - 1)}…` : text;
+  return {
+    code: 'note-row',
+    severity: 'warning',
+    row,
+    message: `La ligne ${row} ne remplit qu’une cellule (« ${quoted} ») : lue comme un intertitre ou une note sous le tableau, elle n’est pas publiée. Si c’est un enregistrement, complétez-la ; sinon, supprimez-la pour ne plus voir ce message.`,
+  };
+}
+
+const filledCount = (cells: readonly Cell[]): number => {
+  let n = 0;
+  for (const c of cells) if (c !== null && c.trim() !== '') n++;
+  return n;
+};
+
 /** Engine warnings that say how a cell is published (`time-dropped`: « publiée comme 2024-01-29 »). */
 const PUBLISHED_AS = new Set(['time-dropped']);
 
@@ -201,9 +221,24 @@ export class RowPipeline {
   private isTotalRow(cells: readonly Cell[], found: readonly ValidationIssue[]): boolean {
     const first = firstFilled(cells);
     if (first === undefined || !TOTAL_LABEL.test(first)) return false;
+    return this.mostlyMissing(found);
+  }
+
+  /** Most of the required columns empty (one at least). */
+  private mostlyMissing(found: readonly ValidationIssue[]): boolean {
     let missing = 0;
     for (const i of found) if (i.code === 'required') missing++;
     return missing > 0 && 2 * missing >= this.requiredCount;
+  }
+
+  /**
+   * A section heading between groups of records (« ASSOCIATIONS SPORTIVES ») or a note under
+   * the table (« * Montants sous réserve du vote », « Fait à Muret, le … »): one cell filled,
+   * most required columns empty (three at least). Not a record: skipped with a warning naming
+   * it, rather than reported column by column. Not in a BAL, judged as the reference does.
+   */
+  private isNoteRow(cells: readonly Cell[], found: readonly ValidationIssue[]): boolean {
+    return !this.bal && this.requiredCount >= 3 && filledCount(cells) === 1 && this.mostlyMissing(found);
   }
 
   /** Whether rows can be checked in independent segments (no state across rows but what `parallelState` carries). */
@@ -234,7 +269,6 @@ export class RowPipeline {
     for (let b = 0; b < batch.length; b++) {
       const record = batch[b];
       this.rowCount++;
-      if (record.issues) issues.addAll(record.issues);
       if (record.links !== undefined) this.linked?.follow(record);
       this.hidden?.count(record.cells);
       let values: Value[];
@@ -246,6 +280,13 @@ export class RowPipeline {
           this.rowCount--; // not a record: neither published nor counted
           continue;
         }
+        if (result.issues.length > 0 && this.isNoteRow(record.cells, result.issues)) {
+          issues.add(noteRowIssue(record.row, record.cells));
+          this.rowCount--;
+          continue;
+        }
+        // The reader's issues of a record (cells missing or in excess), once it is known to be one.
+        if (record.issues) issues.addAll(record.issues);
         if (bal) {
           const found = balRows!.check(record.cells, record.row, result.issues);
           if (result.issues.length) {
@@ -260,6 +301,7 @@ export class RowPipeline {
         values = result.values;
         formatted = this.writing ? schemaRuntime.cellsInto(values, this.cellTexts) : values;
       } else {
+        if (record.issues) issues.addAll(record.issues);
         values = record.cells;
         formatted = values;
       }

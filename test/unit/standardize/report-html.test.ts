@@ -246,6 +246,22 @@ describe('a total line at the end of a spreadsheet', () => {
   });
 });
 
+describe('a section heading or a note among the rows', () => {
+  it('is skipped with one warning naming it, instead of an error per empty column; a record missing one value still is an error', async () => {
+    const record = row('21860194600013', 'W751212517', '0.5');
+    const report = await reportOf([HEADER, 'ASSOCIATIONS SPORTIVES', record, ';;;;;;;;;;;;;;;', '* Montants sous réserve du vote du budget supplémentaire;;;', record].join('\n'));
+    expect(report.valid).toBe(true);
+    expect(report.rowCount).toBe(2);
+    expect(report.issues.map((i) => `${i.code}@${i.row}`)).toEqual(['note-row@2', 'note-row@5', 'blank-row@undefined']);
+    expect(report.issues[0].message).toBe(
+      'La ligne 2 ne remplit qu’une cellule (« ASSOCIATIONS SPORTIVES ») : lue comme un intertitre ou une note sous le tableau, elle n’est pas publiée. Si c’est un enregistrement, complétez-la ; sinon, supprimez-la pour ne plus voir ce message.',
+    );
+    const missingOne = await reportOf([HEADER, record.replace(';Objet;', ';;')].join('\n'));
+    expect(missingOne.valid).toBe(false);
+    expect(missingOne.codes).not.toHaveProperty('note-row');
+  });
+});
+
 describe('a file that cannot be read', () => {
   it('still says what it was', async () => {
     const { report } = await standardizeTable(chunked(Buffer.from('nom;montant\r\n')), {
