@@ -3,8 +3,10 @@ import { badRequest } from './errors';
 
 import { fr } from 'zod/locales';
 
-// French messages for every zod issue a request can produce (only this locale is bundled).
+// French messages for every zod issue a request can produce (only this locale is bundled);
+// a field left out says so, rather than « chaîne de caractères attendu, indéfini reçu ».
 z.config(fr());
+z.config({ customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'champ obligatoire manquant' : undefined) });
 
 export interface FieldProblem {
   field: string;
@@ -16,7 +18,7 @@ function problems(error: z.ZodError): FieldProblem[] {
     const path = issue.path.map(String).join('.');
     // One problem per unknown key: `status` and `currentVersion`, not « status.currentVersion ».
     if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
-      return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, message: `Clé non reconnue : "${key}"` }));
+      return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, message: 'clé non reconnue' }));
     }
     return [{ field: path || '(corps)', message: issue.message }];
   });

@@ -46,11 +46,16 @@ describe('parseWith', () => {
     const error = thrown(() => parseWith(schema, { title: 'x', status: 'published', currentVersion: 9 }, 'body'));
     expect(error.details).toEqual({
       fields: [
-        { field: 'status', message: 'Clé non reconnue : "status"' },
-        { field: 'currentVersion', message: 'Clé non reconnue : "currentVersion"' },
+        { field: 'status', message: 'clé non reconnue' },
+        { field: 'currentVersion', message: 'clé non reconnue' },
       ],
     });
-    expect(error.message).toBe('Corps de la requête invalide — « status » : Clé non reconnue : "status" ; « currentVersion » : Clé non reconnue : "currentVersion"');
+    expect(error.message).toBe('Corps de la requête invalide — « status » : clé non reconnue ; « currentVersion » : clé non reconnue');
+  });
+
+  it('says that a field left out is missing', () => {
+    const error = thrown(() => parseWith(schema, {}, 'body'));
+    expect(error.details).toEqual({ fields: [{ field: 'title', message: 'champ obligatoire manquant' }] });
   });
 
   it('keeps the path of an unknown key inside an object', () => {
