@@ -14,7 +14,9 @@ import { subventions } from '../../../functions/domain/schemas/builtin/subventio
 import type { Report } from '../../../functions/domain/standardize/report';
 import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
 import { compoundFile } from '../../fixtures/cfb-builder';
-import { chunked } from './helpers';
+import { CompoundFile } from '../../../functions/domain/standardize/read/cfb';
+import { sniffFormat } from '../../../functions/domain/standardize/read/sniff';
+import { chunked, readAll } from './helpers';
 
 const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '../../fixtures/office', name));
 
@@ -181,6 +183,13 @@ describe('a workbook saved with a password', () => {
 
 describe('an Excel 97-2003 workbook (.xls)', () => {
   const xlsFixture = (name: string): Buffer => readFileSync(path.join(__dirname, '../../fixtures/xls', name));
+  it('is known by its stream whatever the case of its name (WORKBOOK), as the container compares names', async () => {
+    const stream = new CompoundFile(xlsFixture('sub-plain.xls')).stream('Workbook')!;
+    const rows = async (bytes: Buffer) => (await readAll(bytes)).rows.map((r) => r.cells);
+    expect(sniffFormat(compoundFile([{ name: 'WORKBOOK', data: stream }])).format).toBe('xls');
+    expect(await rows(compoundFile([{ name: 'WORKBOOK', data: stream }]))).toEqual(await rows(xlsFixture('sub-plain.xls')));
+  });
+
   it('publishes the data.csv its .xlsx twin publishes, saved by LibreOffice from the same sheet', async () => {
     for (const name of ['sub-plain', 'sub-merged', 'sub-notes', 'sub-hidden']) {
       const results = [];

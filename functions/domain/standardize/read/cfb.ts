@@ -8,7 +8,7 @@
  * mini FAT.
  *
  * The same container holds an .xlsx encrypted with a password (`EncryptionInfo`,
- * `EncryptedPackage`) and Word or Outlook files: `streamNames` tells them apart.
+ * `EncryptedPackage`) and Word or Outlook files: `has` tells them apart (names compared without case, as CFB does).
  *
  * Every index read from the file is checked: a chain that loops, a sector past the file, a
  * stream longer than its chain or a directory tree that loops is `invalid-spreadsheet`,
@@ -192,10 +192,20 @@ export class CompoundFile {
       .map((e) => e.name);
   }
 
+  /** The stream named `name` at the top of the container (case ignored, as CFB compares names). */
+  private entry(name: string) {
+    const wanted = name.toUpperCase();
+    return this.rootChildren().find((e) => e.type === ENTRY_STREAM && e.name.toUpperCase() === wanted);
+  }
+
+  /** Whether the container holds a stream named `name` at its top (case ignored). */
+  has(name: string): boolean {
+    return this.entry(name) !== undefined;
+  }
+
   /** The bytes of the stream named `name` at the top of the container (case ignored, as CFB compares names); undefined if there is none. */
   stream(name: string): Uint8Array | undefined {
-    const wanted = name.toUpperCase();
-    const entry = this.rootChildren().find((e) => e.type === ENTRY_STREAM && e.name.toUpperCase() === wanted);
+    const entry = this.entry(name);
     if (!entry) return undefined;
     if (entry.size === 0) return new Uint8Array(0);
     if (entry.size < this.miniCutoff) {

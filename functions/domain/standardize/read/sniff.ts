@@ -54,14 +54,15 @@ const MANIFEST_BYTES = 1024 * 1024;
  * only the head, `ole` (openTable reads the whole file, then asks again).
  */
 function sniffOle(bytes: Uint8Array): SniffResult {
-  let names: string[];
+  let file: CompoundFile;
   try {
-    names = new CompoundFile(bytes).streamNames();
+    file = new CompoundFile(bytes);
+    // Stream names compare without case, as the container's own directory does (xls.ts reads `WORKBOOK` too).
+    if (file.has('EncryptionInfo') || file.has('EncryptedPackage')) return { format: 'unknown', detail: 'encrypted' };
+    if (file.has('Workbook') || file.has('Book')) return { format: 'xls' };
   } catch {
     return { format: 'unknown', detail: 'ole' };
   }
-  if (names.includes('EncryptionInfo') || names.includes('EncryptedPackage')) return { format: 'unknown', detail: 'encrypted' };
-  if (names.includes('Workbook') || names.includes('Book')) return { format: 'xls' };
   return { format: 'unknown', detail: 'ole-other' };
 }
 

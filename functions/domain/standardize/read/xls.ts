@@ -308,9 +308,8 @@ function workbookStream(bytes: Uint8Array): Uint8Array {
   const file = new CompoundFile(bytes);
   const stream = file.stream('Workbook');
   if (stream) return stream;
-  const names = file.streamNames().map((n) => n.toUpperCase());
-  if (names.includes('ENCRYPTEDPACKAGE') || names.includes('ENCRYPTIONINFO')) throw new TableReadError('encrypted-file', ENCRYPTED_MESSAGE);
-  if (names.includes('BOOK')) throw new TableReadError('unknown-format', EXCEL_95_MESSAGE);
+  if (file.has('EncryptedPackage') || file.has('EncryptionInfo')) throw new TableReadError('encrypted-file', ENCRYPTED_MESSAGE);
+  if (file.has('Book')) throw new TableReadError('unknown-format', EXCEL_95_MESSAGE);
   throw fail('le fichier ne contient pas de classeur Excel');
 }
 
