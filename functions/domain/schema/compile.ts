@@ -85,9 +85,9 @@ const DATE_SHAPED = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/;
 /** A first group, then groups of digits only, separated by spaces (`W 313 000 123`, `05 61 72`). */
 const DIGIT_GROUPS = /^\S+(?:\s+\d+)+$/;
 
-/** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
 /** A signed number (`-1`, `+2.5`): never a code to strip or pad. */
 const SIGNED = /^[-+]\d/;
+/** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
 const MAX_ZERO_PADDING = 2;
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 

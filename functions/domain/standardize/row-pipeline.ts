@@ -10,7 +10,7 @@ import type { Cell, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } f
 import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
 import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
 import { DecpRowsCheck } from '../schemas/decp/checks';
-import type { TableRow } from './read/open-table';
+import { filledCells, type TableRow } from './read/open-table';
 import { HiddenColumns, HiddenRows } from './hidden-cells';
 import { LinkedCells } from './linked-cells';
 import { IssueCollector } from './report';
@@ -91,12 +91,6 @@ function noteRowIssue(row: number, cells: readonly Cell[]): ValidationIssue {
   };
 }
 
-const filledCount = (cells: readonly Cell[]): number => {
-  let n = 0;
-  for (const c of cells) if (c !== null && c.trim() !== '') n++;
-  return n;
-};
-
 /** Engine warnings that say how a cell is published (`time-dropped`: « publiée comme 2024-01-29 »). */
 const PUBLISHED_AS = new Set(['time-dropped']);
 
@@ -113,20 +107,24 @@ function withoutWarningsOnRefusedCells(engine: readonly ValidationIssue[], refer
   return engine.filter((i) => !(i.severity === 'warning' && PUBLISHED_AS.has(i.code) && refused.has(i.column)));
 }
 
-/** How many of the schema's fields a header row names (read/open-table.ts › headerIndex). */
-/** How many of the schema's columns a header names, by name, title or alias. */
-export function namedColumns(schema: TableSchemaDescriptor, cells: readonly Cell[]): number {
+/** Fields a binding reads from some column. */
+function boundFields(bound: BindResult): number {
   let n = 0;
-  for (const col of compiled(schema).bind(cells).validator.columns) if (col >= 0) n++;
+  for (const col of bound.validator.columns) if (col >= 0) n++;
   return n;
 }
 
+/** How many of the schema's columns a header names, by name, title or alias. */
+export function namedColumns(schema: TableSchemaDescriptor, cells: readonly Cell[]): number {
+  return boundFields(compiled(schema).bind(cells));
+}
+
+/** How many of the schema's fields a header row names, weighed (read/open-table.ts › headerIndex, sheet choice). */
 export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cell[]) => number {
   const c = compiled(schema);
   return (cells) => {
     const bound = c.bind(cells);
-    let n = 0;
-    for (const col of bound.validator.columns) if (col >= 0) n++;
+    const n = boundFields(bound);
     // Two columns named by alias count as one named by its name or title: « Association | Montant
     // total » on a summary tab is not the table, nor « Commune | SIRET | Date » a délibérations file.
     return n - bound.aliased + Math.floor(bound.aliased / 2);
@@ -238,7 +236,7 @@ export class RowPipeline {
    * it, rather than reported column by column. Not in a BAL, judged as the reference does.
    */
   private isNoteRow(cells: readonly Cell[], found: readonly ValidationIssue[]): boolean {
-    return !this.bal && this.requiredCount >= 3 && filledCount(cells) === 1 && this.mostlyMissing(found);
+    return !this.bal && this.requiredCount >= 3 && filledCells(cells) === 1 && this.mostlyMissing(found);
   }
 
   /** Whether rows can be checked in independent segments (no state across rows but what `parallelState` carries). */

@@ -34,6 +34,10 @@ export class TableReadError extends Error {
   }
 }
 
+/** `encrypted-file`: a workbook saved with a password to open it (.xlsx, .ods, .xls alike). */
+export const ENCRYPTED_FILE_MESSAGE =
+  'Le classeur est protégé par un mot de passe : il ne peut pas être lu. Enregistrez-le sans mot de passe (« Enregistrer sous », en décochant « Enregistrer avec mot de passe », ou en retirant le mot de passe dans les options), puis déposez-le à nouveau.';
+
 export function isTableReadError(e: unknown): e is TableReadError {
   return e instanceof TableReadError;
 }

@@ -28,7 +28,7 @@ import { Cell, ValidationIssue } from '../../schema/types';
 import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES } from './csv';
 import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes';
 import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, utf16ToUtf8, type DecodedStream, type Utf16 } from './decode';
-import { TableReadError, formatBytes, isTableReadError } from './errors';
+import { ENCRYPTED_FILE_MESSAGE, TableReadError, formatBytes, isTableReadError } from './errors';
 import { decodeHtml, readHtml } from './html';
 import { JsonFlattener, MAX_JSON_BYTES, openJsonTable } from './json';
 import { ListedRows } from '../../french-list';
@@ -107,7 +107,8 @@ export interface OpenTableOptions {
 /** Records looked at for the header: a title, a subtitle, a date, blank lines… */
 const HEADER_LOOKAHEAD = 10;
 
-const filledCells = (cells: readonly Cell[]): number => {
+/** Cells of a record that hold something other than spaces. */
+export const filledCells = (cells: readonly Cell[]): number => {
   let n = 0;
   for (const c of cells) if (c !== null && c.trim() !== '') n++;
   return n;
@@ -461,10 +462,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       throw emptyFile();
     case 'unknown':
       if (sniffed.detail === 'encrypted') {
-        throw new TableReadError(
-          'encrypted-file',
-          'Le classeur est protégé par un mot de passe : il ne peut pas être lu. Enregistrez-le sans mot de passe (« Enregistrer sous », en décochant « Enregistrer avec mot de passe », ou en retirant le mot de passe dans les options), puis déposez-le à nouveau.',
-        );
+        throw new TableReadError('encrypted-file', ENCRYPTED_FILE_MESSAGE);
       }
       if (sniffed.detail === 'utf-16le' || sniffed.detail === 'utf-16be') {
         // Read again once decoded (a CSV, a JSON…); zero bytes in the decoded text are not UTF-16 a second time.

@@ -106,8 +106,8 @@ const MAX_SHEETS_OPENED = 4 * MAX_SHEETS_JUDGED;
 export function chooseSheet<H extends OpenedSheet>(workbook: {
   names: readonly string[];
   visible: readonly number[];
-  /** The tab shown at the save, when it is not the first visible one and not hidden. */
-  active: number | undefined;
+  /** The tab shown at the save (a hidden one, or the first visible one, means no preference). */
+  activeTab: number;
   open: (index: number) => H;
   peek: (index: number) => PeekedSheet;
   /** Scores of the sheets judged so far (by `open` and `peek`). */
@@ -115,8 +115,9 @@ export function chooseSheet<H extends OpenedSheet>(workbook: {
   same?: (index: number) => unknown;
   issues?: ValidationIssue[];
 }): H | undefined {
-  const { names, visible, active, open, peek, scores } = workbook;
+  const { names, visible, activeTab, open, peek, scores } = workbook;
   const holdsTable = (score: number): boolean => score >= MIN_HEADER_SCORE;
+  const active = activeTab !== visible[0] && visible.includes(activeTab) ? activeTab : undefined;
   let chosen: H | undefined;
   // Peeked first, as a sheet not read: a tab missing or damaged only means no preference.
   const shown = active === undefined ? undefined : peek(active);

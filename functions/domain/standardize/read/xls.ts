@@ -33,10 +33,10 @@
  */
 import { CompoundFile } from './cfb';
 import { columnLetters } from './cell-ref';
-import { TableReadError, isTableReadError } from './errors';
+import { ENCRYPTED_FILE_MESSAGE, TableReadError, isTableReadError } from './errors';
 import { MAX_LINKED_CELLS, SheetLinks, hyperlinkFormulaTarget } from './hyperlinks';
 import { MAX_MERGES, Merge, MergedCells } from './merged-cells';
-import { HEAD_CELLS, MAX_SHEETS_JUDGED, chooseSheet, headScore } from './sheet-choice';
+import { HEAD_CELLS, MAX_SHEETS_JUDGED, chooseSheet } from './sheet-choice';
 import {
   MAX_COLUMNS,
   MAX_SHEET_CELLS,
@@ -46,7 +46,7 @@ import {
   Peeked,
   SheetReadOptions,
   SheetRow,
-  firstRows,
+  judgedRows,
   formatNumber,
   hideColumns,
   numberStyle,
@@ -57,10 +57,6 @@ import {
 function fail(detail: string): TableReadError {
   return new TableReadError('invalid-spreadsheet', `Le classeur est illisible : ${detail}.`);
 }
-
-/** The message open-table.ts gives an encrypted .xlsx or .ods: an .xls saved with a password to open is the same case. */
-const ENCRYPTED_MESSAGE =
-  'Le classeur est protégé par un mot de passe : il ne peut pas être lu. Enregistrez-le sans mot de passe (« Enregistrer sous », en décochant « Enregistrer avec mot de passe », ou en retirant le mot de passe dans les options), puis déposez-le à nouveau.';
 
 /**
  * FILEPASS: the .xls is encrypted, with a password to open it, or with Excel's built-in one
@@ -308,7 +304,7 @@ function workbookStream(bytes: Uint8Array): Uint8Array {
   const file = new CompoundFile(bytes);
   const stream = file.stream('Workbook');
   if (stream) return stream;
-  if (file.has('EncryptedPackage') || file.has('EncryptionInfo')) throw new TableReadError('encrypted-file', ENCRYPTED_MESSAGE);
+  if (file.has('EncryptedPackage') || file.has('EncryptionInfo')) throw new TableReadError('encrypted-file', ENCRYPTED_FILE_MESSAGE);
   if (file.has('Book')) throw new TableReadError('unknown-format', EXCEL_95_MESSAGE);
   throw fail('le fichier ne contient pas de classeur Excel');
 }
@@ -785,8 +781,7 @@ export function* readXls(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
   const open = (index: number): SheetHead => {
     const fill: SheetFill = {};
     const rest = guarded(readSheet(sheets[index], ctx, { fill }));
-    const rows = firstRows(rest, score);
-    const head = { index, rows, rest, score: headScore(rows.map((r) => r.cells), score), fill };
+    const head = { index, rest, fill, ...judgedRows(rest, score) };
     scores.set(index, head.score);
     return head;
   };
@@ -798,7 +793,7 @@ export function* readXls(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
     const limit = Math.min(PEEK_BYTES, peekBytes);
     const rest = guarded(readSheet(sheets[index], ctx, { fill, width: HEAD_CELLS, limit }));
     try {
-      const sheetScore = headScore(firstRows(rest, score).map((r) => r.cells), score);
+      const sheetScore = judgedRows(rest, score).score;
       scores.set(index, sheetScore);
       return sheetScore;
     } catch (e) {
@@ -813,7 +808,7 @@ export function* readXls(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
   const chosen = chooseSheet({
     names: sheets.map((s) => s.name),
     visible,
-    active: sheets[activeTab] && !sheets[activeTab].hidden && activeTab !== visible[0] ? activeTab : undefined,
+    activeTab,
     open,
     peek,
     scores,

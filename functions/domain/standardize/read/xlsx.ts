@@ -592,14 +592,14 @@ export const PEEK_TOTAL_BYTES = 8 * 1024 * 1024;
 /** Compressed bytes inflated at a time when peeking: a step of 64 kB inflates megabytes of a repetitive sheet. */
 const PEEK_STEP = 4096;
 
-/** The rows that judge a sheet: its first SHEET_HEAD_ROWS + 1 given a score, else its first. */
-export function firstRows(rest: Iterator<SheetRow>, score: SheetReadOptions['headerScore']): SheetRow[] {
+/** The rows that judge a sheet (its first SHEET_HEAD_ROWS + 1 given a score, else its first), and what they name (sheet-choice.ts › headScore). */
+export function judgedRows(rest: Iterator<SheetRow>, score: SheetReadOptions['headerScore']): { rows: SheetRow[]; score: number } {
   const rows: SheetRow[] = [];
   for (let r = rest.next(); !r.done; r = rest.next()) {
     rows.push(r.value);
     if (!score || rows.length > SHEET_HEAD_ROWS) break;
   }
-  return rows;
+  return { rows, score: headScore(rows.map((r) => r.cells), score) };
 }
 
 /** Rows of the data sheet (see above). Throws `zip-too-large` / `invalid-spreadsheet`. */
@@ -651,8 +651,7 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   const open = (index: number): SheetHead => {
     const fill: SheetFill = {};
     const rest = readSheet(bytes, index === visible[0] ? firstEntry : sheetEntry(index), budget, ctx, { fill });
-    const rows = firstRows(rest, score);
-    const head = { index, rows, rest, score: headScore(rows.map((r) => r.cells), score), fill };
+    const head = { index, rest, fill, ...judgedRows(rest, score) };
     scores.set(index, head.score);
     return head;
   };
@@ -660,7 +659,7 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
   const chosen = chooseSheet({
     names: sheets.map((s) => s.name),
     visible,
-    active: sheets[activeTab] && !sheets[activeTab].hidden && activeTab !== visible[0] ? activeTab : undefined,
+    activeTab,
     open,
     peek,
     scores,
@@ -707,7 +706,7 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
     const before = own.remaining;
     const rest = readSheet(bytes, sheet, own, ctx, { inflateStep: PEEK_STEP, width: HEAD_CELLS });
     try {
-      const sheetScore = headScore(firstRows(rest, score).map((r) => r.cells), score);
+      const sheetScore = judgedRows(rest, score).score;
       scores.set(index, sheetScore);
       return sheetScore;
     } catch (e) {
