@@ -47,6 +47,7 @@ import {
   SheetReadOptions,
   SheetRow,
   judgedRows,
+  peekedScore,
   formatNumber,
   hideColumns,
   numberStyle,
@@ -791,18 +792,10 @@ export function* readXls(bytes: Uint8Array, opts: SheetReadOptions = {}): Genera
     peeks++;
     const fill: SheetFill = {};
     const limit = Math.min(PEEK_BYTES, peekBytes);
-    const rest = guarded(readSheet(sheets[index], ctx, { fill, width: HEAD_CELLS, limit }));
-    try {
-      const sheetScore = judgedRows(rest, score).score;
-      scores.set(index, sheetScore);
-      return sheetScore;
-    } catch (e) {
-      if (isTableReadError(e)) return 'unreadable';
-      throw e;
-    } finally {
-      rest.return(undefined);
-      peekBytes -= fill.survey ? Math.max(fill.survey.end - sheets[index].offset, 1) : 1;
-    }
+    const seen = peekedScore(guarded(readSheet(sheets[index], ctx, { fill, width: HEAD_CELLS, limit })), score);
+    peekBytes -= fill.survey ? Math.max(fill.survey.end - sheets[index].offset, 1) : 1;
+    if (typeof seen === 'number') scores.set(index, seen);
+    return seen;
   }
 
   const chosen = chooseSheet({

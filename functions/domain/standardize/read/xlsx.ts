@@ -704,18 +704,22 @@ export function* readXlsx(bytes: Uint8Array, opts: SheetReadOptions = {}): Gener
     peeks++;
     const own: InflateBudget = { remaining: Math.min(PEEK_BYTES, peekBudget.remaining), limit: PEEK_BYTES };
     const before = own.remaining;
-    const rest = readSheet(bytes, sheet, own, ctx, { inflateStep: PEEK_STEP, width: HEAD_CELLS });
-    try {
-      const sheetScore = judgedRows(rest, score).score;
-      scores.set(index, sheetScore);
-      return sheetScore;
-    } catch (e) {
-      if (isTableReadError(e)) return 'unreadable';
-      throw e;
-    } finally {
-      rest.return(undefined);
-      peekBudget.remaining -= before - Math.max(0, own.remaining);
-    }
+    const seen = peekedScore(readSheet(bytes, sheet, own, ctx, { inflateStep: PEEK_STEP, width: HEAD_CELLS }), score);
+    peekBudget.remaining -= before - Math.max(0, own.remaining);
+    if (typeof seen === 'number') scores.set(index, seen);
+    return seen;
+  }
+}
+
+/** A peek's score of a sheet's first rows (judgedRows), `unreadable` when they cannot be read; the rest of the sheet let go. */
+export function peekedScore(rest: Generator<SheetRow>, score: SheetReadOptions['headerScore']): Peeked {
+  try {
+    return judgedRows(rest, score).score;
+  } catch (e) {
+    if (isTableReadError(e)) return 'unreadable';
+    throw e;
+  } finally {
+    rest.return(undefined);
   }
 }
 
