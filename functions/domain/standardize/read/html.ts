@@ -15,7 +15,7 @@
  * Two passes over the text, each linear: one surveys the tables (their first rows and how
  * many rows each has), one reads the chosen table's rows as they are consumed.
  */
-import { decodeBytes, decodeWindows1252 } from './decode';
+import { decodeWindows1252 } from './decode';
 import { TableReadError } from './errors';
 import { Merge, MergedCells } from './merged-cells';
 import { HEAD_CELLS, headScore } from './sheet-choice';
@@ -59,18 +59,6 @@ export function looksLikeHtml(head: string): boolean {
   if (start[0] !== '<') return false;
   const lower = start.slice(0, 8192).toLowerCase();
   return /^<(?:!doctype\s+html|[a-z][a-z0-9]*[\s/>])/.test(lower) && /<(?:html|table)[\s/>]/.test(lower);
-}
-
-/**
- * The page's text, decoded as a JSON upload is (decode.ts › decodeBytes): UTF-8 when its bytes
- * are, Windows-1252 when they are not from the first non-ASCII byte, and a page mixing the two
- * refused (`invalid-encoding`) rather than published garbled. Its `<meta charset>` is not
- * trusted: applications declare one and write another, and valid UTF-8 is never Windows-1252
- * text by chance.
- */
-export function decodeHtml(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'windows-1252' } {
-  const { text, encoding } = decodeBytes(bytes);
-  return { text, encoding };
 }
 
 /** Elements whose content is not text of the page (scripts, styles, Excel's `<xml>` islands). */

@@ -27,9 +27,9 @@
 import { Cell, ValidationIssue } from '../../schema/types';
 import { CsvDelimiter, DEFAULT_MAX_RECORD_BYTES } from './csv';
 import { csvRowAt, readCsvBytes, type CsvRest, type RawCells } from './csv-bytes';
-import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeStream, utf16ToUtf8, type DecodedStream, type Utf16 } from './decode';
+import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeBytes, decodeStream, utf16ToUtf8, type DecodedStream, type Utf16 } from './decode';
 import { ENCRYPTED_FILE_MESSAGE, TableReadError, formatBytes, isTableReadError } from './errors';
-import { decodeHtml, readHtml } from './html';
+import { readHtml } from './html';
 import { JsonFlattener, MAX_JSON_BYTES, openJsonTable } from './json';
 import { ListedRows } from '../../french-list';
 import { columnLetters } from './cell-ref';
@@ -494,7 +494,9 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
     }
     case 'html': {
       // A web page saved under a spreadsheet's name (« Exporter vers Excel »): its table, read as a sheet.
-      const { text, encoding } = decodeHtml(head);
+      // Decoded as a JSON upload is: UTF-8, else Windows-1252, a mix refused. Its `<meta charset>` is not
+      // trusted: applications declare one and write another, and valid UTF-8 is never Windows-1252 by chance.
+      const { text, encoding } = decodeBytes(head);
       const records = readHtml(text, { headerScore: opts.headerScore, issues });
       const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues });
       return { format: 'html', encoding, header, headerRow, rows, issues };
