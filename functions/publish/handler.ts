@@ -115,7 +115,7 @@ function pick(params: Record<string, string>, names: string[]): Record<string, s
 }
 
 /** The dataset as the API shows it: absolute URLs for its current files (the upload order is internal). */
-function view({ currentOrder: _order, ...d }: Dataset) {
+function view({ currentOrder: _order, latestPackage: _package, ...d }: Dataset) {
   return {
     ...d,
     distributions: (d.distributions ?? []).map((x) => ({ ...x, url: publicUrl(x.key) })),

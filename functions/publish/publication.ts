@@ -3,7 +3,8 @@
  * `latest/` equal to the current version. Shared by the standardizer (publish) and the
  * publish API (restore, unpublish).
  */
-import { publicPrefix, type Dataset, type DatasetVersion, type Distribution } from '../domain/datasets/dataset';
+import { createHash } from 'node:crypto';
+import { publicPrefix, type Dataset, type DatasetVersion, type Distribution, type LatestPackage } from '../domain/datasets/dataset';
 import { datapackage } from '../domain/standardize/datapackage';
 import { env } from '../env';
 import type { DynamoDatasetStore } from '../store/dynamodb/dataset-store';
@@ -41,15 +42,33 @@ export function publicHeaders(d: Distribution, tenantId: string, slug: string, v
   return { contentType: d.mediaType, cacheControl, contentDisposition: `attachment; filename="${download}"` };
 }
 
-/** Copies a version's files into `latest/` (datapackage last: it signals a complete set). */
-async function copyToLatest(version: DatasetVersion, dataset: Dataset): Promise<void> {
+/**
+ * Copies a version's files into `latest/` (datapackage last: it signals a complete set).
+ * Returns what `latest/datapackage.json` holds when it is not the version's copy.
+ */
+async function copyToLatest(version: DatasetVersion, dataset: Dataset): Promise<LatestPackage | undefined> {
   const bucket = publicBucket();
   const latest = publicPrefix(version.tenantId, version.slug, 'latest');
   const ordered = [...version.distributions].sort((a, b) => Number(a.format === 'datapackage') - Number(b.format === 'datapackage'));
+  let written: LatestPackage | undefined;
   for (const d of ordered) {
-    if (d.format === 'datapackage') await writeLatestPackage(d, version, dataset);
+    if (d.format === 'datapackage') written = await writeLatestPackage(d, version, dataset);
     else await copyObject(bucket, d.key, bucket, latest + fileName(d.key), publicHeaders(d, version.tenantId, version.slug, version.version, LATEST));
   }
+  return written;
+}
+
+/** Records what `latest/datapackage.json` holds, for the catalogue's size and checksum; no write when the record says it already. */
+async function recordLatestPackage(store: DynamoDatasetStore, dataset: Dataset, version: number, written: LatestPackage | undefined): Promise<void> {
+  const r = dataset.latestPackage;
+  const recorded = written ? r?.version === written.version && r.sha256 === written.sha256 : r === undefined;
+  if (!recorded) await store.setLatestPackage(dataset.tenantId, dataset.slug, version, written);
+}
+
+/** Size and checksum of a package's bytes, undefined when they are the version's own (`d`). */
+function packageFacts(body: Buffer, d: Distribution, version: number): LatestPackage | undefined {
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  return sha256 === d.sha256 ? undefined : { version, bytes: body.length, sha256 };
 }
 
 type PackageMetadata = Pick<ReturnType<typeof datapackage>, 'title' | 'description' | 'keywords' | 'licenses'>;
@@ -68,9 +87,10 @@ function sameMetadata(a: Partial<PackageMetadata>, b: Partial<PackageMetadata>):
 /**
  * `latest/datapackage.json`: the version's package with the dataset's metadata as it is now
  * (changed by a PATCH since the version was published); copied as is when they agree. The
- * `v<n>/` copy stays as it was published.
+ * `v<n>/` copy stays as it was published. Returns the size and checksum of a package written
+ * anew (undefined for a copy, whose are the version's).
  */
-async function writeLatestPackage(d: Distribution, version: DatasetVersion, dataset: Dataset): Promise<void> {
+async function writeLatestPackage(d: Distribution, version: DatasetVersion, dataset: Dataset): Promise<LatestPackage | undefined> {
   const bucket = publicBucket();
   const target = publicPrefix(version.tenantId, version.slug, 'latest') + fileName(d.key);
   const headers = publicHeaders(d, version.tenantId, version.slug, version.version, LATEST);
@@ -79,10 +99,12 @@ async function writeLatestPackage(d: Distribution, version: DatasetVersion, data
   const current = packageMetadata(dataset);
   if (!published || sameMetadata(published, current)) {
     await copyObject(bucket, d.key, bucket, target, headers);
-    return;
+    return undefined;
   }
   const { description: _published, ...rest } = published;
-  await putObject(bucket, target, JSON.stringify({ ...rest, ...current }, null, 1), headers);
+  const body = Buffer.from(JSON.stringify({ ...rest, ...current }, null, 1), 'utf8');
+  await putObject(bucket, target, body, headers);
+  return packageFacts(body, d, version.version);
 }
 
 /** Whether `latest/` written from `before` still stands for `after`: same current version, same metadata. */
@@ -109,7 +131,7 @@ export async function syncLatest(store: DynamoDatasetStore, tenantId: string, sl
     }
     const version = await store.getVersion(tenantId, slug, before.currentVersion);
     if (!version) return;
-    await copyToLatest(version, before);
+    await recordLatestPackage(store, before, version.version, await copyToLatest(version, before));
     if (latestStillFor(before, await store.getDataset(tenantId, slug))) return;
   }
   throw new Error(`latest of ${tenantId}/${slug} did not settle`);
@@ -129,9 +151,12 @@ export async function refreshLatestPackage(store: DynamoDatasetStore, tenantId: 
     if (!version || !d) return;
     const latest = await getObjectText(publicBucket(), publicPrefix(tenantId, slug, 'latest') + fileName(d.key));
     const online = latest === undefined ? undefined : (JSON.parse(latest) as Partial<PackageMetadata> & { version?: string });
-    // Said already (a PATCH of the theme, or of a title to the same): no write, no event.
-    if (online?.version === String(version.version) && sameMetadata(online, packageMetadata(before))) return;
-    await writeLatestPackage(d, version, before);
+    // Said already (a PATCH of the theme, or of a title to the same): no write, no event; the record follows the file.
+    if (latest !== undefined && online?.version === String(version.version) && sameMetadata(online, packageMetadata(before))) {
+      await recordLatestPackage(store, before, version.version, packageFacts(Buffer.from(latest, 'utf8'), d, version.version));
+      return;
+    }
+    await recordLatestPackage(store, before, version.version, await writeLatestPackage(d, version, before));
     const after = await store.getDataset(tenantId, slug);
     if (latestStillFor(before, after)) return;
     if (after?.status !== 'published') {

@@ -5,6 +5,7 @@
  * département's token on a suspended tenant, the report of an unpublished version, and
  * DELETE and re-creation of a slug.
  */
+import { createHash } from 'node:crypto';
 import { admin, api, platform } from './support/api';
 import {
   createDataset,
@@ -133,6 +134,39 @@ describe('latest/datapackage.json after a PATCH of the metadata', () => {
 
     expect((await api('PATCH', base(p), { token: p.token, body: { description: null } })).status).toBe(200);
     expect((await publicFile(p, SLUG, 'latest', 'datapackage.json')).json().description).toBeUndefined();
+  });
+
+  it('the catalogue gives the size and checksum of the file its URL serves, after a PATCH, a restore and a new version', async () => {
+    const p = await publishedOnce('paquet-somme');
+    const catalogued = async () => {
+      const res = await api('GET', `/v1/catalog/datasets/${p.tenantId}/${SLUG}`);
+      expect(res.status).toBe(200);
+      const d = (res.body.distributions as { format: string; url: string; bytes: number; sha256: string }[]).find((x) => x.format === 'datapackage')!;
+      const served = Buffer.from(await (await fetch(d.url)).arrayBuffer());
+      expect(d.url).toMatch(/\/latest\/datapackage\.json$/);
+      return { listed: { bytes: d.bytes, sha256: d.sha256 }, served: { bytes: served.length, sha256: createHash('sha256').update(served).digest('hex') } };
+    };
+    const published = await catalogued();
+    expect(published.listed).toEqual(published.served);
+
+    expect((await api('PATCH', base(p), { token: p.token, body: { title: 'Aides aux associations' } })).status).toBe(200);
+    const patched = await catalogued();
+    expect(patched.listed).toEqual(patched.served);
+    expect(patched.listed.sha256).not.toBe(published.listed.sha256);
+
+    expect(await publish(p, SLUG, 'subventions-cp1252.csv', fixture('subventions-cp1252.csv'))).toBe(2);
+    const second = await catalogued();
+    expect(second.listed).toEqual(second.served);
+    expect((await api('POST', `${base(p)}/versions/1/restore`, { token: p.token })).status).toBe(200);
+    const restored = await catalogued();
+    expect(restored.listed).toEqual(restored.served);
+    expect(restored.listed).toEqual(patched.listed);
+
+    // Back to the metadata it was published with: latest is the version's copy again.
+    expect((await api('PATCH', base(p), { token: p.token, body: { title: `Jeu ${SLUG}` } })).status).toBe(200);
+    const back = await catalogued();
+    expect(back.listed).toEqual(back.served);
+    expect(back.listed).toEqual(published.listed);
   });
 });
 

@@ -64,7 +64,8 @@ export function unknownPublisher(tenantId: string): Publisher {
 /**
  * The `latest` key of a versioned distribution key: `datasets/t/s/v3/data.csv` →
  * `datasets/t/s/latest/data.csv`. Reusers get the moving URL; the checksum is the
- * current version's, which `latest` holds.
+ * current version's, which `latest` holds (but for a data package rewritten with newer
+ * metadata: Dataset › latestPackage).
  */
 export function latestKey(key: string): string {
   return key.replace(/^(datasets\/[^/]+\/[^/]+\/)v\d+\//, '$1latest/');
@@ -84,7 +85,9 @@ export function toCatalogItem(dataset: Dataset & ConsolidatedMarker, publisher: 
     createdAt: dataset.createdAt,
     distributions: (dataset.distributions ?? []).map((d) => {
       const latest = latestKey(d.key);
-      const out: CatalogDistribution = { format: d.format, url: publicUrl(publicBaseUrl, latest), mediaType: d.mediaType, bytes: d.bytes, sha256: d.sha256 };
+      // `latest/datapackage.json` says the metadata as it is now: its own size and checksum once a PATCH changed them.
+      const own = d.format === 'datapackage' && dataset.latestPackage?.version === dataset.currentVersion ? dataset.latestPackage : undefined;
+      const out: CatalogDistribution = { format: d.format, url: publicUrl(publicBaseUrl, latest), mediaType: d.mediaType, bytes: own?.bytes ?? d.bytes, sha256: own?.sha256 ?? d.sha256 };
       if (latest !== d.key) out.versionUrl = publicUrl(publicBaseUrl, d.key);
       return out;
     }),

@@ -138,9 +138,21 @@ export interface Dataset {
   modified?: string;
   rowCount?: number;
   distributions?: Distribution[];
+  /**
+   * What `latest/datapackage.json` holds when it is not a copy of the current version's (the
+   * metadata changed since: publication.ts › writeLatestPackage): the catalogue gives its
+   * size and checksum with the `latest` URL. Stands only while `version` is current.
+   */
+  latestPackage?: LatestPackage;
   lastReport?: ReportSummary;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface LatestPackage {
+  version: number;
+  bytes: number;
+  sha256: string;
 }
 
 /** An immutable published version. */

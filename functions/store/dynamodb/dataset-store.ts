@@ -4,6 +4,7 @@ import type {
   Dataset,
   DatasetVersion,
   Distribution,
+  LatestPackage,
   ReportSummary,
   UpdateDatasetInput,
   Upload,
@@ -187,6 +188,29 @@ export class DynamoDatasetStore {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Records what `latest/datapackage.json` holds (undefined: a copy of the version's own), while
+   * `version` is current; a version gone out of current meanwhile leaves the record alone (the
+   * writer that moved it records its own).
+   */
+  async setLatestPackage(tenantId: string, slug: string, version: number, written: LatestPackage | undefined): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.dataset(tenantId, slug),
+          UpdateExpression: written ? 'SET latestPackage = :p' : 'REMOVE latestPackage',
+          ConditionExpression: 'currentVersion = :v',
+          ExpressionAttributeValues: { ':v': version, ...(written ? { ':p': written } : {}) },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return;
+      throw error;
+    }
+    await bumpCatalogRevision(this.table);
   }
 
   /** Records the report of the last upload (also for rejected files). */
