@@ -117,15 +117,20 @@ export const handler = apiHandler(
       if (isBuiltinId(descriptor.id)) {
         throw conflict('schema_exists', `« ${descriptor.id} » est un schéma intégré : choisissez un autre identifiant.`);
       }
+      let current: boolean;
       try {
-        await coreDeps().schemas.register(descriptor, coreDeps().now());
+        current = await coreDeps().schemas.register(descriptor, coreDeps().now());
       } catch (error) {
         if (error instanceof AlreadyExistsError) {
           throw conflict('schema_exists', `La version ${descriptor.version} du schéma « ${descriptor.id} » est déjà enregistrée : donnez un autre numéro de version.`);
         }
         throw error;
       }
-      return { status: 201, body: descriptor, headers: { location: `/v1/catalog/schemas/${descriptor.id}` } };
+      const location = `/v1/catalog/schemas/${descriptor.id}`;
+      if (current) return { status: 201, body: { ...descriptor, current }, headers: { location } };
+      const highest = (await coreDeps().schemas.get(descriptor.id))?.descriptor.version;
+      const notice = `La version ${descriptor.version} est enregistrée dans l’historique du schéma « ${descriptor.id} » : la version ${highest}, plus élevée, reste celle contre laquelle les fichiers sont vérifiés.`;
+      return { status: 201, body: { ...descriptor, current, notice }, headers: { location: `${location}?version=${encodeURIComponent(descriptor.version)}` } };
     },
 
     async revokeKey(ctx) {

@@ -23,7 +23,7 @@ const bornes = (id: string) => ({
 });
 
 describe('custom schemas', () => {
-  it('take new versions: the last registered is current, uploads are checked against it, every version stays readable', async () => {
+  it('take new versions: a higher number is current, uploads are checked against it, every version stays readable', async () => {
     const id = schemaId();
     expect((await api('POST', '/v1/admin/schemas', { token: admin(), body: bornes(id) })).status).toBe(201);
     const p = await newPublisher('versions-schema');
@@ -51,6 +51,36 @@ describe('custom schemas', () => {
     expect(first.status).toBe(200);
     expect(first.body.fields.map((f: { name: string }) => f.name)).not.toContain('operateur');
     expect((await api('GET', `/v1/catalog/schemas/${id}`)).body.version).toBe('1.1.0');
+  });
+
+  it('registered with a lower number than the current one (a fix to an older line), a version goes into the history only', async () => {
+    const id = schemaId();
+    const two = { ...bornes(id), version: '2.0.0', fields: [...bornes(id).fields, { name: 'operateur', type: 'string', constraints: { required: true } }] };
+    const created = await api('POST', '/v1/admin/schemas', { token: admin(), body: two });
+    expect(created).toMatchObject({ status: 201, body: { version: '2.0.0', current: true } });
+    expect(created.body.notice).toBeUndefined();
+    const fix = await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...bornes(id), version: '1.5.0' } });
+    expect(fix.status).toBe(201);
+    expect(fix.body).toMatchObject({ version: '1.5.0', current: false });
+    expect(fix.body.notice).toBe(`La version 1.5.0 est enregistrée dans l’historique du schéma « ${id} » : la version 2.0.0, plus élevée, reste celle contre laquelle les fichiers sont vérifiés.`);
+    expect(fix.headers.get('location')).toBe(`/v1/catalog/schemas/${id}?version=1.5.0`);
+    expect((await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...bornes(id), version: '1.10.0' } })).body.current).toBe(false);
+
+    expect((await api('GET', `/v1/catalog/schemas/${id}`)).body.version).toBe('2.0.0');
+    expect((await api('GET', `/v1/catalog/schemas/${id}?version=1.5.0`)).body.fields.map((f: { name: string }) => f.name)).not.toContain('operateur');
+    const listed = (await api('GET', '/v1/catalog/schemas')).body.items.find((s: { id: string }) => s.id === id);
+    expect(listed).toMatchObject({ currentVersion: '2.0.0', versions: [{ version: '2.0.0' }, { version: '1.10.0' }, { version: '1.5.0' }] });
+
+    // Uploads are still checked against 2.0.0: without `operateur`, refused.
+    const p = await newPublisher('schema-correctif');
+    await createDataset(p, 'bornes', id);
+    const without = await uploadFile(p, 'bornes', 'sans.csv', Buffer.from('id_borne;puissance_kw\r\nB-0001;22\r\n'));
+    expect(without.state.status).toBe('rejected');
+    expect(without.state.report!.codes).toHaveProperty('missing-column');
+
+    // A higher one than 2.0.0 is current again.
+    expect((await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...two, version: '2.0.1' } })).body.current).toBe(true);
+    expect((await api('GET', `/v1/catalog/schemas/${id}`)).body.version).toBe('2.0.1');
   });
 
   it('are registered by the admin, listed publicly, and validate uploads', async () => {

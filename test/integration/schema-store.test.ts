@@ -38,11 +38,27 @@ describe('custom schema registration', () => {
     await expect(store.register(schema(id, '2.0.0'), '2026-03-01T00:00:00.000Z')).rejects.toBeInstanceOf(AlreadyExistsError);
   });
 
-  it('keeps the later of two registrations current, whichever write lands last', async () => {
+  it('keeps the higher of two registrations current, whichever write lands last', async () => {
     const id = `cd31/${uniqueId('course')}`;
-    await store.register(schema(id, '3.0.0'), '2026-05-01T00:00:00.000Z');
-    await store.register(schema(id, '2.0.0'), '2026-04-01T00:00:00.000Z');
+    expect(await store.register(schema(id, '3.0.0'), '2026-05-01T00:00:00.000Z')).toBe(true);
+    expect(await store.register(schema(id, '2.0.0'), '2026-06-01T00:00:00.000Z')).toBe(false);
     expect((await store.get(id))?.descriptor.version).toBe('3.0.0');
     expect((await store.get(id, '2.0.0'))?.descriptor.version).toBe('2.0.0');
+    // Registered whole (in the history): the same again is refused, not taken for a cut registration.
+    await expect(store.register(schema(id, '2.0.0'), '2026-07-01T00:00:00.000Z')).rejects.toBeInstanceOf(AlreadyExistsError);
+  });
+
+  it('orders a schema registered before versions were ordered by its number too', async () => {
+    const id = `cd31/${uniqueId('ancien')}`;
+    await store.register(schema(id, '5.0.0'), '2026-01-01T00:00:00.000Z');
+    // As written before: no versionOrder on the current version.
+    const db = client.documentClient();
+    const { UpdateCommand } = require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb'); // eslint-disable-line @typescript-eslint/no-require-imports
+    await db.send(new UpdateCommand({ TableName: process.env.TABLE_NAME!, Key: { pk: `SCHEMA#${id}`, sk: 'META' }, UpdateExpression: 'REMOVE versionOrder' }));
+    expect(await store.register(schema(id, '4.0.0'), '2026-02-01T00:00:00.000Z')).toBe(false);
+    expect((await store.get(id))?.descriptor.version).toBe('5.0.0');
+    expect(await store.register(schema(id, '6.0.0'), '2026-03-01T00:00:00.000Z')).toBe(true);
+    expect(await store.register(schema(id, '5.5.0'), '2026-04-01T00:00:00.000Z')).toBe(false);
+    expect((await store.get(id))?.descriptor.version).toBe('6.0.0');
   });
 });

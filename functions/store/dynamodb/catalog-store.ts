@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-d
 import type { CatalogReader } from '../../domain/catalog/ports';
 import type { Dataset, DatasetVersion } from '../../domain/datasets/dataset';
 import type { TableSchemaDescriptor } from '../../domain/schema/types';
+import { compareVersions } from '../../domain/schema/version-order';
 import type { Tenant } from '../../domain/tenants/tenant';
 import { CATALOG_PK, keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
 import { readCatalogRevision } from './catalog-revision';
@@ -78,11 +79,11 @@ export class DynamoCatalogStore implements CatalogReader {
     ]);
     const older = new Map<string, TableSchemaDescriptor[]>();
     for (const d of versions.map(toDescriptor)) if (d) older.set(d.id, [...(older.get(d.id) ?? []), d]);
-    // Per schema: the current version, then the others, last registered first.
+    // Per schema: the current version, then the others, highest number first.
     return current
       .map(toDescriptor)
       .filter((d): d is TableSchemaDescriptor => d !== undefined)
-      .flatMap((d) => [d, ...(older.get(d.id) ?? []).filter((v) => v.version !== d.version)]);
+      .flatMap((d) => [d, ...(older.get(d.id) ?? []).filter((v) => v.version !== d.version).sort((a, b) => compareVersions(b.version, a.version))]);
   }
 
   /** A registered schema, its current version or `version` (the schema store's own reads: GetItem only). */

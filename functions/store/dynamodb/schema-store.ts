@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableSchemaDescriptor } from '../../domain/schema/types';
+import { versionOrder } from '../../domain/schema/version-order';
 import { keys, TABLE_INDEXES } from '../keys';
 import { AlreadyExistsError } from '../ports';
 import { documentClient, isConditionalCheckFailed, queryAll } from './client';
@@ -11,18 +12,20 @@ export interface RegisteredSchema {
 
 /**
  * Custom Table Schemas registered by the département. Each version is an item of its own
- * (`VERSION#<v>`, written once); `META` holds the current one, the last registered, which
- * new uploads are checked against.
+ * (`VERSION#<v>`, written once); `META` holds the current one, the highest version number
+ * (domain/schema/version-order.ts), which new uploads are checked against.
  */
 export class DynamoSchemaStore {
   constructor(private readonly table: string) {}
 
   /**
    * Registers a version (AlreadyExistsError when that version is registered) and makes it
-   * current. A registration cut between its two writes is completed by the same request
-   * again; of two registrations at once, the later one is current.
+   * current when its number is the highest: an older number (a fix to a previous line) goes
+   * into the history only. A registration cut between its two writes is completed by the same
+   * request again; of two registrations at once, the higher number is current. Returns
+   * whether this version is current.
    */
-  async register(descriptor: TableSchemaDescriptor, now: string): Promise<void> {
+  async register(descriptor: TableSchemaDescriptor, now: string): Promise<boolean> {
     // A schema registered before versions had items of their own keeps its first version.
     const current = await this.get(descriptor.id);
     if (current && current.descriptor.version !== descriptor.version) await this.putVersion(current.descriptor, current.registeredAt, false);
@@ -31,22 +34,32 @@ export class DynamoSchemaStore {
       await this.putVersion(descriptor, now, true);
     } catch (error) {
       const stored = error instanceof AlreadyExistsError ? await this.get(descriptor.id, descriptor.version) : undefined;
-      const unfinished = stored && current?.descriptor.version !== descriptor.version && JSON.stringify(stored.descriptor) === JSON.stringify(descriptor);
+      // Cut before its current-version write: stored, the same, and higher than the current one (a lower one never goes current: registered whole).
+      const unfinished =
+        stored &&
+        (current === undefined || versionOrder(current.descriptor.version) < versionOrder(descriptor.version)) &&
+        JSON.stringify(stored.descriptor) === JSON.stringify(descriptor);
       if (!unfinished) throw error;
       registeredAt = stored.registeredAt;
     }
+    const order = versionOrder(descriptor.version);
+    // Lower than the current one, as read (also one written before versions were ordered).
+    if (current && versionOrder(current.descriptor.version) > order) return false;
     try {
       await documentClient().send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.customSchema(descriptor.id), ...keys.customSchemaList(descriptor.id), entity: 'schema', descriptor, registeredAt },
-          ConditionExpression: 'attribute_not_exists(pk) OR registeredAt <= :at',
-          ExpressionAttributeValues: { ':at': registeredAt },
+          Item: { ...keys.customSchema(descriptor.id), ...keys.customSchemaList(descriptor.id), entity: 'schema', descriptor, registeredAt, versionOrder: order },
+          // Written before versions were ordered (no versionOrder): the last registered was current.
+          ConditionExpression: 'attribute_not_exists(pk) OR versionOrder <= :order OR (attribute_not_exists(versionOrder) AND registeredAt <= :at)',
+          ExpressionAttributeValues: { ':order': order, ':at': registeredAt },
         }),
       );
+      return true;
     } catch (error) {
-      // A later registration went current meanwhile: this version stays in the history.
+      // A higher version is current: this one stays in the history.
       if (!isConditionalCheckFailed(error)) throw error;
+      return false;
     }
   }
 
