@@ -63,6 +63,26 @@ describe('a request body that is not UTF-8', () => {
   });
 });
 
+describe('a request body over 10 MB', () => {
+  it('413 payload_too_large in French, every time (never a reset connection)', async () => {
+    const p = await newPublisher('trop-gros');
+    const body = JSON.stringify({ slug: 'gros', title: 'x'.repeat(11 * 1024 * 1024), schema: 'none' });
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${platform().apiUrl}/v1/tenants/${p.tenantId}/datasets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toEqual({
+        code: 'payload_too_large',
+        message: 'Corps de requête trop volumineux (10 Mo au plus).',
+      });
+    }
+    expect((await api('GET', `/v1/tenants/${p.tenantId}/datasets/gros`, { token: p.token })).status).toBe(404);
+  });
+});
+
 describe('temporalCoverage', () => {
   it('400 for a day no calendar has', async () => {
     const p = await newPublisher('dates');
