@@ -119,6 +119,12 @@ export function namedColumns(schema: TableSchemaDescriptor, cells: readonly Cell
   return boundFields(compiled(schema).bind(cells));
 }
 
+/** Whether one heading names a field of the schema, by name, title or alias (read/open-table.ts › twoRowHeader). */
+export function headingNames(schema: TableSchemaDescriptor): (heading: string) => boolean {
+  const c = compiled(schema);
+  return (heading) => boundFields(c.bind([heading])) > 0;
+}
+
 /** How many of the schema's fields a header row names, weighed (read/open-table.ts › headerIndex, sheet choice). */
 export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cell[]) => number {
   const c = compiled(schema);

@@ -61,7 +61,7 @@ export const DELIBERATIONS_ALIASES: Record<string, string[]> = {
   VOTE_REEL: ['Votants', 'Nombre de votants', 'Présents et représentés', 'Effectif réel'],
   VOTE_POUR: ['Votes pour', 'Voix pour'],
   VOTE_CONTRE: ['Votes contre', 'Voix contre'],
-  VOTE_ABSTENTION: ['Abstentions', "Nombre d'abstentions"],
+  VOTE_ABSTENTION: ['Abstentions', 'Abstention', "Nombre d'abstentions"],
   DELIB_URL: ['Lien vers le document', 'Lien document', 'Adresse du document', 'Lien PDF', 'Lien', 'URL'],
 };
 

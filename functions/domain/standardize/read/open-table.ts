@@ -100,6 +100,8 @@ export interface OpenTableOptions {
    * warning); without it, the first record with two cells or more after single-cell lines.
    */
   headerScore?: (cells: readonly Cell[]) => number;
+  /** Whether one heading names a column of the schema: a header on two rows is read as one (« Votes » over « Pour »). */
+  headerNames?: (heading: string) => boolean;
   /** How many columns the schema has: a record naming most of them is the header under a title block of any width (see headerIndex). */
   schemaColumns?: number;
 }
@@ -328,17 +330,100 @@ function headerOnly(row = 1): TableReadError {
 /** How the header is found (headerIndex), and where file-level warnings go. */
 interface HeaderSearch {
   score?: (cells: readonly Cell[]) => number;
+  /** Whether one heading names a column of the schema (two-row headers: twoRowHeader). */
+  names?: (heading: string) => boolean;
   schemaColumns?: number;
   issues: ValidationIssue[];
 }
 
-/** The header among the first records (headerIndex), a warning for the title rows above it; at least one record after it. */
+/** Headings of a two-row header quoted in its warning. */
+const LISTED_JOINED_HEADINGS = 4;
+
+/**
+ * One heading per column from a header on two rows: a group label over its columns (« Votes »
+ * merged over « Pour | Contre | Abstention », or typed once above the first) is carried right
+ * over the columns it spans, until the next label above. Each column takes the first of
+ * « group + heading », the heading, the group that names a column of the schema; else the
+ * two joined (an extra column still says what it held).
+ */
+function joinHeaderRows(top: readonly Cell[], bottom: readonly Cell[], names: (heading: string) => boolean): { cells: Cell[]; joined: string[]; fromBottom: number } {
+  const width = Math.max(top.length, bottom.length);
+  const cells: Cell[] = [];
+  const joined: string[] = [];
+  let fromBottom = 0;
+  let group = '';
+  for (let j = 0; j < width; j++) {
+    const above = (top[j] ?? '').trim();
+    const below = (bottom[j] ?? '').trim();
+    if (above !== '') group = above;
+    else if (below === '') group = '';
+    const over = above !== '' ? above : group;
+    if (below === '' || below === over) {
+      cells.push(over === '' ? null : over);
+      continue;
+    }
+    if (over === '') {
+      cells.push(below);
+      if (names(below)) fromBottom++;
+      continue;
+    }
+    const both = `${over} ${below}`;
+    const chosen = [both, below, over].find(names);
+    cells.push(chosen ?? both);
+    if (chosen !== over && chosen !== undefined) fromBottom++;
+    if (chosen === both || chosen === undefined) joined.push(`« ${over} » au-dessus de « ${below} » est lu comme « ${chosen ?? both} »`);
+  }
+  return { cells, joined, fromBottom };
+}
+
+/**
+ * A header typed on two rows (the row found and the one after it, or the one before it and
+ * it), when the two read together name more of the schema's columns than the row alone, two
+ * of them at least from the lower row: the index of its lower row, and its headings.
+ */
+function twoRowHeader(head: readonly { cells: Cell[]; row: number }[], h: number, found: HeaderSearch): { upper: number; lower: number; cells: Cell[]; joined: string[] } | undefined {
+  const { score, names } = found;
+  if (!score || !names) return undefined;
+  let best: { upper: number; lower: number; cells: Cell[]; joined: string[] } | undefined;
+  let bestScore = score(head[h].cells);
+  for (const upper of [h - 1, h]) {
+    if (upper < 0 || upper + 2 >= head.length) continue;
+    const { cells, joined, fromBottom } = joinHeaderRows(head[upper].cells, head[upper + 1].cells, names);
+    const s = score(cells);
+    if (fromBottom >= 2 && s > bestScore && s >= score(head[upper + 1].cells)) {
+      best = { upper, lower: upper + 1, cells, joined };
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+function twoRowHeaderIssue(upper: number, lower: number, joined: readonly string[]): ValidationIssue {
+  const listed = joined.slice(0, LISTED_JOINED_HEADINGS).join(' ; ');
+  const more = joined.length > LISTED_JOINED_HEADINGS ? ` (et ${joined.length - LISTED_JOINED_HEADINGS} autre${joined.length - LISTED_JOINED_HEADINGS > 1 ? 's' : ''})` : '';
+  return {
+    code: 'two-row-header',
+    severity: 'warning',
+    row: upper,
+    message:
+      `Les noms de colonnes occupent deux lignes (${upper} et ${lower}) : elles sont lues ensemble${listed ? ` (${listed}${more})` : ''}, et les données commencent ligne ${lower + 1}. ` +
+      'Pour ne plus voir ce message, mettez un seul nom par colonne, sur une seule ligne.',
+  };
+}
+
+/** The header among the first records (headerIndex, twoRowHeader), a warning for the title rows above it; at least one record after it. */
 function headerOf(head: readonly { cells: Cell[]; row: number }[], found: HeaderSearch): { h: number; header: Cell[]; headerRow: number } {
   if (head.length === 0) throw emptyFile();
   const h = headerIndex(head, found.score, found.schemaColumns);
-  if (h > 0) found.issues.push(titleRowsIssue(head[0].row, head[h].row));
-  if (head.length === h + 1) throw headerOnly(head[h].row);
-  return { h, header: head[h].cells, headerRow: head[h].row };
+  const two = twoRowHeader(head, h, found);
+  const first = two ? two.upper : h;
+  if (first > 0) found.issues.push(titleRowsIssue(head[0].row, head[first].row));
+  if (!two) {
+    if (head.length === h + 1) throw headerOnly(head[h].row);
+    return { h, header: head[h].cells, headerRow: head[h].row };
+  }
+  found.issues.push(twoRowHeaderIssue(head[two.upper].row, head[two.lower].row, two.joined));
+  return { h: two.lower, header: two.cells, headerRow: head[two.lower].row };
 }
 
 /** Header (headerOf) + the rows after it peeked, the rest lazily: spreadsheets. Values past the header are warned about at the end (BesideTable). */
@@ -498,7 +583,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       // trusted: applications declare one and write another, and valid UTF-8 is never Windows-1252 by chance.
       const { text, encoding } = decodeBytes(head);
       const records = readHtml(text, { headerScore: opts.headerScore, issues });
-      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues });
+      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, names: opts.headerNames, schemaColumns: opts.schemaColumns, issues });
       return { format: 'html', encoding, header, headerRow, rows, issues };
     }
     case 'xlsx':
@@ -507,7 +592,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       const read = sniffed.format === 'xlsx' ? readXlsx : sniffed.format === 'xls' ? readXls : readOds;
       const hiddenColumns: number[] = [];
       const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore, issues, hiddenColumns });
-      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues });
+      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, names: opts.headerNames, schemaColumns: opts.schemaColumns, issues });
       return { format: sniffed.format, header, headerRow, rows, issues, hiddenColumns };
     }
     case 'csv': {
@@ -534,7 +619,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
         () => {
           if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
         },
-        { score: opts.headerScore, schemaColumns: opts.schemaColumns, issues },
+        { score: opts.headerScore, names: opts.headerNames, schemaColumns: opts.schemaColumns, issues },
       );
       return {
         format: 'csv',
