@@ -122,6 +122,30 @@ function warn(code: string, row: number, column: string, value: string, message:
   return { code, severity: 'warning', row, column, value, message };
 }
 
+/** Zeros put before the digits of `before` to give `after` (a code that lost them as a spreadsheet number); 0 for any other change. */
+function zerosAdded(before: string, after: string): number {
+  const digits = stripIdSeparators(before) ?? before;
+  const added = after.length - digits.length;
+  if (added <= 0 || !after.endsWith(digits) || !allDigits(digits, digits.length)) return 0;
+  for (let i = 0; i < added; i++) if (after.charCodeAt(i) !== 48) return 0;
+  return added;
+}
+
+/**
+ * A code published with the leading zeros a spreadsheet number took off (`1004` → `01004`):
+ * said, since a code mistyped short (`3238` for 35238) gets them too and becomes another one.
+ */
+function zeroRestored(row: number, column: string, raw: string, published: string, zeros: number): ValidationIssue {
+  const lost = zeros === 1 ? 'son 0 initial' : `ses ${zeros} zéros initiaux`;
+  return warn(
+    'zero-restored',
+    row,
+    column,
+    raw,
+    `Le code « ${raw.trim()} » est trop court : lu comme un code qui a perdu ${lost} (cellule au format nombre), il est publié comme « ${published} ». Vérifiez qu’il ne manque pas un autre chiffre ; pour l’éviter, mettez la colonne au format texte.`,
+  );
+}
+
 const show = (v: Value): string => (typeof v === 'boolean' ? (v ? 'vrai' : 'faux') : String(v));
 
 /** `s.trim()`, skipping the call when both ends are printable ASCII (the usual cell). */
@@ -305,7 +329,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
         }
       }
       // A code of fixed width that lost its leading zero as a spreadsheet number (postal code 1000 for 01000).
-      if (padTo !== undefined && v.length === padTo - 1 && v.charCodeAt(0) !== 48 && allDigits(v, v.length)) v = '0' + v;
+      if (padTo !== undefined && v.length === padTo - 1 && v.charCodeAt(0) !== 48 && allDigits(v, v.length)) {
+        v = '0' + v;
+        issues.push(zeroRestored(row, name, raw, v, 1));
+      }
       if (pattern !== null) {
         if (!pattern.test(v)) {
           const fixed = fixToPattern(v);
@@ -313,8 +340,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
             // A SIRET column says what is wrong with the number (often a SIREN), not the motif.
             const message = siretColumn ? `La valeur « ${raw} » ${siretProblem(stripIdSeparators(v) ?? v)}` : `La valeur « ${raw} » ne respecte pas le format attendu${patternHint}${motif}.`;
             issues.push(err('pattern', row, name, raw, message));
+          } else {
+            const zeros = zerosAdded(v, fixed);
+            if (zeros > 0) issues.push(zeroRestored(row, name, raw, fixed, zeros));
+            v = fixed;
           }
-          else v = fixed;
         }
       } else if (siretColumn && !allDigits(v, 14)) {
         const d = stripIdSeparators(v);

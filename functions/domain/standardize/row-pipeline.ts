@@ -92,7 +92,7 @@ function noteRowIssue(row: number, cells: readonly Cell[]): ValidationIssue {
 }
 
 /** Engine warnings that say how a cell is published (`time-dropped`: « publiée comme 2024-01-29 »). */
-const PUBLISHED_AS = new Set(['time-dropped']);
+const PUBLISHED_AS = new Set(['time-dropped', 'zero-restored']);
 
 /**
  * The engine's warnings saying how a cell is published, dropped when the BAL reference

@@ -111,7 +111,8 @@ describe('constraints', () => {
     expect(one(siren, '218 601 946')).toMatchObject({ value: '218601946', codes: [] });
     expect(one(siren, '218.601.946')).toMatchObject({ value: '218601946', codes: [] });
     const insee = { name: 'c', type: 'string' as const, constraints: { pattern: '^([013-9]\\d|2[AB1-9])\\d{3}$' } };
-    expect(one(insee, '1004')).toMatchObject({ value: '01004', codes: [] });
+    // Restored, and said: a code typed short (3238 for 35238) would become another commune's.
+    expect(one(insee, '1004')).toMatchObject({ value: '01004', codes: ['zero-restored'] });
     expect(one(insee, '86194')).toMatchObject({ value: '86194', codes: [] });
     // A SIREN in a SIRET column is not "padded" into a SIRET.
     const siret = { name: 't', type: 'string' as const, constraints: { pattern: '^\\d{14}$' } };

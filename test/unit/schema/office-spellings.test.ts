@@ -71,7 +71,11 @@ describe('a postal code typed into a number cell', () => {
   const read = (cell: string) => cellOf(equipements, 'ADR_CODEPOSTAL', cell);
 
   it('gets its leading zero back (01000–09999)', () => {
-    expect(read('1000')).toMatchObject({ value: '01000', issues: [] });
+    expect(read('1000')).toMatchObject({ value: '01000', issues: [expect.objectContaining({ code: 'zero-restored', severity: 'warning', value: '1000' })] });
+    expect(read('1000').issues[0].message).toBe(
+      'Le code « 1000 » est trop court : lu comme un code qui a perdu son 0 initial (cellule au format nombre), il est publié comme « 01000 ». Vérifiez qu’il ne manque pas un autre chiffre ; pour l’éviter, mettez la colonne au format texte.',
+    );
+    expect(read('01000').issues).toEqual([]);
     expect(read('01000').value).toBe('01000');
     expect(read('31000').value).toBe('31000');
   });

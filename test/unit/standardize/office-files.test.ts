@@ -81,8 +81,8 @@ describe('other schemas, saved by LibreOffice', () => {
     const expected = fixture('equipements.expected.csv').toString('utf8');
     for (const name of ['equip-plain.xlsx', 'equip-apostrophe.ods']) {
       const { report, csv } = await standardize(name, equipements);
-      // The phone number typed 0474453000 into a number cell: its 0 is put back, and said.
-      expect(codes(report)).toEqual(['w:phone-zero-restored@2']);
+      // The phone number typed 0474453000 and the postal codes typed 01000 into number cells: their 0 is put back, and said.
+      expect(codes(report)).toEqual(['w:zero-restored@2', 'w:phone-zero-restored@2', 'w:zero-restored@4', 'w:zero-restored@5']);
       expect(csv).toBe(expected);
     }
     expect(expected).toContain(",Equipement d'enseignement,");
