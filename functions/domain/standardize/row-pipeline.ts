@@ -17,6 +17,7 @@ import { IssueCollector } from './report';
 import { columnLetters } from './read/cell-ref';
 import { CsvWriter } from './write/csv-writer';
 import { GeoJsonWriter } from './write/geojson-writer';
+import { PointCheck } from './point-check';
 import { DecpWriter } from './write/decp-writer';
 import { JsonWriter } from './write/json-writer';
 import type { BaseTableWriter, RowSource } from './write/table-writer';
@@ -166,6 +167,8 @@ export class RowPipeline {
   readonly balRows: BalRowsCheck | undefined;
   /** DECP: the rules of its two kinds of contract, and contracts given twice (decp/checks.ts). */
   private readonly decp: DecpRowsCheck | undefined;
+  /** Schemas with coordinates, but the BAL (its own rules): a point outside France (point-check.ts). */
+  private readonly point: PointCheck | undefined;
   private readonly compiled: CompiledSchema | undefined;
   private readonly bound: BindResult | undefined;
   /** The CSV writer writes a row at once: one array of its cells serves every row. */
@@ -201,6 +204,7 @@ export class RowPipeline {
     const json = new JsonWriter(this.fields).copyFrom(columns);
     this.writers.push({ name: 'data.json', writer: json });
     if (schema?.geo) this.writers.push({ name: 'data.geojson', writer: new GeoJsonWriter(this.fields, schema.geo).copyFrom(columns).propertiesFrom(json) });
+    if (schema?.geo && !this.bal) this.point = new PointCheck(this.fields, schema.geo);
     if (schema?.id === 'decp') {
       this.decp = new DecpRowsCheck(this.fields);
       this.writers.push({ name: 'decp.json', writer: new DecpWriter(this.fields) });
@@ -301,7 +305,11 @@ export class RowPipeline {
         } else if (this.decp) {
           issues.addAll(result.issues);
           issues.addAll(this.decp.check(result.values, record.row, result.issues));
-        } else if (result.issues.length) issues.addAll(result.issues);
+        } else {
+          if (result.issues.length) issues.addAll(result.issues);
+          const point = this.point?.check(result.values, record.row);
+          if (point) issues.add(point);
+        }
         values = result.values;
         formatted = this.writing ? schemaRuntime.cellsInto(values, this.cellTexts) : values;
       } else {

@@ -36,6 +36,7 @@
  */
 import { frBoolean, frDateToIso } from '../../schema/normalize-fr';
 import { frenchCount } from '../../standardize/report';
+import { frenchTerritory } from '../../schema/french-territories';
 import { NOT_UUID, uuidKind } from '../../schema/uuid';
 import type { Cell, ValidationIssue } from '../../schema/types';
 
@@ -966,30 +967,8 @@ function report(
 
 // ---------------------------------------------------------------------------------------
 // Where a WGS 84 point is: the reference projects it with the legal projection of the
-// French territory whose box holds it (@etalab/project-legal); outside them it is invalid.
-
-const TERRITORIES: readonly [name: string, minLon: number, minLat: number, maxLon: number, maxLat: number][] = [
-  ['metropole', -9.86, 41.15, 10.38, 51.56],
-  ['antilles', -63.66, 14.08, -57.52, 18.54],
-  ['guyane', -54.6, 2.11, -49.46, 8.88],
-  ['reunion', 51.83, -24.72, 58.24, -18.28],
-  ['mayotte', 43.68, -14.49, 46.7, -11.33],
-  ['saint-pierre-et-miquelon', -57.1, 43.41, -55.9, 47.37],
-  ['nouvelle-caledonie', 163.55, -22.75, 168.2, -19.54],
-  ['polynesie-5s', -155, -24, -150, -9],
-  ['polynesie-6s', -150, -29, -144, -13],
-  ['polynesie-7s', -144, -29, -138, -7],
-  ['polynesie-8s', -138, -25, -132, -18],
-  ['wallis', -177, -14, -176, -13],
-];
-
-function frenchTerritory(long: number, lat: number): string | null {
-  for (let i = 0; i < TERRITORIES.length; i++) {
-    const box = TERRITORIES[i];
-    if (long >= box[1] && long <= box[3] && lat >= box[2] && lat <= box[4]) return box[0];
-  }
-  return null;
-}
+// French territory whose box holds it (@etalab/project-legal, schema/french-territories.ts);
+// outside them it is invalid.
 
 // RGF93 / Lambert-93 (EPSG:2154): conformal conic on GRS80, standard parallels 44° and 49°.
 const RAD = Math.PI / 180;
