@@ -68,7 +68,7 @@ export const DELIBERATIONS_ALIASES: Record<string, string[]> = {
 export const EQUIPEMENTS_ALIASES: Record<string, string[]> = {
   COLL_NOM: ['Collectivité', 'Nom collectivité'],
   COLL_SIRET: ['SIRET', 'N° SIRET', 'SIRET collectivité', 'SIRET de la collectivité'],
-  EQUIP_UID: ['Identifiant unique', 'Identifiant', 'UID', 'ID'],
+  EQUIP_UID: ['Identifiant unique', 'Identifiant', 'Identifiant équipement', "Identifiant de l'équipement", 'Identifiant unique équipement', 'N° équipement', "Numéro d'équipement", 'Numéro équipement', 'UID', 'ID'],
   EQUIP_THEME: ['Thème', 'Thématique'],
   EQUIP_CODE: ['Code équipement', 'Code'],
   EQUIP_TYPE: ['Type équipement', 'Type'],
