@@ -83,6 +83,18 @@ describe('consolidated territory files', () => {
     await eventually(expectConsolidatedEqualsCurrent);
   });
 
+  it('writes each tenant row in data.csv as its own data.csv does (notificationUE oui/non, not true/false)', async () => {
+    await eventually(async () => {
+      const all = (await (await fetch(`${platform().publicUrl}/consolidated/scdl/subventions/latest/data.csv`)).text()).split('\r\n');
+      for (const p of publishers) {
+        const siren = (await api('GET', `/v1/admin/tenants/${p.tenantId}`, { token: platform().adminToken })).body.siren;
+        const own = (await (await fetch(`${platform().publicUrl}/datasets/${p.tenantId}/subventions/latest/data.csv`)).text()).split('\r\n').filter((l) => l !== '');
+        expect(own.slice(1).some((l) => l.includes(',non,'))).toBe(true);
+        expect(all.filter((l) => l.startsWith(`${p.tenantId},`))).toEqual(own.slice(1).map((l) => `${p.tenantId},${siren},${l}`));
+      }
+    });
+  });
+
   it('drops an unpublished dataset', async () => {
     const gone = publishers[2];
     const res = await api('DELETE', `/v1/tenants/${gone.tenantId}/datasets/subventions`, { token: gone.token });
