@@ -301,6 +301,12 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
 
   return (raw, row, issues) => {
     let parsed = parse(raw);
+    // `www.commune.fr` gets `https://`: said, since a site only on http:// would be published as a dead link.
+    if (isUri && typeof parsed === 'string' && parsed.startsWith('https://www.') && !raw.trimStart().startsWith('https://')) {
+      issues.push(
+        warn('scheme-added', row, name, raw, `L’adresse « ${raw.trim()} » n’a pas de protocole : elle est publiée comme « ${parsed} ». Vérifiez qu’elle s’ouvre ainsi ; écrivez l’adresse complète (https://… ou http://…) pour ne plus voir ce message.`),
+      );
+    }
     if (parsed === INVALID) {
       // A date cell that also holds a time (`29/01/2024 14:32`): the day is what the column takes.
       // Not for a column with its own format (`%m/%d/%Y`): its days are read its way, not the French way.

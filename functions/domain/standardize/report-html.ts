@@ -37,6 +37,7 @@ export const CODE_HELP: Record<string, string> = {
   'formula-error': 'formule en erreur dans le tableur (#N/A, #REF!…)',
   'time-dropped': 'date accompagnée d’une heure : seule la date est publiée',
   'phone-zero-restored': 'numéro de téléphone qui avait perdu son 0 initial (cellule au format nombre) : vérifiez le numéro publié',
+  'scheme-added': 'adresse web sans https:// : le protocole est ajouté, vérifiez le lien publié',
   'zero-restored': 'code qui avait perdu ses zéros initiaux (cellule au format nombre) : vérifiez le code publié',
   'two-row-header': 'noms de colonnes sur deux lignes, lues ensemble',
   'coordinates-swapped': 'latitude et longitude qui semblent inversées',

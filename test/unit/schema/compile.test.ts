@@ -7,7 +7,8 @@ describe('field types', () => {
     expect(one({ name: 'e', type: 'string', format: 'email' }, 'mairie@ville.fr').codes).toEqual([]);
     expect(one({ name: 'e', type: 'string', format: 'email' }, 'mairie@').codes).toEqual(['type-error']);
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'https://ville.fr/a').codes).toEqual([]);
-    expect(one({ name: 'u', type: 'string', format: 'uri' }, 'www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: [] });
+    expect(one({ name: 'u', type: 'string', format: 'uri' }, 'www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: ['scheme-added'] });
+    expect(one({ name: 'u', type: 'string', format: 'uri' }, 'https://www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: [] });
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'pas une url').codes).toEqual(['type-error']);
     // Never published: a place on a computer or network, an address a browser runs.
     for (const local of ['C:\\Users\\mdupont\\DEL-2024-001.pdf', 'file://SRV-MAIRIE/Partage/DEL.pdf', '\\\\serveur\\actes\\a.pdf', 'javascript:alert(document.cookie)', 'data:text/html,x']) {

@@ -82,7 +82,7 @@ describe('other schemas, saved by LibreOffice', () => {
     for (const name of ['equip-plain.xlsx', 'equip-apostrophe.ods']) {
       const { report, csv } = await standardize(name, equipements);
       // The phone number typed 0474453000 and the postal codes typed 01000 into number cells: their 0 is put back, and said.
-      expect(codes(report)).toEqual(['w:zero-restored@2', 'w:phone-zero-restored@2', 'w:zero-restored@4', 'w:zero-restored@5']);
+      expect(codes(report)).toEqual(['w:zero-restored@2', 'w:phone-zero-restored@2', 'w:zero-restored@4', 'w:scheme-added@4', 'w:zero-restored@5']);
       expect(csv).toBe(expected);
     }
     expect(expected).toContain(",Equipement d'enseignement,");
@@ -98,7 +98,7 @@ describe('other schemas, saved by LibreOffice', () => {
 
   it('délibérations: a date cell with a time publishes its day, with a warning', async () => {
     const { report, csv } = await standardize('delib-plain.xlsx', deliberations);
-    expect(codes(report)).toEqual(['w:time-dropped@3']);
+    expect(codes(report)).toEqual(['w:time-dropped@3', 'w:scheme-added@3']);
     // Row 3 of the sheet: its objet holds a line break, then PREF_DATE typed 29/01/2024 14:32.
     expect(csv).toContain('Montant de la cotisation : 350 €",,,PREF026,2024-01-29,');
   });
@@ -107,7 +107,7 @@ describe('other schemas, saved by LibreOffice', () => {
     const { report, csv } = await standardize('delib-formulatail.ods', deliberations);
     expect(report.rowCount).toBe(4);
     // Row 4's DELIB_URL is a link labelled « Délibération 2024-003 (PDF) »: its address is published.
-    expect(codes(report)).toEqual(['w:extra-column@1', 'w:hyperlink-target@4']);
+    expect(codes(report)).toEqual(['w:extra-column@1', 'w:scheme-added@3', 'w:hyperlink-target@4']);
     expect(csv).toContain(',https://www.bourg-les-valence.fr/deliberations/2024-003.pdf\r\n');
   });
 
