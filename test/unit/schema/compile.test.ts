@@ -154,7 +154,7 @@ describe('constraints', () => {
       row: 2,
       column: 'montant',
       value: 'beaucoup',
-      message: "La valeur « beaucoup » n’est pas un nombre.",
+      message: "La valeur « beaucoup » n’est pas un nombre : écrivez-le en chiffres (par exemple 1500 ou 1500,50).",
     });
   });
 });
@@ -485,5 +485,33 @@ describe('type errors that say what to do', () => {
     expect(one({ name: 'd', type: 'date' }, 'bientôt').issues[0].message).toBe("La valeur « bientôt » n’est pas une date (JJ/MM/AAAA ou AAAA-MM-JJ).");
     expect(one({ name: 'm', type: 'number' }, '1 500 € TTC').issues[0].message).toContain('écrivez seulement le nombre');
     expect(one({ name: 'm', type: 'number' }, '12..5').issues[0].message).toBe("La valeur « 12..5 » n’est pas un nombre.");
+  });
+});
+
+describe('a number written with words', () => {
+  const lat = { name: 'EQUIP_LAT', type: 'number' as const, example: '48.808989' };
+
+  it('in degrees, minutes and seconds: the message gives the decimal degrees to write', () => {
+    const { codes, issues } = one(lat, `43°30'44" N`);
+    expect(codes).toEqual(['type-error']);
+    expect(issues[0].message).toBe(`La valeur « 43°30'44" N » n’est pas un nombre : ce sont des degrés, minutes et secondes ; écrivez des degrés décimaux, ici 43.512222.`);
+    expect(one(lat, `0°27'3"O`).issues[0].message).toContain('ici -0.450833');
+  });
+
+  it('else the message shows the schema’s own example, or an amount when it has none', () => {
+    expect(one(lat, '43.5 N').issues[0].message).toContain('(par exemple 48.808989)');
+    expect(one({ name: 'montant', type: 'number' }, '1500 euros HT').issues[0].message).toContain('(par exemple 1500 ou 1500,50)');
+  });
+});
+
+describe('a number written as a word', () => {
+  it('« Unanimité » in a vote count: the message says to write the number of votes', () => {
+    expect(one({ name: 'VOTE_POUR', type: 'integer' }, 'Unanimité').issues[0].message).toBe(
+      'La valeur « Unanimité » n’est pas un nombre entier : écrivez le nombre de voix en chiffres (à l’unanimité, le nombre de votants).',
+    );
+  });
+
+  it('other words: written in figures', () => {
+    expect(one({ name: 'n', type: 'integer', example: '12' }, 'douze').issues[0].message).toBe('La valeur « douze » n’est pas un nombre entier : écrivez-le en chiffres (par exemple 12).');
   });
 });
