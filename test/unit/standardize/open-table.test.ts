@@ -66,7 +66,8 @@ describe('openTable on the bad-input corpus', () => {
     for await (const r of t.rows) rows.push({ cells: r.cells, row: r.row });
     expect(rows).toEqual([{ cells: ['Asso', '12', ''], row: 4 }]);
     expect(t.issues).toEqual([expect.objectContaining({ code: 'title-rows', severity: 'warning', row: 1 }), expect.objectContaining({ code: 'blank-row' })]);
-    expect(t.issues[0].message).toContain('Les lignes 1 et 2 sont ignorées');
+    expect(t.issues[0].message).toContain('La ligne 1 est ignorée : elle précède la ligne des noms de colonnes (ligne 3)');
+    // Line 2 is blank: counted by blank-row, not named as a title.
     // Without a schema: a one-cell title above a wider row.
     const plain = await readAll(Buffer.from('Subventions 2024\r\nnom;montant\r\nAsso;12\r\n'));
     expect(plain.header).toEqual(['nom', 'montant']);

@@ -31,7 +31,7 @@ import { ENCODING_SNIFF_BYTES, InvalidEncodingError, TextEncoding, decodeBytes, 
 import { ENCRYPTED_FILE_MESSAGE, TableReadError, formatBytes, isTableReadError } from './errors';
 import { readHtml } from './html';
 import { JsonFlattener, MAX_JSON_BYTES, openJsonTable } from './json';
-import { ListedRows } from '../../french-list';
+import { frenchList, ListedRows } from '../../french-list';
 import { columnLetters } from './cell-ref';
 import { readOds } from './ods';
 import { sniffFormat } from './sniff';
@@ -152,14 +152,17 @@ export function headerIndex(head: readonly { cells: readonly Cell[] }[], score?:
   return best;
 }
 
-function titleRowsIssue(first: number, header: number): ValidationIssue {
-  const skipped =
-    header - first === 1 ? `La ligne ${first} est ignorée` : `Les lignes ${first} ${header - first === 2 ? 'et' : 'à'} ${header - 1} sont ignorées`;
+/** `rows`: the records above the header (blank lines between them are counted apart, in `blank-row`). */
+function titleRowsIssue(rows: readonly number[], header: number): ValidationIssue {
+  const n = rows.length;
+  const first = rows[0];
+  const last = rows[n - 1];
+  const lines = n === 1 ? `La ligne ${first}` : last - first === n - 1 ? `Les lignes ${first} ${n === 2 ? 'et' : 'à'} ${last}` : `Les lignes ${frenchList(rows.map(String))}`;
   return {
     code: 'title-rows',
     severity: 'warning',
     row: first,
-    message: `${skipped} : elle${header - first === 1 ? '' : 's'} précède${header - first === 1 ? '' : 'nt'} la ligne des noms de colonnes (ligne ${header}), comme un titre.`,
+    message: `${lines} ${n === 1 ? 'est ignorée' : 'sont ignorées'} : elle${n === 1 ? '' : 's'} précède${n === 1 ? '' : 'nt'} la ligne des noms de colonnes (ligne ${header}), comme un titre.`,
   };
 }
 
@@ -417,7 +420,7 @@ function headerOf(head: readonly { cells: Cell[]; row: number }[], found: Header
   const h = headerIndex(head, found.score, found.schemaColumns);
   const two = twoRowHeader(head, h, found);
   const first = two ? two.upper : h;
-  if (first > 0) found.issues.push(titleRowsIssue(head[0].row, head[first].row));
+  if (first > 0) found.issues.push(titleRowsIssue(head.slice(0, first).map((r) => r.row), head[first].row));
   if (!two) {
     if (head.length === h + 1) throw headerOnly(head[h].row);
     return { h, header: head[h].cells, headerRow: head[h].row };
