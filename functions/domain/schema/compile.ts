@@ -323,6 +323,12 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     return null;
   };
 
+  /** A SIRET column: digits typed in groups, never zeros made up (the key decides, above). */
+  const fixSiretToPattern = (s: string): string | null => {
+    const digits = stripIdSeparators(s);
+    return digits !== null && digits !== s && pattern!.testDigits(digits) ? digits : null;
+  };
+
   return (raw, row, issues) => {
     let parsed = parse(raw);
     // `www.commune.fr` gets `https://`: said, since a site only on http:// would be published as a dead link.
@@ -364,8 +370,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
         issues.push(zeroRestored(row, name, raw, v, 1));
       }
       if (pattern !== null) {
+        // A SIRET that lost its leading zero gets it back only when its key then holds (as without a pattern).
+        const siretDigits = siretColumn && !pattern.test(v) ? stripIdSeparators(v) ?? v : null;
+        if (siretDigits !== null && siretDigits.length === 13 && allDigits(siretDigits, 13) && isValidSiret('0' + siretDigits) && pattern.test('0' + siretDigits)) v = '0' + siretDigits;
         if (!pattern.test(v)) {
-          const fixed = fixToPattern(v);
+          const fixed = siretColumn ? fixSiretToPattern(v) : fixToPattern(v);
           if (fixed === null) {
             // A SIRET column says what is wrong with the number (often a SIREN), not the motif.
             const message = siretColumn ? `La valeur « ${raw} » ${siretProblem(stripIdSeparators(v) ?? v)}` : `La valeur « ${raw} » ne respecte pas le format attendu${patternHint}${motif}.`;

@@ -16,7 +16,7 @@ export const frenchSiretValue = defineCheck({
       const s = String(v);
       if (isValidSiret(s)) return;
       // One problem per cell: a value its field already refused (pattern) is not reported twice.
-      for (let k = 0; k < issues.length; k++) if (issues[k].column === p.column && issues[k].row === row) return;
+      for (let k = 0; k < issues.length; k++) if (issues[k].column === p.column && issues[k].row === row && issues[k].severity === 'error') return;
       issues.push(issue('siret', row, p.column, v, `La valeur « ${s} » ${siretProblem(s)}`));
     };
   },

@@ -59,7 +59,7 @@ export class DecpRowsCheck {
   /** What row `row` breaks; columns the schema already refused on that row (`found`) are not judged again. */
   check(values: readonly Value[], row: number, found: readonly ValidationIssue[]): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
-    const refused = new Set(found.map((i) => i.column));
+    const refused = new Set(found.filter((i) => i.severity === 'error').map((i) => i.column));
     const get = (column: string): string | null => {
       const at = this.at.get(column);
       const value = at === undefined ? null : values[at];
