@@ -8,7 +8,7 @@
 import { compileSchema, type BindResult, type CompiledSchema } from '../schema/compile';
 import type { Cell, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
 import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
-import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
+import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalHeaderIssues, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
 import { DecpRowsCheck } from '../schemas/decp/checks';
 import { filledCells, type TableRow } from './read/open-table';
 import { HiddenColumns, HiddenRows } from './hidden-cells';
@@ -171,6 +171,14 @@ export class RowPipeline {
   private readonly point: PointCheck | undefined;
   private readonly compiled: CompiledSchema | undefined;
   private readonly bound: BindResult | undefined;
+  /** Output field i comes from source column columns[i] (-1: none). */
+  private readonly columns: Int32Array;
+  /** Fields of the schema, which the engine validates; a BAL's language variants follow them. */
+  private readonly schemaWidth: number;
+  /** BAL: source columns of the language variants (`voie_nom_oci`), published after the schema's fields. */
+  private readonly regionalAts: Int32Array | undefined;
+  /** BAL with `uid_adresse`: the output fields id_ban_commune, id_ban_toponyme, id_ban_adresse (-1: none), filled from it when empty. */
+  private readonly uidTargets: Int32Array | undefined;
   /** The CSV writer writes a row at once: one array of its cells serves every row. */
   private readonly cellTexts: Value[];
   /** Fields a record must fill (a total line leaves most of them empty). */
@@ -193,10 +201,25 @@ export class RowPipeline {
     this.bal = schema?.id === 'bal' ? balHeaderIndex(header, opts.now !== undefined ? { now: new Date(opts.now) } : {}) : undefined;
     this.balRows = this.bal ? createBalRowsCheck(this.bal) : undefined;
     this.fields = this.compiled ? [...this.compiled.fieldNames] : plainFields(header);
-    this.cellTexts = new Array<Value>(this.fields.length);
+    this.schemaWidth = this.fields.length;
     this.requiredCount = schema ? schema.fields.filter((f) => f.constraints?.required).length : 0;
     // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
-    const columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
+    let columns = this.bound ? this.bound.validator.columns : Int32Array.from(this.fields, (_, i) => i);
+    const bal = this.bal;
+    if (bal && bal.regional.length > 0) {
+      // Language variants are BAL columns (validateur-bal reads them): published after the schema's, in file order.
+      this.regionalAts = Int32Array.from(bal.regional, (r) => r.at);
+      this.fields.push(...bal.regional.map((r) => r.name));
+      const all = new Int32Array(columns.length + this.regionalAts.length);
+      all.set(columns);
+      all.set(this.regionalAts, columns.length);
+      columns = all;
+    }
+    if (bal && bal.columns.has('uid_adresse')) {
+      this.uidTargets = Int32Array.from(['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'], (f) => this.fields.indexOf(f));
+    }
+    this.columns = columns;
+    this.cellTexts = new Array<Value>(this.fields.length);
     const linked = schema ? new LinkedCells(schema.fields, columns) : undefined;
     this.linked = linked?.wanted ? linked : undefined;
     this.hidden = schema && opts.hiddenColumns ? new HiddenColumns(opts.hiddenColumns, columns, this.fields) : undefined;
@@ -215,7 +238,7 @@ export class RowPipeline {
   help(name: string): FieldHelp | undefined {
     const base = this.compiled?.help(name);
     const i = this.fields.indexOf(name);
-    const col = i >= 0 && this.bound ? this.bound.validator.columns[i] : -1;
+    const col = i >= 0 && this.bound ? this.columns[i] : -1;
     if (col < 0) return base;
     const heading = String(this.header[col] ?? '').trim();
     return { ...base, column: columnLetters(col), ...(heading !== '' && heading !== name ? { heading } : {}) };
@@ -262,8 +285,46 @@ export class RowPipeline {
     const out: ValidationIssue[] = [];
     const { bal, bound } = this;
     if (bal) out.push(...checkBalFile(file, bal.profile));
-    if (bound) out.push(...(bal ? [...gradeBalIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues)] : bound.issues));
+    if (bound) out.push(...(bal ? [...gradeBalHeaderIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues, this.engineHeadings())] : bound.issues));
     return out;
+  }
+
+  /** The schema's fields the engine reads under another heading (an alias, a title, other letter case): field → heading. */
+  private engineHeadings(): Map<string, string> {
+    const out = new Map<string, string>();
+    if (!this.bound) return out;
+    const { columns } = this.bound.validator;
+    for (let i = 0; i < columns.length; i++) {
+      if (columns[i] < 0) continue;
+      const heading = String(this.header[columns[i]] ?? '').replace(/^\uFEFF/, '').trim();
+      if (heading.normalize() !== this.fields[i].normalize()) out.set(this.fields[i], heading);
+    }
+    return out;
+  }
+
+  /** BAL: the language variants' cells (trimmed, null when empty) after the schema's values. */
+  private addRegional(cells: readonly Cell[], values: Value[]): void {
+    const ats = this.regionalAts!;
+    const n = this.schemaWidth;
+    for (let k = 0; k < ats.length; k++) {
+      const cell = cells[ats[k]];
+      const v = cell === null || cell === undefined ? '' : cell.trim();
+      values[n + k] = v === '' ? null : v;
+    }
+  }
+
+  /**
+   * BAL: the ids `uid_adresse` carries, in the id_ban_* fields left empty, as validateur-bal
+   * reads them (balRows.check read the record); only a complete set (commune, toponyme, and
+   * address unless `numero` is 99999): a part of one would publish a line the 1.4 rules refuse.
+   */
+  private addUidIds(values: Value[]): void {
+    const targets = this.uidTargets!;
+    const { commune, toponyme, adresse, numero } = this.balRows!.ids;
+    if (!commune || !toponyme || (!adresse && numero !== 99999)) return;
+    if (targets[0] >= 0 && values[targets[0]] === null && commune) values[targets[0]] = commune;
+    if (targets[1] >= 0 && values[targets[1]] === null && toponyme) values[targets[1]] = toponyme;
+    if (targets[2] >= 0 && values[targets[2]] === null && adresse) values[targets[2]] = adresse;
   }
 
   /**
@@ -311,7 +372,13 @@ export class RowPipeline {
           if (point) issues.add(point);
         }
         values = result.values;
-        formatted = this.writing ? schemaRuntime.cellsInto(values, this.cellTexts) : values;
+        if (this.uidTargets) this.addUidIds(values);
+        if (this.regionalAts) this.addRegional(record.cells, values);
+        if (this.writing) {
+          formatted = schemaRuntime.cellsInto(values, this.cellTexts);
+          // cellsInto fills the schema's fields: the language variants are text, written as they are.
+          for (let i = this.schemaWidth; i < values.length; i++) this.cellTexts[i] = values[i] ?? '';
+        } else formatted = values;
       } else {
         if (record.issues) issues.addAll(record.issues);
         values = record.cells;

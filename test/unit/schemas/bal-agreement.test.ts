@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ValidationIssue } from '../../../functions/domain/schema/types';
 import { compileSchema } from '../../../functions/domain/schema/compile';
 import { checkBalRows, createBalRowsCheck } from '../../../functions/domain/schemas/bal/checks';
-import { balHeaderIndex, checkBalFile, checkBalHeader, checkBalRow, gradeBalIssues } from '../../../functions/domain/schemas/bal/policy';
+import { balHeaderIndex, checkBalFile, checkBalHeader, checkBalRow, gradeBalHeaderIssues, gradeBalIssues } from '../../../functions/domain/schemas/bal/policy';
 import { getBuiltinSchema } from '../../../functions/domain/schemas/registry';
 import { decodeBytes } from '../../../functions/domain/standardize/read/decode';
 import { parseCsv, tableOf } from './read-table';
@@ -100,7 +100,7 @@ function oursFor(file: string) {
   const { issues: headerIssues, validator } = compileSchema(descriptor).bind(table.header);
   const all: ValidationIssue[] = [
     ...checkBalFile({ delimiter, encoding: decoded.encoding }, index.profile),
-    ...gradeBalIssues(headerIssues, index),
+    ...gradeBalHeaderIssues(headerIssues, index),
     ...checkBalHeader(index, headerIssues),
   ];
   const rows = createBalRowsCheck(index);

@@ -79,6 +79,14 @@ describe('BAL profile and header', () => {
     expect(balProfileFor(['id_ban_commune', 'toponyme'])).toBe('1.3');
     expect(balProfileFor(['\uFEFFid_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'])).toBe('1.4');
   });
+  it('judges a file in the profile the reference picks from the exact headings; other letter case counts as renamed for the cells', () => {
+    expect(balHeaderIndex(['uid_adresse', 'voie_nom', 'numero']).profile).toBe('1.3');
+    expect(balHeaderIndex(['ID_BAN_COMMUNE', 'Id_Ban_Toponyme', 'id_ban_adresse', 'Voie_Nom', 'Voie_Nom_Bre']).profile).toBe('1.3');
+    const index = balHeaderIndex(['Voie_Nom', 'voie_nom_oci', 'numero', 'Voie_Nom_Bre', 'commune_nom_xyz']);
+    expect([...index.columns]).toEqual([['numero', 2], ['voie_nom', 0]]);
+    expect(index.regional).toEqual([{ name: 'voie_nom_oci', field: 'voie_nom', at: 1 }, { name: 'voie_nom_bre', field: 'voie_nom', at: 3 }]);
+    expect(index.miscased.map((m) => `${m.heading}>${m.name}`)).toEqual(['Voie_Nom>voie_nom', 'Voie_Nom_Bre>voie_nom_bre']);
+  });
   it('reports columns missing under their exact name, at the profile’s level, once', () => {
     const index = balHeaderIndex(['cle_interop', 'commune_in', 'voie_nom', 'numero', 'long', 'lat', 'x', 'y', 'position', 'suffixe', 'source', 'date_der_maj', 'certification_commune']);
     expect(index.profile).toBe('1.3');

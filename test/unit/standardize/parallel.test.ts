@@ -96,6 +96,26 @@ describe('parallel standardization', () => {
     expect(single.result.report.codes['bal-multiple-communes']).toBe(1);
   });
 
+  it('BAL 1.3 ids in uid_adresse and a language variant: the same ids filled in and the same added column', async () => {
+    const lines = balExport(3000).toString('utf8').trimEnd().split('\r\n');
+    // id_ban_* emptied, their ids given in uid_adresse (1.3); voie_nom_bre after voie_nom.
+    const voieNom = lines[0].split(';').indexOf('voie_nom');
+    const text = lines
+      .map((line, i) => {
+        const cells = line.split(';');
+        const uid = i === 0 ? 'uid_adresse' : `@c:${cells[0]} @v:${cells[1]} @a:${cells[2]}`;
+        const bre = i === 0 ? 'voie_nom_bre' : `Straed ${i}`;
+        cells.splice(voieNom + 1, 0, bre);
+        return [...(i === 0 ? cells.slice(0, 3) : ['', '', '']), uid, ...cells.slice(3)].join(';');
+      })
+      .join('\r\n');
+    expect(text.split('\r\n')[0]).toContain(';voie_nom;voie_nom_bre;');
+    const single = await expectSame(Buffer.from(text), bal14);
+    expect(single.result.report.valid).toBe(true);
+    expect(single.result.fields.slice(-1)).toEqual(['voie_nom_bre']);
+    expect(single.files['data.csv'].split('\r\n')[3000]).toMatch(/^3647a1f3-8909-4aee-b7a4-000000008910;[^;]+;[^;]+;.*;Straed 3000$/);
+  });
+
   it('no schema: quoted line breaks, lone CRs, ragged rows and blank lines across segments', async () => {
     let text = 'id;texte;n\r\n';
     for (let i = 0; i < 4000; i++) {

@@ -8,7 +8,7 @@
  *   const index = balHeaderIndex(header);                 // profile 1.3 / 1.4 / 1.5 from the header
  *   issues.push(...checkBalFile({ delimiter, encoding, linebreak }, index.profile));
  *   const bound = compiled.bind(header);
- *   issues.push(...gradeBalIssues(bound.issues, index), ...checkBalHeader(index, bound.issues));
+ *   issues.push(...gradeBalHeaderIssues(bound.issues, index), ...checkBalHeader(index, bound.issues, headings));
  *   const rows = createBalRowsCheck(index);               // ./checks.ts, constant memory
  *   for each record:
  *     const { issues: found } = bound.validator.validate(cells, line);
@@ -16,10 +16,16 @@
  *   issues.push(...rows.finish());
  *
  * - Profiles: the reference picks 1.5 when the header has the three `id_ban_*` columns and
- *   `toponyme`, 1.4 with the three ids only, else 1.3 (`balProfileFor`). Each profile
- *   classes every rule as error, warning or info (`BAL_RULE_LEVELS`); infos are not reported.
+ *   `toponyme`, 1.4 with the three ids only, else 1.3 (`balProfileFor`), on the exact
+ *   headings: a file is judged in that profile, so that the verdict is the reference's (a
+ *   1.3 file's complete `uid_adresse` ids are published in the `id_ban_*` columns all the
+ *   same: RowPipeline). Each profile classes every rule as error, warning or info
+ *   (`BAL_RULE_LEVELS`); infos are not reported.
  * - Columns count for the reference only under their exact name (`cle_intero` is not
- *   `cle_interop`), and language variants (`voie_nom_bre`) are checked as such.
+ *   `cle_interop`: checkBalHeader names the column to rename). A heading in other letter
+ *   case (`Voie_Nom`) is one header issue, and its cells are judged as if it were renamed,
+ *   so that no line is refused only for it. Language variants (`voie_nom_bre`) are BAL
+ *   columns: checked as such, and published (RowPipeline).
  * - gradeBalIssues keeps each engine issue (code, row, column, message) and sets its
  *   severity: error only if the reference finds an error in that same cell, else warning.
  * - checkBalRow adds the reference's findings the engine cannot make (cell rules such as
@@ -198,10 +204,18 @@ const REGIONAL_LANGS = 'fra bre eus gsw cos gcr gcf rcf swb oci cat pcd oc-prove
 
 export interface BalHeaderIndex {
   readonly profile: BalProfile;
-  /** Reference field name → column position (exact header name; the first one wins). */
+  /**
+   * Reference field name → column position (the first one wins): its exact name, else the
+   * name in other letter case (`Voie_Nom`, listed in `miscased`), judged as if renamed.
+   */
   readonly columns: ReadonlyMap<string, number>;
-  /** Language variants: header name, base field, position. */
+  /**
+   * Language variants (`voie_nom_oci`), in file order: name (lower case), base field,
+   * position. They are BAL columns: checked, and published after the schema's columns.
+   */
   readonly regional: readonly { name: string; field: string; at: number }[];
+  /** Columns that name a reference column in other letter case (`Cle_Interop`): the reference does not read them. */
+  readonly miscased: readonly { heading: string; name: string; at: number }[];
   /** "Now", for `date_der_maj` in the future. */
   readonly today: string;
 }
@@ -210,7 +224,10 @@ const headerName = (cell: Cell, i: number): string => (i === 0 ? (cell ?? '').re
 
 /** The reference's profile choice: 1.5 with the three BAN id columns and `toponyme`, 1.4 with the ids, else 1.3. */
 export function balProfileFor(header: readonly Cell[]): BalProfile {
-  const names = new Set(header.map(headerName));
+  return profileOf(new Set(header.map(headerName)));
+}
+
+function profileOf(names: ReadonlySet<string>): BalProfile {
   const ids = names.has('id_ban_commune') && names.has('id_ban_toponyme') && names.has('id_ban_adresse');
   if (!ids) return '1.3';
   return names.has('toponyme') ? '1.5' : '1.4';
@@ -219,21 +236,38 @@ export function balProfileFor(header: readonly Cell[]): BalProfile {
 export function balHeaderIndex(header: readonly Cell[], options: { profile?: BalProfile; now?: Date } = {}): BalHeaderIndex {
   const names = header.map(headerName);
   const columns = new Map<string, number>();
+  const miscased: { heading: string; name: string; at: number }[] = [];
   names.forEach((name, at) => {
     if (Object.hasOwn(FIELDS, name) && !columns.has(name)) columns.set(name, at);
   });
+  const lower = names.map((name) => name.toLowerCase());
+  lower.forEach((name, at) => {
+    if (name !== names[at] && Object.hasOwn(FIELDS, name) && !columns.has(name)) {
+      columns.set(name, at);
+      miscased.push({ heading: names[at], name, at });
+    }
+  });
   const regional: { name: string; field: string; at: number }[] = [];
+  const taken = new Set(columns.values());
   for (const [field, spec] of Object.entries(FIELDS)) {
     if (!spec.regional || !columns.has(field)) continue;
     for (const lang of REGIONAL_LANGS) {
-      const at = names.indexOf(`${field}_${lang}`);
-      if (at >= 0) regional.push({ name: `${field}_${lang}`, field, at });
+      const name = `${field}_${lang}`;
+      let at = names.indexOf(name);
+      if (at < 0) at = lower.findIndex((l, i) => l === name && !taken.has(i));
+      if (at < 0 || taken.has(at)) continue;
+      taken.add(at);
+      regional.push({ name, field, at });
+      if (names[at] !== name) miscased.push({ heading: names[at], name, at });
     }
   }
+  regional.sort((a, b) => a.at - b.at);
+  miscased.sort((a, b) => a.at - b.at);
   return {
     profile: options.profile ?? balProfileFor(header),
     columns,
     regional,
+    miscased,
     today: (options.now ?? new Date()).toISOString().slice(0, 10),
   };
 }
@@ -265,6 +299,10 @@ const RULES: Record<string, { code: string; message: Message }> = {
   },
   'cle_interop.voie_invalide': { code: 'bal-cle-interop-voie', message: (_c, v) => `Le code de voie de la clé d’interopérabilité « ${v} » doit compter 4 caractères.` },
   type_invalide: { code: 'bal-id-ban-invalid', message: (c, v) => `La valeur « ${v} » de « ${c} » n’est pas un identifiant BAN (UUID version 4).` },
+  'uid_adresse.type_invalide': {
+    code: 'bal-id-ban-invalid',
+    message: (_c, v) => `La valeur « ${v} » de « uid_adresse » ne porte pas des identifiants BAN valides : @c: (commune), @v: (voie ou toponyme) et @a: (adresse) sont chacun suivis d’un UUID version 4.`,
+  },
   'numero.type_invalide': { code: 'bal-numero-not-integer', message: (_c, v) => `Le numéro « ${v} » doit être un nombre entier positif, sans autre caractère.` },
   'numero.trop_grand': { code: 'bal-numero-too-large', message: (_c, v) => `Le numéro « ${v} » dépasse 99999.` },
   'numero.not_to_be_zero': { code: 'bal-numero-zero', message: () => 'Le numéro ne doit pas être 0.' },
@@ -760,19 +798,85 @@ export function checkBalFile(file: { delimiter?: string; encoding?: string; line
 }
 
 /**
- * Columns the reference misses, at its level, except those the engine already reported
- * (`missing-column`, graded by gradeBalIssues). Reported once, on the header (line 1).
+ * The engine's header issues (bind()) as they stand in a BAL, graded: without the
+ * `extra-column` warnings for language variants (BAL columns, published) and for
+ * `uid_adresse` (its ids are published, see checkBalHeader), nor `header-renamed`, which
+ * says a column is accepted under another name where the reference accepts none:
+ * checkBalHeader says what to rename instead.
  */
-export function checkBalHeader(index: BalHeaderIndex, engineIssues: readonly ValidationIssue[] = []): ValidationIssue[] {
+export function gradeBalHeaderIssues(issues: readonly ValidationIssue[], index: BalHeaderIndex): ValidationIssue[] {
+  const kept = new Set<string>(index.regional.map((r) => r.name));
+  for (const m of index.miscased) kept.add(m.heading);
+  if (index.columns.has('uid_adresse')) {
+    kept.add('uid_adresse');
+    for (const m of index.miscased) if (m.name === 'uid_adresse') kept.add(m.heading);
+  }
+  return gradeBalIssues(
+    issues.filter((i) => i.code !== 'header-renamed' && !(i.code === 'extra-column' && kept.has(i.column ?? ''))),
+    index,
+  );
+}
+
+const quoted = (names: readonly string[]): string => names.map((n) => `« ${n} »`).join(', ').replace(/, ([^,]*)$/, ' et $1');
+
+/**
+ * Columns the reference misses, at its level, except those the engine already reported
+ * (`missing-column`, graded by gradeBalIssues). Reported once, on the header (line 1):
+ * - columns named in other letter case (`Voie_Nom`), in one issue naming them: the
+ *   reference does not read them (an error when it then misses a column it requires); their
+ *   cells are judged as if the columns were renamed, so that no line is refused for it;
+ * - columns the engine reads under another name (`engineHeadings`: field → heading, an alias
+ *   or title such as `Numéro`), each named with the name to give it: the reference misses them;
+ * - `uid_adresse` (1.3): its ids are published in the `id_ban_*` columns, said once.
+ */
+export function checkBalHeader(
+  index: BalHeaderIndex,
+  engineIssues: readonly ValidationIssue[] = [],
+  engineHeadings: ReadonlyMap<string, string> = new Map(),
+): ValidationIssue[] {
   const reported = new Set(engineIssues.filter((i) => i.code === 'missing-column').map((i) => i.column));
   const out: ValidationIssue[] = [];
+  const { profile } = index;
+  if (index.miscased.length > 0) {
+    const refused = index.miscased.some((m) => Object.hasOwn(FIELDS, m.name) && balRuleLevel(`field.${m.name}.missing`, profile) === 'E');
+    const renames = index.miscased.map((m) => `« ${m.heading} » en « ${m.name} »`).join(', ');
+    out.push({
+      code: 'bal-column-case',
+      severity: refused ? 'error' : 'warning',
+      row: 1,
+      message:
+        `Les noms de colonnes d’une Base Adresse Locale s’écrivent en minuscules, exactement comme dans le schéma : renommez ${renames}. ` +
+        `Le validateur national des BAL ne reconnaît pas une colonne nommée autrement et la tient pour absente${refused ? ' : le fichier est refusé' : ''}. ` +
+        'Les valeurs de ces colonnes sont vérifiées ici comme si elles étaient bien nommées.',
+    });
+  }
+  if (index.columns.has('uid_adresse')) {
+    out.push({
+      code: 'bal-uid-adresse-published',
+      severity: 'warning',
+      row: 1,
+      column: 'uid_adresse',
+      message: `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée telle quelle : sur chaque ligne où elle porte les identifiants BAN complets (@c:, @v: et @a:), ils sont publiés dans les colonnes ${quoted(['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'])} laissées vides. Donnez-les désormais dans ces colonnes (format BAL 1.4).`,
+    });
+  }
   for (const [field, spec] of Object.entries(FIELDS)) {
-    if (index.columns.has(field) || reported.has(field) || !spec.formats.includes(index.profile)) continue;
-    const severity = severityOf(balRuleLevel(`field.${field}.missing`, index.profile));
-    if (severity) {
+    if (index.columns.has(field) || reported.has(field) || !spec.formats.includes(profile)) continue;
+    if (index.columns.has('uid_adresse') && field.startsWith('id_ban_')) continue;
+    const level = severityOf(balRuleLevel(`field.${field}.missing`, profile));
+    const heading = engineHeadings.get(field);
+    if (heading !== undefined) {
+      out.push({
+        code: 'bal-column-renamed',
+        severity: level === 'error' ? 'error' : 'warning',
+        row: 1,
+        column: field,
+        value: heading,
+        message: `La colonne « ${heading} » est lue comme « ${field} », mais une BAL doit la nommer exactement « ${field} » : le validateur national des BAL ne la reconnaît pas sous un autre nom${level === 'error' ? ' et refuse le fichier' : ''}. Renommez-la.`,
+      });
+    } else if (level) {
       out.push({
         code: 'bal-column-missing',
-        severity,
+        severity: level,
         row: 1,
         column: field,
         message: `La colonne « ${field} » est absente (le nom doit être exactement celui-ci).`,
@@ -855,6 +959,7 @@ export function balBanIds(cells: readonly Cell[], index: BalHeaderIndex): BalBan
 }
 
 const TOPONYME_SANS_ADRESSE = 99999;
+const UID_TAGS: Record<string, string> = { id_ban_commune: '@c:', id_ban_toponyme: '@v:', id_ban_adresse: '@a:' };
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
 /**
@@ -929,7 +1034,9 @@ export function checkBalRow(
     if (!commune) missing.push('id_ban_commune');
     if (!toponyme) missing.push('id_ban_toponyme');
     if (!(adresse || numero === TOPONYME_SANS_ADRESSE)) missing.push('id_ban_adresse');
-    out = report(out, profile, row, 'row.lack_of_id_ban', missing[0], missing.join(', '));
+    // Ids given in uid_adresse (1.3): say where they go there too.
+    const named = plan.at[UID_ADRESSE] < 0 ? missing : missing.map((m) => `${m} (${UID_TAGS[m]} dans uid_adresse)`);
+    out = report(out, profile, row, 'row.lack_of_id_ban', missing[0], named.join(', '));
   }
   return out ?? [];
 }

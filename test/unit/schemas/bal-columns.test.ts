@@ -1,0 +1,193 @@
+/**
+ * BAL columns beyond the schema's own names, against validateur-bal as the oracle:
+ * `uid_adresse` (1.3), whose ids are published in the `id_ban_*` columns; language variants
+ * (`voie_nom_oci`), kept in every output; headings in other letter case (`Voie_Nom`).
+ */
+import { balExport } from '../../../bench/generate';
+import { bal14, bal15 } from '../../../functions/domain/schemas/builtin/bal';
+import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import { chunked } from '../standardize/helpers';
+
+interface ReferenceResult {
+  profile?: string;
+  rows?: { line: number; isValid: boolean; errors: { code: string; level: string }[] }[];
+  profilesValidation?: Record<string, { isValid: boolean }>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { validate } = require('@ban-team/validateur-bal') as {
+  validate(file: Buffer, options?: { profile?: string }): Promise<ReferenceResult>;
+};
+
+const C = '0246e48c-f33d-433a-8984-034219be842e';
+const C2 = '1246e48c-f33d-433a-8984-034219be842e';
+const T = '8a3bab10-f329-4ce3-9c7d-280d91a8053a';
+const A = '3c87abe4-887b-46ee-9192-5c1b35a06625';
+
+async function standardize(text: string) {
+  const files: Record<string, string> = {};
+  const result = await standardizeTable(chunked(Buffer.from(text, 'utf8')), {
+    schema: bal14,
+    otherVersions: [bal15],
+    sinks: (name) => {
+      files[name] = '';
+      return { write: (c) => void (files[name] += Buffer.from(c).toString('utf8')), end: async () => undefined, abort: async () => void delete files[name] };
+    },
+  });
+  const { report } = result;
+  const errorRows = [...new Set(report.issues.filter((i) => i.severity === 'error' && (i.row ?? 0) > 1).map((i) => i.row))].sort();
+  return { report, files, fields: result.fields, errorRows, codes: report.issues.map((i) => `${i.severity[0]}:${i.code}@${i.row ?? '-'}${i.column ? `:${i.column}` : ''}`) };
+}
+
+/** validateur-bal's verdict and erroneous lines (header = 1), offline. */
+async function reference(text: string, profile?: string) {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async () => {
+    throw new Error('offline');
+  }) as typeof fetch;
+  const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    const r = await validate(Buffer.from(text, 'utf8'), profile ? { profile } : {});
+    return {
+      profile: r.profile,
+      valid: r.profilesValidation?.[r.profile ?? '']?.isValid === true,
+      errorRows: (r.rows ?? []).filter((row) => !row.isValid).map((row) => row.line + 2),
+      rows: r.rows ?? [],
+    };
+  } finally {
+    globalThis.fetch = realFetch;
+    error.mockRestore();
+  }
+}
+
+const csvRows = (csv: string) => csv.trimEnd().split(/\r?\n/).map((line) => line.split(';'));
+const column = (csv: string, name: string) => {
+  const [header, ...rows] = csvRows(csv);
+  return rows.map((r) => r[header.indexOf(name)]);
+};
+
+// The fixtures validateur-bal tests its profile 1.4 with (examples/validateur-bal/1.4/data/1.3-*-uid_adresse.csv).
+const UID_HEADER = 'cle_interop;uid_adresse;commune_insee;voie_nom;numero;suffixe;commune_nom;position;long;lat;x;y;source;date_der_maj';
+const uidFile = (uid: string) => `${UID_HEADER}\n31591_xxxx_00009;${uid};31591;Rue des 3 Places;9;;Escoulis;entrée;1.028392;43.111637;539416.13;6225601.11;;2020-11-09`;
+const UID_VALID = uidFile(`@c:${C} @v:${T} @a:${A}`);
+const UID_INVALID = uidFile(`@c:0246e48c-f33d-433a-8984-219be842e @v:${T} @a:${A}`);
+const UID_INCOHERENT = uidFile(`@v:${T} @a:${A}`);
+
+describe('BAL uid_adresse (1.3): its ids published in the id_ban_* columns', () => {
+  it('fills the empty id_ban_* columns of every output, without an extra-column warning', async () => {
+    const { report, files, codes } = await standardize(UID_VALID);
+    expect(report.valid).toBe(true);
+    expect(column(files['data.csv'], 'id_ban_commune')).toEqual([C]);
+    expect(column(files['data.csv'], 'id_ban_toponyme')).toEqual([T]);
+    expect(column(files['data.csv'], 'id_ban_adresse')).toEqual([A]);
+    expect(JSON.parse(files['data.json'])[0]).toMatchObject({ id_ban_commune: C, id_ban_toponyme: T, id_ban_adresse: A });
+    expect(JSON.parse(files['data.geojson']).features[0].properties).toMatchObject({ id_ban_commune: C, id_ban_toponyme: T, id_ban_adresse: A });
+    expect(codes).not.toContain('w:extra-column@1:uid_adresse');
+    expect(codes).toContain('w:bal-uid-adresse-published@1:uid_adresse');
+    expect(codes.filter((c) => c.includes('bal-column-missing'))).toEqual([]);
+  });
+
+  it('publishes a file validateur-bal finds valid, in the profile it picks for it (1.4)', async () => {
+    const { files } = await standardize(UID_VALID);
+    const theirs = await reference(files['data.csv']);
+    expect(theirs).toMatchObject({ profile: '1.4', valid: true });
+  });
+
+  it('keeps an id_ban_* cell given beside uid_adresse, as validateur-bal reads it, and fills the empty ones', async () => {
+    const header = `id_ban_commune;id_ban_toponyme;id_ban_adresse;${UID_HEADER}`;
+    const text = `${header}\n${C2};;;31591_xxxx_00009;@c:${C} @v:${T} @a:${A};31591;Rue des 3 Places;9;;Escoulis;entrée;1.028392;43.111637;539416.13;6225601.11;;2020-11-09`;
+    const { report, files } = await standardize(text);
+    expect(report.valid).toBe(true);
+    expect(csvRows(files['data.csv'])[1].slice(0, 3)).toEqual([C2, T, A]);
+  });
+
+  it.each([
+    ['valid', UID_VALID, [C], [T], [A]],
+    ['with a bad UUID', UID_INVALID, [''], [''], ['']],
+    ['without the commune id', UID_INCOHERENT, [''], [''], ['']],
+  ])('judges the file %s as validateur-bal does in the profile it picks (1.3), and publishes only a complete set of ids', async (_name, text, commune, toponyme, adresse) => {
+    const ours = await standardize(text);
+    const theirs = await reference(text);
+    expect(theirs).toMatchObject({ profile: '1.3', valid: true });
+    expect(ours.report.valid).toBe(true);
+    expect(ours.codes.filter((c) => c.startsWith('e:'))).toEqual([]);
+    expect(column(ours.files['data.csv'], 'id_ban_commune')).toEqual(commune);
+    expect(column(ours.files['data.csv'], 'id_ban_toponyme')).toEqual(toponyme);
+    expect(column(ours.files['data.csv'], 'id_ban_adresse')).toEqual(adresse);
+  });
+});
+
+/** The BAL generator's file with columns added after `after` (name → value on every row). */
+function withColumns(rows: number, after: string, added: Record<string, (i: number) => string>): string {
+  const lines = balExport(rows).toString('utf8').trimEnd().split('\r\n');
+  const at = lines[0].split(';').indexOf(after) + 1;
+  return lines
+    .map((line, i) => {
+      const cells = line.split(';');
+      cells.splice(at, 0, ...Object.entries(added).map(([name, value]) => (i === 0 ? name : value(i))));
+      return cells.join(';');
+    })
+    .join('\r\n');
+}
+
+describe('BAL language variants (voie_nom_oci…)', () => {
+  const text = withColumns(4, 'voie_nom', { voie_nom_oci: (i) => `Carrièra ${i}`, commune_nom_bre: () => 'Kornuz' });
+
+  it('are published after the schema’s columns, in file order, in data.csv, data.json and data.geojson', async () => {
+    const { report, files, fields, codes } = await standardize(text);
+    expect(report.valid).toBe(true);
+    expect(codes.filter((c) => c.includes('extra-column'))).toEqual([]);
+    expect(fields).toEqual([...bal14.fields.map((f) => f.name), 'voie_nom_oci', 'commune_nom_bre']);
+    expect(csvRows(files['data.csv'])[0].slice(-2)).toEqual(['voie_nom_oci', 'commune_nom_bre']);
+    expect(column(files['data.csv'], 'voie_nom_oci')).toEqual(['Carrièra 1', 'Carrièra 2', 'Carrièra 3', 'Carrièra 4']);
+    expect(JSON.parse(files['data.json'])[1]).toMatchObject({ voie_nom_oci: 'Carrièra 2', commune_nom_bre: 'Kornuz' });
+    expect(JSON.parse(files['data.geojson']).features[0].properties).toMatchObject({ voie_nom_oci: 'Carrièra 1', commune_nom_bre: 'Kornuz' });
+    expect(await reference(files['data.csv'])).toMatchObject({ valid: true });
+  });
+
+  it('are checked as validateur-bal checks them: a name too short is a warning there', async () => {
+    const short = withColumns(2, 'voie_nom', { voie_nom_oci: (i) => (i === 2 ? 'Ru' : 'Carrièra') });
+    const ours = await standardize(short);
+    const theirs = await reference(short);
+    expect(theirs.valid).toBe(true);
+    expect(theirs.rows[1].errors).toContainEqual(expect.objectContaining({ code: 'voie_nom_oci.trop_court', level: 'W' }));
+    expect(ours.report.valid).toBe(true);
+    expect(ours.codes).toContain('w:bal-name-too-short@3:voie_nom_oci');
+    expect(column(ours.files['data.csv'], 'voie_nom_oci')).toEqual(['Carrièra', 'Ru']);
+  });
+
+  it('only for the languages validateur-bal knows: another suffix is an extra column', async () => {
+    const { fields, codes } = await standardize(withColumns(2, 'voie_nom', { voie_nom_xyz: () => 'Rue' }));
+    expect(fields).not.toContain('voie_nom_xyz');
+    expect(codes).toContain('w:extra-column@1:voie_nom_xyz');
+  });
+});
+
+describe('BAL headings in other letter case', () => {
+  const capitalised = (name: string) => name.replace(/(^|_)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
+  const lines = balExport(3).toString('utf8').split('\r\n');
+  const text = [lines[0].split(';').map((h) => (h === 'source' || h === 'numero' ? h : capitalised(h))).join(';'), ...lines.slice(1)].join('\r\n');
+
+  it('get one error naming them, and no line is refused for it', async () => {
+    const ours = await standardize(text);
+    const theirs = await reference(text);
+    expect(theirs.valid).toBe(false);
+    expect(ours.report.valid).toBe(false);
+    expect(ours.codes.filter((c) => c.startsWith('e:'))).toEqual(['e:bal-column-case@1']);
+    expect(ours.codes.filter((c) => /header-renamed|bal-column-missing/.test(c))).toEqual([]);
+    const message = ours.report.issues.find((i) => i.code === 'bal-column-case')!.message;
+    expect(message).toMatch(/^Les noms de colonnes d’une Base Adresse Locale s’écrivent en minuscules/);
+    expect(message).toContain('« Cle_Interop » en « cle_interop », « Commune_Insee » en « commune_insee »');
+    expect(message).toContain('« Voie_Nom » en « voie_nom »');
+    expect(message).not.toContain('« source »');
+  });
+
+  it('a column read under a shapefile alias is named with the name to give it, not said accepted', async () => {
+    const alias = [lines[0].replace('commune_insee', 'commune_in'), ...lines.slice(1)].join('\r\n');
+    const { codes, report } = await standardize(alias);
+    expect(codes.filter((c) => /header-renamed|bal-column/.test(c))).toEqual(['e:bal-column-renamed@1:commune_insee']);
+    expect(report.issues.find((i) => i.code === 'bal-column-renamed')!.message).toBe(
+      'La colonne « commune_in » est lue comme « commune_insee », mais une BAL doit la nommer exactement « commune_insee » : le validateur national des BAL ne la reconnaît pas sous un autre nom et refuse le fichier. Renommez-la.',
+    );
+    expect((await reference(alias)).valid).toBe(false);
+  });
+});
