@@ -120,10 +120,14 @@ export function namedColumns(schema: TableSchemaDescriptor, cells: readonly Cell
   return boundFields(compiled(schema).bind(cells));
 }
 
-/** Whether one heading names a field of the schema, by name, title or alias (read/open-table.ts › twoRowHeader). */
-export function headingNames(schema: TableSchemaDescriptor): (heading: string) => boolean {
+/** The field of the schema one heading names, by name, title or alias (read/open-table.ts › twoRowHeader). */
+export function headingField(schema: TableSchemaDescriptor): (heading: string) => string | undefined {
   const c = compiled(schema);
-  return (heading) => boundFields(c.bind([heading])) > 0;
+  return (heading) => {
+    const { columns } = c.bind([heading]).validator;
+    for (let i = 0; i < columns.length; i++) if (columns[i] >= 0) return c.fieldNames[i];
+    return undefined;
+  };
 }
 
 /** How many of the schema's fields a header row names, weighed (read/open-table.ts › headerIndex, sheet choice). */

@@ -17,7 +17,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
 import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
 import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { columnHelp, IssueCollector, summarize, type Report } from './report';
-import { headerScore, headingNames, namedColumns, RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
+import { headerScore, headingField, namedColumns, RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
 import { ByteBuffer } from './write/byte-buffer';
 import type { RowSource, TableWriter } from './write/table-writer';
 
@@ -266,7 +266,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     table = await openTable(src.stream, {
       ...opts.open,
       flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson,
-      ...(schema ? { headerScore: headerScore(schema), headerNames: headingNames(schema), schemaColumns: schema.fields.length } : {}),
+      ...(schema ? { headerScore: headerScore(schema), headingField: headingField(schema), schemaColumns: schema.fields.length } : {}),
     });
     if (schema && opts.otherVersions?.length) schema = versionForHeader(schema, opts.otherVersions, table.header);
     pipeline = new RowPipeline(schema, table.header, { now, ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}) });

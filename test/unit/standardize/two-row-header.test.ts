@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as XLSX from 'xlsx';
 import { deliberations } from '../../../functions/domain/schemas/builtin/deliberations';
+import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
 import type { Report } from '../../../functions/domain/standardize/report';
 import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
 import { chunked } from './helpers';
@@ -18,10 +19,10 @@ const lines = readFileSync(path.join(FIXTURES, 'deliberations.csv'), 'utf8').rep
 const expected = readFileSync(path.join(FIXTURES, 'deliberations.expected.csv'), 'utf8');
 const [, ...body] = lines.split('\r\n');
 
-async function standardize(bytes: Buffer): Promise<{ report: Report; csv: string }> {
+async function standardize(bytes: Buffer, schema = deliberations): Promise<{ report: Report; csv: string }> {
   const out: Buffer[] = [];
   const { report } = await standardizeTable(chunked(bytes), {
-    schema: deliberations,
+    schema,
     sinks: (name) => ({ write: (c) => void (name === 'data.csv' && out.push(Buffer.from(c))), end: async () => undefined, abort: async () => undefined }),
   });
   return { report, csv: Buffer.concat(out).toString('utf8') };
@@ -46,7 +47,7 @@ describe('a header on two rows', () => {
         severity: 'warning',
         row: 1,
         message:
-          'Les noms de colonnes occupent deux lignes (1 et 2) : elles sont lues ensemble (« Votes » au-dessus de « Pour » est lu comme « Votes Pour » ; « Votes » au-dessus de « Contre » est lu comme « Votes Contre »), et les données commencent ligne 3. ' +
+          'Les noms de colonnes occupent deux lignes (1 et 2) : elles sont lues ensemble (« Votes » au-dessus de « Pour » est lu comme « Votes Pour » ; « Votes » au-dessus de « Contre » est lu comme « Votes Contre » ; « Votes » au-dessus de « Abstentions » est lu comme « Abstentions »), et les données commencent après la ligne 2. ' +
           'Pour ne plus voir ce message, mettez un seul nom par colonne, sur une seule ligne.',
       },
     ]);
@@ -104,5 +105,40 @@ describe('a header on two rows', () => {
     const result = await standardize(Buffer.from([header, tricky, ...body.slice(1)].join('\r\n'), 'utf8'));
     expect(twoRowIssues(result.report)).toEqual([]);
     expect(result.report.rowCount).toBe(3);
+  });
+
+  it('a lower heading that names a column another column has is not taken alone: « Préfecture » over « Numéro | Date » beside DELIB_ID and DELIB_DATE', async () => {
+    const names = lines.split('\r\n')[0].split(';');
+    const upper = names.map((h, i) => (i === 9 ? 'Préfecture' : i === 10 ? '' : i === 13 ? 'Votes' : i === 14 || i === 15 ? '' : h));
+    const lower = names.map((_, i) => (i === 9 ? 'Numéro' : i === 10 ? 'Date' : i === 13 ? 'Pour' : i === 14 ? 'Contre' : i === 15 ? 'Abstentions' : ''));
+    const { report, csv: out } = await standardize(csv([upper, lower]));
+    expect(report).toMatchObject({ valid: true, rowCount: 3, errorCount: 0 });
+    // PREF_ID and PREF_DATE published, from « Numéro préfecture » and « Date préfecture » (the two joined, either way round).
+    expect(out).toBe(expected);
+    expect(twoRowIssues(report)[0].message).toContain('« Préfecture » au-dessus de « Numéro » est lu comme « Numéro Préfecture »');
+  });
+
+  it('one heading under two groups (« Nom », « SIRET » under « Attribuant » and « Bénéficiaire »): each group says whose', async () => {
+    const top = ['Attribuant', '', 'dateConvention', 'referenceDecision', 'Bénéficiaire', '', '', 'objet', 'montant', 'nature', 'conditionsVersement', 'datesPeriodeVersement', 'notificationUE', 'pourcentageSubvention'];
+    const bottom = ['Nom', 'SIRET', '', '', 'Nom', 'SIRET', 'RNA', '', '', '', '', '', '', ''];
+    const row = ['Commune de Roques', '21310458100011', '2024-03-15', 'DEL-1', 'Comité des fêtes', '77567227200017', 'W313000123', 'Fête', '1500', 'aide en numéraire', 'unique', '2024-04-01', 'non', '1'];
+    const { report, csv: out } = await standardize(csv([top, bottom], [row.join(';')]), subventions);
+    expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const [header, published] = out.trimEnd().split('\r\n').map((l) => l.split(','));
+    const at = (name: string) => published[header.indexOf(name)];
+    expect([at('nomAttribuant'), at('idAttribuant'), at('nomBeneficiaire'), at('idBeneficiaire'), at('rnaBeneficiaire')]).toEqual(['Commune de Roques', '21310458100011', 'Comité des fêtes', '77567227200017', 'W313000123']);
+    expect(report.issues.map((i) => i.code)).not.toContain('extra-column');
+  });
+
+  it('a lower heading under two groups that one joined reading does not name: never given to the other group\'s field', async () => {
+    const names = lines.split('\r\n')[0].split(';');
+    // « Séance » and « Préfecture » both over « Date »: « Préfecture Date » is PREF_DATE; « Séance Date » names nothing, and « Date » alone
+    // (DELIB_DATE's alias) is under two groups: the column is extra, DELIB_DATE missing, said, rather than guessed.
+    const upper = names.map((h, i) => (i === 3 ? 'Séance' : i === 10 ? 'Préfecture' : i === 13 ? 'Votes' : i === 14 || i === 15 ? '' : h));
+    const lower = names.map((_, i) => (i === 3 || i === 10 ? 'Date' : i === 13 ? 'Pour' : i === 14 ? 'Contre' : i === 15 ? 'Abstentions' : ''));
+    const { report } = await standardize(csv([upper, lower]));
+    expect(twoRowIssues(report)[0].message).toContain('« Préfecture » au-dessus de « Date » est lu comme « Date Préfecture »');
+    expect(twoRowIssues(report)[0].message).toContain('« Séance » au-dessus de « Date » est lu comme « Séance Date »');
+    expect(report.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.column])).toEqual([['missing-column', 'DELIB_DATE']]);
   });
 });

@@ -55,7 +55,7 @@ export const DELIBERATIONS_ALIASES: Record<string, string[]> = {
   DELIB_OBJET: ['Objet', 'Intitulé', 'Libellé', 'Titre'],
   BUDGET_ANNEE: ['Année budget', 'Exercice', 'Exercice budgétaire'],
   BUDGET_NOM: ['Budget', 'Nom budget'],
-  PREF_ID: ['Préfecture', 'Contrôle de légalité'],
+  PREF_ID: ['Préfecture', 'Contrôle de légalité', 'Numéro préfecture', 'N° préfecture', 'Numéro de préfecture', 'Identifiant préfecture', 'N° AR préfecture'],
   PREF_DATE: ['Date de transmission', 'Date transmission préfecture', 'Date de réception en préfecture', 'Date préfecture', "Date d'accusé de réception", 'Date AR préfecture'],
   VOTE_EFFECTIF: ['Effectif', 'Membres en exercice', 'Nombre de membres en exercice', 'Conseillers en exercice', 'En exercice'],
   VOTE_REEL: ['Votants', 'Nombre de votants', 'Présents et représentés', 'Effectif réel'],

@@ -100,8 +100,8 @@ export interface OpenTableOptions {
    * warning); without it, the first record with two cells or more after single-cell lines.
    */
   headerScore?: (cells: readonly Cell[]) => number;
-  /** Whether one heading names a column of the schema: a header on two rows is read as one (« Votes » over « Pour »). */
-  headerNames?: (heading: string) => boolean;
+  /** The schema's field one heading names: a header on two rows is read as one (« Votes » over « Pour »). */
+  headingField?: (heading: string) => string | undefined;
   /** How many columns the schema has: a record naming most of them is the header under a title block of any width (see headerIndex). */
   schemaColumns?: number;
 }
@@ -333,8 +333,8 @@ function headerOnly(row = 1): TableReadError {
 /** How the header is found (headerIndex), and where file-level warnings go. */
 interface HeaderSearch {
   score?: (cells: readonly Cell[]) => number;
-  /** Whether one heading names a column of the schema (two-row headers: twoRowHeader). */
-  names?: (heading: string) => boolean;
+  /** The schema's field one heading names (two-row headers: twoRowHeader). */
+  field?: (heading: string) => string | undefined;
   schemaColumns?: number;
   issues: ValidationIssue[];
 }
@@ -342,18 +342,31 @@ interface HeaderSearch {
 /** Headings of a two-row header quoted in its warning. */
 const LISTED_JOINED_HEADINGS = 4;
 
+/** A column of a header on two rows: its group label (carried from the left), its own heading. */
+interface TwoRowColumn {
+  over: string;
+  below: string;
+  /** A group label over several columns, and a heading under it. */
+  grouped: boolean;
+}
+
 /**
- * One heading per column from a header on two rows: a group label over its columns (« Votes »
- * merged over « Pour | Contre | Abstention », or typed once above the first) is carried right
- * over the columns it spans, until the next label above. Each column takes the first of
- * « group + heading », the heading, the group that names a column of the schema; else the
- * two joined (an extra column still says what it held).
+ * One heading per column from a header on two rows: a group label (« Votes » merged over
+ * « Pour | Contre | Abstention », or typed once above the first) is carried right over the
+ * columns it spans, until the next label above. Columns without a group keep their heading;
+ * each grouped column then takes, in this order, the first whose field no other column has:
+ * the two joined (« Votes Pour », « Numéro préfecture »), its own heading alone when no other
+ * group has the same one under it (« Nom » under « Attribuant » and under « Bénéficiaire »
+ * says neither), its group when it spans this column only; else the two joined, an extra
+ * column that still says what it held. `fromBottom`: columns named from the lower row.
  */
-function joinHeaderRows(top: readonly Cell[], bottom: readonly Cell[], names: (heading: string) => boolean): { cells: Cell[]; joined: string[]; fromBottom: number } {
+function joinHeaderRows(
+  top: readonly Cell[],
+  bottom: readonly Cell[],
+  fieldOf: (heading: string) => string | undefined,
+): { cells: Cell[]; joined: string[]; fromBottom: number } {
   const width = Math.max(top.length, bottom.length);
-  const cells: Cell[] = [];
-  const joined: string[] = [];
-  let fromBottom = 0;
+  const cols: TwoRowColumn[] = [];
   let group = '';
   for (let j = 0; j < width; j++) {
     const above = (top[j] ?? '').trim();
@@ -361,21 +374,44 @@ function joinHeaderRows(top: readonly Cell[], bottom: readonly Cell[], names: (h
     if (above !== '') group = above;
     else if (below === '') group = '';
     const over = above !== '' ? above : group;
-    if (below === '' || below === over) {
-      cells.push(over === '' ? null : over);
-      continue;
-    }
-    if (over === '') {
-      cells.push(below);
-      if (names(below)) fromBottom++;
-      continue;
-    }
-    const both = `${over} ${below}`;
-    const chosen = [both, below, over].find(names);
-    cells.push(chosen ?? both);
-    if (chosen !== over && chosen !== undefined) fromBottom++;
-    if (chosen === both || chosen === undefined) joined.push(`« ${over} » au-dessus de « ${below} » est lu comme « ${chosen ?? both} »`);
+    cols.push({ over, below, grouped: over !== '' && below !== '' && below !== over });
   }
+  const span = new Map<string, number>();
+  const groupsUnder = new Map<string, Set<string>>();
+  for (const c of cols) {
+    if (!c.grouped) continue;
+    span.set(c.over, (span.get(c.over) ?? 0) + 1);
+    const key = c.below.toLowerCase();
+    groupsUnder.set(key, (groupsUnder.get(key) ?? new Set()).add(c.over));
+  }
+  const taken = new Set<string>();
+  const cells: Cell[] = cols.map((c) => {
+    if (c.grouped) return null;
+    const heading = c.below !== '' && c.over === '' ? c.below : c.over;
+    const field = heading === '' ? undefined : fieldOf(heading);
+    if (field) taken.add(field);
+    return heading === '' ? null : heading;
+  });
+  let fromBottom = cols.filter((c, j) => !c.grouped && c.over === '' && c.below !== '' && fieldOf(cells[j]!) !== undefined).length;
+  const joined: string[] = [];
+  const free = (heading: string): boolean => {
+    const field = fieldOf(heading);
+    if (field === undefined || taken.has(field)) return false;
+    taken.add(field);
+    return true;
+  };
+  // Joined headings first: they are the most specific, and claim their fields before a lower heading alone.
+  const both = (c: TwoRowColumn) => [`${c.over} ${c.below}`, `${c.below} ${c.over}`];
+  const chosen = cols.map((c) => (c.grouped ? both(c).find(free) : undefined));
+  cols.forEach((c, j) => {
+    if (!c.grouped) return;
+    let heading = chosen[j];
+    if (heading === undefined && groupsUnder.get(c.below.toLowerCase())!.size === 1 && free(c.below)) heading = c.below;
+    if (heading === undefined && span.get(c.over) === 1 && free(c.over)) heading = c.over;
+    if (heading !== undefined && heading !== c.over) fromBottom++;
+    cells[j] = heading ?? `${c.over} ${c.below}`;
+    joined.push(`« ${c.over} » au-dessus de « ${c.below} » est lu comme « ${cells[j]} »`);
+  });
   return { cells, joined, fromBottom };
 }
 
@@ -385,13 +421,13 @@ function joinHeaderRows(top: readonly Cell[], bottom: readonly Cell[], names: (h
  * of them at least from the lower row: the index of its lower row, and its headings.
  */
 function twoRowHeader(head: readonly { cells: Cell[]; row: number }[], h: number, found: HeaderSearch): { upper: number; lower: number; cells: Cell[]; joined: string[] } | undefined {
-  const { score, names } = found;
-  if (!score || !names) return undefined;
+  const { score, field } = found;
+  if (!score || !field) return undefined;
   let best: { upper: number; lower: number; cells: Cell[]; joined: string[] } | undefined;
   let bestScore = score(head[h].cells);
   for (const upper of [h - 1, h]) {
     if (upper < 0 || upper + 2 >= head.length) continue;
-    const { cells, joined, fromBottom } = joinHeaderRows(head[upper].cells, head[upper + 1].cells, names);
+    const { cells, joined, fromBottom } = joinHeaderRows(head[upper].cells, head[upper + 1].cells, field);
     const s = score(cells);
     if (fromBottom >= 2 && s > bestScore && s >= score(head[upper + 1].cells)) {
       best = { upper, lower: upper + 1, cells, joined };
@@ -409,7 +445,7 @@ function twoRowHeaderIssue(upper: number, lower: number, joined: readonly string
     severity: 'warning',
     row: upper,
     message:
-      `Les noms de colonnes occupent deux lignes (${upper} et ${lower}) : elles sont lues ensemble${listed ? ` (${listed}${more})` : ''}, et les données commencent ligne ${lower + 1}. ` +
+      `Les noms de colonnes occupent deux lignes (${upper} et ${lower}) : elles sont lues ensemble${listed ? ` (${listed}${more})` : ''}, et les données commencent après la ligne ${lower}. ` +
       'Pour ne plus voir ce message, mettez un seul nom par colonne, sur une seule ligne.',
   };
 }
@@ -586,7 +622,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       // trusted: applications declare one and write another, and valid UTF-8 is never Windows-1252 by chance.
       const { text, encoding } = decodeBytes(head);
       const records = readHtml(text, { headerScore: opts.headerScore, issues });
-      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, names: opts.headerNames, schemaColumns: opts.schemaColumns, issues });
+      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, field: opts.headingField, schemaColumns: opts.schemaColumns, issues });
       return { format: 'html', encoding, header, headerRow, rows, issues };
     }
     case 'xlsx':
@@ -595,7 +631,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       const read = sniffed.format === 'xlsx' ? readXlsx : sniffed.format === 'xls' ? readXls : readOds;
       const hiddenColumns: number[] = [];
       const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore, issues, hiddenColumns });
-      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, names: opts.headerNames, schemaColumns: opts.schemaColumns, issues });
+      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, field: opts.headingField, schemaColumns: opts.schemaColumns, issues });
       return { format: sniffed.format, header, headerRow, rows, issues, hiddenColumns };
     }
     case 'csv': {
@@ -622,7 +658,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
         () => {
           if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
         },
-        { score: opts.headerScore, names: opts.headerNames, schemaColumns: opts.schemaColumns, issues },
+        { score: opts.headerScore, field: opts.headingField, schemaColumns: opts.schemaColumns, issues },
       );
       return {
         format: 'csv',
