@@ -87,8 +87,13 @@ const DIGIT_GROUPS = /^\S+(?:\s+\d+)+$/;
 
 /** A signed number (`-1`, `+2.5`): never a code to strip or pad. */
 const SIGNED = /^[-+]\d/;
-/** A spreadsheet strips at most a couple of leading zeros; more padding would invent codes. */
-const MAX_ZERO_PADDING = 2;
+/**
+ * A code a number cell took its leading zero off (`1004` for INSEE 01004): one zero, put back
+ * on four digits or more. Two zeros (`311` → `00311`) or a short number (a year `24` → `0024`)
+ * would invent a code: refused as typed.
+ */
+const MAX_ZERO_PADDING = 1;
+const MIN_PADDED_DIGITS = 4;
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
 /** How formatInto writes a non-null value; FORMAT_OTHER calls the field's formatter. */
@@ -302,7 +307,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       const digits = stripIdSeparators(s);
       if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
       const base = digits ?? s;
-      const padded = padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity));
+      const padded = base.length >= MIN_PADDED_DIGITS ? padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity)) : null;
       if (padded !== null) return padded;
     }
     // Words with ’ where the pattern allows only ' (or the other way round): the schema's spelling.

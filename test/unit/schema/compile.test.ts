@@ -114,6 +114,11 @@ describe('constraints', () => {
     const insee = { name: 'c', type: 'string' as const, constraints: { pattern: '^([013-9]\\d|2[AB1-9])\\d{3}$' } };
     // Restored, and said: a code typed short (3238 for 35238) would become another commune's.
     expect(one(insee, '1004')).toMatchObject({ value: '01004', codes: ['zero-restored'] });
+    // One zero only, on four digits or more: `311` is no `00311`, a year `24` no `0024`.
+    expect(one(insee, '311')).toMatchObject({ value: '311', codes: ['pattern'] });
+    const year = { name: 'y', type: 'string' as const, constraints: { pattern: '^[0-9]{4}(/[0-9]{4})?$' } };
+    expect(one(year, '24')).toMatchObject({ value: '24', codes: ['pattern'] });
+    expect(one(year, '2024')).toMatchObject({ value: '2024', codes: [] });
     expect(one(insee, '86194')).toMatchObject({ value: '86194', codes: [] });
     // A SIREN in a SIRET column is not "padded" into a SIRET.
     const siret = { name: 't', type: 'string' as const, constraints: { pattern: '^\\d{14}$' } };
