@@ -61,4 +61,23 @@ describe('custom schema registration', () => {
     expect(await store.register(schema(id, '5.5.0'), '2026-04-01T00:00:00.000Z')).toBe(false);
     expect((await store.get(id))?.descriptor.version).toBe('6.0.0');
   });
+
+  it('never makes a version current below one in the history (a lower one left current by the old rule)', async () => {
+    const id = `cd31/${uniqueId('historique')}`;
+    await store.register(schema(id, '1.0.0'), '2026-01-01T00:00:00.000Z');
+    await store.register(schema(id, '2.0.0'), '2026-02-01T00:00:00.000Z');
+    await store.register(schema(id, '1.5.0'), '2026-03-01T00:00:00.000Z');
+    // As the old rule left it: 1.5.0, registered last, current, with no versionOrder.
+    const { PutCommand } = require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb'); // eslint-disable-line @typescript-eslint/no-require-imports
+    await client.documentClient().send(
+      new PutCommand({
+        TableName: process.env.TABLE_NAME!,
+        Item: { pk: `SCHEMA#${id}`, sk: 'META', gsi1pk: 'SCHEMAS', gsi1sk: id, entity: 'schema', descriptor: schema(id, '1.5.0'), registeredAt: '2026-03-01T00:00:00.000Z' },
+      }),
+    );
+    expect(await store.register(schema(id, '1.6.0'), '2026-04-01T00:00:00.000Z')).toBe(false);
+    expect((await store.get(id))?.descriptor.version).toBe('1.5.0');
+    expect(await store.register(schema(id, '2.1.0'), '2026-05-01T00:00:00.000Z')).toBe(true);
+    expect((await store.get(id))?.descriptor.version).toBe('2.1.0');
+  });
 });

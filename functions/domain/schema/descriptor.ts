@@ -83,6 +83,8 @@ const descriptorSchema = z.strictObject({
   version: z
     .string()
     .min(1)
+    // The catalogue reads a version back with `?version=` (at most 40 characters).
+    .max(40, { error: 'numéro de version trop long (40 caractères au plus, par exemple « 1.2.0 »)' })
     .transform((v) => v.replace(/^v(?=\d)/, '')),
   title: z.string().min(1),
   description: z.string().optional(),

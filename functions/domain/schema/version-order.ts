@@ -10,12 +10,16 @@ const PART_DIGITS = 12;
 const PART_SEPARATOR = '/';
 /** Ends a release: after `-` (a pre-release, `2.0.0-rc.1` before `2.0.0`), before a further part. */
 const RELEASE = '.';
+/** After a release's mark, for a suffix that is no pre-release (`1.0.0 (corrigé)` after `1.0.0`). */
+const AFTER_RELEASE = '~';
+
+/** The numbers in a label, zero-padded, so that `rc.10` sorts after `rc.2`. */
+const paddedNumbers = (label: string): string => label.replace(/\d+/g, (d) => d.replace(/^0+(?=\d)/, '').padStart(PART_DIGITS, '0'));
 
 /**
  * A string that sorts as the version does (plain string comparison, as DynamoDB's condition
  * expressions compare): three or more numeric parts, zero-padded, then the pre-release label
- * or the release mark. A leading `v` is ignored; a part that is not a number counts as 0 and
- * keeps its text after the numbers.
+ * (its numbers padded too) or the release mark and any other suffix. A leading `v` is ignored.
  */
 export function versionOrder(version: string): string {
   const v = version.trim().replace(/^v(?=\d)/i, '');
@@ -26,7 +30,12 @@ export function versionOrder(version: string): string {
   const padded = numbers.map((n) => n.replace(/^0+(?=\d)/, '').padStart(PART_DIGITS, '0')).join(PART_SEPARATOR);
   // `1.0.0+build` is the release 1.0.0 (semver: build metadata does not rank).
   const label = rest.replace(/\+.*$/, '');
-  return padded + (label === '' ? RELEASE : label.startsWith('-') ? label : `-${label}`);
+  // No number at all (`brouillon`): before every release, apart from another such.
+  if (match === null) return padded + `-${paddedNumbers(label)}`;
+  // `-rc.2` before the release, its numbers as numbers (`rc.10` after `rc.2`); any other
+  // suffix (`1.0.0 (corrigé)`) after the release it names.
+  if (label === '') return padded + RELEASE;
+  return label.startsWith('-') ? padded + paddedNumbers(label) : padded + RELEASE + AFTER_RELEASE + paddedNumbers(label);
 }
 
 /** Negative when `a` comes before `b`. */

@@ -43,8 +43,9 @@ export class DynamoSchemaStore {
       registeredAt = stored.registeredAt;
     }
     const order = versionOrder(descriptor.version);
-    // Lower than the current one, as read (also one written before versions were ordered).
+    // Lower than the current one or one in the history (a lower one made current before versions were ordered).
     if (current && versionOrder(current.descriptor.version) > order) return false;
+    if ((await this.versionNumbers(descriptor.id)).some((v) => versionOrder(v) > order)) return false;
     try {
       await documentClient().send(
         new PutCommand({
@@ -82,6 +83,19 @@ export class DynamoSchemaStore {
       if (!isConditionalCheckFailed(error)) throw error;
       if (fresh) throw new AlreadyExistsError(`schema ${descriptor.id} ${descriptor.version}`);
     }
+  }
+
+  /** The version numbers registered for `id` (their own items). */
+  private async versionNumbers(id: string): Promise<string[]> {
+    const { gsi1 } = TABLE_INDEXES;
+    const items = await queryAll({
+      TableName: this.table,
+      IndexName: gsi1.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': gsi1.pk, '#sk': gsi1.sk },
+      ExpressionAttributeValues: { ':pk': keys.customSchemaVersionList(id, '').gsi1pk, ':prefix': keys.customSchemaVersionList(id, '').gsi1sk },
+    });
+    return items.map((i) => registered(i).descriptor.version);
   }
 
   /** The current version, or `version` (also a schema registered before versions had items of their own). */

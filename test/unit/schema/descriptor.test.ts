@@ -33,6 +33,11 @@ describe('parseSchemaDescriptor', () => {
     expect(d.fields).toHaveLength(4);
   });
 
+  it('rejects a version number the catalogue could not read back (over 40 characters)', () => {
+    const p = problems({ ...base, version: '1.0.0-' + 'x'.repeat(40), fields: [{ name: 'a', type: 'string' }] });
+    expect(p).toEqual([{ path: 'version', message: 'numéro de version trop long (40 caractères au plus, par exemple « 1.2.0 »)' }]);
+  });
+
   it('rejects an unknown type, naming it and the path', () => {
     const p = problems({ ...base, fields: [{ name: 'a', type: 'text' }] });
     expect(p).toEqual([{ path: 'fields.0.type', message: expect.stringContaining('« text » inconnu') }]);

@@ -6,6 +6,11 @@ describe('the order of schema version numbers', () => {
     expect([...shuffled].sort(compareVersions)).toEqual(['0.1.5', '1.9', 'v1.9.2', '1.9.10', '1.10.0', '2.0.0-beta', '2.0.0-rc.1', '2.0.0', '10.0.0']);
   });
 
+  it('ranks a pre-release by its numbers (rc.10 after rc.2), and a suffix that is no pre-release after its release', () => {
+    expect(['2.0.0', '2.0.0-rc.10', '2.0.0-rc.2', '2.0.0-beta'].sort(compareVersions)).toEqual(['2.0.0-beta', '2.0.0-rc.2', '2.0.0-rc.10', '2.0.0']);
+    expect(['1.0.1', '1.0.0 (corrigé)', '1.0.0', '1.0.0.final'].sort(compareVersions)).toEqual(['1.0.0', '1.0.0 (corrigé)', '1.0.0.final', '1.0.1']);
+  });
+
   it('ranks equal what differs only in writing', () => {
     expect(compareVersions('2.0', '2.0.0')).toBe(0);
     expect(compareVersions('v1.1.6', '1.1.6')).toBe(0);
