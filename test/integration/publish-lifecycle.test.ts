@@ -6,6 +6,7 @@
  * DELETE and re-creation of a slug.
  */
 import { createHash } from 'node:crypto';
+import { handlerEnvironment } from '../../lib/local/platform';
 import { admin, api, platform } from './support/api';
 import {
   createDataset,
@@ -154,6 +155,40 @@ describe('latest/datapackage.json after a PATCH of the metadata', () => {
 
     expect((await api('PATCH', base(p), { token: p.token, body: { description: null } })).status).toBe(200);
     expect((await publicFile(p, SLUG, 'latest', 'datapackage.json')).json().description).toBeUndefined();
+  });
+
+  it('a dataset whose package was rewritten before the checksum was recorded is put right by its next PATCH, even one that changes no metadata', async () => {
+    const p = await publishedOnce('paquet-ancien');
+    expect((await api('PATCH', base(p), { token: p.token, body: { title: 'Aides 2024' } })).status).toBe(200);
+    // As a PATCH before the record existed left it.
+    Object.assign(process.env, handlerEnvironment(platform()));
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { documentClient } = require('../../functions/store/dynamodb/client') as typeof import('../../functions/store/dynamodb/client');
+    const { UpdateCommand } = require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    await documentClient().send(
+      new UpdateCommand({ TableName: process.env.TABLE_NAME!, Key: { pk: `TENANT#${p.tenantId}`, sk: `DATASET#${SLUG}` }, UpdateExpression: 'REMOVE latestPackage' }),
+    );
+    const listed = async () => (await api('GET', `/v1/catalog/datasets/${p.tenantId}/${SLUG}`)).body.distributions.find((x: { format: string }) => x.format === 'datapackage');
+    const served = await publicFile(p, SLUG, 'latest', 'datapackage.json');
+    const sha = createHash('sha256').update(served.bytes).digest('hex');
+    expect((await listed()).sha256).not.toBe(sha);
+    expect((await api('PATCH', base(p), { token: p.token, body: { theme: 'finances' } })).status).toBe(200);
+    expect(await listed()).toMatchObject({ bytes: served.bytes.length, sha256: sha });
+    expect((await publicFile(p, SLUG, 'latest', 'datapackage.json')).bytes.equals(served.bytes)).toBe(true);
+    // The DCAT export, rebuilt on the package's event, says it too.
+    type Dcat = { 'dcat:dataset': { 'dct:identifier': string; 'dcat:distribution': { 'dcat:downloadURL': string; 'spdx:checksum': { 'spdx:checksumValue': string } }[] }[] };
+    const deadline = Date.now() + 30_000;
+    let checksum: string | undefined;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${platform().publicUrl}/catalog/dcat.jsonld`);
+      const dcat = res.ok ? ((await res.json()) as Dcat) : undefined;
+      const node = dcat?.['dcat:dataset'].find((d) => d['dct:identifier'] === `${p.tenantId}/${SLUG}`);
+      checksum = node?.['dcat:distribution'].find((d) => d['dcat:downloadURL'].endsWith('/latest/datapackage.json'))?.['spdx:checksum']['spdx:checksumValue'];
+      if (checksum === sha) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(checksum).toBe(sha);
   });
 
   it('the catalogue gives the size and checksum of the file its URL serves, after a PATCH, a restore and a new version', async () => {
