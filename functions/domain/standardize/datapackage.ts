@@ -30,16 +30,22 @@ export function datapackage(opts: {
   createdAt: string;
 }) {
   const { dataset, schema } = opts;
+  // Columns published after the schema's (a BAL's language variants, `voie_nom_oci`): text.
+  const own = new Set(schema?.fields.map((f) => f.name));
+  const added = opts.fields.filter((name) => !own.has(name)).map((name) => ({ name, type: 'string' }));
   const tableSchema = schema
     ? {
-        fields: schema.fields.map((f) => ({
-          name: f.name,
-          type: f.type,
-          ...(f.format ? { format: f.format } : {}),
-          ...(f.title ? { title: f.title } : {}),
-          ...(f.trueValues ? { trueValues: f.trueValues, falseValues: f.falseValues } : {}),
-          ...(f.constraints ? { constraints: f.constraints } : {}),
-        })),
+        fields: [
+          ...schema.fields.map((f) => ({
+            name: f.name,
+            type: f.type,
+            ...(f.format ? { format: f.format } : {}),
+            ...(f.title ? { title: f.title } : {}),
+            ...(f.trueValues ? { trueValues: f.trueValues, falseValues: f.falseValues } : {}),
+            ...(f.constraints ? { constraints: f.constraints } : {}),
+          })),
+          ...added,
+        ],
         ...(schema.missingValues ? { missingValues: schema.missingValues } : {}),
         ...(schema.primaryKey ? { primaryKey: schema.primaryKey } : {}),
       }
