@@ -369,6 +369,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
           v = international;
         }
       }
+      // A code of fixed width typed in groups (postal code `31 320`): its digits.
+      if (padTo !== undefined && v.length > padTo - 1 && v.length <= padTo + 2) {
+        const digits = v.replace(/[\s\u00A0\u202F]/g, '');
+        if (digits !== v && digits.length >= padTo - 1 && digits.length <= padTo && allDigits(digits, digits.length)) v = digits;
+      }
       // A code of fixed width that lost its leading zero as a spreadsheet number (postal code 1000 for 01000).
       if (padTo !== undefined && v.length === padTo - 1 && v.charCodeAt(0) !== 48 && allDigits(v, v.length)) {
         v = '0' + v;

@@ -80,6 +80,13 @@ describe('a postal code typed into a number cell', () => {
     expect(read('31000').value).toBe('31000');
   });
 
+  it('typed in groups (`31 320`, with a no-break space too): its digits', () => {
+    expect(read('31 320')).toMatchObject({ value: '31320', issues: [] });
+    expect(read('31\u00A0320').value).toBe('31320');
+    expect(read('1 000')).toMatchObject({ value: '01000', issues: [expect.objectContaining({ code: 'zero-restored' })] });
+    expect(read('31 32 0 1').issues.map((i) => i.code)).toEqual(['max-length']);
+  });
+
   it('is not padded further: no postal code starts with 00', () => {
     expect(read('123').value).toBe('123');
     expect(read('0123').value).toBe('0123');
