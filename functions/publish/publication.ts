@@ -151,9 +151,18 @@ export async function refreshLatestPackage(store: DynamoDatasetStore, tenantId: 
     if (!version || !d) return;
     const latest = await getObjectText(publicBucket(), publicPrefix(tenantId, slug, 'latest') + fileName(d.key));
     const online = latest === undefined ? undefined : (JSON.parse(latest) as Partial<PackageMetadata> & { version?: string });
-    // Said already (a PATCH of the theme, or of a title to the same): no write, no event; the record follows the file.
+    // Said already (a PATCH of the theme, or of a title to the same): no write, no event, unless
+    // the record is behind the file (a package rewritten before records were kept): then it is
+    // put right and the same bytes written again, for the catalogue's exports rebuilt on that event.
     if (latest !== undefined && online?.version === String(version.version) && sameMetadata(online, packageMetadata(before))) {
-      await recordLatestPackage(store, before, version.version, packageFacts(Buffer.from(latest, 'utf8'), d, version.version));
+      const facts = packageFacts(Buffer.from(latest, 'utf8'), d, version.version);
+      const r = before.latestPackage;
+      const behind = facts ? !(r?.version === facts.version && r.sha256 === facts.sha256) : r?.version === version.version;
+      if (behind) {
+        // The record first: the exports rebuilt on the file's event read it.
+        await recordLatestPackage(store, before, version.version, facts);
+        await writeLatestPackage(d, version, before);
+      }
       return;
     }
     await recordLatestPackage(store, before, version.version, await writeLatestPackage(d, version, before));
