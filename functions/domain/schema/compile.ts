@@ -142,9 +142,13 @@ export function decimalDegrees(raw: string): string | null {
   return (negative ? -value : value).toFixed(6);
 }
 
+/** A number a spreadsheet wrote with one or two decimals (`1004.0`, `3155,5`): not digit groups. */
+const SPREADSHEET_DECIMALS = /^(\d+)[.,](\d{1,2})$/;
+
 /** Zeros put before the digits of `before` to give `after` (a code that lost them as a spreadsheet number); 0 for any other change. */
 function zerosAdded(before: string, after: string): number {
-  const digits = stripIdSeparators(before) ?? before;
+  const decimals = SPREADSHEET_DECIMALS.exec(before);
+  const digits = decimals !== null ? decimals[1] : (stripIdSeparators(before) ?? before);
   const added = after.length - digits.length;
   if (added <= 0 || !after.endsWith(digits) || !allDigits(digits, digits.length)) return 0;
   for (let i = 0; i < added; i++) if (after.charCodeAt(i) !== 48) return 0;
@@ -303,7 +307,15 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     }
     // A code that lost its zeros or was typed in groups (`1004`, `213 105 000`); never a signed
     // number or one a decimal pattern wants (BAL `long`: `-1` is no `001`).
-    if (!decimalPattern && !SIGNED.test(s)) {
+    // A number cell's decimals (`1004.0`): the code is the integer when they are zeros; other
+    // decimals (`3155.5`) are no digit groups to join (`7,1` may still be a code's decimal comma, below).
+    const decimals = SPREADSHEET_DECIMALS.exec(s);
+    const wholeDecimals = decimals !== null && /^0+$/.test(decimals[2]);
+    if (!decimalPattern && !SIGNED.test(s) && (decimals === null || wholeDecimals)) {
+      if (wholeDecimals) {
+        s = decimals[1];
+        if (pattern!.test(s)) return s;
+      }
       const digits = stripIdSeparators(s);
       if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
       const base = digits ?? s;
@@ -382,7 +394,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       if (pattern !== null) {
         // A SIRET that lost its leading zero gets it back only when its key then holds (as without a pattern).
         const siretDigits = siretColumn && !pattern.test(v) ? stripIdSeparators(v) ?? v : null;
-        if (siretDigits !== null && siretDigits.length === 13 && allDigits(siretDigits, 13) && isValidSiret('0' + siretDigits) && pattern.test('0' + siretDigits)) v = '0' + siretDigits;
+        if (siretDigits !== null && siretDigits.length === 13 && allDigits(siretDigits, 13) && isValidSiret('0' + siretDigits) && pattern.test('0' + siretDigits)) {
+          // Said: a zero does not change the key, so a SIRET typed one digit short passes one time in ten.
+          v = '0' + siretDigits;
+          issues.push(zeroRestored(row, name, raw, v, 1));
+        }
         if (!pattern.test(v)) {
           const fixed = siretColumn ? fixSiretToPattern(v) : fixToPattern(v);
           if (fixed === null) {
@@ -397,7 +413,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
         }
       } else if (siretColumn && !allDigits(v, 14)) {
         const d = stripIdSeparators(v);
-        if (d !== null) v = d.length === 13 && isValidSiret('0' + d) ? '0' + d : d;
+        if (d !== null) {
+          v = d.length === 13 && isValidSiret('0' + d) ? '0' + d : d;
+          if (v.length === 14 && d.length === 13) issues.push(zeroRestored(row, name, raw, v, 1));
+        }
       }
       if (isArray) checkArray(v, row, issues);
       if (v.length < countBelow || (maxLength !== undefined && v.length > maxLength)) {

@@ -114,6 +114,10 @@ describe('constraints', () => {
     const insee = { name: 'c', type: 'string' as const, constraints: { pattern: '^([013-9]\\d|2[AB1-9])\\d{3}$' } };
     // Restored, and said: a code typed short (3238 for 35238) would become another commune's.
     expect(one(insee, '1004')).toMatchObject({ value: '01004', codes: ['zero-restored'] });
+    // A number cell's decimals: `1004.0` is 01004 (said); `3155.5` is no code, not 31555.
+    expect(one(insee, '1004.0')).toMatchObject({ value: '01004', codes: ['zero-restored'] });
+    expect(one(insee, '31555,0')).toMatchObject({ value: '31555', codes: [] });
+    expect(one(insee, '3155.5')).toMatchObject({ codes: ['pattern'] });
     // One zero only, on four digits or more: `311` is no `00311`, a year `24` no `0024`.
     expect(one(insee, '311')).toMatchObject({ value: '311', codes: ['pattern'] });
     const year = { name: 'y', type: 'string' as const, constraints: { pattern: '^[0-9]{4}(/[0-9]{4})?$' } };
