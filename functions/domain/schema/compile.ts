@@ -127,8 +127,11 @@ function warn(code: string, row: number, column: string, value: string, message:
   return { code, severity: 'warning', row, column, value, message };
 }
 
+/** A field named as a coordinate: `lat`, `long`, `EQUIP_LAT`, `longitude`… */
+const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i;
+
 /** Degrees, minutes and seconds (`43°30'44" N`, `1° 29′ 55,2″ E`, `0°27'3"O`). */
-const DMS = /^\s*(-?)(\d{1,3})\s*°\s*(?:(\d{1,2})\s*['’′]\s*(?:(\d{1,2}(?:[.,]\d+)?)\s*(?:["”″]|''|’’)?)?)?\s*([NSEWO])?\s*$/i;
+const DMS = /^\s*(-?)(\d{1,3})\s*[°º]\s*(?:(\d{1,2})\s*['’′]\s*(?:(\d{1,2}(?:[.,]\d+)?)\s*(?:["”″]|''|’’)?)?)?\s*([NSEWO])?\s*$/i;
 
 /** A coordinate written in degrees, minutes, seconds, in decimal degrees (6 decimals, a point); null for anything else. */
 export function decimalDegrees(raw: string): string | null {
@@ -138,6 +141,7 @@ export function decimalDegrees(raw: string): string | null {
   const seconds = Number((m[4] ?? '0').replace(',', '.'));
   if (minutes >= 60 || seconds >= 60) return null;
   const value = Number(m[2]) + minutes / 60 + seconds / 3600;
+  if (value > 180) return null;
   const negative = m[1] === '-' || /^[SWO]$/i.test(m[5] ?? '');
   return (negative ? -value : value).toFixed(6);
 }
@@ -235,6 +239,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
   const isNumber = f.type === 'number' || f.type === 'integer';
   const isUri = f.type === 'string' && f.format === 'uri';
   const plainDate = f.type === 'date' && customTimeFormat(f) === null;
+  // A latitude or a longitude (the schema's coordinates, or so named): degrees-minutes-seconds are read in its hint.
+  const coordinate = isNumber && (COORDINATE_NAME.test(f.name) || /\b(?:latitude|longitude)\b/i.test(f.title ?? ''));
   // The schema's example when it is a number (a latitude: 48.808989), else an amount.
   const numberExample = f.example !== undefined && /^-?\d+(?:[.,]\d+)?$/.test(String(f.example).trim()) ? String(f.example).trim() : '1500 ou 1500,50';
   /** What to do about a value of the wrong type, when the value tells. */
@@ -242,13 +248,13 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     const serial = isDate ? excelSerialDate(raw) : null;
     if (serial) return ` : c’est sans doute le numéro de jour d’Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d’exporter`;
     if (isDate && DATE_SHAPED.test(raw)) return ' : ce jour n’existe pas (jour ou mois impossible), vérifiez la date';
-    if (isNumber) {
+    if (coordinate) {
       const degrees = decimalDegrees(raw);
       if (degrees !== null) return ` : ce sont des degrés, minutes et secondes ; écrivez des degrés décimaux, ici ${degrees}`;
     }
     if (isNumber && /\d/.test(raw) && /[a-zA-Z]/.test(raw)) return ` : écrivez seulement le nombre, en chiffres et sans texte (par exemple ${numberExample})`;
     // A vote typed as a word: the count is what the column holds.
-    if (isNumber && /^\s*(?:à l['’]\s*)?unanimit[ée]/i.test(raw)) return ' : écrivez le nombre de voix en chiffres (à l’unanimité, le nombre de votants)';
+    if (isNumber && /^\s*(?:à l['’]\s*)?unanimit[ée]/i.test(raw)) return ' : écrivez le nombre de voix en chiffres (à l’unanimité : le nombre de votants pour, 0 contre et 0 abstention)';
     if (isNumber && !/\d/.test(raw) && /\p{L}/u.test(raw)) return ` : écrivez-le en chiffres (par exemple ${numberExample})`;
     if (isUri && LOCAL_PATH.test(raw.trim())) {
       return ' : c’est l’emplacement d’un fichier sur un ordinateur ou un réseau de la collectivité, que personne d’autre ne peut ouvrir ; mettez le document en ligne (sur le site de la collectivité) et écrivez son adresse (https://…)';
