@@ -55,13 +55,21 @@ export function versionUpgrade(schemaId: string, from: string | undefined, to: s
   return UPGRADES[`${schemaId} ${from}>${to}`];
 }
 
+/** A field's name in the current version; a language variant follows its field (`voie_nom_bre` → `toponyme_bre`). */
+function renamedKey(k: string, upgrade: VersionUpgrade): string {
+  const direct = upgrade.renamed[k];
+  if (direct !== undefined) return direct;
+  for (const [from, to] of Object.entries(upgrade.renamed)) if (k.startsWith(`${from}_`) && /^[a-z]{2,3}(?:-[a-z]+)?$/.test(k.slice(from.length + 1))) return to + k.slice(from.length);
+  return k;
+}
+
 /** `row` under the current version's names (a new object; `row` itself when nothing changes). */
 export function upgradeRow(row: Row, upgrade: VersionUpgrade | undefined): Row {
   if (!upgrade) return row;
   const out: Row = {};
   for (const [k, v] of Object.entries(row)) {
     if (upgrade.dropped.includes(k)) continue;
-    out[upgrade.renamed[k] ?? k] = v;
+    out[renamedKey(k, upgrade)] = v;
   }
   return out;
 }

@@ -227,6 +227,14 @@ describe('validateur-bal rules that hold for one commune file only (a BAL is one
   });
 });
 
+describe('BAL 1.4 rows in 1.5', () => {
+  it('a language variant follows its column (voie_nom_bre → toponyme_bre); other names stay', () => {
+    const upgrade = versionUpgrade('bal', '1.4', '1.5');
+    const row = { voie_nom: 'Rue Haute', voie_nom_bre: 'Straed Uhel', voie_nom_oc: 'Carrièra', voie_nomination: 'x', cle_interop: '31591_xxxx_00009' };
+    expect(upgradeRow(row, upgrade)).toEqual({ toponyme: 'Rue Haute', toponyme_bre: 'Straed Uhel', toponyme_oc: 'Carrièra', voie_nomination: 'x' });
+  });
+});
+
 describeWithReference('BAL 1.4 → 1.5 against the official schemas', () => {
   const v14 = readReferenceJson<OfficialSchema>('bal', 'schema-v1.4.json');
   const v15 = readReferenceJson<OfficialSchema>('bal', 'schema-v1.5.json');
