@@ -9,6 +9,8 @@ import path from 'node:path';
 import * as XLSX from 'xlsx';
 import { deliberations } from '../../../functions/domain/schemas/builtin/deliberations';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
+import { bal15 } from '../../../functions/domain/schemas/builtin/bal';
+import { balExport } from '../../../bench/generate';
 import type { Report } from '../../../functions/domain/standardize/report';
 import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
 import { chunked } from './helpers';
@@ -140,5 +142,16 @@ describe('a header on two rows', () => {
     expect(twoRowIssues(report)[0].message).toContain('« Préfecture » au-dessus de « Date » est lu comme « Date Préfecture »');
     expect(twoRowIssues(report)[0].message).toContain('« Séance » au-dessus de « Date » est lu comme « Séance Date »');
     expect(report.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.column])).toEqual([['missing-column', 'DELIB_DATE']]);
+  });
+
+  it('not in a BAL: the reference validator reads one header line, and so do we (the second row is data)', async () => {
+    const [h, ...rows] = balExport(3).toString('utf8').trimEnd().split('\r\n');
+    const names = h.split(';');
+    const top = names.map((x, i) => (i === 0 ? 'id_ban' : i < 3 ? '' : x));
+    const bottom = names.map((_, i) => (i === 0 ? 'commune' : i === 1 ? 'toponyme' : i === 2 ? 'adresse' : ''));
+    const { report } = await standardize(Buffer.from([top.join(';'), bottom.join(';'), ...rows].join('\r\n'), 'utf8'), bal15);
+    expect(twoRowIssues(report)).toEqual([]);
+    expect(report.valid).toBe(false);
+    expect(report.issues.some((i) => i.severity === 'error' && i.row === 2)).toBe(true);
   });
 });
