@@ -91,7 +91,7 @@ export const CODE_HELP: Record<string, string> = {
   'bal-suffixe-start': 'suffixe qui doit commencer par une lettre ou un chiffre',
   'bal-surrounding-spaces': 'espaces en début ou en fin de valeur',
   'bal-too-long': 'valeur trop longue',
-  'bal-uid-adresse-published': 'identifiants BAN de uid_adresse (BAL 1.3) publiés dans les colonnes id_ban_*',
+  'bal-uid-adresse': 'colonne uid_adresse (BAL 1.3) non publiée : ses identifiants BAN vont dans les colonnes id_ban_*',
   'wrong-dataset': 'fichier dont les colonnes sont celles d’un autre jeu de données',
   'other-publisher': 'fichier qui semble être celui d’une autre collectivité (SIRET ou code INSEE)',
   'hyperlink-target': 'cellules qui sont des liens : l’adresse du lien est publiée, et non le texte affiché',

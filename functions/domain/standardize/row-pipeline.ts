@@ -181,8 +181,6 @@ export class RowPipeline {
   private readonly schemaWidth: number;
   /** BAL: source columns of the language variants (`voie_nom_oci`), published after the schema's fields. */
   private readonly regionalAts: Int32Array | undefined;
-  /** BAL with `uid_adresse`: the output fields id_ban_commune, id_ban_toponyme, id_ban_adresse (-1: none), filled from it when empty. */
-  private readonly uidTargets: Int32Array | undefined;
   /** The CSV writer writes a row at once: one array of its cells serves every row. */
   private readonly cellTexts: Value[];
   /** Fields a record must fill (a total line leaves most of them empty). */
@@ -218,9 +216,6 @@ export class RowPipeline {
       all.set(columns);
       all.set(this.regionalAts, columns.length);
       columns = all;
-    }
-    if (bal && bal.columns.has('uid_adresse')) {
-      this.uidTargets = Int32Array.from(['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'], (f) => this.fields.indexOf(f));
     }
     this.columns = columns;
     this.cellTexts = new Array<Value>(this.fields.length);
@@ -318,20 +313,6 @@ export class RowPipeline {
   }
 
   /**
-   * BAL: the ids `uid_adresse` carries, in the id_ban_* fields left empty, as validateur-bal
-   * reads them (balRows.check read the record); only a complete set (commune, toponyme, and
-   * address unless `numero` is 99999): a part of one would publish a line the 1.4 rules refuse.
-   */
-  private addUidIds(values: Value[]): void {
-    const targets = this.uidTargets!;
-    const { commune, toponyme, adresse, numero } = this.balRows!.ids;
-    if (!commune || !toponyme || (!adresse && numero !== 99999)) return;
-    if (targets[0] >= 0 && values[targets[0]] === null && commune) values[targets[0]] = commune;
-    if (targets[1] >= 0 && values[targets[1]] === null && toponyme) values[targets[1]] = toponyme;
-    if (targets[2] >= 0 && values[targets[2]] === null && adresse) values[targets[2]] = adresse;
-  }
-
-  /**
    * Checks a batch of records and appends them to `sinks` (one per writer) while no error
    * is found; `onError` runs once, at the first error, before anything else is written.
    */
@@ -376,7 +357,6 @@ export class RowPipeline {
           if (point) issues.add(point);
         }
         values = result.values;
-        if (this.uidTargets) this.addUidIds(values);
         if (this.regionalAts) this.addRegional(record.cells, values);
         if (this.writing) {
           formatted = schemaRuntime.cellsInto(values, this.cellTexts);

@@ -72,47 +72,35 @@ const UID_VALID = uidFile(`@c:${C} @v:${T} @a:${A}`);
 const UID_INVALID = uidFile(`@c:0246e48c-f33d-433a-8984-219be842e @v:${T} @a:${A}`);
 const UID_INCOHERENT = uidFile(`@v:${T} @a:${A}`);
 
-describe('BAL uid_adresse (1.3): its ids published in the id_ban_* columns', () => {
-  it('fills the empty id_ban_* columns of every output, without an extra-column warning', async () => {
-    const { report, files, codes } = await standardize(UID_VALID);
-    expect(report.valid).toBe(true);
-    expect(column(files['data.csv'], 'id_ban_commune')).toEqual([C]);
-    expect(column(files['data.csv'], 'id_ban_toponyme')).toEqual([T]);
-    expect(column(files['data.csv'], 'id_ban_adresse')).toEqual([A]);
-    expect(JSON.parse(files['data.json'])[0]).toMatchObject({ id_ban_commune: C, id_ban_toponyme: T, id_ban_adresse: A });
-    expect(JSON.parse(files['data.geojson']).features[0].properties).toMatchObject({ id_ban_commune: C, id_ban_toponyme: T, id_ban_adresse: A });
-    expect(codes).not.toContain('w:extra-column@1:uid_adresse');
-    expect(codes).toContain('w:bal-uid-adresse-published@1:uid_adresse');
-    expect(codes.filter((c) => c.includes('bal-column-missing'))).toEqual([]);
-  });
-
-  it('publishes a file validateur-bal finds valid, in the profile it picks for it (1.4)', async () => {
-    const { files } = await standardize(UID_VALID);
-    const theirs = await reference(files['data.csv']);
-    expect(theirs).toMatchObject({ profile: '1.4', valid: true });
-  });
-
-  it('keeps an id_ban_* cell given beside uid_adresse, as validateur-bal reads it, and fills the empty ones', async () => {
-    const header = `id_ban_commune;id_ban_toponyme;id_ban_adresse;${UID_HEADER}`;
-    const text = `${header}\n${C2};;;31591_xxxx_00009;@c:${C} @v:${T} @a:${A};31591;Rue des 3 Places;9;;Escoulis;entrée;1.028392;43.111637;539416.13;6225601.11;;2020-11-09`;
-    const { report, files } = await standardize(text);
-    expect(report.valid).toBe(true);
-    expect(csvRows(files['data.csv'])[1].slice(0, 3)).toEqual([C2, T, A]);
-  });
-
+describe('BAL uid_adresse (1.3)', () => {
   it.each([
-    ['valid', UID_VALID, [C], [T], [A]],
-    ['with a bad UUID', UID_INVALID, [''], [''], ['']],
-    ['without the commune id', UID_INCOHERENT, [''], [''], ['']],
-  ])('judges the file %s as validateur-bal does in the profile it picks (1.3), and publishes only a complete set of ids', async (_name, text, commune, toponyme, adresse) => {
+    ['valid', UID_VALID],
+    ['with a bad UUID', UID_INVALID],
+    ['without the commune id', UID_INCOHERENT],
+  ])('the file %s is judged as validateur-bal does in the profile it picks (1.3)', async (_name, text) => {
     const ours = await standardize(text);
     const theirs = await reference(text);
     expect(theirs).toMatchObject({ profile: '1.3', valid: true });
     expect(ours.report.valid).toBe(true);
     expect(ours.codes.filter((c) => c.startsWith('e:'))).toEqual([]);
-    expect(column(ours.files['data.csv'], 'id_ban_commune')).toEqual(commune);
-    expect(column(ours.files['data.csv'], 'id_ban_toponyme')).toEqual(toponyme);
-    expect(column(ours.files['data.csv'], 'id_ban_adresse')).toEqual(adresse);
+  });
+
+  it('is not published, nor its ids, and one warning says where they go (filled line by line, they could make a 1.4 file the reference refuses)', async () => {
+    const { files, codes, report } = await standardize(UID_VALID);
+    expect(column(files['data.csv'], 'id_ban_commune')).toEqual(['']);
+    expect(csvRows(files['data.csv'])[0]).not.toContain('uid_adresse');
+    expect(codes).toContain('w:bal-uid-adresse@1:uid_adresse');
+    expect(codes).not.toContain('w:extra-column@1:uid_adresse');
+    expect(report.issues.find((i) => i.code === 'bal-uid-adresse')!.message).toContain('sur toutes les lignes ou sur aucune');
+    expect(await reference(files['data.csv'])).toMatchObject({ valid: true });
+  });
+
+  it('keeps an id_ban_* cell given beside uid_adresse, as it is', async () => {
+    const header = `id_ban_commune;id_ban_toponyme;id_ban_adresse;${UID_HEADER}`;
+    const text = `${header}\n${C2};${T};${A};31591_xxxx_00009;@c:${C} @v:${T} @a:${A};31591;Rue des 3 Places;9;;Escoulis;entrée;1.028392;43.111637;539416.13;6225601.11;;2020-11-09`;
+    const { report, files } = await standardize(text);
+    expect(report.valid).toBe(true);
+    expect(csvRows(files['data.csv'])[1].slice(0, 3)).toEqual([C2, T, A]);
   });
 });
 

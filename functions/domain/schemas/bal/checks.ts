@@ -8,8 +8,7 @@ import { balBanIds, balHeaderIndex, balRuleLevel, checkBalRow, type BalBanIds, t
  * - a BAL must have at least one address (`rows.empty`);
  * - either every line carries its BAN ids or none does (`rows.every_line_required_id_ban`);
  *   a line carries them when it has valid commune and toponyme ids, and an address id
- *   unless `numero` is 99999; `uid_adresse` (1.3) supplies them too (and RowPipeline
- *   publishes them in the `id_ban_*` columns: `ids` after `check`);
+ *   unless `numero` is 99999; `uid_adresse` (1.3) supplies them too;
  * - a BAL is the file of one commune: one `id_ban_commune` (`rows.multi_id_ban_commune`,
  *   compared as written, as the reference does).
  * Language-suffixed columns (`voie_nom_bre`…) are checked cell by cell (checkBalRow).
@@ -26,8 +25,6 @@ export interface BalRowsCheck {
    * the call for a caller that runs both on every record.
    */
   check(cells: readonly Cell[], row: number, engineIssues?: readonly ValidationIssue[]): ValidationIssue[];
-  /** The BAN ids of the record `check` read last, as the reference takes them (one object, overwritten by the next `check`). */
-  readonly ids: Readonly<BalBanIds>;
   /** What this check has counted, to merge into another (records checked in segments, see standardize/parallel.ts). */
   state(): BalRowsState;
   /** Adds the counts of records checked elsewhere. */
@@ -65,7 +62,6 @@ export function createBalRowsCheck(index: BalHeaderIndex): BalRowsCheck {
       count(ids);
       return found;
     },
-    ids,
     state: () => ({ rows, complete, communes: [...communes] }),
     merge(other) {
       rows += other.rows;

@@ -18,9 +18,9 @@
  * - Profiles: the reference picks 1.5 when the header has the three `id_ban_*` columns and
  *   `toponyme`, 1.4 with the three ids only, else 1.3 (`balProfileFor`), on the exact
  *   headings: a file is judged in that profile, so that the verdict is the reference's (a
- *   1.3 file's complete `uid_adresse` ids are published in the `id_ban_*` columns all the
- *   same: RowPipeline). Each profile classes every rule as error, warning or info
- *   (`BAL_RULE_LEVELS`); infos are not reported.
+ *   1.3 file's `uid_adresse` is not published: its ids, filled line by line into the
+ *   `id_ban_*` columns, would make a 1.4 file the reference could refuse). Each profile
+ *   classes every rule as error, warning or info (`BAL_RULE_LEVELS`); infos are not reported.
  * - Columns count for the reference only under their exact name (`cle_intero` is not
  *   `cle_interop`: checkBalHeader names the column to rename). A heading in other letter
  *   case (`Voie_Nom`) is one header issue, and its cells are judged as if it were renamed,
@@ -852,11 +852,11 @@ export function checkBalHeader(
   }
   if (index.columns.has('uid_adresse')) {
     out.push({
-      code: 'bal-uid-adresse-published',
+      code: 'bal-uid-adresse',
       severity: 'warning',
       row: 1,
       column: 'uid_adresse',
-      message: `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée telle quelle : sur chaque ligne où elle porte les identifiants BAN complets (@c:, @v: et @a:), ils sont publiés dans les colonnes ${quoted(['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'])} laissées vides. Donnez-les désormais dans ces colonnes (format BAL 1.4).`,
+      message: `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée, ni les identifiants BAN qu’elle porte : le fichier publié (format BAL 1.4 et suivants) les attend dans les colonnes ${quoted(['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'])}, sur toutes les lignes ou sur aucune. Pour les publier, donnez-les dans ces colonnes.`,
     });
   }
   for (const [field, spec] of Object.entries(FIELDS)) {
