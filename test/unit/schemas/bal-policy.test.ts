@@ -79,9 +79,16 @@ describe('BAL profile and header', () => {
     expect(balProfileFor(['id_ban_commune', 'toponyme'])).toBe('1.3');
     expect(balProfileFor(['\uFEFFid_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'])).toBe('1.4');
   });
-  it('judges a file in the profile the reference picks from the exact headings; other letter case counts as renamed for the cells', () => {
+  it('judges a file in the profile of the file published: the reference’s pick, headings in other letter case counted as renamed', () => {
     expect(balHeaderIndex(['uid_adresse', 'voie_nom', 'numero']).profile).toBe('1.3');
-    expect(balHeaderIndex(['ID_BAN_COMMUNE', 'Id_Ban_Toponyme', 'id_ban_adresse', 'Voie_Nom', 'Voie_Nom_Bre']).profile).toBe('1.3');
+    expect(balHeaderIndex(['ID_BAN_COMMUNE', 'Id_Ban_Toponyme', 'id_ban_adresse', 'Voie_Nom', 'Voie_Nom_Bre']).profile).toBe('1.4');
+    // The reference would pick 1.3 (it ignores ID_BAN_COMMUNE): bal-column-case refuses the file until renamed.
+    const ids = balHeaderIndex(['ID_BAN_COMMUNE', 'id_ban_toponyme', 'id_ban_adresse', 'voie_nom', 'numero']);
+    expect(checkBalHeader(ids).find((i) => i.code === 'bal-column-case')).toMatchObject({ severity: 'error' });
+    const toponyme = balHeaderIndex(['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse', 'Toponyme', 'numero']);
+    expect(toponyme.profile).toBe('1.5');
+    expect(checkBalHeader(toponyme).map((i) => [i.code, i.severity])).toContainEqual(['bal-column-case', 'error']);
+    expect(checkBalHeader(toponyme).map((i) => i.column)).not.toContain('voie_nom');
     const index = balHeaderIndex(['Voie_Nom', 'voie_nom_oci', 'numero', 'Voie_Nom_Bre', 'commune_nom_xyz']);
     expect([...index.columns]).toEqual([['numero', 2], ['voie_nom', 0]]);
     expect(index.regional).toEqual([{ name: 'voie_nom_oci', field: 'voie_nom', at: 1 }, { name: 'voie_nom_bre', field: 'voie_nom', at: 3 }]);

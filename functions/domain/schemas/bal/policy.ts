@@ -264,7 +264,10 @@ export function balHeaderIndex(header: readonly Cell[], options: { profile?: Bal
   regional.sort((a, b) => a.at - b.at);
   miscased.sort((a, b) => a.at - b.at);
   return {
-    profile: options.profile ?? balProfileFor(header),
+    // The profile of the file as published: a heading in other letter case (`Toponyme`) is
+    // published under its name (bal-column-case says to rename it, refusing the file when the
+    // reference would then judge it otherwise).
+    profile: options.profile ?? profileOf(new Set(columns.keys())),
     columns,
     regional,
     miscased,
@@ -838,7 +841,13 @@ export function checkBalHeader(
   const out: ValidationIssue[] = [];
   const { profile } = index;
   if (index.miscased.length > 0) {
-    const refused = index.miscased.some((m) => Object.hasOwn(FIELDS, m.name) && balRuleLevel(`field.${m.name}.missing`, profile) === 'E');
+    // Refused when the reference, which ignores these columns, lacks one it requires, or picks
+    // another profile than the file's once renamed (`Toponyme`, `ID_BAN_COMMUNE`): what it
+    // would judge is not what is published.
+    const miscasedNames = new Set(index.miscased.map((m) => m.name));
+    const exact = new Set([...index.columns.keys()].filter((name) => !miscasedNames.has(name)));
+    const refused =
+      profileOf(exact) !== profile || index.miscased.some((m) => Object.hasOwn(FIELDS, m.name) && balRuleLevel(`field.${m.name}.missing`, profile) === 'E');
     const renames = index.miscased.map((m) => `« ${m.heading} » en « ${m.name} »`).join(', ');
     out.push({
       code: 'bal-column-case',
