@@ -146,13 +146,23 @@ export function decimalDegrees(raw: string): string | null {
   return (negative ? -value : value).toFixed(6);
 }
 
-/** A number a spreadsheet wrote with one or two decimals (`1004.0`, `3155,5`): not digit groups. */
-const SPREADSHEET_DECIMALS = /^(\d+)[.,](\d{1,2})$/;
+/** A number a spreadsheet wrote with one or two decimals (`1004.0`, `1 004,0`, `3155.5`): not a digit group. */
+const TRAILING_DECIMALS = /^(.*\d)[.,](\d{1,2})$/;
+
+/**
+ * The digits of a code as typed: groups joined (spaces, dots, dashes: `213 105 000`), a number
+ * cell's zero decimals dropped (`1 004.0` → `1004`); null when it holds other decimals
+ * (`3155.5`, `31.55` are no code) or other characters.
+ */
+function codeDigits(s: string): string | null {
+  const m = TRAILING_DECIMALS.exec(s);
+  if (m !== null) return /^0+$/.test(m[2]) ? stripIdSeparators(m[1]) : null;
+  return stripIdSeparators(s);
+}
 
 /** Zeros put before the digits of `before` to give `after` (a code that lost them as a spreadsheet number); 0 for any other change. */
 function zerosAdded(before: string, after: string): number {
-  const decimals = SPREADSHEET_DECIMALS.exec(before);
-  const digits = decimals !== null ? decimals[1] : (stripIdSeparators(before) ?? before);
+  const digits = codeDigits(before) ?? before;
   const added = after.length - digits.length;
   if (added <= 0 || !after.endsWith(digits) || !allDigits(digits, digits.length)) return 0;
   for (let i = 0; i < added; i++) if (after.charCodeAt(i) !== 48) return 0;
@@ -311,21 +321,13 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       const day = frDateToIso(s) ?? frPeriodToIso(s);
       if (day !== null && pattern!.test(day)) return day;
     }
-    // A code that lost its zeros or was typed in groups (`1004`, `213 105 000`); never a signed
-    // number or one a decimal pattern wants (BAL `long`: `-1` is no `001`).
-    // A number cell's decimals (`1004.0`): the code is the integer when they are zeros; other
-    // decimals (`3155.5`) are no digit groups to join (`7,1` may still be a code's decimal comma, below).
-    const decimals = SPREADSHEET_DECIMALS.exec(s);
-    const wholeDecimals = decimals !== null && /^0+$/.test(decimals[2]);
-    if (!decimalPattern && !SIGNED.test(s) && (decimals === null || wholeDecimals)) {
-      if (wholeDecimals) {
-        s = decimals[1];
-        if (pattern!.test(s)) return s;
-      }
-      const digits = stripIdSeparators(s);
-      if (digits !== null && digits !== s && pattern!.testDigits(digits)) return digits;
-      const base = digits ?? s;
-      const padded = base.length >= MIN_PADDED_DIGITS ? padDigitsToPattern(base, pattern!, Math.min(base.length + MAX_ZERO_PADDING, maxLength ?? Infinity)) : null;
+    // A code that lost its zeros, was typed in groups or kept a number cell's decimals (`1004`,
+    // `213 105 000`, `1 004.0`; not `3155.5`, whose `7,1`-like comma may still be a code's, below);
+    // never a signed number or one a decimal pattern wants (BAL `long`: `-1` is no `001`).
+    const digits = !decimalPattern && !SIGNED.test(s) ? codeDigits(s) : null;
+    if (digits !== null) {
+      if (digits !== s && pattern!.testDigits(digits)) return digits;
+      const padded = digits.length >= MIN_PADDED_DIGITS ? padDigitsToPattern(digits, pattern!, Math.min(digits.length + MAX_ZERO_PADDING, maxLength ?? Infinity)) : null;
       if (padded !== null) return padded;
     }
     // Words with ’ where the pattern allows only ' (or the other way round): the schema's spelling.
@@ -348,7 +350,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
 
   /** A SIRET column: digits typed in groups, never zeros made up (the key decides, above). */
   const fixSiretToPattern = (s: string): string | null => {
-    const digits = stripIdSeparators(s);
+    const digits = codeDigits(s);
     return digits !== null && digits !== s && pattern!.testDigits(digits) ? digits : null;
   };
 
@@ -399,7 +401,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       }
       if (pattern !== null) {
         // A SIRET that lost its leading zero gets it back only when its key then holds (as without a pattern).
-        const siretDigits = siretColumn && !pattern.test(v) ? stripIdSeparators(v) ?? v : null;
+        const siretDigits = siretColumn && !pattern.test(v) ? codeDigits(v) ?? v : null;
         if (siretDigits !== null && siretDigits.length === 13 && allDigits(siretDigits, 13) && isValidSiret('0' + siretDigits) && pattern.test('0' + siretDigits)) {
           // Said: a zero does not change the key, so a SIRET typed one digit short passes one time in ten.
           v = '0' + siretDigits;
@@ -409,7 +411,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
           const fixed = siretColumn ? fixSiretToPattern(v) : fixToPattern(v);
           if (fixed === null) {
             // A SIRET column says what is wrong with the number (often a SIREN), not the motif.
-            const message = siretColumn ? `La valeur « ${raw} » ${siretProblem(stripIdSeparators(v) ?? v)}` : `La valeur « ${raw} » ne respecte pas le format attendu${patternHint}${motif}.`;
+            // A number cell's decimals (`…66.0`) are named as such, not counted as a digit.
+            const message = siretColumn ? `La valeur « ${raw} » ${siretProblem(TRAILING_DECIMALS.test(v) ? v : (stripIdSeparators(v) ?? v))}` : `La valeur « ${raw} » ne respecte pas le format attendu${patternHint}${motif}.`;
             issues.push(err('pattern', row, name, raw, message));
           } else {
             const zeros = zerosAdded(v, fixed);
@@ -418,7 +421,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
           }
         }
       } else if (siretColumn && !allDigits(v, 14)) {
-        const d = stripIdSeparators(v);
+        const d = codeDigits(v);
         if (d !== null) {
           v = d.length === 13 && isValidSiret('0' + d) ? '0' + d : d;
           if (v.length === 14 && d.length === 13) issues.push(zeroRestored(row, name, raw, v, 1));

@@ -118,6 +118,10 @@ describe('constraints', () => {
     expect(one(insee, '1004.0')).toMatchObject({ value: '01004', codes: ['zero-restored'] });
     expect(one(insee, '31555,0')).toMatchObject({ value: '31555', codes: [] });
     expect(one(insee, '3155.5')).toMatchObject({ codes: ['pattern'] });
+    // With digit groups too: `1 004.0` is 01004, `3 155.5` and `31.55` no code.
+    expect(one(insee, '1 004.0')).toMatchObject({ value: '01004', codes: ['zero-restored'] });
+    expect(one(insee, '3 155.5').codes).toEqual(['pattern']);
+    expect(one(insee, '31.55').codes).toEqual(['pattern']);
     // One zero only, on four digits or more: `311` is no `00311`, a year `24` no `0024`.
     expect(one(insee, '311')).toMatchObject({ value: '311', codes: ['pattern'] });
     const year = { name: 'y', type: 'string' as const, constraints: { pattern: '^[0-9]{4}(/[0-9]{4})?$' } };

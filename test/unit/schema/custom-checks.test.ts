@@ -24,8 +24,9 @@ describe('french-siret-value', () => {
     const cases: [string, string][] = [
       ['21860194600014', 'sa clé de contrôle ne correspond pas'],
       ['218601946', "c’est un numéro SIREN"],
-      ['32402138500000.0', 'compte 15 chiffres'],
-      ['32402138500000,00', 'décimale ajoutée par le tableur'],
+      // A number cell's `.0` is dropped: the 14 digits are judged by their key.
+      ['32402138500000.0', 'sa clé de contrôle ne correspond pas'],
+      ['32402138500000,00', 'sa clé de contrôle ne correspond pas'],
       ['3,24021E+13', 'notation « E+ »'],
       ['2186019460001', 'compte 13 chiffres : un numéro SIRET en compte 14'],
       ['SIRET inconnu', 'sans lettre ni autre signe'],
@@ -47,6 +48,12 @@ describe('french-siret-value', () => {
     // Said: a zero does not change the key, so a SIRET typed one digit short would pass too.
     expect(r.issues.map((i) => [i.code, i.severity])).toEqual([['zero-restored', 'warning']]);
     expect(r.values).toEqual(['01234567800010']);
+  });
+  it('a number cell’s decimals are dropped, not read as a digit: 1234567800036.0 is 01234567800036, not 12345678000360', () => {
+    const withPattern = [{ ...fields[0], constraints: { pattern: '^\\d{14}$' } }];
+    const r = validatorFor(withPattern, { custom_checks: [check] }).validate(['1234567800036.0'], 2);
+    expect(r.values).toEqual(['01234567800036']);
+    expect(r.issues.map((i) => i.code)).toEqual(['zero-restored']);
   });
   it('with the official pattern too: a zero only when the key then holds; 13 digits otherwise are refused, not padded into another number', () => {
     const withPattern = [{ ...fields[0], constraints: { pattern: '^\\d{14}$' } }];
