@@ -48,6 +48,12 @@ function compiled(schema: TableSchemaDescriptor): CompiledSchema {
  * (`voie_nom`, `cle_interop`) read as 1.5 would lose its street names.
  */
 export function versionForHeader(current: TableSchemaDescriptor, others: readonly TableSchemaDescriptor[], header: readonly Cell[]): TableSchemaDescriptor {
+  // A BAL: the version of the profile it is judged in (1.5 with the three BAN ids and
+  // `toponyme`), as the reference picks it; a column count would keep 1.4 on a tie.
+  if (current.id === 'bal') {
+    const wanted = balHeaderIndex(header).profile === '1.5' ? '1.5' : '1.4';
+    return [current, ...others].find((d) => d.id === 'bal' && d.version === wanted) ?? current;
+  }
   const misfit = (d: TableSchemaDescriptor): number[] => {
     const { issues } = compiled(d).bind(header);
     return [issues.filter((i) => i.code === 'extra-column').length, issues.filter((i) => i.code === 'missing-column').length];

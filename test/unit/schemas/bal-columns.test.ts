@@ -35,7 +35,7 @@ async function standardize(text: string) {
   });
   const { report } = result;
   const errorRows = [...new Set(report.issues.filter((i) => i.severity === 'error' && (i.row ?? 0) > 1).map((i) => i.row))].sort();
-  return { report, files, fields: result.fields, errorRows, codes: report.issues.map((i) => `${i.severity[0]}:${i.code}@${i.row ?? '-'}${i.column ? `:${i.column}` : ''}`) };
+  return { report, files, fields: result.fields, schema: result.schema, errorRows, codes: report.issues.map((i) => `${i.severity[0]}:${i.code}@${i.row ?? '-'}${i.column ? `:${i.column}` : ''}`) };
 }
 
 /** validateur-bal's verdict and erroneous lines (header = 1), offline. */
@@ -177,5 +177,25 @@ describe('BAL headings in other letter case', () => {
       'La colonne « commune_in » est lue comme « commune_insee », mais une BAL doit la nommer exactement « commune_insee » : le validateur national des BAL ne la reconnaît pas sous un autre nom et refuse le fichier. Renommez-la.',
     );
     expect((await reference(alias)).valid).toBe(false);
+  });
+});
+
+describe('the BAL version published', () => {
+  it('is the profile the reference picks: a 1.5 header (ids, toponyme) with a voie_nom column too is published in 1.5', async () => {
+    const lines = balExport(2).toString('utf8').trimEnd().split('\r\n');
+    const names = lines[0].split(';');
+    const at = names.indexOf('voie_nom');
+    const withToponyme = lines.map((line, i) => {
+      const cells = line.split(';');
+      cells.splice(at, 0, i === 0 ? 'toponyme' : cells[at]);
+      if (i > 0) cells[at + 1] = 'Chemin Vert';
+      return cells.join(';');
+    });
+    const text = withToponyme.join('\r\n');
+    const { schema, files } = await standardize(text);
+    expect(schema?.version).toBe('1.5');
+    expect(csvRows(files['data.csv'])[0]).toContain('toponyme');
+    expect(column(files['data.csv'], 'toponyme')).not.toContain('Chemin Vert');
+    expect(await reference(files['data.csv'])).toMatchObject({ profile: '1.5', valid: true });
   });
 });
