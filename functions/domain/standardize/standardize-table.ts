@@ -266,8 +266,8 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     table = await openTable(src.stream, {
       ...opts.open,
       flattenJson: isDecp ? flattenDecp : opts.open?.flattenJson,
-      // A BAL's header is one line, as the reference validator reads it: no header on two rows.
-      ...(schema ? { headerScore: headerScore(schema), ...(schema.id === 'bal' ? {} : { headingField: headingField(schema) }), schemaColumns: schema.fields.length } : {}),
+      // A BAL's header is its first line, as the reference validator reads it: no title rows, no header on two rows.
+      ...(schema ? { headerScore: headerScore(schema), ...(schema.id === 'bal' ? { headerOnFirstRow: true } : { headingField: headingField(schema) }), schemaColumns: schema.fields.length } : {}),
     });
     if (schema && opts.otherVersions?.length) schema = versionForHeader(schema, opts.otherVersions, table.header);
     pipeline = new RowPipeline(schema, table.header, { now, ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}) });

@@ -199,3 +199,17 @@ describe('the BAL version published', () => {
     expect(await reference(files['data.csv'])).toMatchObject({ profile: '1.5', valid: true });
   });
 });
+
+describe('the header of a BAL', () => {
+  it('is its first line: a title above it is read as the header, as validateur-bal reads it, and the file refused', async () => {
+    const lines = balExport(2).toString('utf8').trimEnd().split('\r\n');
+    const titled = ['Base Adresse Locale de la commune', ...lines].join('\r\n');
+    const ours = await standardize(titled);
+    expect(ours.report.valid).toBe(false);
+    expect(ours.codes).not.toContain('w:title-rows@1');
+    expect((await reference(titled)).valid).toBe(false);
+    // An empty line above it is skipped by both.
+    const blank = ['', ...lines].join('\r\n');
+    expect((await standardize(blank)).report.valid).toBe((await reference(blank)).valid);
+  });
+});

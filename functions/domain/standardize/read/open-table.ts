@@ -102,6 +102,8 @@ export interface OpenTableOptions {
   headerScore?: (cells: readonly Cell[]) => number;
   /** The schema's field one heading names: a header on two rows is read as one (« Votes » over « Pour »). */
   headingField?: (heading: string) => string | undefined;
+  /** The header is the first record: no title rows above it (a BAL: its reference validator reads line 1 as the header). */
+  headerOnFirstRow?: boolean;
   /** How many columns the schema has: a record naming most of them is the header under a title block of any width (see headerIndex). */
   schemaColumns?: number;
 }
@@ -335,6 +337,8 @@ interface HeaderSearch {
   score?: (cells: readonly Cell[]) => number;
   /** The schema's field one heading names (two-row headers: twoRowHeader). */
   field?: (heading: string) => string | undefined;
+  /** See OpenTableOptions.headerOnFirstRow. */
+  firstRow?: boolean;
   schemaColumns?: number;
   issues: ValidationIssue[];
 }
@@ -453,6 +457,11 @@ function twoRowHeaderIssue(upper: number, lower: number, joined: readonly string
 /** The header among the first records (headerIndex, twoRowHeader), a warning for the title rows above it; at least one record after it. */
 function headerOf(head: readonly { cells: Cell[]; row: number }[], found: HeaderSearch): { h: number; header: Cell[]; headerRow: number } {
   if (head.length === 0) throw emptyFile();
+  // Blank lines above are skipped, as validateur-bal skips empty ones (not `;;;;`: left as a known difference).
+  if (found.firstRow) {
+    if (head.length === 1) throw headerOnly(head[0].row);
+    return { h: 0, header: head[0].cells, headerRow: head[0].row };
+  }
   const h = headerIndex(head, found.score, found.schemaColumns);
   const two = twoRowHeader(head, h, found);
   const first = two ? two.upper : h;
@@ -622,7 +631,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       // trusted: applications declare one and write another, and valid UTF-8 is never Windows-1252 by chance.
       const { text, encoding } = decodeBytes(head);
       const records = readHtml(text, { headerScore: opts.headerScore, issues });
-      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, field: opts.headingField, schemaColumns: opts.schemaColumns, issues });
+      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, field: opts.headingField, firstRow: opts.headerOnFirstRow, schemaColumns: opts.schemaColumns, issues });
       return { format: 'html', encoding, header, headerRow, rows, issues };
     }
     case 'xlsx':
@@ -631,7 +640,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       const read = sniffed.format === 'xlsx' ? readXlsx : sniffed.format === 'xls' ? readXls : readOds;
       const hiddenColumns: number[] = [];
       const records: Iterator<SheetRow> = read(head, { maxInflatedBytes: opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, headerScore: opts.headerScore, issues, hiddenColumns });
-      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, field: opts.headingField, schemaColumns: opts.schemaColumns, issues });
+      const { header, headerRow, rows } = await fromRecords(records, { score: opts.headerScore, field: opts.headingField, firstRow: opts.headerOnFirstRow, schemaColumns: opts.schemaColumns, issues });
       return { format: sniffed.format, header, headerRow, rows, issues, hiddenColumns };
     }
     case 'csv': {
@@ -658,7 +667,7 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
         () => {
           if (csv.blankRows > 0) issues.push(blankRowsIssue(csv.blankRows));
         },
-        { score: opts.headerScore, field: opts.headingField, schemaColumns: opts.schemaColumns, issues },
+        { score: opts.headerScore, field: opts.headingField, firstRow: opts.headerOnFirstRow, schemaColumns: opts.schemaColumns, issues },
       );
       return {
         format: 'csv',
