@@ -133,18 +133,27 @@ const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i
 /** Degrees, minutes and seconds (`43°30'44" N`, `1° 29′ 55,2″ E`, `0°27'3"O`). */
 const DMS = /^\s*(-?)(\d{1,3})\s*[°º]\s*(?:(\d{1,2})\s*['’′]\s*(?:(\d{1,2}(?:[.,]\d+)?)\s*(?:["”″]|''|’’)?)?)?\s*([NSEWO])?\s*$/i;
 
-/** A coordinate written in degrees, minutes, seconds, in decimal degrees (6 decimals, a point); null for anything else. */
-export function decimalDegrees(raw: string): string | null {
+/**
+ * A coordinate written in degrees, minutes, seconds, in decimal degrees (6 decimals, a point);
+ * null for anything else, beyond 90° for a latitude or 180° for a longitude, or with the other
+ * axis's hemisphere (`N` for a longitude).
+ */
+export function decimalDegrees(raw: string, axis: 'lat' | 'long' = 'long'): string | null {
   const m = DMS.exec(raw);
   if (m === null) return null;
   const minutes = Number(m[3] ?? 0);
   const seconds = Number((m[4] ?? '0').replace(',', '.'));
   if (minutes >= 60 || seconds >= 60) return null;
   const value = Number(m[2]) + minutes / 60 + seconds / 3600;
-  if (value > 180) return null;
-  const negative = m[1] === '-' || /^[SWO]$/i.test(m[5] ?? '');
+  if (value > (axis === 'lat' ? 90 : 180)) return null;
+  const hemisphere = (m[5] ?? '').toUpperCase();
+  if (hemisphere !== '' && (axis === 'lat') !== (hemisphere === 'N' || hemisphere === 'S')) return null;
+  const negative = m[1] === '-' || /^[SWO]$/.test(hemisphere);
   return (negative ? -value : value).toFixed(6);
 }
+
+/** Digits grouped by thousands with a space, a no-break or a narrow no-break space (`31 320`). */
+const THOUSANDS_GROUPED = /^\d{1,3}(?:[ \u00A0\u202F]\d{3})+$/;
 
 /** A number a spreadsheet wrote with one or two decimals (`1004.0`, `1 004,0`, `3155.5`): not a digit group. */
 const TRAILING_DECIMALS = /^(.*\d)[.,](\d{1,2})$/;
@@ -251,6 +260,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
   const plainDate = f.type === 'date' && customTimeFormat(f) === null;
   // A latitude or a longitude (the schema's coordinates, or so named): degrees-minutes-seconds are read in its hint.
   const coordinate = isNumber && (COORDINATE_NAME.test(f.name) || /\b(?:latitude|longitude)\b/i.test(f.title ?? ''));
+  const latitudeColumn = /(?:^|_)lat(?:itude)?(?:_|$)/i.test(f.name) || /\blatitude\b/i.test(f.title ?? '');
   // The schema's example when it is a number (a latitude: 48.808989), else an amount.
   const numberExample = f.example !== undefined && /^-?\d+(?:[.,]\d+)?$/.test(String(f.example).trim()) ? String(f.example).trim() : '1500 ou 1500,50';
   /** What to do about a value of the wrong type, when the value tells. */
@@ -259,12 +269,12 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     if (serial) return ` : c’est sans doute le numéro de jour d’Excel du ${serial} ; mettez la colonne au format date dans le tableur avant d’exporter`;
     if (isDate && DATE_SHAPED.test(raw)) return ' : ce jour n’existe pas (jour ou mois impossible), vérifiez la date';
     if (coordinate) {
-      const degrees = decimalDegrees(raw);
+      const degrees = decimalDegrees(raw, latitudeColumn ? 'lat' : 'long');
       if (degrees !== null) return ` : ce sont des degrés, minutes et secondes ; écrivez des degrés décimaux, ici ${degrees}`;
     }
     if (isNumber && /\d/.test(raw) && /[a-zA-Z]/.test(raw)) return ` : écrivez seulement le nombre, en chiffres et sans texte (par exemple ${numberExample})`;
     // A vote typed as a word: the count is what the column holds.
-    if (isNumber && /^\s*(?:à l['’]\s*)?unanimit[ée]/i.test(raw)) return ' : écrivez le nombre de voix en chiffres (à l’unanimité : le nombre de votants pour, 0 contre et 0 abstention)';
+    if (f.type === 'integer' && /^\s*(?:à l['’]\s*)?unanimit[ée]/i.test(raw)) return ' : écrivez le nombre de voix en chiffres (à l’unanimité : le nombre de votants pour, 0 contre et 0 abstention)';
     if (isNumber && !/\d/.test(raw) && /\p{L}/u.test(raw)) return ` : écrivez-le en chiffres (par exemple ${numberExample})`;
     if (isUri && LOCAL_PATH.test(raw.trim())) {
       return ' : c’est l’emplacement d’un fichier sur un ordinateur ou un réseau de la collectivité, que personne d’autre ne peut ouvrir ; mettez le document en ligne (sur le site de la collectivité) et écrivez son adresse (https://…)';
@@ -389,10 +399,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
           v = international;
         }
       }
-      // A code of fixed width typed in groups (postal code `31 320`): its digits.
-      if (padTo !== undefined && v.length > padTo - 1 && v.length <= padTo + 2) {
+      // A code of fixed width typed as a number is grouped (postal code `31 320`, `1 000`): its digits; not any spacing (`31 32`).
+      if (padTo !== undefined && THOUSANDS_GROUPED.test(v)) {
         const digits = v.replace(/[\s\u00A0\u202F]/g, '');
-        if (digits !== v && digits.length >= padTo - 1 && digits.length <= padTo && allDigits(digits, digits.length)) v = digits;
+        if (digits.length >= padTo - 1 && digits.length <= padTo) v = digits;
       }
       // A code of fixed width that lost its leading zero as a spreadsheet number (postal code 1000 for 01000).
       if (padTo !== undefined && v.length === padTo - 1 && v.charCodeAt(0) !== 48 && allDigits(v, v.length)) {

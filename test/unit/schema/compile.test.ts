@@ -508,14 +508,18 @@ describe('a number written with words', () => {
     const { codes, issues } = one(lat, `43°30'44" N`);
     expect(codes).toEqual(['type-error']);
     expect(issues[0].message).toBe(`La valeur « 43°30'44" N » n’est pas un nombre : ce sont des degrés, minutes et secondes ; écrivez des degrés décimaux, ici 43.512222.`);
-    expect(one(lat, `0°27'3"O`).issues[0].message).toContain('ici -0.450833');
+    expect(one({ name: 'EQUIP_LONG', type: 'number' }, `0°27'3"O`).issues[0].message).toContain('ici -0.450833');
     expect(one(lat, `48º48'32"N`).issues[0].message).toContain('ici 48.808889');
     expect(one({ name: 'long', type: 'number' }, `1°29'55" E`).issues[0].message).toContain('ici 1.498611');
   });
 
   it('only in a coordinate column, and only for degrees a point can have', () => {
     expect(one({ name: 'ERP_CATEGORIE', type: 'integer' }, '5°').issues[0].message).not.toContain('degrés');
-    expect(one(lat, '181°').issues[0].message).not.toContain('degrés décimaux');
+    expect(one(lat, '95°').issues[0].message).not.toContain('degrés décimaux');
+    expect(one({ name: 'EQUIP_LONG', type: 'number' }, '181°').issues[0].message).not.toContain('degrés décimaux');
+    // The other axis's hemisphere: not offered as this one.
+    expect(one({ name: 'EQUIP_LONG', type: 'number' }, `43°30'44" N`).issues[0].message).not.toContain('degrés décimaux');
+    expect(one({ name: 'EQUIP_LONG', type: 'number' }, `1°29'55" E`).issues[0].message).toContain('ici 1.498611');
   });
 
   it('else the message shows the schema’s own example, or an amount when it has none', () => {
@@ -525,6 +529,10 @@ describe('a number written with words', () => {
 });
 
 describe('a number written as a word', () => {
+  it('« Unanimité » only in a count (an integer column), not in a latitude', () => {
+    expect(one({ name: 'EQUIP_LAT', type: 'number' }, 'Unanimité').issues[0].message).not.toContain('voix');
+  });
+
   it('« Unanimité » in a vote count: the message says to write the number of votes', () => {
     expect(one({ name: 'VOTE_POUR', type: 'integer' }, 'Unanimité').issues[0].message).toBe(
       'La valeur « Unanimité » n’est pas un nombre entier : écrivez le nombre de voix en chiffres (à l’unanimité : le nombre de votants pour, 0 contre et 0 abstention).',

@@ -85,6 +85,8 @@ describe('a postal code typed into a number cell', () => {
     expect(read('31\u00A0320').value).toBe('31320');
     expect(read('1 000')).toMatchObject({ value: '01000', issues: [expect.objectContaining({ code: 'zero-restored' })] });
     expect(read('31 32 0 1').issues.map((i) => i.code)).toEqual(['max-length']);
+    // Not any spacing: `31 32` is no postal code typed as a number.
+    expect(read('31 32')).toMatchObject({ value: '31 32', issues: [] });
   });
 
   it('is not padded further: no postal code starts with 00', () => {
