@@ -85,6 +85,7 @@ describe('BAL profile and header', () => {
     // The reference would pick 1.3 (it ignores ID_BAN_COMMUNE): bal-column-case refuses the file until renamed.
     const ids = balHeaderIndex(['ID_BAN_COMMUNE', 'id_ban_toponyme', 'id_ban_adresse', 'voie_nom', 'numero']);
     expect(checkBalHeader(ids).find((i) => i.code === 'bal-column-case')).toMatchObject({ severity: 'error' });
+    expect(checkBalHeader(ids).find((i) => i.code === 'bal-column-case')!.message).toContain('il lirait ce fichier comme une BAL 1.3, et non 1.4 comme il est publié');
     const toponyme = balHeaderIndex(['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse', 'Toponyme', 'numero']);
     expect(toponyme.profile).toBe('1.5');
     expect(checkBalHeader(toponyme).map((i) => [i.code, i.severity])).toContainEqual(['bal-column-case', 'error']);

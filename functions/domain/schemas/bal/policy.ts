@@ -846,8 +846,14 @@ export function checkBalHeader(
     // would judge is not what is published.
     const miscasedNames = new Set(index.miscased.map((m) => m.name));
     const exact = new Set([...index.columns.keys()].filter((name) => !miscasedNames.has(name)));
-    const refused =
-      profileOf(exact) !== profile || index.miscased.some((m) => Object.hasOwn(FIELDS, m.name) && balRuleLevel(`field.${m.name}.missing`, profile) === 'E');
+    const otherProfile = profileOf(exact) !== profile ? profileOf(exact) : undefined;
+    const lacking = index.miscased.some((m) => Object.hasOwn(FIELDS, m.name) && balRuleLevel(`field.${m.name}.missing`, profile) === 'E');
+    const refused = otherProfile !== undefined || lacking;
+    const consequence = lacking
+      ? ' : il lui manquerait une colonne obligatoire, le fichier est refusé'
+      : otherProfile !== undefined
+        ? ` : il lirait ce fichier comme une BAL ${otherProfile}, et non ${profile} comme il est publié ; le fichier est refusé tant qu’elles ne sont pas renommées`
+        : '';
     const renames = index.miscased.map((m) => `« ${m.heading} » en « ${m.name} »`).join(', ');
     out.push({
       code: 'bal-column-case',
@@ -855,7 +861,7 @@ export function checkBalHeader(
       row: 1,
       message:
         `Les noms de colonnes d’une Base Adresse Locale s’écrivent en minuscules, exactement comme dans le schéma : renommez ${renames}. ` +
-        `Le validateur national des BAL ne reconnaît pas une colonne nommée autrement et la tient pour absente${refused ? ' : le fichier est refusé' : ''}. ` +
+        `Le validateur national des BAL ne reconnaît pas une colonne nommée autrement et la tient pour absente${consequence}. ` +
         'Les valeurs de ces colonnes sont vérifiées ici comme si elles étaient bien nommées.',
     });
   }
