@@ -5,7 +5,7 @@
  * `toponyme`, `cle_interop` is gone), and judged by the reference validator
  * (`@ban-team/validateur-bal`) as the communes' own files are.
  */
-import { api, platform } from './support/api';
+import { api, eventually, platform } from './support/api';
 import { createDataset, fixture, newPublisher, publicFile, publish, type Publisher } from './support/publish';
 
 jest.setTimeout(120_000);
@@ -33,19 +33,6 @@ async function validateOffline(file: Buffer): Promise<BalVerdict> {
 }
 
 const errorsOf = (v: BalVerdict) => v.profilErrors.filter((e) => e.level === 'E').map((e) => e.code);
-
-/** Polls until `check` passes (the consolidation is asynchronous). */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-}
 
 const lines = (csv: string) => csv.split('\r\n').filter((l) => l !== '');
 

@@ -6,7 +6,7 @@
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { handlerEnvironment } from '../../lib/local/platform';
-import { api, platform } from './support/api';
+import { api, eventually, platform } from './support/api';
 import { createDataset, fixture, newPublisher, publish, type Publisher } from './support/publish';
 
 const SUBVENTIONS = fixture('subventions.csv').toString('utf8');
@@ -26,19 +26,6 @@ async function publicJson<T>(key: string): Promise<{ status: number; body: T | u
 
 async function currentRows(p: Publisher, slug: string): Promise<Row[]> {
   return (await publicJson<Row[]>(`datasets/${p.tenantId}/${slug}/latest/data.json`)).body ?? [];
-}
-
-/** Polls until `check` passes (the consolidation is asynchronous). */
-async function eventually(check: () => Promise<void>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
 }
 
 describe('consolidated territory files', () => {

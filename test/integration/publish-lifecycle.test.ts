@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { handlerEnvironment } from '../../lib/local/platform';
-import { admin, api, platform } from './support/api';
+import { admin, api, eventually, platform } from './support/api';
 import {
   createDataset,
   fixture,
@@ -178,17 +178,13 @@ describe('latest/datapackage.json after a PATCH of the metadata', () => {
     expect((await publicFile(p, SLUG, 'latest', 'datapackage.json')).bytes.equals(served.bytes)).toBe(true);
     // The DCAT export, rebuilt on the package's event, says it too.
     type Dcat = { 'dcat:dataset': { 'dct:identifier': string; 'dcat:distribution': { 'dcat:downloadURL': string; 'spdx:checksum': { 'spdx:checksumValue': string } }[] }[] };
-    const deadline = Date.now() + 30_000;
-    let checksum: string | undefined;
-    while (Date.now() < deadline) {
+    await eventually(async () => {
       const res = await fetch(`${platform().publicUrl}/catalog/dcat.jsonld`);
       const dcat = res.ok ? ((await res.json()) as Dcat) : undefined;
       const node = dcat?.['dcat:dataset'].find((d) => d['dct:identifier'] === `${p.tenantId}/${SLUG}`);
-      checksum = node?.['dcat:distribution'].find((d) => d['dcat:downloadURL'].endsWith('/latest/datapackage.json'))?.['spdx:checksum']['spdx:checksumValue'];
-      if (checksum === sha) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(checksum).toBe(sha);
+      const checksum = node?.['dcat:distribution'].find((d) => d['dcat:downloadURL'].endsWith('/latest/datapackage.json'))?.['spdx:checksum']['spdx:checksumValue'];
+      expect(checksum).toBe(sha);
+    }, 30_000);
   });
 
   it('the catalogue gives the size and checksum of the file its URL serves, after a PATCH, a restore and a new version', async () => {

@@ -59,3 +59,16 @@ export async function createKey(tenantId: string): Promise<{ id: string; token: 
   if (res.status !== 201) throw new Error(`createKey ${tenantId}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/** Polls until `check` passes (what the platform does asynchronously: consolidation, catalogue exports). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > end) throw error;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
