@@ -164,6 +164,11 @@ const TRAILING_DECIMALS = /^(.*\d)[.,](\d{1,2})$/;
  * (`3155.5`, `31.55` are no code) or other characters.
  */
 function codeDigits(s: string): string | null {
+  // The usual code has no decimals: the regex only when a `.` or `,` stands before the last one or two characters.
+  const n = s.length;
+  const c2 = s.charCodeAt(n - 2);
+  const c3 = s.charCodeAt(n - 3);
+  if (c2 !== 46 && c2 !== 44 && c3 !== 46 && c3 !== 44) return stripIdSeparators(s);
   const m = TRAILING_DECIMALS.exec(s);
   if (m !== null) return /^0+$/.test(m[2]) ? stripIdSeparators(m[1]) : null;
   return stripIdSeparators(s);
@@ -358,12 +363,6 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     return null;
   };
 
-  /** A SIRET column: digits typed in groups, never zeros made up (the key decides, above). */
-  const fixSiretToPattern = (s: string): string | null => {
-    const digits = codeDigits(s);
-    return digits !== null && digits !== s && pattern!.testDigits(digits) ? digits : null;
-  };
-
   return (raw, row, issues) => {
     let parsed = parse(raw);
     // `www.commune.fr` gets `https://`: said, since a site only on http:// would be published as a dead link.
@@ -411,22 +410,26 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       }
       if (pattern !== null) {
         // A SIRET that lost its leading zero gets it back only when its key then holds (as without a pattern).
-        const siretDigits = siretColumn && !pattern.test(v) ? codeDigits(v) ?? v : null;
+        const siretDigits = siretColumn && !pattern.test(v) ? codeDigits(v) : null;
         if (siretDigits !== null && siretDigits.length === 13 && allDigits(siretDigits, 13) && isValidSiret('0' + siretDigits) && pattern.test('0' + siretDigits)) {
           // Said: a zero does not change the key, so a SIRET typed one digit short passes one time in ten.
           v = '0' + siretDigits;
           issues.push(zeroRestored(row, name, raw, v, 1));
         }
         if (!pattern.test(v)) {
-          const fixed = siretColumn ? fixSiretToPattern(v) : fixToPattern(v);
+          // A SIRET column: its digits typed in groups, never zeros made up (the key decided, above).
+          const fixed = siretColumn ? (siretDigits !== null && siretDigits !== v && pattern.testDigits(siretDigits) ? siretDigits : null) : fixToPattern(v);
           if (fixed === null) {
             // A SIRET column says what is wrong with the number (often a SIREN), not the motif.
             // A number cell's decimals (`…66.0`) are named as such, not counted as a digit.
             const message = siretColumn ? `La valeur « ${raw} » ${siretProblem(TRAILING_DECIMALS.test(v) ? v : (stripIdSeparators(v) ?? v))}` : `La valeur « ${raw} » ne respecte pas le format attendu${patternHint}${motif}.`;
             issues.push(err('pattern', row, name, raw, message));
           } else {
-            const zeros = zerosAdded(v, fixed);
-            if (zeros > 0) issues.push(zeroRestored(row, name, raw, fixed, zeros));
+            // Zeros put back start the fixed value (a date or a joined code does not: no more work for them).
+            if (fixed.charCodeAt(0) === 48) {
+              const zeros = zerosAdded(v, fixed);
+              if (zeros > 0) issues.push(zeroRestored(row, name, raw, fixed, zeros));
+            }
             v = fixed;
           }
         }
