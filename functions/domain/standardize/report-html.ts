@@ -91,6 +91,7 @@ export const CODE_HELP: Record<string, string> = {
   'bal-suffixe-start': 'suffixe qui doit commencer par une lettre ou un chiffre',
   'bal-surrounding-spaces': 'espaces en début ou en fin de valeur',
   'bal-too-long': 'valeur trop longue',
+  'bal-ban-ids-left-out': 'identifiants BAN donnés par une partie des trois colonnes id_ban_* : non publiés',
   'bal-uid-adresse': 'colonne uid_adresse (BAL 1.3) non publiée : ses identifiants BAN vont dans les colonnes id_ban_*',
   'wrong-dataset': 'fichier dont les colonnes sont celles d’un autre jeu de données',
   'other-publisher': 'fichier qui semble être celui d’une autre collectivité (SIRET ou code INSEE)',

@@ -10,6 +10,7 @@ import type { Cell, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } f
 import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
 import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalHeaderIssues, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
 import { DecpRowsCheck } from '../schemas/decp/checks';
+import { frenchList } from '../french-list';
 import { filledCells, type TableRow } from './read/open-table';
 import { HiddenColumns, HiddenRows } from './hidden-cells';
 import { LinkedCells } from './linked-cells';
@@ -166,6 +167,9 @@ export interface RowPipelineOptions {
   hiddenColumns?: readonly number[];
 }
 
+/** A BAL's BAN ids: published together or not at all. */
+const BAN_ID_FIELDS = ['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'] as const;
+
 export class RowPipeline {
   readonly issues = new IssueCollector();
   rowCount = 0;
@@ -185,6 +189,8 @@ export class RowPipeline {
   private readonly columns: Int32Array;
   /** Fields of the schema, which the engine validates; a BAL's language variants follow them. */
   private readonly schemaWidth: number;
+  /** BAL judged without BAN ids (profile 1.3): the id_ban_* fields the file has, published empty. */
+  private readonly idsLeftOut: Int32Array | undefined;
   /** BAL: source columns of the language variants (`voie_nom_oci`), published after the schema's fields. */
   private readonly regionalAts: Int32Array | undefined;
   /** The CSV writer writes a row at once: one array of its cells serves every row. */
@@ -222,6 +228,12 @@ export class RowPipeline {
       all.set(columns);
       all.set(this.regionalAts, columns.length);
       columns = all;
+    }
+    // A BAL judged without BAN ids (1.3: not the three id_ban_* columns) publishes none: a part
+    // of them filled beside an empty one makes a 1.4 file the reference refuses (lack_of_id_ban).
+    if (bal && bal.profile === '1.3') {
+      const given = BAN_ID_FIELDS.map((f) => this.fields.indexOf(f)).filter((i) => i >= 0 && columns[i] >= 0);
+      if (given.length > 0) this.idsLeftOut = Int32Array.from(given);
     }
     this.columns = columns;
     this.cellTexts = new Array<Value>(this.fields.length);
@@ -291,6 +303,18 @@ export class RowPipeline {
     const { bal, bound } = this;
     if (bal) out.push(...checkBalFile(file, bal.profile));
     if (bound) out.push(...(bal ? [...gradeBalHeaderIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues, this.engineHeadings())] : bound.issues));
+    if (this.idsLeftOut) {
+      const given = Array.from(this.idsLeftOut, (i) => `« ${this.fields[i]} »`);
+      const missing = BAN_ID_FIELDS.filter((f) => !this.bal!.columns.has(f)).map((f) => `« ${f} »`);
+      out.push({
+        code: 'bal-ban-ids-left-out',
+        severity: 'warning',
+        row: 1,
+        message:
+          `${given.length > 1 ? `Les colonnes ${frenchList(given)} ne sont pas publiées` : `La colonne ${given[0]} n’est pas publiée`} : une BAL donne ses identifiants BAN par les trois colonnes ensemble, ` +
+          `et ${frenchList(missing)} ${missing.length > 1 ? 'manquent' : 'manque'}. Le fichier est vérifié et publié sans identifiants BAN ; ajoutez ${missing.length > 1 ? 'les colonnes manquantes' : 'la colonne manquante'} pour les publier.`,
+      });
+    }
     return out;
   }
 
@@ -364,6 +388,7 @@ export class RowPipeline {
         }
         values = result.values;
         if (this.regionalAts) this.addRegional(record.cells, values);
+        if (this.idsLeftOut) for (let k = 0; k < this.idsLeftOut.length; k++) values[this.idsLeftOut[k]] = null;
         if (this.writing) {
           formatted = schemaRuntime.cellsInto(values, this.cellTexts);
           // cellsInto fills the schema's fields: the language variants are text, written as they are.

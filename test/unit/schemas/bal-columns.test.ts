@@ -213,3 +213,18 @@ describe('the header of a BAL', () => {
     expect((await standardize(blank)).report.valid).toBe((await reference(blank)).valid);
   });
 });
+
+describe('BAN ids given by some of the three id_ban_* columns only', () => {
+  it('are not published (the reference judges the file without ids): the published file is one validateur-bal accepts', async () => {
+    const lines = balExport(2).toString('utf8').trimEnd().split('\r\n');
+    const at = lines[0].split(';').indexOf('id_ban_adresse');
+    const text = lines.map((l) => l.split(';').filter((_, i) => i !== at).join(';')).join('\r\n');
+    const theirs = await reference(text);
+    const ours = await standardize(text);
+    expect(theirs).toMatchObject({ profile: '1.3', valid: true });
+    expect(ours.report.valid).toBe(true);
+    expect(ours.codes).toContain('w:bal-ban-ids-left-out@1');
+    expect(column(ours.files['data.csv'], 'id_ban_commune')).toEqual(['', '']);
+    expect(await reference(ours.files['data.csv'])).toMatchObject({ valid: true });
+  });
+});
