@@ -60,9 +60,16 @@ async function copyToLatest(version: DatasetVersion, dataset: Dataset): Promise<
 
 /** Records what `latest/datapackage.json` holds, for the catalogue's size and checksum; no write when the record says it already. */
 async function recordLatestPackage(store: DynamoDatasetStore, dataset: Dataset, version: number, written: LatestPackage | undefined): Promise<void> {
-  const r = dataset.latestPackage;
-  const recorded = written ? r?.version === written.version && r.sha256 === written.sha256 : r === undefined;
-  if (!recorded) await store.setLatestPackage(dataset.tenantId, dataset.slug, version, written);
+  if (!recordSays(dataset.latestPackage, version, written)) await store.setLatestPackage(dataset.tenantId, dataset.slug, version, written);
+}
+
+/**
+ * Whether the dataset's record says what `latest/datapackage.json` of `version` holds: the
+ * package written anew, or (undefined) the version's copy, which a record of another version
+ * does not contradict (the catalogue reads a record only for its version).
+ */
+function recordSays(r: LatestPackage | undefined, version: number, written: LatestPackage | undefined): boolean {
+  return written ? r?.version === written.version && r.sha256 === written.sha256 : r === undefined || r.version !== version;
 }
 
 /** Size and checksum of a package's bytes, undefined when they are the version's own (`d`). */
@@ -156,9 +163,7 @@ export async function refreshLatestPackage(store: DynamoDatasetStore, tenantId: 
     // put right and the same bytes written again, for the catalogue's exports rebuilt on that event.
     if (latest !== undefined && online?.version === String(version.version) && sameMetadata(online, packageMetadata(before))) {
       const facts = packageFacts(Buffer.from(latest, 'utf8'), d, version.version);
-      const r = before.latestPackage;
-      const behind = facts ? !(r?.version === facts.version && r.sha256 === facts.sha256) : r?.version === version.version;
-      if (behind) {
+      if (!recordSays(before.latestPackage, version.version, facts)) {
         // The record first: the exports rebuilt on the file's event read it.
         await recordLatestPackage(store, before, version.version, facts);
         await writeLatestPackage(d, version, before);

@@ -17,9 +17,10 @@
  *
  * - Profiles: the reference picks 1.5 when the header has the three `id_ban_*` columns and
  *   `toponyme`, 1.4 with the three ids only, else 1.3 (`balProfileFor`), on the exact
- *   headings: a file is judged in that profile, so that the verdict is the reference's (a
- *   1.3 file's `uid_adresse` is not published: its ids, filled line by line into the
- *   `id_ban_*` columns, would make a 1.4 file the reference could refuse). Each profile
+ *   headings. A file is judged in that profile, read on the headings as published (in other
+ *   letter case too: checkBalHeader refuses the file when the reference would pick another).
+ *   A 1.3 file's `uid_adresse` is not published: its ids, filled line by line into the
+ *   `id_ban_*` columns, would make a 1.4 file the reference could refuse. Each profile
  *   classes every rule as error, warning or info (`BAL_RULE_LEVELS`); infos are not reported.
  * - Columns count for the reference only under their exact name (`cle_intero` is not
  *   `cle_interop`: checkBalHeader names the column to rename). A heading in other letter
@@ -41,6 +42,7 @@
  * groupings, `voie_nom_have_same_lieudit_complement_nom`, `lieudit_complement_nom_not_declared`.
  */
 import { frBoolean, frDateToIso } from '../../schema/normalize-fr';
+import { frenchList } from '../../french-list';
 import { frenchCount } from '../../standardize/report';
 import { frenchTerritory } from '../../schema/french-territories';
 import { NOT_UUID, uuidKind } from '../../schema/uuid';
@@ -803,24 +805,19 @@ export function checkBalFile(file: { delimiter?: string; encoding?: string; line
 /**
  * The engine's header issues (bind()) as they stand in a BAL, graded: without the
  * `extra-column` warnings for language variants (BAL columns, published) and for
- * `uid_adresse` (its ids are published, see checkBalHeader), nor `header-renamed`, which
+ * `uid_adresse` (checkBalHeader says why it is not published), nor `header-renamed`, which
  * says a column is accepted under another name where the reference accepts none:
  * checkBalHeader says what to rename instead.
  */
 export function gradeBalHeaderIssues(issues: readonly ValidationIssue[], index: BalHeaderIndex): ValidationIssue[] {
   const kept = new Set<string>(index.regional.map((r) => r.name));
   for (const m of index.miscased) kept.add(m.heading);
-  if (index.columns.has('uid_adresse')) {
-    kept.add('uid_adresse');
-    for (const m of index.miscased) if (m.name === 'uid_adresse') kept.add(m.heading);
-  }
+  if (index.columns.has('uid_adresse')) kept.add('uid_adresse');
   return gradeBalIssues(
     issues.filter((i) => i.code !== 'header-renamed' && !(i.code === 'extra-column' && kept.has(i.column ?? ''))),
     index,
   );
 }
-
-const quoted = (names: readonly string[]): string => names.map((n) => `« ${n} »`).join(', ').replace(/, ([^,]*)$/, ' et $1');
 
 /**
  * Columns the reference misses, at its level, except those the engine already reported
@@ -830,7 +827,7 @@ const quoted = (names: readonly string[]): string => names.map((n) => `« ${n} �
  *   cells are judged as if the columns were renamed, so that no line is refused for it;
  * - columns the engine reads under another name (`engineHeadings`: field → heading, an alias
  *   or title such as `Numéro`), each named with the name to give it: the reference misses them;
- * - `uid_adresse` (1.3): its ids are published in the `id_ban_*` columns, said once.
+ * - `uid_adresse` (1.3): neither it nor its ids are published, said once.
  */
 export function checkBalHeader(
   index: BalHeaderIndex,
@@ -871,7 +868,7 @@ export function checkBalHeader(
       severity: 'warning',
       row: 1,
       column: 'uid_adresse',
-      message: `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée, ni les identifiants BAN qu’elle porte : le fichier publié (format BAL 1.4 et suivants) les attend dans les colonnes ${quoted(['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'])}, sur toutes les lignes ou sur aucune. Pour les publier, donnez-les dans ces colonnes.`,
+      message: `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée, ni les identifiants BAN qu’elle porte : le fichier publié (format BAL 1.4 et suivants) les attend dans les colonnes ${frenchList(['« id_ban_commune »', '« id_ban_toponyme »', '« id_ban_adresse »'])}, sur toutes les lignes ou sur aucune. Pour les publier, donnez-les dans ces colonnes.`,
     });
   }
   for (const [field, spec] of Object.entries(FIELDS)) {

@@ -389,14 +389,17 @@ function joinHeaderRows(
     groupsUnder.set(key, (groupsUnder.get(key) ?? new Set()).add(c.over));
   }
   const taken = new Set<string>();
+  let fromBottom = 0;
   const cells: Cell[] = cols.map((c) => {
     if (c.grouped) return null;
     const heading = c.below !== '' && c.over === '' ? c.below : c.over;
     const field = heading === '' ? undefined : fieldOf(heading);
-    if (field) taken.add(field);
+    if (field) {
+      taken.add(field);
+      if (c.over === '') fromBottom++;
+    }
     return heading === '' ? null : heading;
   });
-  let fromBottom = cols.filter((c, j) => !c.grouped && c.over === '' && c.below !== '' && fieldOf(cells[j]!) !== undefined).length;
   const joined: string[] = [];
   const free = (heading: string): boolean => {
     const field = fieldOf(heading);
