@@ -31,12 +31,14 @@ export function datapackage(opts: {
 }) {
   const { dataset, schema } = opts;
   // Columns published after the schema's (a BAL's language variants, `voie_nom_oci`): text.
+  // A schema's column left out (a BAL's `cle_interop` the file lacks) is not described.
   const own = new Set(schema?.fields.map((f) => f.name));
+  const published = new Set(opts.fields);
   const added = opts.fields.filter((name) => !own.has(name)).map((name) => ({ name, type: 'string' }));
   const tableSchema = schema
     ? {
         fields: [
-          ...schema.fields.map((f) => ({
+          ...schema.fields.filter((f) => published.has(f.name)).map((f) => ({
             name: f.name,
             type: f.type,
             ...(f.format ? { format: f.format } : {}),

@@ -8,7 +8,17 @@
 import { compileSchema, type BindResult, type CompiledSchema } from '../schema/compile';
 import type { Cell, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
 import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
-import { balHeaderIndex, checkBalFile, checkBalHeader, gradeBalHeaderIssues, gradeBalIssues, type BalHeaderIndex } from '../schemas/bal/policy';
+import {
+  balBanIds,
+  balHeaderIndex,
+  balRuleLevel,
+  checkBalFile,
+  checkBalHeader,
+  gradeBalHeaderIssues,
+  gradeBalIssues,
+  type BalHeaderIndex,
+  type BalProfile,
+} from '../schemas/bal/policy';
 import { DecpRowsCheck } from '../schemas/decp/checks';
 import { frenchList } from '../french-list';
 import { filledCells, type TableRow } from './read/open-table';
@@ -167,6 +177,13 @@ export interface RowPipelineOptions {
   hiddenColumns?: readonly number[];
 }
 
+/** `values` at the positions `at`, into `into`. */
+function project(at: Int32Array, values: readonly Value[], into: Value[]): Value[] {
+  for (let k = 0; k < at.length; k++) into[k] = values[at[k]];
+  into.length = at.length;
+  return into;
+}
+
 /** A BAL's BAN ids: published together or not at all. */
 const BAN_ID_FIELDS = ['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'] as const;
 
@@ -191,8 +208,15 @@ export class RowPipeline {
   private readonly schemaWidth: number;
   /** BAL judged without BAN ids (profile 1.3): the id_ban_* fields the file has, published empty. */
   private readonly idsLeftOut: Int32Array | undefined;
+  /** BAL judged with BAN ids and carrying `uid_adresse` too: the id_ban_* fields, filled with the ids the reference takes (either column). */
+  private readonly idsCombined: Int32Array | undefined;
   /** BAL: source columns of the language variants (`voie_nom_oci`), published after the schema's fields. */
   private readonly regionalAts: Int32Array | undefined;
+  /** The fields published, when some are not (see `unpublished`): output field k is field `published[k]`. */
+  private readonly published: Int32Array | undefined;
+  /** What the writers get when `published` is set: the published fields' values and texts of the current row. */
+  private readonly outValues: Value[] = [];
+  private readonly outTexts: Value[] = [];
   /** The CSV writer writes a row at once: one array of its cells serves every row. */
   private readonly cellTexts: Value[];
   /** Fields a record must fill (a total line leaves most of them empty). */
@@ -234,21 +258,51 @@ export class RowPipeline {
     if (bal && bal.profile === '1.3') {
       const given = BAN_ID_FIELDS.map((f) => this.fields.indexOf(f)).filter((i) => i >= 0 && columns[i] >= 0);
       if (given.length > 0) this.idsLeftOut = Int32Array.from(given);
+    } else if (bal && bal.columns.has('uid_adresse')) {
+      // Judged with BAN ids, a record may give them in either column (the reference takes the
+      // id_ban_* cells, else uid_adresse): the published id_ban_* get them from both.
+      this.idsCombined = Int32Array.from(BAN_ID_FIELDS, (f) => this.fields.indexOf(f));
     }
     this.columns = columns;
     this.cellTexts = new Array<Value>(this.fields.length);
     const linked = schema ? new LinkedCells(schema.fields, columns) : undefined;
     this.linked = linked?.wanted ? linked : undefined;
     this.hidden = schema && opts.hiddenColumns ? new HiddenColumns(opts.hiddenColumns, columns, this.fields) : undefined;
-    this.writers.push({ name: 'data.csv', writer: new CsvWriter(this.fields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(columns) });
-    const json = new JsonWriter(this.fields).copyFrom(columns);
+    const left = schema ? this.unpublished(schema, columns) : [];
+    if (left.length > 0) this.published = Int32Array.from(this.fields.keys()).filter((i) => !left.includes(i));
+    const outFields = this.publishedFields;
+    const outColumns = this.published ? this.published.map((i) => columns[i]) : columns;
+    this.writers.push({ name: 'data.csv', writer: new CsvWriter(outFields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(outColumns) });
+    const json = new JsonWriter(outFields).copyFrom(outColumns);
     this.writers.push({ name: 'data.json', writer: json });
-    if (schema?.geo) this.writers.push({ name: 'data.geojson', writer: new GeoJsonWriter(this.fields, schema.geo).copyFrom(columns).propertiesFrom(json) });
+    if (schema?.geo) this.writers.push({ name: 'data.geojson', writer: new GeoJsonWriter(outFields, schema.geo).copyFrom(outColumns).propertiesFrom(json) });
     if (schema?.geo && !this.bal) this.point = new PointCheck(this.fields, schema.geo);
     if (schema?.id === 'decp') {
       this.decp = new DecpRowsCheck(this.fields);
       this.writers.push({ name: 'decp.json', writer: new DecpWriter(this.fields) });
     }
+  }
+
+  /** The columns of the outputs: the fields, less those left out (`unpublished`). */
+  get publishedFields(): string[] {
+    const { published } = this;
+    return published ? Array.from(published, (i) => this.fields[i]) : this.fields;
+  }
+
+  /**
+   * Fields not published. A BAL column the file does not have, whose absence the reference
+   * accepts but not its empty cells (`cle_interop` in 1.3 and 1.4: a warning when missing,
+   * an error when empty): published empty, it would make a file the reference refuses.
+   */
+  private unpublished(schema: TableSchemaDescriptor, columns: Int32Array): number[] {
+    if (!this.bal) return [];
+    const profile = schema.version as BalProfile;
+    const out: number[] = [];
+    for (let i = 0; i < this.schemaWidth; i++) {
+      const name = this.fields[i];
+      if (columns[i] < 0 && balRuleLevel(`${name}.valeur_manquante`, profile) === 'E' && balRuleLevel(`field.${name}.missing`, profile) !== 'E') out.push(i);
+    }
+    return out;
   }
 
   /** The schema's help for a column, and where the file has it: its letter and its own heading (report). */
@@ -331,6 +385,15 @@ export class RowPipeline {
     return out;
   }
 
+  /** BAL with `uid_adresse` beside the id_ban_* columns: each id as the reference takes it, from either column. */
+  private combineIds(cells: readonly Cell[], values: Value[]): void {
+    const at = this.idsCombined!;
+    const ids = balBanIds(cells, this.bal!);
+    if (at[0] >= 0) values[at[0]] = ids.commune;
+    if (at[1] >= 0) values[at[1]] = ids.toponyme;
+    if (at[2] >= 0) values[at[2]] = ids.adresse;
+  }
+
   /** BAL: the language variants' cells (trimmed, null when empty) after the schema's values. */
   private addRegional(cells: readonly Cell[], values: Value[]): void {
     const ats = this.regionalAts!;
@@ -389,6 +452,7 @@ export class RowPipeline {
         values = result.values;
         if (this.regionalAts) this.addRegional(record.cells, values);
         if (this.idsLeftOut) for (let k = 0; k < this.idsLeftOut.length; k++) values[this.idsLeftOut[k]] = null;
+        if (this.idsCombined) this.combineIds(record.cells, values);
         if (this.writing) {
           formatted = schemaRuntime.cellsInto(values, this.cellTexts);
           // cellsInto fills the schema's fields: the language variants are text, written as they are.
@@ -405,6 +469,10 @@ export class RowPipeline {
         this.writing = false;
         if (onError) await onError();
         continue;
+      }
+      if (this.published) {
+        formatted = project(this.published, formatted, this.outTexts);
+        values = project(this.published, values, this.outValues);
       }
       const pending = csvSink.row(formatted, record);
       if (pending) await pending;

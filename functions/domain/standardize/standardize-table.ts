@@ -282,7 +282,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       const other = otherDatasetIssue(schema, table.header);
       if (other) issues.add({ ...other, row: headerRow });
     }
-    fields = pipeline.fields;
+    fields = pipeline.publishedFields;
     for (const { name, writer } of pipeline.writers) outputs.push(new Output(name, writer, opts.sinks(name, writer.contentType)));
     for (const o of outputs) await o.start();
     if (issues.errorCount > 0) {

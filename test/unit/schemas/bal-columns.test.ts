@@ -228,3 +228,51 @@ describe('BAN ids given by some of the three id_ban_* columns only', () => {
     expect(await reference(ours.files['data.csv'])).toMatchObject({ valid: true });
   });
 });
+
+describe('BAN ids given partly in id_ban_* and partly in uid_adresse (judged 1.4)', () => {
+  const header = `id_ban_commune;id_ban_toponyme;id_ban_adresse;${UID_HEADER}`;
+  const A2 = '4c87abe4-887b-46ee-9192-5c1b35a06625';
+  const rest = (n: number) => `31591;Rue des 3 Places;${n};;Escoulis;entrée;1.028392;43.111637;539416.13;6225601.11;mairie;2020-11-09`;
+  it.each([
+    ['one line in each column', [`${C};${T};${A};31591_xxxx_00009;;${rest(9)}`, `;;;31591_xxxx_00010;@c:${C} @v:${T} @a:${A2};${rest(10)}`]],
+    ['one id_ban_* cell empty, given in uid_adresse', [`${C};;${A};31591_xxxx_00009;@c:${C} @v:${T} @a:${A};${rest(9)}`, `${C};${T};${A2};31591_xxxx_00010;;${rest(10)}`]],
+  ])('are published in the id_ban_* columns, as the reference takes them: %s', async (_name, lines) => {
+    const text = [header, ...lines].join('\n');
+    expect(await reference(text)).toMatchObject({ profile: '1.4', valid: true });
+    const ours = await standardize(text);
+    expect(ours.report.valid).toBe(true);
+    expect(column(ours.files['data.csv'], 'id_ban_commune')).toEqual([C, C]);
+    expect(column(ours.files['data.csv'], 'id_ban_toponyme')).toEqual([T, T]);
+    expect(column(ours.files['data.csv'], 'id_ban_adresse')).toEqual([A, A2]);
+    expect(JSON.parse(ours.files['data.json']).map((r: Record<string, string>) => r.id_ban_toponyme)).toEqual([T, T]);
+    expect(ours.report.issues.find((i) => i.code === 'bal-uid-adresse')!.message).toContain('quand celles-ci sont vides');
+    expect(await reference(ours.files['data.csv'])).toMatchObject({ profile: '1.4', valid: true });
+  });
+});
+
+describe('a BAL 1.3 or 1.4 without cle_interop', () => {
+  const without = (text: string) => {
+    const lines = text.trimEnd().split(/\r?\n/);
+    const at = lines[0].split(';').indexOf('cle_interop');
+    return lines.map((l) => l.split(';').filter((_, i) => i !== at).join(';')).join('\r\n');
+  };
+  it.each([
+    ['1.4', without(balExport(3).toString('utf8'))],
+    ['1.3', without(UID_VALID)],
+  ])('(%s) is published without it: an empty cle_interop is an error for the reference, a missing one a warning', async (profile, text) => {
+    expect(await reference(text)).toMatchObject({ profile, valid: true });
+    const ours = await standardize(text);
+    expect(ours.report.valid).toBe(true);
+    expect(ours.codes).toContain('w:missing-column@1:cle_interop');
+    expect(csvRows(ours.files['data.csv'])[0]).not.toContain('cle_interop');
+    expect(ours.fields).not.toContain('cle_interop');
+    expect(Object.keys(JSON.parse(ours.files['data.json'])[0])).not.toContain('cle_interop');
+    expect(await reference(ours.files['data.csv'])).toMatchObject({ profile: '1.4', valid: true });
+  });
+
+  it('keeps it when the file has it, empty cells and all (the reference refuses those lines in the file as sent)', async () => {
+    const { files, report } = await standardize(balExport(2).toString('utf8'));
+    expect(report.valid).toBe(true);
+    expect(csvRows(files['data.csv'])[0]).toContain('cle_interop');
+  });
+});

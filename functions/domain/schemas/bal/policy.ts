@@ -868,7 +868,10 @@ export function checkBalHeader(
       severity: 'warning',
       row: 1,
       column: 'uid_adresse',
-      message: `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée, ni les identifiants BAN qu’elle porte : le fichier publié (format BAL 1.4 et suivants) les attend dans les colonnes ${frenchList(['« id_ban_commune »', '« id_ban_toponyme »', '« id_ban_adresse »'])}, sur toutes les lignes ou sur aucune. Pour les publier, donnez-les dans ces colonnes.`,
+      message:
+        profile === '1.3'
+          ? `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée, ni les identifiants BAN qu’elle porte : le fichier publié (format BAL 1.4 et suivants) les attend dans les colonnes ${ID_BAN_COLUMNS}, sur toutes les lignes ou sur aucune. Pour les publier, donnez-les dans ces colonnes.`
+          : `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée : les identifiants BAN qu’elle porte sont publiés dans les colonnes ${ID_BAN_COLUMNS} quand celles-ci sont vides, comme le validateur national des BAL les lit. Pour ne plus voir ce message, donnez-les dans ces colonnes et supprimez « uid_adresse ».`,
     });
   }
   for (const [field, spec] of Object.entries(FIELDS)) {
@@ -971,6 +974,7 @@ export function balBanIds(cells: readonly Cell[], index: BalHeaderIndex): BalBan
 }
 
 const TOPONYME_SANS_ADRESSE = 99999;
+const ID_BAN_COLUMNS = frenchList(['« id_ban_commune »', '« id_ban_toponyme »', '« id_ban_adresse »']);
 const UID_TAGS: Record<string, string> = { id_ban_commune: '@c:', id_ban_toponyme: '@v:', id_ban_adresse: '@a:' };
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
