@@ -130,6 +130,22 @@ function warn(code: string, row: number, column: string, value: string, message:
 /** A field named as a coordinate: `lat`, `long`, `EQUIP_LAT`, `longitude`… */
 const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i;
 
+/**
+ * `12.500`, `960.000`: one dot before three digits, after one to three digits (not `0.125`).
+ * Read as a decimal (12.5), as a data file writes it; but a French amount may be grouped so
+ * (12 500), and the two readings differ a thousandfold: said.
+ */
+const DOT_GROUPED = /^\s*[-+]?[1-9]\d{0,2}\.\d{3}\s*$/;
+/** `1.234.567`, `12.500`: digits grouped by dots only (an integer column cannot read them as a decimal). */
+const DOT_GROUPS = /^\s*[-+]?\d{1,3}(?:\.\d{3})+\s*$/;
+
+/** Whether a number cell's text may be DOT_GROUPED: a dot four characters before its end (spaces aside), checked first, cheaply. */
+function mayBeDotGrouped(raw: string): boolean {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === 32) end--;
+  return end >= 5 && raw.charCodeAt(end - 4) === 46 && DOT_GROUPED.test(raw);
+}
+
 /** Degrees, minutes and seconds (`43°30'44" N`, `1° 29′ 55,2″ E`, `0°27'3"O`). */
 const DMS = /^\s*(-?)(\d{1,3})\s*[°º]\s*(?:(\d{1,2})\s*['’′]\s*(?:(\d{1,2}(?:[.,]\d+)?)\s*(?:["”″]|''|’’)?)?)?\s*([NSEWO])?\s*$/i;
 
@@ -265,6 +281,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
   const plainDate = f.type === 'date' && customTimeFormat(f) === null;
   // A latitude or a longitude (the schema's coordinates, or so named): degrees-minutes-seconds are read in its hint.
   const coordinate = isNumber && (COORDINATE_NAME.test(f.name) || /\b(?:latitude|longitude)\b/i.test(f.title ?? ''));
+  // A number but a coordinate's (43.604 is a latitude) or a proportion's: `12.500` may be 12 500 (DOT_GROUPED).
+  const dotGroupedWarned = f.type === 'number' && !coordinate && !isProportion(f);
   const latitudeColumn = /(?:^|_)lat(?:itude)?(?:_|$)/i.test(f.name) || /\blatitude\b/i.test(f.title ?? '');
   // The schema's example when it is a number (a latitude: 48.808989), else an amount.
   const numberExample = f.example !== undefined && /^-?\d+(?:[.,]\d+)?$/.test(String(f.example).trim()) ? String(f.example).trim() : '1500 ou 1500,50';
@@ -278,6 +296,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       if (degrees !== null) return ` : ce sont des degrés, minutes et secondes ; écrivez des degrés décimaux, ici ${degrees}`;
     }
     if (isNumber && /\d/.test(raw) && /[a-zA-Z]/.test(raw)) return ` : écrivez seulement le nombre, en chiffres et sans texte (par exemple ${numberExample})`;
+    // An integer grouped by dots (`12.500` voix, `1.234.567`): the dot is no thousands separator in a data file.
+    if (f.type === 'integer' && DOT_GROUPS.test(raw)) return ` : si c’est ${raw.trim().replace(/\./g, ' ')}, écrivez ${raw.trim().replace(/\./g, '')}, sans point (le point n’y sépare pas les milliers)`;
     // A vote typed as a word: the count is what the column holds.
     if (f.type === 'integer' && /^\s*(?:à l['’]\s*)?unanimit[ée]/i.test(raw)) return ' : écrivez le nombre de voix en chiffres (à l’unanimité : le nombre de votants pour, 0 contre et 0 abstention)';
     if (isNumber && !/\d/.test(raw) && /\p{L}/u.test(raw)) return ` : écrivez-le en chiffres (par exemple ${numberExample})`;
@@ -385,6 +405,18 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       parsed = day.date;
     }
     let v: Value = parsed;
+    if (dotGroupedWarned && typeof v === 'number' && mayBeDotGrouped(raw)) {
+      const grouped = raw.trim().replace('.', '');
+      issues.push(
+        warn(
+          'decimal-point-ambiguous',
+          row,
+          name,
+          raw,
+          `La valeur « ${raw.trim()} » est lue comme ${numberText(v).replace('.', ',')}, le point étant le séparateur décimal d’un fichier de données. Si c’est ${grouped.replace(/^([-+]?\d+)(\d{3})$/, '$1 $2')}, écrivez ${grouped}, sans point. Pour ne plus voir ce message, écrivez ${numberText(v).replace('.', ',')} ou ${grouped}.`,
+        ),
+      );
+    }
     if (typeof v === 'string' && isText) {
       if (phone) {
         const international = frPhoneToInternational(v);

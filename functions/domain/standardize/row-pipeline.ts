@@ -175,6 +175,19 @@ export interface RowPipelineOptions {
   now?: number;
   /** Spreadsheets: the columns hidden in the sheet read, as the reader fills them in (OpenedTable.hiddenColumns). */
   hiddenColumns?: readonly number[];
+  /**
+   * Workbooks and JSON: a number cell's text is the number it holds (`12.345` is 12.345, not
+   * a grouping its author typed), so `decimal-point-ambiguous` is not said.
+   */
+  typedNumbers?: boolean;
+}
+
+/** Warnings about how a number was typed, moot when the cell held a number (RowPipelineOptions.typedNumbers). */
+const TYPED_NUMBER_WARNINGS = new Set(['decimal-point-ambiguous']);
+
+/** `found` without the warnings a typed number cell makes moot. */
+function withoutTypedNumberWarnings(found: readonly ValidationIssue[]): readonly ValidationIssue[] {
+  return found.some((i) => TYPED_NUMBER_WARNINGS.has(i.code)) ? found.filter((i) => !TYPED_NUMBER_WARNINGS.has(i.code)) : found;
 }
 
 /** `values` at the positions `at`, into `into`. */
@@ -227,6 +240,8 @@ export class RowPipeline {
   private readonly hidden: HiddenColumns | undefined;
   /** Records hidden in the workbook (hidden-cells.ts). */
   private readonly hiddenRows = new HiddenRows();
+  /** RowPipelineOptions.typedNumbers. */
+  private readonly typedNumbers: boolean;
 
   constructor(
     readonly schema: TableSchemaDescriptor | null,
@@ -235,6 +250,7 @@ export class RowPipeline {
   ) {
     this.compiled = schema ? compiled(schema) : undefined;
     this.bound = this.compiled?.bind(header);
+    this.typedNumbers = opts.typedNumbers === true;
     // BAL: issues graded and completed as the reference validator (validateur-bal) does, per profile.
     this.bal = schema?.id === 'bal' ? balHeaderIndex(header, opts.now !== undefined ? { now: new Date(opts.now) } : {}) : undefined;
     this.balRows = this.bal ? createBalRowsCheck(this.bal) : undefined;
@@ -422,6 +438,7 @@ export class RowPipeline {
       let formatted: readonly Value[];
       if (bound && schemaRuntime) {
         const result = bound.validator.validate(record.cells, record.row);
+        if (this.typedNumbers && result.issues.length > 0) result.issues = withoutTypedNumberWarnings(result.issues);
         if (result.issues.length > 0 && this.isTotalRow(record.cells, result.issues)) {
           issues.add(totalRowIssue(record.row, record.cells));
           this.rowCount--; // not a record: neither published nor counted

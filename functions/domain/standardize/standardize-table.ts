@@ -14,7 +14,7 @@ import { builtinSchemas } from '../schemas/registry';
 import { flattenDecp } from '../schemas/decp/flatten';
 import { isTableReadError } from './read/errors';
 import { DEFAULT_MAX_RECORD_BYTES } from './read/csv';
-import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions } from './read/open-table';
+import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions, type TableFormat } from './read/open-table';
 import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { columnHelp, IssueCollector, summarize, type Report } from './report';
 import { headerScore, headingField, namedColumns, RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
@@ -96,6 +96,9 @@ const CHUNK_BYTES = FLUSH_BYTES + 64 * 1024;
 const HELD_BYTES = 8 * 1024 * 1024;
 const heldLimit = (bytes: number): number => Math.max(HELD_BYTES, 2 * bytes);
 const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Formats whose number cells hold numbers, not the text typed (RowPipelineOptions.typedNumbers). */
+const TYPED_NUMBER_FORMATS: ReadonlySet<TableFormat> = new Set(['xlsx', 'xls', 'ods', 'json']);
 
 /**
  * Feeds a sink in large chunks, hashing and counting bytes. Writers append each row's
@@ -270,7 +273,11 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       ...(schema ? { headerScore: headerScore(schema), ...(schema.id === 'bal' ? { headerOnFirstRow: true } : { headingField: headingField(schema) }), schemaColumns: schema.fields.length } : {}),
     });
     if (schema && opts.otherVersions?.length) schema = versionForHeader(schema, opts.otherVersions, table.header);
-    pipeline = new RowPipeline(schema, table.header, { now, ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}) });
+    pipeline = new RowPipeline(schema, table.header, {
+      now,
+      typedNumbers: TYPED_NUMBER_FORMATS.has(table.format),
+      ...(table.hiddenColumns ? { hiddenColumns: table.hiddenColumns } : {}),
+    });
     const { issues } = pipeline;
     issues.addAll(table.issues);
     // Header issues name the header's own row, under title rows too.

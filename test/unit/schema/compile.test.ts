@@ -543,3 +543,26 @@ describe('a number written as a word', () => {
     expect(one({ name: 'n', type: 'integer', example: '12' }, 'douze').issues[0].message).toBe('La valeur « douze » n’est pas un nombre entier : écrivez-le en chiffres (par exemple 12).');
   });
 });
+
+describe('a number with one dot before three digits (`12.500`)', () => {
+  const amount = { name: 'montant', type: 'number' as const };
+  it('is read as a decimal, and said: a French amount may be grouped so, a thousandfold apart', () => {
+    const r = one(amount, '12.500');
+    expect(r).toMatchObject({ value: 12.5, codes: ['decimal-point-ambiguous'] });
+    expect(r.issues[0]).toMatchObject({ severity: 'warning' });
+    expect(r.issues[0].message).toContain('lue comme 12,5');
+    expect(r.issues[0].message).toContain('Si c’est 12 500, écrivez 12500');
+    expect(one(amount, '960.000')).toMatchObject({ value: 960, codes: ['decimal-point-ambiguous'] });
+  });
+  it('not when it cannot be a grouping, nor in a coordinate or a proportion, nor with a € sign (grouped, as documented)', () => {
+    for (const text of ['0.125', '12.50', '1234.500', '12,500', '1.234.567', '12 500']) expect(one(amount, text).codes).toEqual([]);
+    expect(one({ name: 'lat', type: 'number' }, '43.604').codes).toEqual([]);
+    expect(one({ name: 'part', type: 'number', constraints: { maximum: 1 } }, '0.500').codes).toEqual([]);
+    expect(one(amount, '12.500 €')).toMatchObject({ value: 12500, codes: [] });
+  });
+  it('in an integer column, a type error that says to write it without the dot', () => {
+    const votes = one({ name: 'n', type: 'integer' }, '1.234');
+    expect(votes.codes).toEqual(['type-error']);
+    expect(votes.issues[0].message).toContain('si c’est 1 234, écrivez 1234, sans point');
+  });
+});

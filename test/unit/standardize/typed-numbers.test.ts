@@ -1,0 +1,44 @@
+/**
+ * `12.500` in a CSV is text someone typed: a French amount may be grouped so (12 500), and
+ * the reading as 12.5 is said (`decimal-point-ambiguous`). In a workbook or a JSON file the
+ * cell holds a number: 12.345 is what it holds, nothing to say.
+ */
+import * as XLSX from 'xlsx';
+import type { TableSchemaDescriptor } from '../../../functions/domain/schema/types';
+import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import { chunked } from './helpers';
+
+const schema: TableSchemaDescriptor = {
+  id: 'test/montants',
+  version: '1.0.0',
+  title: 'Montants',
+  fields: [
+    { name: 'nom', type: 'string' },
+    { name: 'montant', type: 'number' },
+  ],
+};
+
+async function codes(bytes: Buffer): Promise<string[]> {
+  const { report } = await standardizeTable(chunked(bytes), {
+    schema,
+    sinks: () => ({ write: () => undefined, end: async () => undefined, abort: async () => undefined }),
+  });
+  return report.issues.map((i) => `${i.code}@${i.row}`);
+}
+
+function xlsx(rows: unknown[][]): Buffer {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Feuille1');
+  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+}
+
+describe('a number with one dot before three digits', () => {
+  it('typed in a CSV is said', async () => {
+    expect(await codes(Buffer.from('nom;montant\r\nClub;12.500\r\nÉcole;12.5\r\n'))).toEqual(['decimal-point-ambiguous@2']);
+  });
+
+  it('held by a workbook cell or a JSON number is not', async () => {
+    expect(await codes(xlsx([['nom', 'montant'], ['Club', 12.345], ['École', 12.5]]))).toEqual([]);
+    expect(await codes(Buffer.from(JSON.stringify([{ nom: 'Club', montant: 12.345 }])))).toEqual([]);
+  });
+});
