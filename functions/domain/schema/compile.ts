@@ -128,6 +128,9 @@ function warn(code: string, row: number, column: string, value: string, message:
 }
 
 /** A field named as a coordinate: `lat`, `long`, `EQUIP_LAT`, `longitude`… */
+/** Two ISO days joined by `/` (SCDL periods, `datesPeriodeVersement`). */
+const ISO_PERIOD = /^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/;
+
 const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i;
 
 /**
@@ -473,6 +476,12 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
         }
       }
       if (isArray) checkArray(v, row, issues);
+      // A period `AAAA-MM-JJ/AAAA-MM-JJ` whose end is before its start: the pattern lets it pass; said.
+      if (datePattern && v.length === 21 && v.charCodeAt(10) === 47 && v.slice(11) < v.slice(0, 10) && ISO_PERIOD.test(v)) {
+        issues.push(
+          warn('period-reversed', row, name, raw, `La période « ${raw.trim()} » finit (${v.slice(11)}) avant de commencer (${v.slice(0, 10)}) : vérifiez les deux dates ; une période s’écrit début/fin, ici ${v.slice(11)}/${v.slice(0, 10)} si elles sont inversées.`),
+        );
+      }
       if (v.length < countBelow || (maxLength !== undefined && v.length > maxLength)) {
         const len = lengthOf(v);
         if (minLength !== undefined && len < minLength) {

@@ -313,6 +313,16 @@ describe('French dates in a text field whose pattern wants ISO dates (SCDL perio
     expect(one(period, '2017-06-27_2018-06-27').codes).toEqual(['pattern']);
     expect(one(period, 'en 2025').codes).toEqual(['pattern']);
   });
+  it('says when a period ends before it starts (the pattern lets it pass)', () => {
+    const reversed = one(period, '2025-06-30/2025-02-01');
+    expect(reversed).toMatchObject({ value: '2025-06-30/2025-02-01', codes: ['period-reversed'] });
+    expect(reversed.issues[0]).toMatchObject({ severity: 'warning' });
+    expect(reversed.issues[0].message).toContain('ici 2025-02-01/2025-06-30');
+    // Spelled the French way, a reversed period is no period read: refused (office-spellings.test.ts).
+    expect(one(period, '30/06/2025 au 01/02/2025').codes).toEqual(['pattern']);
+    expect(one(period, '2025-02-01/2025-02-01').codes).toEqual([]);
+    expect(one(period, '2025-02-01/2025-06-30').codes).toEqual([]);
+  });
   it('leaves other patterns alone', () => {
     expect(one({ name: 'code', type: 'string', constraints: { pattern: '^[0-9]{2}/[0-9]{2}/[0-9]{4}$' } }, '15/01/2025')).toMatchObject({ value: '15/01/2025', codes: [] });
     expect(one({ name: 'annees', type: 'string', constraints: { pattern: '^[0-9]{4}(\\/[0-9]{4})?$' } }, '15/01/2025').codes).toEqual(['pattern']);
