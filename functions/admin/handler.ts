@@ -6,10 +6,10 @@ import { coreDeps } from '../http/deps';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { paginationSchema } from '../http/pagination';
 import { parseWith } from '../http/validation';
-import { AlreadyExistsError, type ApiKey } from '../store/ports';
+import { AlreadyExistsError, EquivalentVersionError, type ApiKey } from '../store/ports';
 import { z } from 'zod';
 import { isBuiltinId } from '../domain/datasets/schemas';
-import { parseSchemaDescriptor, SchemaDescriptorError } from '../domain/schema/descriptor';
+import { parseRegisteredSchema, SchemaDescriptorError } from '../domain/schema/descriptor';
 
 const tenantPath = z.object({ tenantId: slugSchema }).strict();
 const keyPath = z.object({ tenantId: slugSchema, keyId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'identifiant de clé invalide') }).strict();
@@ -109,7 +109,7 @@ export const handler = apiHandler(
       parseWith(noQuery, ctx.query, 'query');
       let descriptor;
       try {
-        descriptor = parseSchemaDescriptor(jsonBody(z.unknown(), ctx));
+        descriptor = parseRegisteredSchema(jsonBody(z.unknown(), ctx));
       } catch (error) {
         if (error instanceof SchemaDescriptorError) throw badRequest('invalid_schema', error.message, { problems: error.details });
         throw error;
@@ -121,6 +121,12 @@ export const handler = apiHandler(
       try {
         current = await coreDeps().schemas.register(descriptor, coreDeps().now());
       } catch (error) {
+        if (error instanceof EquivalentVersionError) {
+          throw conflict(
+            'schema_exists',
+            `La version ${descriptor.version} du schéma « ${descriptor.id} » équivaut à la version ${error.registered}, déjà enregistrée : donnez un autre numéro de version.`,
+          );
+        }
         if (error instanceof AlreadyExistsError) {
           throw conflict('schema_exists', `La version ${descriptor.version} du schéma « ${descriptor.id} » est déjà enregistrée : donnez un autre numéro de version.`);
         }

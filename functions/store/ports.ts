@@ -43,3 +43,11 @@ export class AlreadyExistsError extends Error {
     this.name = 'AlreadyExistsError';
   }
 }
+
+/** A schema version number of the same rank as one registered (`1.1` beside `1.1.0`): the two could not be told apart as current. */
+export class EquivalentVersionError extends AlreadyExistsError {
+  constructor(readonly registered: string) {
+    super(`schema version equivalent to ${registered}`);
+    this.name = 'EquivalentVersionError';
+  }
+}

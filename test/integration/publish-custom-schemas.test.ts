@@ -2,6 +2,7 @@
  * Custom Table Schemas registered by the département, schemas opened per tenant, and the
  * upload request's own checks.
  */
+import { hasReference, readReferenceJson } from '../unit/schemas/reference';
 import { admin, api, platform, uniqueId } from './support/api';
 import { createDataset, newPublisher, publicFile, publish, uploadFile } from './support/publish';
 
@@ -91,6 +92,10 @@ describe('custom schemas', () => {
     const again = await api('POST', '/v1/admin/schemas', { token: admin(), body: bornes(id) });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('schema_exists');
+    // The same rank spelled otherwise (1.0 for 1.0.0) would replace it as current: refused too, naming it.
+    const equivalent = await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...bornes(id), version: bornes(id).version.replace(/\.0$/, '') } });
+    expect(equivalent.status).toBe(409);
+    expect(equivalent.body.error.message).toContain(`équivaut à la version ${bornes(id).version}`);
 
     const listed = await api('GET', '/v1/catalog/schemas');
     expect(listed.status).toBe(200);
@@ -141,12 +146,25 @@ describe('custom schemas', () => {
     ['a pattern that does not compile', { fields: [{ name: 'a', type: 'string', constraints: { pattern: '([' } }] }],
     ['duplicate field names', { fields: [{ name: 'a', type: 'string' }, { name: 'a', type: 'integer' }] }],
     ['a primary key naming no field', { fields: [{ name: 'a', type: 'string' }], primaryKey: 'b' }],
+    ['a pattern only backtracking could run (a back-reference)', { fields: [{ name: 'a', type: 'string', constraints: { pattern: '(a+)\\1' } }] }],
+    ['the id « none » (a dataset without schema)', { id: 'none' }],
+    ['a blank version', { version: '   ' }],
+    ['over a thousand fields', { fields: Array.from({ length: 1001 }, (_, i) => ({ name: `f${i}`, type: 'string' })) }],
   ])('a schema with %s is refused with 400 invalid_schema naming the problem', async (_label, override) => {
     const res = await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...bornes(schemaId()), ...override } });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_schema');
     expect(res.body.error.message).toMatch(/^Schéma invalide/);
     expect(res.body.error.details.problems.length).toBeGreaterThan(0);
+  });
+
+  it('an official schema.json (SCDL budget) is registered as published, with an id added (checked when ../shared is there)', async () => {
+    if (!hasReference) return console.warn('../shared/reference absent: the official budget schema.json is not registered');
+    const official = readReferenceJson<{ fields: unknown[]; version: string }>('budget', 'schema.json');
+    const res = await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...official, id: `cd31/${uniqueId('budget')}` } });
+    expect(res.status).toBe(201);
+    expect(res.body.fields).toHaveLength(official.fields.length);
+    expect(res.body.version).toBe(official.version.replace(/^v/, ''));
   });
 
   it('cannot shadow a built-in schema, and needs the admin role', async () => {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CUSTOM_CHECKS } from './custom-checks';
 import { isIsoDate, isIsoDateTime } from './normalize-fr';
+import { linearTimeProblem } from './regexp-engine';
 import type { FieldDescriptor, TableSchemaDescriptor } from './types';
 
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'year', 'yearmonth', 'any'] as const;
@@ -56,10 +57,25 @@ const constraintsSchema = z.strictObject({
   enum: z.array(scalar).min(1).optional(),
 });
 
+/** Text that must say something: not empty nor only spaces, at most `max` characters. */
+const filled = (max: number) =>
+  z
+    .string()
+    .max(max, { error: `trop long (${max} caractères au plus)` })
+    .refine((v) => v.trim() !== '', { error: 'vide ou fait seulement d’espaces' });
+/** Text that may be empty, at most `max` characters. */
+const bounded = (max: number) => z.string().max(max, { error: `trop long (${max} caractères au plus)` });
+
+/** Characters a name, a title or a version must not hold (control characters: they break CSV, JSON readers and terminals). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const noControl = (v: string): boolean => !CONTROL.test(v);
+const NO_CONTROL = { error: 'caractère de contrôle (saut de ligne, tabulation…) non autorisé' };
+
 const fieldSchema = z.strictObject({
-  name: z.string().min(1),
-  title: z.string().optional(),
-  description: z.string().optional(),
+  // A column name: an Excel heading holds 255 characters at most in practice, and a template's heading is the name.
+  name: filled(255).refine(noControl, NO_CONTROL),
+  title: bounded(500).refine(noControl, NO_CONTROL).optional(),
+  description: bounded(10_000).optional(),
   type: z.enum(FIELD_TYPES, { error: (i) => `type « ${String(i.input)} » inconnu (attendu : ${FIELD_TYPES.join(', ')})` }),
   format: z.string().optional(),
   example: scalar.transform(String).optional(),
@@ -78,18 +94,33 @@ const fieldSchema = z.strictObject({
     .optional(),
 });
 
+/** Fields of one schema at most: a table wider than this is no SCDL dataset, and the registry keeps a version as one record. */
+export const MAX_SCHEMA_FIELDS = 1000;
+/** A descriptor's JSON at most (a DynamoDB item holds 400 KB, keys and dates included). */
+export const MAX_SCHEMA_BYTES = 300 * 1024;
+
 const descriptorSchema = z.strictObject({
-  id: z.string().regex(SCHEMA_ID, { error: 'identifiant invalide : minuscules, chiffres, « - » et « / » (ex. « commune/bornes-recharge »)' }),
+  id: z
+    .string()
+    .max(100, { error: 'identifiant trop long (100 caractères au plus)' })
+    .regex(SCHEMA_ID, { error: 'identifiant invalide : minuscules, chiffres, « - » et « / » (ex. « commune/bornes-recharge »)' })
+    // `schema: "none"` names a dataset without schema.
+    .refine((id) => id !== 'none', { error: '« none » désigne un jeu de données sans schéma : choisissez un autre identifiant' }),
   version: z
     .string()
-    .min(1)
+    .trim()
+    .min(1, { error: 'numéro de version vide (par exemple « 1.0.0 »)' })
     // The catalogue reads a version back with `?version=` (at most 40 characters).
     .max(40, { error: 'numéro de version trop long (40 caractères au plus, par exemple « 1.2.0 »)' })
+    .refine(noControl, NO_CONTROL)
     .transform((v) => v.replace(/^v(?=\d)/, '')),
-  title: z.string().min(1),
-  description: z.string().optional(),
+  title: filled(500).refine(noControl, NO_CONTROL),
+  description: bounded(20_000).optional(),
   url: z.string().url().optional(),
-  fields: z.array(fieldSchema).min(1, { error: 'au moins un champ est requis' }),
+  fields: z
+    .array(fieldSchema)
+    .min(1, { error: 'au moins un champ est requis' })
+    .max(MAX_SCHEMA_FIELDS, { error: `trop de champs (${MAX_SCHEMA_FIELDS} au plus)` }),
   missingValues: stringList.optional(),
   primaryKey: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   custom_checks: z.array(z.strictObject({ name: z.string(), params: z.record(z.string(), z.unknown()) })).optional(),
@@ -133,6 +164,40 @@ function enumTypeOk(t: FieldType, v: string | number | boolean): boolean {
   }
 }
 
+/** V8's reasons for a pattern that does not compile, in French. */
+const REGEX_SYNTAX: readonly [RegExp, string][] = [
+  [/Unterminated character class/i, 'crochet [ non fermé'],
+  [/Unterminated group/i, 'parenthèse ( non fermée'],
+  [/Unmatched '\)'/i, 'parenthèse ) sans parenthèse ouvrante'],
+  [/Range out of order/i, 'intervalle à l’envers dans des crochets (ex. [z-a])'],
+  [/Nothing to repeat/i, 'quantificateur (*, +, ?, {…}) sans rien à répéter'],
+  [/numbers out of order/i, 'nombres à l’envers dans des accolades (ex. {5,2})'],
+  [/Lone quantifier brackets/i, 'accolade isolée'],
+  [/\\ at end of pattern/i, 'barre oblique inverse (\\) à la fin du motif'],
+  [/Invalid group|Invalid capture group name/i, 'groupe invalide après « (? »'],
+  [/Invalid escape/i, 'séquence d’échappement invalide'],
+];
+
+/**
+ * Why a field's pattern cannot be used, in French; null when it can. It must compile; it must
+ * not use Unicode classes (`\p{Lu}`: without the `u` flag, which the linear-time engine lacks,
+ * it would match the letters « p{Lu} »); it must run in linear time (regexp-engine.ts).
+ */
+function patternProblem(pattern: string): string | null {
+  let source: string;
+  try {
+    source = anchoredPattern(pattern).source;
+  } catch (e) {
+    const message = (e as Error).message;
+    const reason = REGEX_SYNTAX.find(([re]) => re.test(message))?.[1];
+    return `expression régulière invalide « ${pattern} »${reason ? ` : ${reason}` : ''}`;
+  }
+  if (/(?:^|[^\\])(?:\\\\)*\\[pP]\{/.test(pattern)) {
+    return 'les classes Unicode \\p{…} ne sont pas prises en charge : écrivez les caractères attendus (par exemple [A-ZÀ-ÖØ-Þ] pour une majuscule)';
+  }
+  return linearTimeProblem(source);
+}
+
 function checkField(f: FieldDescriptor, path: (string | number)[], add: Add): void {
   const c = f.constraints;
   if (f.format !== undefined) {
@@ -147,11 +212,8 @@ function checkField(f: FieldDescriptor, path: (string | number)[], add: Add): vo
   if (f.decimalChar !== undefined && f.decimalChar === f.groupChar) add([...path, 'groupChar'], 'groupChar est le même caractère que decimalChar');
   if (c === undefined) return;
   if (c.pattern !== undefined) {
-    try {
-      anchoredPattern(c.pattern);
-    } catch (e) {
-      add([...path, 'constraints', 'pattern'], `expression régulière invalide : ${(e as Error).message}`);
-    }
+    const problem = patternProblem(c.pattern);
+    if (problem !== null) add([...path, 'constraints', 'pattern'], problem);
   }
   if (c.enum !== undefined) {
     c.enum.forEach((v, k) => {
@@ -209,10 +271,21 @@ function checkDescriptor(d: TableSchemaDescriptor, add: Add): void {
 
 const pathPart = (p: PropertyKey): string | number => (typeof p === 'number' ? p : String(p));
 
+/** Zod's names of JSON types, in French. */
+const JSON_TYPES: Record<string, string> = {
+  object: 'objet JSON { … }',
+  array: 'liste JSON [ … ]',
+  string: 'texte entre guillemets',
+  number: 'nombre',
+  int: 'nombre entier',
+  boolean: 'booléen (true ou false)',
+  record: 'objet JSON { … }',
+};
+
 function frenchError(iss: z.core.$ZodRawIssue): string | undefined {
   switch (iss.code) {
     case 'invalid_type':
-      return iss.input === undefined ? 'valeur requise' : `type attendu : ${iss.expected}`;
+      return iss.input === undefined ? 'valeur requise' : `type attendu : ${JSON_TYPES[iss.expected] ?? iss.expected}`;
     case 'unrecognized_keys':
       return `clé(s) inconnue(s) : ${iss.keys.join(', ')}`;
     case 'invalid_value':
@@ -234,6 +307,10 @@ const dotted = (path: readonly (string | number)[]): string => path.join('.');
 
 /** Parses and verifies a descriptor; throws SchemaDescriptorError listing every problem. */
 export function parseSchemaDescriptor(input: unknown): TableSchemaDescriptor {
+  const bytes = Buffer.byteLength(JSON.stringify(input) ?? '');
+  if (bytes > MAX_SCHEMA_BYTES) {
+    throw new SchemaDescriptorError([{ path: '', message: `schéma trop volumineux (${Math.ceil(bytes / 1024)} Ko ; ${MAX_SCHEMA_BYTES / 1024} Ko au plus) : raccourcissez les descriptions` }]);
+  }
   const parsed = descriptorSchema.safeParse(input, { error: frenchError });
   if (!parsed.success) {
     throw new SchemaDescriptorError(parsed.error.issues.map((i) => ({ path: dotted(i.path.map(pathPart)), message: i.message })));
@@ -250,12 +327,8 @@ const FIELD_KEYS = [
   'trueValues', 'falseValues', 'constraints', 'missingValues',
 ] as const;
 
-function officialField(raw: unknown): unknown {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const f = raw as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of FIELD_KEYS) if (f[k] !== undefined) out[k] = f[k];
-  if (out.format === 'default') delete out.format;
+/** Into `out`: `examples[0]` as `example`, an `array` field as a string with `arrayItem`. */
+function mapFrictionlessField(f: Record<string, unknown>, out: Record<string, unknown>): void {
   if (f.example !== undefined) out.example = f.example;
   else if (Array.isArray(f.examples) && f.examples.length > 0) out.example = f.examples[0];
   else if (typeof f.examples === 'string') out.example = f.examples;
@@ -269,7 +342,52 @@ function officialField(raw: unknown): unknown {
       constraints: { ...(c.required !== undefined ? { required: c.required } : {}), ...(c.enum !== undefined ? { enum: c.enum } : {}) },
     };
   }
+}
+
+function officialField(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const f = raw as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of FIELD_KEYS) if (f[k] !== undefined) out[k] = f[k];
+  if (out.format === 'default') delete out.format;
+  mapFrictionlessField(f, out);
   return out;
+}
+
+/**
+ * Keys of a published Frictionless / SCDL `schema.json` (Table Schema and Data Package
+ * metadata) that a registered descriptor may carry and that we do not use: dropped, so that
+ * an official schema is registered as it is published. Any other unknown key is a typo.
+ */
+const FRICTIONLESS_METADATA = [
+  '$schema', 'name', 'homepage', 'path', 'created', 'lastModified', 'contributors', 'countryCode',
+  'resources', 'sources', 'keywords', 'licenses', 'image', 'profile', 'fieldsMatch',
+] as const;
+const FIELD_METADATA = ['examples', 'rdfType'] as const;
+
+function registeredField(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const f = raw as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...f };
+  for (const k of FIELD_METADATA) delete out[k];
+  mapFrictionlessField(f, out);
+  return out;
+}
+
+/**
+ * A custom schema POSTed by an admin: our descriptor (`id`, `version`, `title`, `fields`…),
+ * which may be an official `schema.json` with an `id` added: its metadata keys are dropped,
+ * `name` stands for a missing `title`, `path` for a missing `url`, `examples[0]` becomes
+ * `example` and an `array` field a string with `arrayItem`. Then parseSchemaDescriptor, strict.
+ */
+export function parseRegisteredSchema(input: unknown): TableSchemaDescriptor {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return parseSchemaDescriptor(input);
+  const s: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  if (s.title === undefined && typeof s.name === 'string') s.title = s.name;
+  if (s.url === undefined && typeof s.path === 'string' && /^https?:\/\//.test(s.path)) s.url = s.path;
+  for (const k of FRICTIONLESS_METADATA) delete s[k];
+  if (Array.isArray(s.fields)) s.fields = s.fields.map(registeredField);
+  return parseSchemaDescriptor(s);
 }
 
 /**

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableSchemaDescriptor } from '../../domain/schema/types';
 import { versionOrder } from '../../domain/schema/version-order';
 import { keys, TABLE_INDEXES } from '../keys';
-import { AlreadyExistsError } from '../ports';
+import { AlreadyExistsError, EquivalentVersionError } from '../ports';
 import { documentClient, isConditionalCheckFailed, queryAll } from './client';
 
 export interface RegisteredSchema {
@@ -19,7 +19,8 @@ export class DynamoSchemaStore {
   constructor(private readonly table: string) {}
 
   /**
-   * Registers a version (AlreadyExistsError when that version is registered) and makes it
+   * Registers a version (AlreadyExistsError when that version is registered, EquivalentVersionError
+   * when one of the same rank is, `1.1.0` for `1.1`) and makes it
    * current when its number is the highest: an older number (a fix to a previous line) goes
    * into the history only. A registration cut between its two writes is completed by the same
    * request again; of two registrations at once, the higher number is current. Returns
@@ -28,6 +29,10 @@ export class DynamoSchemaStore {
   async register(descriptor: TableSchemaDescriptor, now: string): Promise<boolean> {
     // A schema registered before versions had items of their own keeps its first version.
     const current = await this.get(descriptor.id);
+    const order = versionOrder(descriptor.version);
+    const known = [...(await this.versionNumbers(descriptor.id)), ...(current ? [current.descriptor.version] : [])];
+    const equivalent = known.find((v) => v !== descriptor.version && versionOrder(v) === order);
+    if (equivalent !== undefined) throw new EquivalentVersionError(equivalent);
     if (current && current.descriptor.version !== descriptor.version) await this.putVersion(current.descriptor, current.registeredAt, false);
     let registeredAt = now;
     try {
@@ -42,7 +47,6 @@ export class DynamoSchemaStore {
       if (!unfinished) throw error;
       registeredAt = stored.registeredAt;
     }
-    const order = versionOrder(descriptor.version);
     // Lower than the current one or one in the history (a lower one made current before versions were ordered).
     if (current && versionOrder(current.descriptor.version) > order) return false;
     if ((await this.versionNumbers(descriptor.id)).some((v) => versionOrder(v) > order)) return false;

@@ -1,4 +1,8 @@
-import { parseSchemaDescriptor, SchemaDescriptorError } from '../../../functions/domain/schema/descriptor';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseRegisteredSchema, parseSchemaDescriptor, SchemaDescriptorError } from '../../../functions/domain/schema/descriptor';
+import { describeWithReference, readReferenceJson, referencePath } from '../schemas/reference';
 
 const base = { id: 'custom/test', version: 'v1.0.0', title: 'Test' };
 
@@ -135,5 +139,78 @@ describe('parseSchemaDescriptor', () => {
   it('rejects a missing fields list', () => {
     const p = problems({ ...base });
     expect(p[0].path).toBe('fields');
+  });
+});
+
+describe('patterns of a custom schema (run on every cell of every upload)', () => {
+  const withPattern = (pattern: string) => ({ ...base, fields: [{ name: 'code', type: 'string', constraints: { pattern } }] });
+
+  it('are refused, in French and naming the pattern, when they do not compile', () => {
+    const [p] = problems(withPattern('[a-'));
+    expect(p.path).toBe('fields.0.constraints.pattern');
+    expect(p.message).toContain('expression régulière invalide « [a- »');
+    expect(p.message).not.toMatch(/Invalid regular expression|\^\(\?:/);
+  });
+
+  it('are refused when V8 could only backtrack through them (back-reference, look-around): no time bound on a cell', () => {
+    for (const pattern of ['([a-z]+)\\1', '(?=a)a+', '(?<!x)y', '[A-Z]{2}(?:\\d{3}){1,1000}']) {
+      expect(problems(withPattern(pattern))[0].message).toContain('temps borné');
+    }
+  });
+
+  it('are refused with a Unicode class (\\p{Lu} would match the letters « p{Lu} »)', () => {
+    expect(problems(withPattern('\\p{Lu}\\p{Ll}+'))[0].message).toContain('classes Unicode');
+    // An escaped backslash before p is no class.
+    expect(() => parseSchemaDescriptor(withPattern('a\\\\p{2}'))).not.toThrow();
+  });
+
+  it('nested repetitions are accepted, and a cell that would take hours to backtrack is judged at once (linear-time fallback)', () => {
+    // In a child process, bounded by a timeout: a regression would hang rather than fail.
+    const script = `
+      const { compileSchema } = require('./functions/domain/schema/compile');
+      const schema = { id: 'x/y', version: '1', title: 'x', fields: [{ name: 'code', type: 'string', constraints: { pattern: '(a+)+b' } }] };
+      const v = compileSchema(schema).bind(['code']).validator;
+      const r = v.validate(['a'.repeat(40) + '!'], 2);
+      process.stdout.write(r.issues.map((i) => i.code).join(','));`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '../../..'), timeout: 120_000, encoding: 'utf8' });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toBe('pattern');
+    expect(() => parseSchemaDescriptor(withPattern('(a+)+b'))).not.toThrow();
+  });
+});
+
+describeWithReference('parseRegisteredSchema: official schemas', () => {
+  const official = readdirSync(referencePath()).filter((d) => existsSync(referencePath(d, 'schema.json')));
+  it.each(official)('registers the official %s schema.json as published, with an id added', (name) => {
+    const json = readReferenceJson<{ fields: unknown[]; title: string }>(name, 'schema.json');
+    const d = parseRegisteredSchema({ ...json, id: `scdl-copie/${name}` });
+    expect(d.fields).toHaveLength(json.fields.length);
+    expect(d.title).toBe(json.title);
+  });
+});
+
+describe('parseRegisteredSchema', () => {
+  it('still refuses a key that is no Frictionless metadata (a typo)', () => {
+    expect(() => parseRegisteredSchema({ ...base, lastModifed: '2024-01-01', fields: [{ name: 'a', type: 'string' }] })).toThrow(/clé\(s\) inconnue\(s\) : lastModifed/);
+  });
+});
+
+describe('limits of a registered schema', () => {
+  it('refuses blank or control-character names, titles and versions, and the id « none »', () => {
+    expect(problems({ id: 'none', version: '1', title: 'T', fields: [{ name: 'a', type: 'string' }] }).map((p) => p.path)).toEqual(['id']);
+    expect(problems({ ...base, version: '  ', title: ' ', fields: [{ name: ' ', type: 'string' }] }).map((p) => p.path)).toEqual(['version', 'title', 'fields.0.name']);
+    expect(problems({ ...base, title: 'Bornes\u0000\u001b[31m', fields: [{ name: 'a\nb', type: 'string' }] }).map((p) => p.path)).toEqual(['title', 'fields.0.name']);
+  });
+
+  it('refuses a schema too large for the registry (fields, bytes), in French', () => {
+    const many = Array.from({ length: 1001 }, (_, i) => ({ name: `f${i}`, type: 'string' }));
+    expect(problems({ ...base, fields: many })[0].message).toContain('trop de champs');
+    const wordy = Array.from({ length: 200 }, (_, i) => ({ name: `f${i}`, type: 'string', description: 'x'.repeat(2000) }));
+    expect(problems({ ...base, fields: wordy })[0].message).toContain('schéma trop volumineux');
+  });
+
+  it('names JSON types in French', () => {
+    expect(problems([])[0].message).toBe('type attendu : objet JSON { … }');
+    expect(problems({ ...base, fields: 'a,b' })[0].message).toBe('type attendu : liste JSON [ … ]');
   });
 });
