@@ -4,13 +4,17 @@
  * the same event delivered twice — or a retry after a crash at any point — publishes at
  * most once and never half-publishes:
  *
- *   lease the upload → stream: hash + standardize into the private archive
+ *   lease the upload → a version recorded by an earlier delivery? complete it from its record
+ *   → stream: hash + standardize into this delivery's folder of the private archive
  *   → rejected? report, drop archive │ same bytes as a version? duplicate
- *   → allocate version n (recorded on the upload, reused by retries) → copy archive → public v<n>
- *   → version item → claim source hash → move `current` forward (conditional) → sync latest
- *   → upload published.
+ *   → allocate version n (recorded on the upload, reused by retries)
+ *   → version item, written once (the first delivery to record it wins) → copy its archive
+ *   → public v<n> (missing files only) → claim source hash → move `current` forward
+ *   (conditional) → sync latest → upload published.
+ * `v<n>/` only ever holds the bytes its record describes: a later delivery never
+ * standardizes again (a new `created`, a title PATCHed meanwhile would change them).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { publicPrefix, type Dataset, type DatasetVersion, type Distribution, type ReportSummary, type Upload } from '../domain/datasets/dataset';
 import { resolveSchema } from '../domain/datasets/schemas';
 import { builtinSchemas } from '../domain/schemas/registry';
@@ -21,8 +25,8 @@ import { summarize, type Report } from '../domain/standardize/report';
 import { standardizeTable, type OutputInfo, type OutputName } from '../domain/standardize/standardize-table';
 import { datapackage } from '../domain/standardize/datapackage';
 import type { CoreDeps } from '../http/deps';
-import { IMMUTABLE, publicBucket, publicHeaders, publishInUploadOrder, uploadBucket } from '../publish/publication';
-import { copyObject, deletePrefix, getObjectStream, headObject, putObject, s3Sink } from '../store/s3/objects';
+import { ensureVersionFiles, publicBucket, publishInUploadOrder, uploadBucket } from '../publish/publication';
+import { deletePrefix, getObjectStream, headObject, listKeys, putObject, s3Sink } from '../store/s3/objects';
 
 const LEASE_MS = 15 * 60 * 1000;
 
@@ -87,6 +91,13 @@ export async function processUpload(
     await store.finishUpload(upload.id, 'failed', { reason: refusal }, now());
     return 'rejected';
   }
+  // An earlier delivery recorded this upload's version (then crashed, or still runs): its
+  // files are the ones recorded. It is completed from that record, never standardized again:
+  // a new `created`, metadata PATCHed since, would give `v<n>/` other bytes than recorded.
+  if (upload.version !== undefined) {
+    const recorded = await store.getVersion(upload.tenantId, upload.slug, upload.version);
+    if (recorded?.uploadId === upload.id) return publishRecorded(deps, upload, recorded);
+  }
   const resolved =
     dataset.schemaId === 'none'
       ? null
@@ -99,7 +110,9 @@ export async function processUpload(
     return reject(fileLevelReport(schema, head.size, 'file-too-large', `Le fichier (${head.size} octets) dépasse la taille annoncée lors de la demande de dépôt (${limit} octets).`));
   }
 
-  const archive = archivePrefix(upload);
+  // This delivery's own folder: another delivery of the upload running at the same time never
+  // writes over the files a record points to.
+  const archive = `${archivePrefix(upload)}${randomUUID()}/`;
   const written: OutputInfo[] = [];
   const result = await standardizeTable(await getObjectStream(uploadBucket(), upload.objectKey), {
     schema,
@@ -113,7 +126,7 @@ export async function processUpload(
   const { report } = result;
   const used = result.schema;
   if (!report.valid) {
-    await deletePrefix(uploadBucket(), archive);
+    await deletePrefix(uploadBucket(), archivePrefix(upload));
     return reject(report);
   }
   // A file of another collectivité (a neighbour's BAL, the wrong account): said, not refused.
@@ -122,7 +135,7 @@ export async function processUpload(
 
   const previous = await store.sourceVersion(upload.tenantId, upload.slug, result.sourceSha256);
   if (previous !== undefined && previous !== upload.version) {
-    await deletePrefix(uploadBucket(), archive);
+    await deletePrefix(uploadBucket(), archivePrefix(upload));
     // Unpublished since: uploading the same file again means « publish it », as a restore
     // would, unless an upload requested after this one, or another unpublish, came since.
     // Again on a retry that finds the dataset at this upload already (a crash came after).
@@ -154,11 +167,8 @@ export async function processUpload(
   const packageDist = await putJson(archive + 'datapackage.json', prefix + 'datapackage.json', packageBody);
   distributions.push(packageDist);
 
-  for (const d of distributions) {
-    await copyObject(uploadBucket(), archive + d.key.slice(prefix.length), publicBucket(), d.key, publicHeaders(d, upload.tenantId, upload.slug, version, IMMUTABLE));
-  }
-
-  const record: DatasetVersion = {
+  // Recorded before any file goes public, once: the record says what `v<n>/` holds for good.
+  const record = await store.putVersion({
     tenantId: upload.tenantId,
     slug: upload.slug,
     version,
@@ -172,16 +182,35 @@ export async function processUpload(
     distributions,
     report: summaryOf(report),
     createdAt,
-  };
-  await store.putVersion(record);
+  });
+  if (record.uploadId !== upload.id) throw new Error(`version ${version} of ${upload.tenantId}/${upload.slug} is recorded for upload ${record.uploadId}`);
+  // Another delivery of this upload recorded it first: its files are the version's, not ours.
+  if (record.archivePrefix !== archive) await deletePrefix(uploadBucket(), archive);
+  return publishRecorded(deps, upload, record);
+}
 
-  const holder = await store.claimSource(upload.tenantId, upload.slug, result.sourceSha256, version);
+/**
+ * Publishes a recorded version of `upload`: its public files copied from the archive the
+ * record names (only those missing: a file of `v<n>/` is never written twice), its source
+ * bytes claimed, then current in upload order, and the upload `published`. Every step is
+ * idempotent: a retry after a crash anywhere does it again from the same record.
+ */
+async function publishRecorded(deps: CoreDeps, upload: Upload, record: DatasetVersion): Promise<Outcome> {
+  const store = deps.datasets;
+  const now = deps.now;
+  const { version } = record;
+  const prefix = publicPrefix(upload.tenantId, upload.slug, version);
+  await ensureVersionFiles(record);
+  // What earlier deliveries that crashed before the record left in the archive.
+  await dropOtherArchives(upload, record.archivePrefix);
+
+  const holder = await store.claimSource(upload.tenantId, upload.slug, record.sourceSha256, version);
   if (holder !== version) {
     // The same bytes won a version concurrently: this one never becomes visible.
     await store.deleteVersion(upload.tenantId, upload.slug, version);
     await deletePrefix(publicBucket(), prefix);
-    await deletePrefix(uploadBucket(), archive);
-    await store.finishUpload(upload.id, 'duplicate', { version: holder, report: summaryOf(report) }, now());
+    await deletePrefix(uploadBucket(), archivePrefix(upload));
+    await store.finishUpload(upload.id, 'duplicate', { version: holder, report: record.report }, now());
     return 'duplicate';
   }
 
@@ -189,9 +218,18 @@ export async function processUpload(
   // or unpublished since: the version then stays in the history (the upload's view says so).
   // (It syncs `latest/` when it goes current.)
   await publishInUploadOrder(store, record, now(), upload.id);
-  await store.setLastReport(upload.tenantId, upload.slug, summaryOf(report), now());
-  await store.finishUpload(upload.id, 'published', { version, report: summaryOf(report) }, now());
+  await store.setLastReport(upload.tenantId, upload.slug, record.report, now());
+  await store.finishUpload(upload.id, 'published', { version, report: record.report }, now());
   return 'published';
+}
+
+/** Removes the archive folders of an upload's deliveries other than `keep` (the recorded one). */
+async function dropOtherArchives(upload: Upload, keep: string): Promise<void> {
+  const parent = archivePrefix(upload);
+  if (!keep.startsWith(parent)) return;
+  for (const key of await listKeys(uploadBucket(), parent)) {
+    if (!key.startsWith(keep)) await deletePrefix(uploadBucket(), key);
+  }
 }
 
 /**

@@ -243,14 +243,27 @@ export class DynamoDatasetStore {
 
   // --- versions -------------------------------------------------------------------------
 
-  /** Idempotent: writing the same version twice leaves one item. */
-  async putVersion(version: DatasetVersion): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...keys.version(version.tenantId, version.slug, version.version), entity: 'version', ...version },
-      }),
-    );
+  /**
+   * Records a version, once: a version recorded already is never replaced (its files are
+   * immutable, and its record says what they hold). Returns the record that stands: `version`,
+   * or the one another delivery of the same upload recorded first.
+   */
+  async putVersion(version: DatasetVersion): Promise<DatasetVersion> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.version(version.tenantId, version.slug, version.version), entity: 'version', ...version },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return version;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const recorded = await this.getVersion(version.tenantId, version.slug, version.version);
+      if (!recorded) throw error;
+      return recorded;
+    }
   }
 
   async getVersion(tenantId: string, slug: string, version: number): Promise<DatasetVersion | undefined> {
