@@ -128,9 +128,6 @@ function warn(code: string, row: number, column: string, value: string, message:
 }
 
 /** A field named as a coordinate: `lat`, `long`, `EQUIP_LAT`, `longitude`… */
-/** Two ISO days joined by `/` (SCDL periods, `datesPeriodeVersement`). */
-const ISO_PERIOD = /^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/;
-
 const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i;
 
 /**
@@ -476,12 +473,6 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
         }
       }
       if (isArray) checkArray(v, row, issues);
-      // A period `AAAA-MM-JJ/AAAA-MM-JJ` whose end is before its start: the pattern lets it pass; said.
-      if (datePattern && v.length === 21 && v.charCodeAt(10) === 47 && v.slice(11) < v.slice(0, 10) && ISO_PERIOD.test(v)) {
-        issues.push(
-          warn('period-reversed', row, name, raw, `La période « ${raw.trim()} » finit (${v.slice(11)}) avant de commencer (${v.slice(0, 10)}) : vérifiez les deux dates ; une période s’écrit début/fin, ici ${v.slice(11)}/${v.slice(0, 10)} si elles sont inversées.`),
-        );
-      }
       if (v.length < countBelow || (maxLength !== undefined && v.length > maxLength)) {
         const len = lengthOf(v);
         if (minLength !== undefined && len < minLength) {
@@ -653,11 +644,18 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
   function bind(header: readonly Cell[]): BindResult {
     const issues: ValidationIssue[] = [];
     const source = new Int32Array(n).fill(-1);
-    const names = header.map((cell, col) => (col === 0 ? (cell ?? '').replace(/^\uFEFF/, '') : (cell ?? '')).trim());
+    const raw = header.map((cell, col) => (col === 0 ? (cell ?? '').replace(/^\uFEFF/, '') : (cell ?? '')));
+    const names = raw.map((h) => h.trim());
     // The field each column names (-1: none), by name or alias first, then by title for the fields still unbound.
     const named = names.map((h) => indexOf.get(h) ?? byFolded.get(foldName(h)) ?? -1);
     const taken = (i: number, col: number) => source[i] < 0 && ((source[i] = col), true);
-    const first = named.map((i, col) => i >= 0 && taken(i, col));
+    // A column headed exactly with its field's name is read before one naming it otherwise
+    // (« Numéro » or « numero » with a space, then « numero »): the exact one is what the
+    // schema's own validators read (a BAL's reference validator reads only that one).
+    const first = named.map((i, col) => i >= 0 && raw[col] === fields[i].name && taken(i, col));
+    named.forEach((i, col) => {
+      if (i >= 0 && !first[col]) first[col] = taken(i, col);
+    });
     // The other headings by title or alias: each field takes its best match.
     const candidates: { col: number; field: number; rank: number }[] = [];
     const matches = names.map((h, col) => (named[col] >= 0 || h === '' ? undefined : labelled(h)));
@@ -695,7 +693,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           row: 1,
           column: fields[i].name,
           value: h,
-          message: `La colonne « ${fields[i].name} » apparaît deux fois (colonnes n° ${source[i] + 1} et ${col + 1}) : supprimez ou renommez l’une des deux.`,
+          message: `La colonne « ${fields[i].name} » apparaît deux fois (colonnes n° ${Math.min(source[i], col) + 1} et ${Math.max(source[i], col) + 1}) : supprimez ou renommez l’une des deux.`,
         });
       }
     });

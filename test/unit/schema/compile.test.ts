@@ -235,6 +235,15 @@ describe('header binding', () => {
     expect(validator.validate(['2024-01-02', 'x', 'Asso', '5', 'Autre'], 2).values).toEqual(['2024-01-02', 'Asso', null, 5]);
   });
 
+  it('reads the column named exactly as its field before one naming it otherwise, wherever each stands', () => {
+    const { issues, validator } = schema.bind(['NOM BENEFICIAIRE', 'dateConvention', ' nomBeneficiaire', 'nomBeneficiaire', 'montant']);
+    expect(issues).toMatchObject([
+      { code: 'duplicate-column', column: 'nomBeneficiaire', message: expect.stringContaining('colonnes n° 1 et 4') },
+      { code: 'duplicate-column', column: 'nomBeneficiaire', message: expect.stringContaining('colonnes n° 3 et 4') },
+    ]);
+    expect(validator.validate(['Autre', '2024-01-02', 'Espacé', 'Asso', '5'], 2).values).toEqual(['2024-01-02', 'Asso', null, 5]);
+  });
+
   it('treats short rows as empty cells', () => {
     const { validator } = schema.bind(['dateConvention', 'nomBeneficiaire', 'montant']);
     expect(validator.validate(['2024-01-02'], 2).issues.map((i) => i.code)).toEqual(['required', 'required']);
@@ -312,16 +321,6 @@ describe('French dates in a text field whose pattern wants ISO dates (SCDL perio
     expect(one(period, '31/02/2025').codes).toEqual(['pattern']);
     expect(one(period, '2017-06-27_2018-06-27').codes).toEqual(['pattern']);
     expect(one(period, 'en 2025').codes).toEqual(['pattern']);
-  });
-  it('says when a period ends before it starts (the pattern lets it pass)', () => {
-    const reversed = one(period, '2025-06-30/2025-02-01');
-    expect(reversed).toMatchObject({ value: '2025-06-30/2025-02-01', codes: ['period-reversed'] });
-    expect(reversed.issues[0]).toMatchObject({ severity: 'warning' });
-    expect(reversed.issues[0].message).toContain('ici 2025-02-01/2025-06-30');
-    // Spelled the French way, a reversed period is no period read: refused (office-spellings.test.ts).
-    expect(one(period, '30/06/2025 au 01/02/2025').codes).toEqual(['pattern']);
-    expect(one(period, '2025-02-01/2025-02-01').codes).toEqual([]);
-    expect(one(period, '2025-02-01/2025-06-30').codes).toEqual([]);
   });
   it('leaves other patterns alone', () => {
     expect(one({ name: 'code', type: 'string', constraints: { pattern: '^[0-9]{2}/[0-9]{2}/[0-9]{4}$' } }, '15/01/2025')).toMatchObject({ value: '15/01/2025', codes: [] });

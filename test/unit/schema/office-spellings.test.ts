@@ -143,8 +143,7 @@ describe('dates as a spreadsheet shows them', () => {
       '01/03/24 - 15/04/24 - 30/06/24',
       'mars 2024 à juin 2024',
       // Reversed, in the spellings read before the loose ones: refused too (an ISO period as
-      // typed, `2024-06-30/2024-03-01`, passes the official pattern: published, with a
-      // `period-reversed` warning).
+      // typed, `2024-06-30/2024-03-01`, passes the official pattern: it is left to it).
       '30/06/2024 au 01/03/2024',
       '30/06/2024/01/03/2024',
       'du lundi au vendredi',

@@ -276,3 +276,27 @@ describe('a BAL 1.3 or 1.4 without cle_interop', () => {
     expect(csvRows(files['data.csv'])[0]).toContain('cle_interop');
   });
 });
+
+describe('a BAL line wider than its header', () => {
+  it('is refused, empty cells too, as validateur-bal refuses it (a `;` ending every line)', async () => {
+    const lines = balExport(2).toString('utf8').trimEnd().split('\r\n');
+    const text = [lines[0], ...lines.slice(1).map((l) => `${l};`)].join('\r\n');
+    expect((await reference(text)).valid).toBe(false);
+    const ours = await standardize(text);
+    expect(ours.report.valid).toBe(false);
+    expect(ours.codes).toEqual(expect.arrayContaining(['e:extra-cell@2:colonne 22', 'e:extra-cell@3:colonne 22']));
+    expect(ours.report.issues.find((i) => i.code === 'extra-cell')!.message).toContain('séparateur de trop');
+  });
+});
+
+describe('a BAL column given twice, the first not under its exact name', () => {
+  it('is read from the one named exactly, as validateur-bal reads it', async () => {
+    const lines = balExport(1).toString('utf8').trimEnd().split('\r\n');
+    const text = [`Numero;${lines[0]}`, `;${lines[1]}`].join('\r\n');
+    expect((await reference(text)).valid).toBe(true);
+    const ours = await standardize(text);
+    expect(ours.report.valid).toBe(true);
+    expect(ours.codes).toContain('w:duplicate-column@1:numero');
+    expect(column(ours.files['data.csv'], 'numero')).toEqual([column(balExport(1).toString('utf8'), 'numero')[0]]);
+  });
+});

@@ -771,7 +771,7 @@ export function gradeBalIssues(issues: readonly ValidationIssue[], index: BalHea
 function gradeOne(issue: ValidationIssue, index: BalHeaderIndex): ValidationIssue['severity'] {
   const column = issue.column ?? '';
   if (issue.code === 'missing-column') return severityOf(balRuleLevel(`field.${column}.missing`, index.profile)) === 'error' ? 'error' : 'warning';
-  if (issue.code === 'duplicate-column') return 'warning'; // the reference reads the first one, as we do
+  if (issue.code === 'duplicate-column') return 'warning'; // the reference reads the one named exactly (the first), as we do
   if (!ENGINE_CELL_CODES.has(issue.code)) return issue.severity;
   // A column the reference does not read (an alias such as `cle_intero`) cannot make the file invalid.
   if (!index.columns.has(column)) return 'warning';

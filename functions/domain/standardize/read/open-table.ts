@@ -102,7 +102,10 @@ export interface OpenTableOptions {
   headerScore?: (cells: readonly Cell[]) => number;
   /** The schema's field one heading names: a header on two rows is read as one (« Votes » over « Pour »). */
   headingField?: (heading: string) => string | undefined;
-  /** The header is the first record: no title rows above it (a BAL: its reference validator reads line 1 as the header). */
+  /**
+   * The header is the first record: no title rows above it, and no empty cells past its width
+   * (a BAL: its reference validator reads line 1 as the header, and no line may be wider).
+   */
   headerOnFirstRow?: boolean;
   /** How many columns the schema has: a record naming most of them is the header under a title block of any width (see headerIndex). */
   schemaColumns?: number;
@@ -297,7 +300,9 @@ export function fitWidth(cells: Cell[], row: number, header: Cell[], padWidth = 
         row,
         column: `colonne ${i + 1}`,
         value: value ?? '',
-        message: `Ligne ${row} : valeur en trop en colonne ${i + 1} (${cells.length} valeurs pour ${width} colonnes d’en-tête).`,
+        message: value
+          ? `Ligne ${row} : valeur en trop en colonne ${i + 1} (${cells.length} valeurs pour ${width} colonnes d’en-tête).`
+          : `Ligne ${row} : cellule vide en trop en colonne ${i + 1} (${cells.length} cellules pour ${width} colonnes d’en-tête) : la ligne finit sans doute par un séparateur de trop ; retirez-le.`,
       });
     }
     cells.length = width;
@@ -520,7 +525,9 @@ async function fromBatches(
     for (let i = 0; i < r.value.length; i++) head.push(r.value[i]);
   }
   const { h, header, headerRow } = headerOf(head, found);
-  const padWidth = paddedWidth(head[h + 1], header);
+  // A header read as the first line (a BAL): a line wider than it is, empty cells too, as its
+  // reference validator reads it (a `;` ending every line makes it refuse the file).
+  const padWidth = found.firstRow ? header.length : paddedWidth(head[h + 1], header);
   async function* batches(): AsyncGenerator<TableRow[]> {
     yield fitRecords(head.slice(h + 1), header, padWidth);
     for (;;) {
