@@ -125,6 +125,14 @@ function withoutWarningsOnRefusedCells(engine: readonly ValidationIssue[], refer
   return engine.filter((i) => !(i.severity === 'warning' && PUBLISHED_AS.has(i.code) && refused.has(i.column)));
 }
 
+/** Field name → the column a binding reads it from (alias, title and other spellings included). */
+function boundColumns(schema: CompiledSchema, bound: BindResult): Map<string, number> {
+  const out = new Map<string, number>();
+  const { columns } = bound.validator;
+  for (let i = 0; i < columns.length; i++) if (columns[i] >= 0) out.set(schema.fieldNames[i], columns[i]);
+  return out;
+}
+
 /** Fields a binding reads from some column. */
 function boundFields(bound: BindResult): number {
   let n = 0;
@@ -223,6 +231,8 @@ export class RowPipeline {
   private readonly idsLeftOut: Int32Array | undefined;
   /** BAL judged with BAN ids and carrying `uid_adresse` too: the id_ban_* fields, filled with the ids the reference takes (either column). */
   private readonly idsCombined: Int32Array | undefined;
+  /** BAL published in 1.5 with a `voie_nom` column too: an empty `toponyme` gets its name (fillToponyme). */
+  private readonly toponymeFrom: { field: number; column: number } | undefined;
   /** BAL: source columns of the language variants (`voie_nom_oci`), published after the schema's fields. */
   private readonly regionalAts: Int32Array | undefined;
   /** The fields published, when some are not (see `unpublished`): output field k is field `published[k]`. */
@@ -252,7 +262,10 @@ export class RowPipeline {
     this.bound = this.compiled?.bind(header);
     this.typedNumbers = opts.typedNumbers === true;
     // BAL: issues graded and completed as the reference validator (validateur-bal) does, per profile.
-    this.bal = schema?.id === 'bal' ? balHeaderIndex(header, opts.now !== undefined ? { now: new Date(opts.now) } : {}) : undefined;
+    this.bal =
+      schema?.id === 'bal' && this.compiled && this.bound
+        ? balHeaderIndex(header, { read: boundColumns(this.compiled, this.bound), ...(opts.now !== undefined ? { now: new Date(opts.now) } : {}) })
+        : undefined;
     this.balRows = this.bal ? createBalRowsCheck(this.bal) : undefined;
     this.fields = this.compiled ? [...this.compiled.fieldNames] : plainFields(header);
     this.schemaWidth = this.fields.length;
@@ -278,6 +291,12 @@ export class RowPipeline {
       // Judged with BAN ids, a record may give them in either column (the reference takes the
       // id_ban_* cells, else uid_adresse): the published id_ban_* get them from both.
       this.idsCombined = Int32Array.from(BAN_ID_FIELDS, (f) => this.fields.indexOf(f));
+    }
+    // The reference takes a line's street name from `toponyme`, else `voie_nom`: published in 1.5,
+    // where `voie_nom` is no column, the name must be in `toponyme`.
+    const voieNom = bal?.columns.get('voie_nom');
+    if (bal && voieNom !== undefined && schema?.version === '1.5' && this.fields.includes('toponyme')) {
+      this.toponymeFrom = { field: this.fields.indexOf('toponyme'), column: voieNom };
     }
     this.columns = columns;
     this.cellTexts = new Array<Value>(this.fields.length);
@@ -372,7 +391,7 @@ export class RowPipeline {
     const out: ValidationIssue[] = [];
     const { bal, bound } = this;
     if (bal) out.push(...checkBalFile(file, bal.profile));
-    if (bound) out.push(...(bal ? [...gradeBalHeaderIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues, this.engineHeadings())] : bound.issues));
+    if (bound) out.push(...(bal ? [...gradeBalHeaderIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues)] : bound.issues));
     if (this.idsLeftOut) {
       const given = Array.from(this.idsLeftOut, (i) => `« ${this.fields[i]} »`);
       const missing = BAN_ID_FIELDS.filter((f) => !this.bal!.columns.has(f)).map((f) => `« ${f} »`);
@@ -388,17 +407,25 @@ export class RowPipeline {
     return out;
   }
 
-  /** The schema's fields the engine reads under another heading (an alias, a title, other letter case): field → heading. */
-  private engineHeadings(): Map<string, string> {
-    const out = new Map<string, string>();
-    if (!this.bound) return out;
-    const { columns } = this.bound.validator;
-    for (let i = 0; i < columns.length; i++) {
-      if (columns[i] < 0) continue;
-      const heading = String(this.header[columns[i]] ?? '').replace(/^\uFEFF/, '').trim();
-      if (heading.normalize() !== this.fields[i].normalize()) out.set(this.fields[i], heading);
-    }
-    return out;
+  /**
+   * A 1.5 line with an empty `toponyme` and a `voie_nom`: the name is published in `toponyme`
+   * (the reference reads the line's name there or in `voie_nom`), said instead of the empty cell.
+   */
+  private fillToponyme(record: TableRow, result: { values: Value[]; issues: readonly ValidationIssue[] }): void {
+    const name = (record.cells[this.toponymeFrom!.column] ?? '').trim();
+    if (name === '') return;
+    result.values[this.toponymeFrom!.field] = name;
+    result.issues = [
+      ...result.issues.filter((i) => !(i.code === 'required' && i.column === 'toponyme')),
+      {
+        code: 'bal-toponyme-from-voie-nom',
+        severity: 'warning',
+        row: record.row,
+        column: 'toponyme',
+        value: name,
+        message: `La colonne « toponyme » est vide : le nom « ${name} » de la colonne « voie_nom » y est publié (une BAL 1.5 donne le nom de la voie dans « toponyme », « voie_nom » n’en fait plus partie).`,
+      },
+    ];
   }
 
   /** BAL with `uid_adresse` beside the id_ban_* columns: each id as the reference takes it, from either column. */
@@ -452,6 +479,7 @@ export class RowPipeline {
         // The reader's issues of a record (cells missing or in excess), once it is known to be one.
         if (record.issues) issues.addAll(record.issues);
         if (bal) {
+          if (this.toponymeFrom && result.values[this.toponymeFrom.field] === null) this.fillToponyme(record, result);
           const found = balRows!.check(record.cells, record.row, result.issues);
           if (result.issues.length) {
             const graded = gradeBalIssues(result.issues, bal);

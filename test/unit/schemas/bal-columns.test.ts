@@ -174,7 +174,7 @@ describe('BAL headings in other letter case', () => {
     const { codes, report } = await standardize(alias);
     expect(codes.filter((c) => /header-renamed|bal-column/.test(c))).toEqual(['e:bal-column-renamed@1:commune_insee']);
     expect(report.issues.find((i) => i.code === 'bal-column-renamed')!.message).toBe(
-      'La colonne « commune_in » est lue comme « commune_insee », mais une BAL doit la nommer exactement « commune_insee » : le validateur national des BAL ne la reconnaît pas sous un autre nom et refuse le fichier. Renommez-la.',
+      'La colonne « commune_in » est lue comme « commune_insee », mais une BAL doit la nommer exactement « commune_insee » : le validateur national des BAL ne la reconnaît pas sous un autre nom et refuse le fichier, auquel il manque alors une colonne obligatoire. Renommez-la.',
     );
     expect((await reference(alias)).valid).toBe(false);
   });
@@ -298,5 +298,44 @@ describe('a BAL column given twice, the first not under its exact name', () => {
     expect(ours.report.valid).toBe(true);
     expect(ours.codes).toContain('w:duplicate-column@1:numero');
     expect(column(ours.files['data.csv'], 'numero')).toEqual([column(balExport(1).toString('utf8'), 'numero')[0]]);
+  });
+});
+
+describe('BAL columns the reference does not read under their heading', () => {
+  const rest = '35088;Rue de Chanteloup;5;-1.5885960;47.9774753';
+  it('a column read under another name (spaces, a shapefile alias) is judged as published: its value refused as the reference would refuse it under its name', async () => {
+    for (const [heading, value, code] of [
+      [' suffixe', 'abcdefghij', 'e:bal-too-long@2:suffixe'],
+      ['cle_intero', '35088_0010_00007', 'e:bal-cle-interop-numero-mismatch@2:cle_interop'],
+    ]) {
+      const text = `${heading};commune_insee;voie_nom;numero;long;lat\n${value};${rest}\n`;
+      const ours = await standardize(text);
+      expect(ours.codes).toEqual(expect.arrayContaining([`w:bal-column-renamed@1:${code.split(':').pop()}`, code]));
+      expect(ours.report.valid).toBe(false);
+      // Renamed as published, the reference refuses it too.
+      const published = text.replace(heading, code.split(':').pop()!);
+      expect((await reference(published)).valid).toBe(false);
+    }
+    const fine = await standardize(` suffixe;commune_insee;voie_nom;numero;long;lat\nbis;${rest}\n`);
+    expect(fine.report.valid).toBe(true);
+    expect(await reference(fine.files['data.csv'])).toMatchObject({ valid: true });
+  });
+
+  it('a Uid_adresse in other letter case gives no BAN ids, as the reference reads none from it', async () => {
+    const text = `id_ban_commune;id_ban_toponyme;id_ban_adresse;Uid_adresse;commune_insee;voie_nom;numero;long;lat\n;;${A};@c:${C} @v:${T};${rest}\n`;
+    expect((await reference(text)).valid).toBe(false);
+    const ours = await standardize(text);
+    expect(ours.report.valid).toBe(false);
+    expect(ours.report.issues.find((i) => i.code === 'bal-column-case')!.message).toContain('n’en lit pas les identifiants BAN');
+  });
+
+  it('a 1.5 file with voie_nom beside an empty toponyme publishes the name in toponyme (the reference reads either)', async () => {
+    const text = `id_ban_commune;id_ban_toponyme;id_ban_adresse;commune_insee;voie_nom;toponyme;numero;long;lat\n;;;${rest.replace(';5;', ';;6;')}\n`;
+    expect(await reference(text)).toMatchObject({ profile: '1.5', valid: true });
+    const ours = await standardize(text);
+    expect(ours.report.valid).toBe(true);
+    expect(ours.codes).toContain('w:bal-toponyme-from-voie-nom@2:toponyme');
+    expect(column(ours.files['data.csv'], 'toponyme')).toEqual(['Rue de Chanteloup']);
+    expect(await reference(ours.files['data.csv'])).toMatchObject({ profile: '1.5', valid: true });
   });
 });

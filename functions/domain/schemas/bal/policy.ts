@@ -24,9 +24,16 @@
  *   classes every rule as error, warning or info (`BAL_RULE_LEVELS`); infos are not reported.
  * - Columns count for the reference only under their exact name (`cle_intero` is not
  *   `cle_interop`: checkBalHeader names the column to rename). A heading in other letter
- *   case (`Voie_Nom`) is one header issue, and its cells are judged as if it were renamed,
- *   so that no line is refused only for it. Language variants (`voie_nom_bre`) are BAL
- *   columns: checked as such, and published (RowPipeline).
+ *   case (`Voie_Nom`) is one header issue, and so is each column read under another name
+ *   (an alias, spaces around it: `renamed`); their cells are judged as if renamed, as they
+ *   are published under the name, so that the published file is one the reference accepts
+ *   (a value it would refuse there is refused here, where the reference, ignoring the
+ *   column, may accept the file as sent). A `Uid_adresse` gives no ids. Language variants
+ *   (`voie_nom_bre`) are BAL columns: checked as such, and published (RowPipeline).
+ * - On purpose, unlike the reference: a `date_der_maj` written the French way (`15/11/2023`)
+ *   or with a midnight time is judged and published as its ISO day (the reference refuses it
+ *   as `date_invalide`): every date of every schema is read so, and the published file holds
+ *   the ISO day the reference accepts.
  * - gradeBalIssues keeps each engine issue (code, row, column, message) and sets its
  *   severity: error only if the reference finds an error in that same cell, else warning.
  * - checkBalRow adds the reference's findings the engine cannot make (cell rules such as
@@ -216,8 +223,18 @@ export interface BalHeaderIndex {
    * position. They are BAL columns: checked, and published after the schema's columns.
    */
   readonly regional: readonly { name: string; field: string; at: number }[];
-  /** Columns that name a reference column in other letter case (`Cle_Interop`): the reference does not read them. */
+  /**
+   * Columns that name a reference column in other letter case (`Cle_Interop`): the reference
+   * does not read them. A `Uid_adresse` is listed but not in `columns`: its ids are not read,
+   * as the reference does not read them (they would decide which lines have BAN ids).
+   */
   readonly miscased: readonly { heading: string; name: string; at: number }[];
+  /**
+   * Columns the standardization reads under another name than the reference's (an alias
+   * `cle_intero`, a title `Numéro`, spaces around ` suffixe`; `read` option): the reference
+   * does not read them, and they are published under the name: in `columns`, judged as if renamed.
+   */
+  readonly renamed: readonly { heading: string; name: string; at: number }[];
   /** "Now", for `date_der_maj` in the future. */
   readonly today: string;
 }
@@ -235,7 +252,10 @@ function profileOf(names: ReadonlySet<string>): BalProfile {
   return names.has('toponyme') ? '1.5' : '1.4';
 }
 
-export function balHeaderIndex(header: readonly Cell[], options: { profile?: BalProfile; now?: Date } = {}): BalHeaderIndex {
+export function balHeaderIndex(
+  header: readonly Cell[],
+  options: { profile?: BalProfile; now?: Date; read?: ReadonlyMap<string, number> } = {},
+): BalHeaderIndex {
   const names = header.map(headerName);
   const columns = new Map<string, number>();
   const miscased: { heading: string; name: string; at: number }[] = [];
@@ -244,13 +264,21 @@ export function balHeaderIndex(header: readonly Cell[], options: { profile?: Bal
   });
   const lower = names.map((name) => name.toLowerCase());
   lower.forEach((name, at) => {
-    if (name !== names[at] && Object.hasOwn(FIELDS, name) && !columns.has(name)) {
-      columns.set(name, at);
+    if (name !== names[at] && Object.hasOwn(FIELDS, name) && !columns.has(name) && !miscased.some((m) => m.name === name)) {
+      if (name !== 'uid_adresse') columns.set(name, at);
       miscased.push({ heading: names[at], name, at });
     }
   });
+  const taken = new Set([...columns.values(), ...miscased.map((m) => m.at)]);
+  const renamed: { heading: string; name: string; at: number }[] = [];
+  for (const [name, at] of options.read ?? []) {
+    if (!Object.hasOwn(FIELDS, name) || columns.has(name) || taken.has(at)) continue;
+    columns.set(name, at);
+    taken.add(at);
+    renamed.push({ heading: names[at], name, at });
+  }
+  renamed.sort((a, b) => a.at - b.at);
   const regional: { name: string; field: string; at: number }[] = [];
-  const taken = new Set(columns.values());
   for (const [field, spec] of Object.entries(FIELDS)) {
     if (!spec.regional || !columns.has(field)) continue;
     for (const lang of REGIONAL_LANGS) {
@@ -273,6 +301,7 @@ export function balHeaderIndex(header: readonly Cell[], options: { profile?: Bal
     columns,
     regional,
     miscased,
+    renamed,
     today: (options.now ?? new Date()).toISOString().slice(0, 10),
   };
 }
@@ -825,26 +854,23 @@ export function gradeBalHeaderIssues(issues: readonly ValidationIssue[], index: 
  * - columns named in other letter case (`Voie_Nom`), in one issue naming them: the
  *   reference does not read them (an error when it then misses a column it requires); their
  *   cells are judged as if the columns were renamed, so that no line is refused for it;
- * - columns the engine reads under another name (`engineHeadings`: field → heading, an alias
- *   or title such as `Numéro`), each named with the name to give it: the reference misses them;
+ * - columns read under another name (`renamed`: an alias or a title such as `Numéro`), each
+ *   named with the name to give it: the reference misses them; judged and published as renamed;
  * - `uid_adresse` (1.3): neither it nor its ids are published, said once.
  */
-export function checkBalHeader(
-  index: BalHeaderIndex,
-  engineIssues: readonly ValidationIssue[] = [],
-  engineHeadings: ReadonlyMap<string, string> = new Map(),
-): ValidationIssue[] {
+export function checkBalHeader(index: BalHeaderIndex, engineIssues: readonly ValidationIssue[] = []): ValidationIssue[] {
   const reported = new Set(engineIssues.filter((i) => i.code === 'missing-column').map((i) => i.column));
   const out: ValidationIssue[] = [];
   const { profile } = index;
+  // Refused when the reference, which ignores the columns named otherwise, lacks one it requires,
+  // or picks another profile than the file's once renamed (`Toponyme`, `ID_BAN_COMMUNE`): what
+  // it would judge is not what is published.
+  const unread = new Set([...index.miscased, ...index.renamed].map((m) => m.name));
+  const exact = new Set([...index.columns.keys()].filter((name) => !unread.has(name)));
+  const otherProfile = unread.size > 0 && profileOf(exact) !== profile ? profileOf(exact) : undefined;
+  const lacks = (m: { name: string }): boolean => Object.hasOwn(FIELDS, m.name) && balRuleLevel(`field.${m.name}.missing`, profile) === 'E';
   if (index.miscased.length > 0) {
-    // Refused when the reference, which ignores these columns, lacks one it requires, or picks
-    // another profile than the file's once renamed (`Toponyme`, `ID_BAN_COMMUNE`): what it
-    // would judge is not what is published.
-    const miscasedNames = new Set(index.miscased.map((m) => m.name));
-    const exact = new Set([...index.columns.keys()].filter((name) => !miscasedNames.has(name)));
-    const otherProfile = profileOf(exact) !== profile ? profileOf(exact) : undefined;
-    const lacking = index.miscased.some((m) => Object.hasOwn(FIELDS, m.name) && balRuleLevel(`field.${m.name}.missing`, profile) === 'E');
+    const lacking = index.miscased.some(lacks);
     const refused = otherProfile !== undefined || lacking;
     const consequence = lacking
       ? ' : il lui manquerait une colonne obligatoire, le fichier est refusé'
@@ -852,6 +878,7 @@ export function checkBalHeader(
         ? ` : il lirait ce fichier comme une BAL ${otherProfile}, et non ${profile} comme il est publié ; le fichier est refusé tant qu’elles ne sont pas renommées`
         : '';
     const renames = index.miscased.map((m) => `« ${m.heading} » en « ${m.name} »`).join(', ');
+    const uid = index.miscased.find((m) => m.name === 'uid_adresse');
     out.push({
       code: 'bal-column-case',
       severity: refused ? 'error' : 'warning',
@@ -859,7 +886,27 @@ export function checkBalHeader(
       message:
         `Les noms de colonnes d’une Base Adresse Locale s’écrivent en minuscules, exactement comme dans le schéma : renommez ${renames}. ` +
         `Le validateur national des BAL ne reconnaît pas une colonne nommée autrement et la tient pour absente${consequence}. ` +
-        'Les valeurs de ces colonnes sont vérifiées ici comme si elles étaient bien nommées.',
+        (uid
+          ? `Les valeurs de ces colonnes sont vérifiées ici comme si elles étaient bien nommées, sauf « ${uid.heading} » : comme le validateur national, Socle n’en lit pas les identifiants BAN.`
+          : 'Les valeurs de ces colonnes sont vérifiées ici comme si elles étaient bien nommées.'),
+    });
+  }
+  for (const r of index.renamed) {
+    const refused = otherProfile !== undefined || lacks(r);
+    const consequence = lacks(r)
+      ? ' et refuse le fichier, auquel il manque alors une colonne obligatoire'
+      : otherProfile !== undefined
+        ? ` et lirait ce fichier comme une BAL ${otherProfile}, et non ${profile} comme il est publié : le fichier est refusé tant qu’elle n’est pas renommée`
+        : '';
+    out.push({
+      code: 'bal-column-renamed',
+      severity: refused ? 'error' : 'warning',
+      row: 1,
+      column: r.name,
+      value: r.heading,
+      message:
+        `La colonne « ${r.heading} » est lue comme « ${r.name} », mais une BAL doit la nommer exactement « ${r.name} » : le validateur national des BAL ne la reconnaît pas sous un autre nom${consequence}. ` +
+        (refused ? 'Renommez-la.' : `Renommez-la ; ses valeurs sont vérifiées ici comme celles de « ${r.name} », sous le nom duquel elles sont publiées.`),
     });
   }
   if (index.columns.has('uid_adresse')) {
@@ -878,17 +925,7 @@ export function checkBalHeader(
     if (index.columns.has(field) || reported.has(field) || !spec.formats.includes(profile)) continue;
     if (index.columns.has('uid_adresse') && field.startsWith('id_ban_')) continue;
     const level = severityOf(balRuleLevel(`field.${field}.missing`, profile));
-    const heading = engineHeadings.get(field);
-    if (heading !== undefined) {
-      out.push({
-        code: 'bal-column-renamed',
-        severity: level === 'error' ? 'error' : 'warning',
-        row: 1,
-        column: field,
-        value: heading,
-        message: `La colonne « ${heading} » est lue comme « ${field} », mais une BAL doit la nommer exactement « ${field} » : le validateur national des BAL ne la reconnaît pas sous un autre nom${level === 'error' ? ' et refuse le fichier' : ''}. Renommez-la.`,
-      });
-    } else if (level) {
+    if (level) {
       out.push({
         code: 'bal-column-missing',
         severity: level,
