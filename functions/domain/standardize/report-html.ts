@@ -18,6 +18,7 @@ export const CODE_HELP: Record<string, string> = {
   'primary-key': 'identifiant de ligne en double',
   'missing-column': 'colonne obligatoire absente',
   'extra-column': 'colonne inconnue du schéma (ignorée)',
+  'column-renamed': 'colonne sans nom ou au nom déjà pris (jeu sans schéma) : publiée sous un nom à elle',
   'duplicate-column': 'colonne présente deux fois',
   'header-renamed': 'colonnes reconnues sous un autre nom que celui du schéma (majuscules, accents, espaces, intitulé) : le fichier est accepté, renommez-les dans votre modèle',
   'missing-cell': 'ligne trop courte',

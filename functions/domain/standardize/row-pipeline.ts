@@ -167,15 +167,26 @@ export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cel
   };
 }
 
-/** Column names for a table with no schema: the header, with blanks and duplicates made unique. */
-function plainFields(header: readonly Cell[]): string[] {
-  const seen = new Map<string, number>();
-  return header.map((h, i) => {
-    const base = (h ?? '').trim() || `colonne_${i + 1}`;
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}_${n}`;
+/**
+ * Column names for a table with no schema: the header, each heading trimmed, a blank one
+ * named `colonne_<n>`, a heading given again made unique with a number that no other heading
+ * has (`a;a_2;a` → `a`, `a_2`, `a_3`: data.json would otherwise hold one key twice).
+ */
+function plainFields(header: readonly Cell[]): { fields: string[]; renamed: { col: number; heading: string; name: string }[] } {
+  const bases = header.map((h, i) => (h ?? '').trim() || `colonne_${i + 1}`);
+  const used = new Set<string>();
+  const fields: string[] = [];
+  const renamed: { col: number; heading: string; name: string }[] = [];
+  bases.forEach((base, col) => {
+    let name = base;
+    if (used.has(name)) {
+      for (let n = 2; used.has(name) || bases.includes(name); n++) name = `${base}_${n}`;
+    }
+    used.add(name);
+    fields.push(name);
+    if (name !== (header[col] ?? '').trim()) renamed.push({ col, heading: (header[col] ?? '').trim(), name });
   });
+  return { fields, renamed };
 }
 
 export interface RowPipelineOptions {
@@ -250,6 +261,8 @@ export class RowPipeline {
   private readonly hidden: HiddenColumns | undefined;
   /** Records hidden in the workbook (hidden-cells.ts). */
   private readonly hiddenRows = new HiddenRows();
+  /** No schema: columns published under another name than their heading (blank, given twice). */
+  private readonly plainRenamed: readonly { col: number; heading: string; name: string }[];
   /** RowPipelineOptions.typedNumbers. */
   private readonly typedNumbers: boolean;
 
@@ -267,7 +280,9 @@ export class RowPipeline {
         ? balHeaderIndex(header, { read: boundColumns(this.compiled, this.bound), ...(opts.now !== undefined ? { now: new Date(opts.now) } : {}) })
         : undefined;
     this.balRows = this.bal ? createBalRowsCheck(this.bal) : undefined;
-    this.fields = this.compiled ? [...this.compiled.fieldNames] : plainFields(header);
+    const plain = this.compiled ? undefined : plainFields(header);
+    this.fields = plain ? plain.fields : [...this.compiled!.fieldNames];
+    this.plainRenamed = plain?.renamed ?? [];
     this.schemaWidth = this.fields.length;
     this.requiredCount = schema ? schema.fields.filter((f) => f.constraints?.required).length : 0;
     // Cells left unchanged are copied from the source bytes (CSV): field i comes from column columns[i].
@@ -392,6 +407,15 @@ export class RowPipeline {
     const { bal, bound } = this;
     if (bal) out.push(...checkBalFile(file, bal.profile));
     if (bound) out.push(...(bal ? [...gradeBalHeaderIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues)] : bound.issues));
+    if (this.plainRenamed.length > 0) {
+      const list = this.plainRenamed.map((r) => `colonne n° ${r.col + 1} ${r.heading === '' ? '(sans nom)' : `« ${r.heading} » (nom déjà pris)`} publiée comme « ${r.name} »`);
+      out.push({
+        code: 'column-renamed',
+        severity: 'warning',
+        row: 1,
+        message: `Chaque colonne publiée doit avoir un nom à elle : ${frenchList(list)}. Donnez un nom distinct à chaque colonne pour choisir ceux qui sont publiés.`,
+      });
+    }
     if (this.idsLeftOut) {
       const given = Array.from(this.idsLeftOut, (i) => `« ${this.fields[i]} »`);
       const missing = BAN_ID_FIELDS.filter((f) => !this.bal!.columns.has(f)).map((f) => `« ${f} »`);

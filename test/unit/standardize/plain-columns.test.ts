@@ -1,0 +1,35 @@
+/**
+ * A dataset without schema publishes the file's own columns: each needs a name of its own,
+ * or data.json would hold one key twice and a reader keep only one of the values.
+ */
+import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
+import { chunked } from './helpers';
+
+async function run(csv: string) {
+  const files: Record<string, string> = {};
+  const { report, fields } = await standardizeTable(chunked(Buffer.from(csv)), {
+    schema: null,
+    sinks: (name) => {
+      files[name] = '';
+      return { write: (c) => void (files[name] += Buffer.from(c).toString('utf8')), end: async () => undefined, abort: async () => undefined };
+    },
+  });
+  return { report, fields, files };
+}
+
+describe('columns of a table without schema', () => {
+  it('a heading given again gets a number no other heading has, and a blank one a name; both said', async () => {
+    const { fields, files, report } = await run('a;a_2;a;;b\r\n1;2;3;4;5\r\n');
+    expect(fields).toEqual(['a', 'a_2', 'a_3', 'colonne_4', 'b']);
+    expect(JSON.parse(files['data.json'])).toEqual([{ a: '1', a_2: '2', a_3: '3', colonne_4: '4', b: '5' }]);
+    expect(report.issues.map((i) => i.code)).toEqual(['column-renamed']);
+    expect(report.issues[0].message).toContain('colonne n° 3 « a » (nom déjà pris) publiée comme « a_3 »');
+    expect(report.issues[0].message).toContain('colonne n° 4 (sans nom) publiée comme « colonne_4 »');
+  });
+
+  it('nothing is said when every column has a name of its own', async () => {
+    const { fields, report } = await run(' a ;b\r\n1;2\r\n');
+    expect(fields).toEqual(['a', 'b']);
+    expect(report.issues).toEqual([]);
+  });
+});
