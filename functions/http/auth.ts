@@ -30,7 +30,7 @@ export async function authorize(
 ): Promise<Identity | null> {
   if (route.auth === 'public') return null;
   const token = bearerToken(authorization);
-  if (!token) throw unauthorized('Authentification requise : en-tête « Authorization: Bearer <jeton> » absent.');
+  if (!token) throw unauthorized(missingBearer(authorization));
   const hash = hashToken(token);
 
   const adminHash = await deps.adminTokenHash();
@@ -51,4 +51,19 @@ export async function authorize(
     throw forbidden('tenant_suspended', 'Cette collectivité est suspendue : ses clés ne permettent plus de publier.');
   }
   return { role: 'publisher', tenantId: key.tenantId, keyId: key.id };
+}
+
+/** Authorization schemes other than Bearer that a client may send (IANA registry): named back, being no secret. */
+const OTHER_SCHEMES = ['basic', 'digest', 'negotiate', 'ntlm', 'token', 'apikey', 'dpop', 'hoba', 'mutual', 'aws4-hmac-sha256'];
+
+/** Why no token was read: no header, another scheme (`Basic`), or not `Bearer <jeton>`. Never echoes what could be a secret. */
+function missingBearer(authorization: string | undefined): string {
+  const expected = 'Authentification requise : un en-tête « Authorization: Bearer <jeton> » est attendu';
+  if (!authorization?.trim()) return `${expected}, il est absent.`;
+  const [scheme, ...rest] = authorization.trim().split(/\s+/);
+  if (scheme.toLowerCase() === 'bearer') {
+    return rest.length === 0 ? `${expected} ; aucun jeton ne suit « Bearer ».` : `${expected} ; un seul jeton, sans espace, suit « Bearer ».`;
+  }
+  if (OTHER_SCHEMES.includes(scheme.toLowerCase())) return `${expected} ; un en-tête « ${scheme} » a été reçu, or seul un jeton « Bearer » est accepté.`;
+  return `${expected} ; l’en-tête reçu n’a pas cette forme (écrivez « Bearer », une espace, puis le jeton).`;
 }

@@ -6,7 +6,37 @@ import { fr } from 'zod/locales';
 // French messages for every zod issue a request can produce (only this locale is bundled);
 // a field left out says so, rather than « chaîne de caractères attendu, indéfini reçu ».
 z.config(fr());
-z.config({ customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'champ obligatoire manquant' : undefined) });
+z.config({ customError: plainFrench });
+
+/**
+ * Messages for what the locale says as a formula (« Trop petit : chaîne de caractères doit
+ * avoir >=1 caractères ») or too vaguely (« Entrée invalide » for a missing field checked by
+ * a union), when the schema gives none of its own.
+ */
+function plainFrench(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'champ obligatoire manquant';
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const small = issue.code === 'too_small';
+  const bound = Number(small ? issue.minimum : issue.maximum);
+  const exact = issue.exact === true;
+  const inclusive = issue.inclusive !== false;
+  switch (issue.origin) {
+    case 'string':
+      if (small && bound <= 1 && !exact) return 'ne doit pas être vide';
+      return `${exact ? 'exactement' : small ? 'au moins' : 'au plus'} ${bound} caractère${bound > 1 ? 's' : ''}`;
+    case 'array':
+    case 'set':
+      if (small && bound <= 1 && !exact) return 'la liste ne doit pas être vide';
+      return `${exact ? 'exactement' : small ? 'au moins' : 'au plus'} ${bound} élément${bound > 1 ? 's' : ''}`;
+    case 'number':
+    case 'int':
+    case 'bigint':
+      if (inclusive) return `doit être ${small ? 'au moins' : 'au plus'} ${bound}`;
+      return `doit être ${small ? 'supérieur' : 'inférieur'} à ${bound}`;
+    default:
+      return undefined;
+  }
+}
 
 export interface FieldProblem {
   field: string;

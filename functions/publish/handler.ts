@@ -23,11 +23,11 @@ import { parseJsonValue, parseWith } from '../http/validation';
 import { AlreadyExistsError } from '../store/ports';
 import { deletePrefix, getObjectText, presignPut } from '../store/s3/objects';
 import { reportKey } from '../standardize/process-upload';
-import { formatBytes } from '../domain/standardize/read/errors';
 import { renderReportHtml } from '../domain/standardize/report-html';
 import { apiBase } from '../http/api-base';
 import type { Report } from '../domain/standardize/report';
 import { fileName, makeCurrent, publicBucket, publicUrl, refreshLatestPackage, unpublishFiles, uploadBucket } from './publication';
+import { fileTooLargeMessage } from './upload-limit';
 
 /**
  * Upload ids are ULIDs: they order uploads by the time they were requested (the file started
@@ -70,10 +70,13 @@ const uploadPath = datasetPath.extend({ uploadId: z.string().regex(/^[0-9A-HJKMN
 const versionPath = datasetPath.extend({
   version: z
     .string()
-    .regex(/^\d{1,6}$/, 'numéro de version attendu (un nombre entier, par exemple 3)')
+    .regex(/^\d+$/, 'numéro de version attendu (un nombre entier, par exemple 3)')
     .transform(Number)
     .pipe(z.number().min(1, 'le numéro de version doit être au moins 1')),
 });
+
+/** Version numbers are kept on six digits (keys.ts › version): a higher one is well formed, and absent. */
+const MAX_VERSION = 999_999;
 
 const uploadListQuery = paginationSchema(100, 20).extend({
   status: z.enum(UPLOAD_STATUSES, { message: `statut attendu : ${UPLOAD_STATUSES.join(', ')}` }).optional(),
@@ -86,14 +89,18 @@ const uploadRequestSchema = z
       .trim()
       .min(1, 'nom de fichier requis')
       .max(200, 'au plus 200 caractères')
-      .refine((f) => !/[\\/\u0000-\u001f]/.test(f), 'le nom de fichier ne doit contenir ni « / », ni « \\ », ni caractère de contrôle')
+      .refine((f) => !/[\\/\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(f), 'le nom de fichier ne doit contenir ni « / », ni « \\ », ni caractère de contrôle')
       // « . » and « .. » would be resolved by the client's URL normalisation: the file would be sent elsewhere.
       .refine((f) => !/^[.\s]*$/.test(f.normalize('NFKD')), 'le nom de fichier doit contenir autre chose que des points et des espaces (par exemple « subventions.csv »)'),
     contentType: z
       .string()
       .max(200)
       .refine(acceptedContentType, `type attendu : ${CONTENT_TYPES.join(', ')} (paramètres admis, par exemple « text/csv; charset=windows-1252 »)`),
-    size: z.number().int('la taille doit être un nombre entier d’octets').positive('le fichier ne peut pas être vide'),
+    size: z
+      .number()
+      .int({ error: 'la taille doit être un nombre entier positif d’octets (celle du fichier à envoyer)', abort: true })
+      .nonnegative({ error: 'la taille doit être un nombre entier positif d’octets (celle du fichier à envoyer)', abort: true })
+      .positive('le fichier ne peut pas être vide'),
   })
   .strict();
 
@@ -169,14 +176,16 @@ function notCurrentNotice(version: number, dataset: Dataset, duplicate: boolean)
   return `${what}, mais il n’est pas en ligne : la version ${dataset.currentVersion}, déposée ou restaurée après lui, est celle en ligne. ${restore}`;
 }
 
-async function uploadOf(ctx: RequestContext): Promise<Upload> {
+/** The upload in the path and its dataset: 404 `dataset_not_found` first, then `upload_not_found` (an upload of another dataset or tenant included). */
+async function uploadOf(ctx: RequestContext): Promise<{ upload: Upload; dataset: Dataset }> {
   const { tenantId, slug, uploadId } = parseWith(uploadPath, ctx.params, 'path');
   parseWith(noQuery, ctx.query, 'query');
-  const upload = await coreDeps().datasets.getUpload(uploadId);
+  const [upload, dataset] = await Promise.all([coreDeps().datasets.getUpload(uploadId), coreDeps().datasets.getDataset(tenantId, slug)]);
+  if (!dataset) throw notFound('dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);
   if (!upload || upload.tenantId !== tenantId || upload.slug !== slug) {
     throw notFound('upload_not_found', `Le dépôt « ${uploadId} » n’existe pas pour ce jeu de données.`);
   }
-  return upload;
+  return { upload, dataset };
 }
 
 /** 409 for a slug taken: an unpublished dataset is named as such, with how to put it back online. */
@@ -315,7 +324,7 @@ export const handler = apiHandler(
       }
       const limit = Math.min(tenant.maxUploadBytes ?? env().MAX_UPLOAD_BYTES, env().MAX_UPLOAD_BYTES);
       if (request.size > limit) {
-        throw tooLarge('file_too_large', `Fichier trop volumineux : ${formatBytes(request.size)} pour une limite de ${formatBytes(limit)}.`);
+        throw tooLarge('file_too_large', fileTooLargeMessage(request.size, limit));
       }
       const deps = coreDeps();
       const id = nextUploadId();
@@ -352,17 +361,14 @@ export const handler = apiHandler(
     },
 
     async getUpload(ctx) {
-      const upload = await uploadOf(ctx);
-      const [report, dataset] = await Promise.all([
-        upload.status === 'rejected' ? fullReport(upload).then((full) => full ?? upload.report) : upload.report,
-        coreDeps().datasets.getDataset(upload.tenantId, upload.slug),
-      ]);
+      const { upload, dataset } = await uploadOf(ctx);
+      const report = upload.status === 'rejected' ? ((await fullReport(upload)) ?? upload.report) : upload.report;
       return { body: { ...uploadView(upload, dataset, coreDeps().now()), ...(report ? { report } : {}) } };
     },
 
     async getUploadReport(ctx) {
-      const upload = await uploadOf(ctx);
-      const [report, dataset] = await Promise.all([fullReport(upload), coreDeps().datasets.getDataset(upload.tenantId, upload.slug)]);
+      const { upload, dataset } = await uploadOf(ctx);
+      const report = await fullReport(upload);
       if (!report) throw notFound('report_not_found', 'Ce dépôt n’a pas encore de rapport : le fichier n’a pas été traité.');
       return {
         text: renderReportHtml(report, upload.filename, { upload: uploadView(upload, dataset, coreDeps().now()), apiBase: apiBase(ctx) }),
@@ -383,8 +389,9 @@ export const handler = apiHandler(
       // No body, or `{}`, as the other actions without one (keys): the version is in the path.
       if (ctx.event.body) jsonBody(z.object({}).strict(), ctx);
       const deps = coreDeps();
-      const target = await deps.datasets.getVersion(tenantId, slug, version);
-      if (!target) throw notFound('version_not_found', `La version ${version} n’existe pas pour ce jeu de données.`);
+      await datasetOf(ctx);
+      const target = version > MAX_VERSION ? undefined : await deps.datasets.getVersion(tenantId, slug, version);
+      if (!target) throw notFound('version_not_found', `La version ${Number.isSafeInteger(version) ? version : ctx.params.version} n’existe pas pour ce jeu de données.`);
       const outcome = await makeCurrent(deps.datasets, target, deps.now());
       if (outcome === 'not-found') {
         throw new AppError(404, 'dataset_not_found', `Le jeu de données « ${slug} » n’existe pas pour cette collectivité.`);

@@ -90,8 +90,9 @@ export function toApiGatewayEvent(
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   }
-  const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  // No prototype: `?constructor=`, `?toString=` and `?__proto__=` are parameters like any other, as API Gateway passes them.
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of url.searchParams) query[k] = Object.hasOwn(query, k) ? `${query[k]},${v}` : v;
   const now = new Date();
   return {
     version: '2.0',

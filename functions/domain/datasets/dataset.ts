@@ -20,13 +20,19 @@ export type Frequency = (typeof FREQUENCIES)[number];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `AAAA-MM-JJ` naming a day of the calendar (no 30 February, no month 13). */
+/** Earliest year a coverage may start or end: `0000-01-01` is a placeholder, not a period a dataset covers. */
+const MIN_YEAR = 1000;
+
+/** `AAAA-MM-JJ` naming a day of the calendar (no 30 February, no month 13) of a plausible year. */
 const isoDate = z
   .string()
   .regex(ISO_DATE, 'date attendue au format AAAA-MM-JJ')
-  // zod runs this check after a failed regex too: the format is the regex's to report.
+  // zod runs these checks after a failed regex too: the format is the regex's to report.
   .refine((v) => !ISO_DATE.test(v) || isCalendarDate(v), {
     error: (issue) => `« ${String(issue.input)} » n’est pas une date du calendrier (mois de 01 à 12, jour qui existe dans ce mois)`,
+  })
+  .refine((v) => !ISO_DATE.test(v) || Number(v.slice(0, 4)) >= MIN_YEAR, {
+    error: (issue) => `« ${String(issue.input)} » : année invraisemblable (${MIN_YEAR} au plus tôt)`,
   });
 
 /** Whether `AAAA-MM-JJ` is a day of the (proleptic Gregorian) calendar. */
@@ -37,11 +43,49 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+/**
+ * Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: a NUL or an
+ * ANSI escape in a title ends up in catalogue.csv, the DCAT export and a reuser's terminal.
+ * A description keeps its line breaks and tabs.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** `caractère de contrôle U+001B (position 6) refusé …`: which one and where, as none of them shows on screen. */
+function controlCharacter(pattern: RegExp, allowed: string) {
+  return {
+    error: (issue: { input?: unknown }) => {
+      const value = String(issue.input);
+      const at = value.search(pattern);
+      const code = value.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0');
+      return `caractère de contrôle U+${code} (position ${at + 1}) refusé : ${allowed}`;
+    },
+  };
+}
+
+const text = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min, min > 1 ? `au moins ${min} caractères` : 'ne doit pas être vide')
+    .max(max, `au plus ${max} caractères`)
+    .refine((v) => !CONTROL.test(v), controlCharacter(CONTROL, 'ce champ n’admet ni saut de ligne, ni tabulation, ni caractère invisible'));
+
 const metadataFields = {
-  title: z.string().trim().min(3, 'au moins 3 caractères').max(200, 'au plus 200 caractères'),
-  description: z.string().trim().max(5000, 'au plus 5000 caractères').optional(),
+  title: text(3, 200),
+  description: z
+    .string()
+    // A file saved on Windows or a form's text area sends \r\n: a line break all the same.
+    .transform((v) => v.replace(/\r\n?/g, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .max(5000, 'au plus 5000 caractères')
+        .refine((v) => !CONTROL_BUT_LINES.test(v), controlCharacter(CONTROL_BUT_LINES, 'seuls les sauts de ligne et les tabulations sont admis')),
+    )
+    .optional(),
   licence: z.enum(LICENCES, 'licence attendue : etalab-2.0, odbl-1.0, cc-by-4.0 ou cc0-1.0').optional(),
-  keywords: z.array(z.string().trim().min(1).max(60)).max(30, 'au plus 30 mots-clés').optional(),
+  keywords: z.array(text(1, 60)).max(30, 'au plus 30 mots-clés').optional(),
   theme: z
     .string()
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'thème attendu en minuscules sans accent (ex. « finances »)')
@@ -51,6 +95,7 @@ const metadataFields = {
   temporalCoverage: z
     .object({ start: isoDate.optional(), end: isoDate.optional() })
     .strict()
+    .refine((t) => t.start !== undefined || t.end !== undefined, 'au moins une date est attendue : « start », « end » ou les deux (null retire la couverture)')
     .refine((t) => !t.start || !t.end || t.start <= t.end, 'la date de début doit précéder la date de fin')
     .optional(),
 };
@@ -59,7 +104,9 @@ export const createDatasetSchema = z
   .object({
     slug: slugSchema,
     /** A schema id enabled for the tenant, or `none` (published as parsed, no validation). */
-    schema: z.union([z.literal('none'), schemaIdSchema]),
+    schema: z
+      .string()
+      .refine((v) => v === 'none' || schemaIdSchema.safeParse(v).success, 'identifiant de schéma attendu (ex. « scdl/subventions »), ou « none » pour un jeu sans schéma'),
     ...metadataFields,
   })
   .strict();

@@ -58,6 +58,33 @@ describe('parseWith', () => {
     expect(error.details).toEqual({ fields: [{ field: 'title', message: 'champ obligatoire manquant' }] });
   });
 
+  it('says that a field left out is missing when a union checks it, not « Entrée invalide »', () => {
+    const union = z.object({ schema: z.union([z.literal('none'), z.string().regex(/^[a-z]+\/[a-z]+$/)]) }).strict();
+    expect(thrown(() => parseWith(union, {}, 'body')).details).toEqual({ fields: [{ field: 'schema', message: 'champ obligatoire manquant' }] });
+  });
+
+  it('says lengths and bounds in plain French, not as a formula (« Trop petit : … >=1 caractères »)', () => {
+    const bounded = z
+      .object({ version: z.string().min(1).max(4).optional(), code: z.string().min(3).optional(), tags: z.array(z.string()).min(1).max(2).optional(), n: z.number().min(1).max(9).optional() })
+      .strict();
+    const messages = (input: unknown) => (thrown(() => parseWith(bounded, input, 'query')).details as { fields: { field: string; message: string }[] }).fields;
+    expect(messages({ version: '' })).toEqual([{ field: 'version', message: 'ne doit pas être vide' }]);
+    expect(messages({ version: '12345', code: 'ab' })).toEqual([
+      { field: 'version', message: 'au plus 4 caractères' },
+      { field: 'code', message: 'au moins 3 caractères' },
+    ]);
+    expect(messages({ tags: [] })).toEqual([{ field: 'tags', message: 'la liste ne doit pas être vide' }]);
+    expect(messages({ tags: ['a', 'b', 'c'], n: 0 })).toEqual([
+      { field: 'tags', message: 'au plus 2 éléments' },
+      { field: 'n', message: 'doit être au moins 1' },
+    ]);
+  });
+
+  it('keeps a message the schema gives', () => {
+    const own = z.object({ title: z.string().min(3, 'au moins 3 caractères pour un titre') }).strict();
+    expect(thrown(() => parseWith(own, { title: '' }, 'body')).message).toBe('Corps de la requête invalide — « title » : au moins 3 caractères pour un titre');
+  });
+
   it('keeps the path of an unknown key inside an object', () => {
     const nested = z.object({ temporalCoverage: z.object({ start: z.string() }).strict() }).strict();
     const error = thrown(() => parseWith(nested, { temporalCoverage: { start: 'a', fin: 'b', debut: 'c' } }, 'body'));
@@ -77,6 +104,18 @@ describe('the local server’s event', () => {
       expect(event.isBase64Encoded).toBe(true);
       expect(Buffer.from(event.body!, 'base64').equals(latin1)).toBe(true);
     }
+  });
+
+  it('passes every query parameter as API Gateway does, those named like Object’s own properties too', () => {
+    const req = { ...request('application/json'), url: '/v1/x?constructor=y&toString=z&__proto__=x&hasOwnProperty=w&a=1&a=2' } as unknown as IncomingMessage;
+    const query = toApiGatewayEvent(req, Buffer.alloc(0), route).queryStringParameters ?? {};
+    expect(Object.entries(query)).toEqual([
+      ['constructor', 'y'],
+      ['toString', 'z'],
+      ['__proto__', 'x'],
+      ['hasOwnProperty', 'w'],
+      ['a', '1,2'],
+    ]);
   });
 
   it('passes UTF-8 JSON as text, a byte order mark kept as sent', () => {
