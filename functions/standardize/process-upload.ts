@@ -88,6 +88,15 @@ export async function processUpload(
           ? 'Le fichier déposé est introuvable.'
           : undefined;
   if (refusal || !dataset || !head) {
+    // A version an earlier delivery recorded, its source not claimed yet (it crashed before):
+    // taken back, as settleUnfinishedUpload does; never left public and restorable.
+    if (upload.version !== undefined) {
+      const recorded = await store.getVersion(upload.tenantId, upload.slug, upload.version);
+      if (recorded?.uploadId === upload.id && (await store.sourceVersion(upload.tenantId, upload.slug, recorded.sourceSha256)) !== upload.version) {
+        await takeBackVersion(store, upload, upload.version, recorded);
+        await deletePrefix(uploadBucket(), archivePrefix(upload));
+      }
+    }
     await store.finishUpload(upload.id, 'failed', { reason: refusal }, now());
     return 'rejected';
   }
@@ -199,7 +208,6 @@ async function publishRecorded(deps: CoreDeps, upload: Upload, record: DatasetVe
   const store = deps.datasets;
   const now = deps.now;
   const { version } = record;
-  const prefix = publicPrefix(upload.tenantId, upload.slug, version);
   await ensureVersionFiles(record);
   // What earlier deliveries that crashed before the record left in the archive.
   await dropOtherArchives(upload, record.archivePrefix);
@@ -207,8 +215,7 @@ async function publishRecorded(deps: CoreDeps, upload: Upload, record: DatasetVe
   const holder = await store.claimSource(upload.tenantId, upload.slug, record.sourceSha256, version);
   if (holder !== version) {
     // The same bytes won a version concurrently: this one never becomes visible.
-    await store.deleteVersion(upload.tenantId, upload.slug, version);
-    await deletePrefix(publicBucket(), prefix);
+    await takeBackVersion(store, upload, version, record);
     await deletePrefix(uploadBucket(), archivePrefix(upload));
     await store.finishUpload(upload.id, 'duplicate', { version: holder, report: record.report }, now());
     return 'duplicate';
@@ -221,6 +228,15 @@ async function publishRecorded(deps: CoreDeps, upload: Upload, record: DatasetVe
   await store.setLastReport(upload.tenantId, upload.slug, record.report, now());
   await store.finishUpload(upload.id, 'published', { version, report: record.report }, now());
   return 'published';
+}
+
+/**
+ * Removes version `n` of an upload that never went current: its public files first, then its
+ * record (a crash in between leaves a record a retry finds, never public files no record describes).
+ */
+async function takeBackVersion(store: CoreDeps['datasets'], upload: Upload, n: number, record: DatasetVersion | undefined): Promise<void> {
+  await deletePrefix(publicBucket(), publicPrefix(upload.tenantId, upload.slug, n));
+  if (record) await store.deleteVersion(upload.tenantId, upload.slug, n);
 }
 
 /** Removes the archive folders of an upload's deliveries other than `keep` (the recorded one). */
@@ -261,8 +277,7 @@ export async function settleUnfinishedUpload(deps: CoreDeps, uploadId: string, r
       await store.finishUpload(upload.id, 'published', { version: n, report: record.report }, deps.now());
       return 'published';
     }
-    if (record) await store.deleteVersion(upload.tenantId, upload.slug, n);
-    await deletePrefix(publicBucket(), publicPrefix(upload.tenantId, upload.slug, n));
+    await takeBackVersion(store, upload, n, record);
   } else {
     // The same bytes as a version, sent again after an unpublish, that put it back online
     // before the crash: that publication is completed, and the upload is its duplicate.

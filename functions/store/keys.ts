@@ -62,6 +62,8 @@ export const keys = {
   customSchemaList: (schemaId: string) => ({ gsi1pk: 'SCHEMAS', gsi1sk: schemaId }),
   /** Each registered version of a custom schema. */
   customSchemaVersion: (schemaId: string, version: string) => ({ pk: `SCHEMA#${schemaId}`, sk: `VERSION#${version}` }),
+  /** One per rank of version number (versionOrder): `1.1` and `1.1.0` claim the same. */
+  customSchemaRank: (schemaId: string, order: string) => ({ pk: `SCHEMA#${schemaId}`, sk: `RANK#${order}` }),
   /** GSI1: every registered version of every custom schema, in registration order per schema. */
   customSchemaVersionList: (schemaId: string, registeredAt: string) => ({ gsi1pk: 'SCHEMA_VERSIONS', gsi1sk: `${schemaId}#${registeredAt}` }),
 } as const;

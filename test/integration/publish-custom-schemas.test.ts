@@ -92,6 +92,10 @@ describe('custom schemas', () => {
     const again = await api('POST', '/v1/admin/schemas', { token: admin(), body: bornes(id) });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('schema_exists');
+    // Two spellings of one rank registered at the same moment: one wins.
+    const other = schemaId();
+    const both = await Promise.all(['1.1', '1.1.0'].map((version) => api('POST', '/v1/admin/schemas', { token: admin(), body: { ...bornes(other), version } })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
     // The same rank spelled otherwise (1.0 for 1.0.0) would replace it as current: refused too, naming it.
     const equivalent = await api('POST', '/v1/admin/schemas', { token: admin(), body: { ...bornes(id), version: bornes(id).version.replace(/\.0$/, '') } });
     expect(equivalent.status).toBe(409);

@@ -23,7 +23,7 @@ interface Dist {
 }
 
 describe('a version recorded by a delivery that then crashed', () => {
-  const { platform, call, newDataset, upload, publicFile, fixture } = inProcessPlatform('immuable');
+  const { platform, call, newDataset, upload, send, settled, publicFile, fixture } = inProcessPlatform('immuable');
 
   const bytesOf = async (d: TestDataset, dir: string, name: string) => {
     const res = await publicFile(d.tenant, dir, name);
@@ -101,6 +101,33 @@ describe('a version recorded by a delivery that then crashed', () => {
     expect(state).toMatchObject({ status: 'published', version: 2 });
     expect((await bytesOf(d, 'v2', 'datapackage.json')).equals(first)).toBe(true);
     await expectFilesAsRecorded(d, 2);
+  });
+
+  it('recorded, then the tenant suspended before the retry: the retry is refused and takes the version back (no public, restorable orphan)', async () => {
+    const d = await newDataset();
+    expect(await upload(d, fixture('subventions.csv'))).toMatchObject({ status: 'published', version: 1 });
+    const admin = platform().adminToken;
+    const claim = DynamoDatasetStore.prototype.claimSource;
+    let calls = 0;
+    // The first delivery records v2 and copies its files, then fails at its source claim, the tenant suspended meanwhile.
+    jest.spyOn(DynamoDatasetStore.prototype, 'claimSource').mockImplementation(async function (this: DynamoDatasetStore, ...args) {
+      if (++calls === 1) {
+        expect((await call('POST', `/v1/admin/tenants/${d.tenant}/suspend`, admin)).status).toBe(200);
+        throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+      }
+      return claim.apply(this, args);
+    });
+    const id = await send(d, fixture('subventions-cp1252.csv'));
+    await platform().queue.idle();
+    // The publisher's key reads again once the tenant is reactivated.
+    expect((await call('POST', `/v1/admin/tenants/${d.tenant}/reactivate`, admin)).status).toBe(200);
+    expect(await settled(d, id)).toMatchObject({ status: 'failed' });
+    const versions = (await call('GET', `/v1/tenants/${d.tenant}/datasets/subv/versions`, d.key)).body.items as { version: number }[];
+    expect(versions.map((v) => v.version)).toEqual([1]);
+    expect(await publicFile(d.tenant, 'v2', 'data.csv')).toMatchObject({ status: 404 });
+    expect((await call('POST', `/v1/tenants/${d.tenant}/datasets/subv/versions/2/restore`, d.key)).status).toBe(404);
+    // The same bytes again are a new version, not a duplicate of a version taken back.
+    expect(await upload(d, fixture('subventions-cp1252.csv'))).toMatchObject({ status: 'published', version: 3 });
   });
 
   it('after an unpublish and a restore, v2 comes back from the archive with the bytes it was recorded with', async () => {

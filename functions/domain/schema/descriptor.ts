@@ -73,7 +73,9 @@ const NO_CONTROL = { error: 'caractère de contrôle (saut de ligne, tabulation�
 
 const fieldSchema = z.strictObject({
   // A column name: an Excel heading holds 255 characters at most in practice, and a template's heading is the name.
-  name: filled(255).refine(noControl, NO_CONTROL),
+  name: filled(255)
+    .refine(noControl, NO_CONTROL)
+    .refine((v) => v === v.trim() || v.trim() === '', { error: 'espaces au début ou à la fin du nom : un fichier déposé ne pourrait pas le reproduire' }),
   title: bounded(500).refine(noControl, NO_CONTROL).optional(),
   description: bounded(10_000).optional(),
   type: z.enum(FIELD_TYPES, { error: (i) => `type « ${String(i.input)} » inconnu (attendu : ${FIELD_TYPES.join(', ')})` }),

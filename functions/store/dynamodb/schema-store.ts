@@ -33,6 +33,7 @@ export class DynamoSchemaStore {
     const known = [...(await this.versionNumbers(descriptor.id)), ...(current ? [current.descriptor.version] : [])];
     const equivalent = known.find((v) => v !== descriptor.version && versionOrder(v) === order);
     if (equivalent !== undefined) throw new EquivalentVersionError(equivalent);
+    await this.claimRank(descriptor.id, order, descriptor.version);
     if (current && current.descriptor.version !== descriptor.version) await this.putVersion(current.descriptor, current.registeredAt, false);
     let registeredAt = now;
     try {
@@ -65,6 +66,28 @@ export class DynamoSchemaStore {
       // A higher version is current: this one stays in the history.
       if (!isConditionalCheckFailed(error)) throw error;
       return false;
+    }
+  }
+
+  /**
+   * Claims the rank of a version number, once (`1.1` and `1.1.0` registered at the same time:
+   * one wins); the same version again (a retried registration) keeps its claim.
+   */
+  private async claimRank(id: string, order: string, version: string): Promise<void> {
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.customSchemaRank(id, order), entity: 'schema-rank', version },
+          ConditionExpression: 'attribute_not_exists(pk) OR #v = :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': version },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const claimed = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchemaRank(id, order) }));
+      throw new EquivalentVersionError(String(claimed.Item?.version ?? ''));
     }
   }
 

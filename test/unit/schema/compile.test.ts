@@ -568,6 +568,8 @@ describe('a number with one dot before three digits (`12.500`)', () => {
     expect(one({ name: 'lat', type: 'number' }, '43.604').codes).toEqual([]);
     expect(one({ name: 'part', type: 'number', constraints: { maximum: 1 } }, '0.500').codes).toEqual([]);
     expect(one(amount, '12.500 €')).toMatchObject({ value: 12500, codes: [] });
+    // The schema says the dot groups thousands: nothing ambiguous.
+    expect(one({ name: 'montant', type: 'number', groupChar: '.', decimalChar: ',' }, '12.500')).toMatchObject({ value: 12500, codes: [] });
   });
   it('in an integer column, a type error that says to write it without the dot', () => {
     const votes = one({ name: 'n', type: 'integer' }, '1.234');

@@ -200,6 +200,7 @@ describe('limits of a registered schema', () => {
     expect(problems({ id: 'none', version: '1', title: 'T', fields: [{ name: 'a', type: 'string' }] }).map((p) => p.path)).toEqual(['id']);
     expect(problems({ ...base, version: '  ', title: ' ', fields: [{ name: ' ', type: 'string' }] }).map((p) => p.path)).toEqual(['version', 'title', 'fields.0.name']);
     expect(problems({ ...base, title: 'Bornes\u0000\u001b[31m', fields: [{ name: 'a\nb', type: 'string' }] }).map((p) => p.path)).toEqual(['title', 'fields.0.name']);
+    expect(problems({ ...base, fields: [{ name: ' montant', type: 'number' }] })[0]).toMatchObject({ path: 'fields.0.name', message: expect.stringContaining('espaces au début ou à la fin') });
   });
 
   it('refuses a schema too large for the registry (fields, bytes), in French', () => {

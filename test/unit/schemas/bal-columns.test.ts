@@ -321,6 +321,14 @@ describe('BAL columns the reference does not read under their heading', () => {
     expect(await reference(fine.files['data.csv'])).toMatchObject({ valid: true });
   });
 
+  it('two columns naming one field, neither exactly: the checks judge the one published', async () => {
+    // ` suffixe` (read, published) holds `!!`; `Suffixe` after it holds a valid suffix.
+    const text = ` suffixe;commune_insee;voie_nom;numero;long;lat;Suffixe\n!!;${rest};bis\n`;
+    const ours = await standardize(text);
+    expect(ours.codes).toContain('e:bal-suffixe-start@2:suffixe');
+    expect(ours.report.valid).toBe(false);
+  });
+
   it('a Uid_adresse in other letter case gives no BAN ids, as the reference reads none from it', async () => {
     const text = `id_ban_commune;id_ban_toponyme;id_ban_adresse;Uid_adresse;commune_insee;voie_nom;numero;long;lat\n;;${A};@c:${C} @v:${T};${rest}\n`;
     expect((await reference(text)).valid).toBe(false);

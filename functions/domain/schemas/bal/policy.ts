@@ -263,6 +263,15 @@ export function balHeaderIndex(
     if (Object.hasOwn(FIELDS, name) && !columns.has(name)) columns.set(name, at);
   });
   const lower = names.map((name) => name.toLowerCase());
+  const renamed: { heading: string; name: string; at: number }[] = [];
+  // A field the standardization reads from a column not named exactly: that column, whatever
+  // else names it (its checks must judge the cells it publishes): in other letter case
+  // (`miscased`), or under another name (`renamed`).
+  for (const [name, at] of options.read ?? []) {
+    if (!Object.hasOwn(FIELDS, name) || columns.has(name)) continue;
+    columns.set(name, at);
+    (lower[at] === name ? miscased : renamed).push({ heading: names[at], name, at });
+  }
   lower.forEach((name, at) => {
     if (name !== names[at] && Object.hasOwn(FIELDS, name) && !columns.has(name) && !miscased.some((m) => m.name === name)) {
       if (name !== 'uid_adresse') columns.set(name, at);
@@ -270,13 +279,6 @@ export function balHeaderIndex(
     }
   });
   const taken = new Set([...columns.values(), ...miscased.map((m) => m.at)]);
-  const renamed: { heading: string; name: string; at: number }[] = [];
-  for (const [name, at] of options.read ?? []) {
-    if (!Object.hasOwn(FIELDS, name) || columns.has(name) || taken.has(at)) continue;
-    columns.set(name, at);
-    taken.add(at);
-    renamed.push({ heading: names[at], name, at });
-  }
   renamed.sort((a, b) => a.at - b.at);
   const regional: { name: string; field: string; at: number }[] = [];
   for (const [field, spec] of Object.entries(FIELDS)) {
