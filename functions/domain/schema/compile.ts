@@ -20,6 +20,7 @@ import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, LOCAL_PATH, parserFor, SCRIPT_URI } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
 import { apostropheSpellings, excelSerialDate, foldName, headingCore, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPeriodToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { isFormula } from './formula';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -86,7 +87,7 @@ const DATE_SHAPED = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/;
 const DIGIT_GROUPS = /^\S+(?:\s+\d+)+$/;
 
 /** A signed number (`-1`, `+2.5`): never a code to strip or pad. */
-const SIGNED = /^[-+]\d/;
+const SIGNED = /^[-+]\s*\d/;
 /**
  * A code a number cell took its leading zero off (`1004` for INSEE 01004): one zero, put back
  * on four digits or more. Two zeros (`311` → `00311`) or a short number (a year `24` → `0024`)
@@ -349,6 +350,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
   // A pattern with a decimal point between digits (BAL coordinates: `-?[0-9]{1,2}.[0-9]{1,7}`, its dot unescaped in the official schema).
   const decimalPattern = c.pattern !== undefined && /\\?\.(?:\[0-9\]|\\d)/.test(c.pattern);
   const fixToPattern = (s: string): string | null => {
+    // Accents as two characters (a letter, then its combining mark: files from a Mac) where the
+    // pattern lists the accented letters: the same text, composed.
+    const composed = s.normalize('NFC');
+    if (composed !== s && pattern!.test(composed)) return composed;
     if (datePattern) {
       const iso = frDatesInTextToIso(s);
       if (iso !== null && pattern!.test(iso)) return iso;
@@ -474,6 +479,9 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
         }
       }
       if (isArray) checkArray(v, row, issues);
+      // Published with `'` before it (it could start a formula: write/csv-writer.ts), the value must
+      // still pass the pattern and the length, as the official validators read data.csv.
+      if ((pattern !== null || maxLength !== undefined) && isFormula(v)) checkFormulaPrefix(v, raw, row, issues);
       if (v.length < countBelow || (maxLength !== undefined && v.length > maxLength)) {
         const len = lengthOf(v);
         if (minLength !== undefined && len < minLength) {
@@ -511,6 +519,26 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     }
     return v;
   };
+
+  function checkFormulaPrefix(v: string, raw: string, row: number, issues: ValidationIssue[]): void {
+    if (pattern !== null && !pattern.test(v)) return; // said already
+    if (maxLength !== undefined && lengthOf(v) > maxLength) return; // said below
+    const written = "'" + v;
+    const tooLong = maxLength !== undefined && lengthOf(written) > maxLength;
+    if (!tooLong && (pattern === null || pattern.test(written))) return;
+    const sign = v.charAt(0) === '\t' ? 'une tabulation' : v.charAt(0) === '\r' ? 'un retour chariot' : `« ${v.charAt(0)} »`;
+    issues.push(
+      err(
+        'formula-prefix',
+        row,
+        name,
+        raw,
+        `La valeur « ${raw.trim()} » commence par ${sign} : un tableur pourrait la prendre pour une formule, elle serait donc publiée précédée d’une apostrophe (« ${written} »), ` +
+          (tooLong ? `et ferait alors ${lengthOf(written)} caractères, ${maxLength} au plus. ` : 'que le format de la colonne n’admet pas. ') +
+          `Retirez ${sign} du début de la valeur.`,
+      ),
+    );
+  }
 
   function checkArray(s: string, row: number, issues: ValidationIssue[]): void {
     let items: unknown;

@@ -26,7 +26,22 @@ export type Parser = (s: string) => Parsed;
 export const DEFAULT_TRUE_VALUES = ['true', 'True', 'TRUE', '1'];
 export const DEFAULT_FALSE_VALUES = ['false', 'False', 'FALSE', '0'];
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/**
+ * An address as the official validators take it (frictionless-py's and tableschema-js's email
+ * formats): a local part of dot-separated atoms (no dot first, last or twice, no `:` or
+ * brackets), a domain of two labels or more, none empty nor starting or ending with `-`.
+ */
+const EMAIL = /^[^\s@.:;,<>()[\]\\"]+(?:\.[^\s@.:;,<>()[\]\\"]+)*@(?:[^\s@.:;,<>()[\]\\"_-](?:[^\s@.:;,<>()[\]\\"_]*[^\s@.:;,<>()[\]\\"_-])?\.)+[^\s@.:;,<>()[\]\\"_\d-]{2,}$/;
+/** `mailto:` before an address (copied from a link), and a full stop after it (the end of a sentence): not part of it. */
+const EMAIL_WRAPPING = /^mailto:|\.$/gi;
+
+function emailParser(): Parser {
+  return (s) => {
+    if (EMAIL.test(s)) return s;
+    const bare = s.replace(EMAIL_WRAPPING, '');
+    return bare !== s && EMAIL.test(bare) ? bare : INVALID;
+  };
+}
 const URI = /^[a-zA-Z][a-zA-Z\d+.-]*:[^\s]+$/;
 /** A place on a computer or network: a drive (`C:\…`), `file:`, a share (`\\serveur\…`). */
 export const LOCAL_PATH = /^(?:[a-z]:[\\/]|file:|\\\\)/i;
@@ -44,7 +59,7 @@ const NOT_NUMERIC_EDGES = /^[^\d+\-.]+|[^\d.]+$/g;
 function stringParser(f: FieldDescriptor): Parser {
   switch (f.format) {
     case 'email':
-      return (s) => (EMAIL.test(s) ? s : INVALID);
+      return emailParser();
     case 'uuid':
       // Most UUIDs are written in lower case already: then no copy.
       return (s) => {

@@ -6,6 +6,14 @@ describe('field types', () => {
     expect(one({ name: 's', type: 'string' }, '  texte  ')).toMatchObject({ value: 'texte', codes: [] });
     expect(one({ name: 'e', type: 'string', format: 'email' }, 'mairie@ville.fr').codes).toEqual([]);
     expect(one({ name: 'e', type: 'string', format: 'email' }, 'mairie@').codes).toEqual(['type-error']);
+    // As the official validators take an address: no dot first, last or twice, a real domain.
+    for (const bad of ['jean..dupont@ville.fr', '.jean@ville.fr', 'a@b.c', 'a@x..fr', 'a@-x.fr', 'a:b@ville.fr']) {
+      expect(one({ name: 'e', type: 'string', format: 'email' }, bad).codes).toEqual(['type-error']);
+    }
+    // A link's `mailto:` and a sentence's full stop are not part of it.
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'mailto:mairie@ville.fr')).toMatchObject({ value: 'mairie@ville.fr', codes: [] });
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'mairie@ville.fr.')).toMatchObject({ value: 'mairie@ville.fr', codes: [] });
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'médiathèque@saint-étienne.fr').codes).toEqual([]);
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'https://ville.fr/a').codes).toEqual([]);
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: ['scheme-added'] });
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'https://www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: [] });
@@ -575,5 +583,30 @@ describe('a number with one dot before three digits (`12.500`)', () => {
     const votes = one({ name: 'n', type: 'integer' }, '1.234');
     expect(votes.codes).toEqual(['type-error']);
     expect(votes.issues[0].message).toContain('si c’est 1 234, écrivez 1234, sans point');
+  });
+});
+
+describe('a text published with an apostrophe before it (it could start a formula)', () => {
+  it('must still pass the pattern and the length, as data.csv is read by the official validators', () => {
+    const commune = { name: 'ADR_COMMUNE', type: 'string' as const, constraints: { pattern: '^[A-Za-z\\s\\-\\u00C0-\\u00FF]+$' } };
+    const signed = one(commune, '-Rennes');
+    expect(signed.codes).toEqual(['formula-prefix']);
+    expect(signed.issues[0].message).toContain('« \'-Rennes »');
+    expect(signed.issues[0].message).toContain('Retirez « - » du début');
+    const objet = { name: 'objet', type: 'string' as const, constraints: { maxLength: 256 } };
+    expect(one(objet, '=' + 'x'.repeat(255)).issues[0]).toMatchObject({ code: 'formula-prefix', message: expect.stringContaining('257 caractères, 256 au plus') });
+    expect(one(objet, '=' + 'x'.repeat(254)).codes).toEqual([]);
+    // Not written with the prefix: a phone number, a plain number, a value the pattern refuses anyway (one error).
+    expect(one({ name: 'tel', type: 'string', constraints: { pattern: '^\\+\\d+ \\d+$' } }, '+33 561720000').codes).toEqual([]);
+    expect(one(commune, '=Rennes1').codes).toEqual(['pattern']);
+  });
+
+  it('accents written as a letter and a combining mark are composed for a pattern that lists the accented letters', () => {
+    const commune = { name: 'ADR_COMMUNE', type: 'string' as const, constraints: { pattern: '^[A-Za-z\\s\\-\\u00C0-\\u00FF]+$' } };
+    expect(one(commune, 'E\u0301vreux')).toMatchObject({ value: '\u00C9vreux', codes: [] });
+  });
+
+  it('a sign followed by a space is no separator to strip from a code', () => {
+    expect(one({ name: 'BUDGET_ANNEE', type: 'string', constraints: { pattern: '^[0-9]{4}$' } }, '- 2016').codes).toEqual(['pattern']);
   });
 });

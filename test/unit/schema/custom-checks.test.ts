@@ -161,6 +161,12 @@ describe('nomenclature-actes-value', () => {
     expect(codesFor(fields, check, ['Domaines de compétences par thèmes/Aménagement du territoire']).codes).toEqual([]);
     expect(codesFor(fields, check, ['LIBERTES PUBLIQUES ET POUVOIRS DE POLICE/Police municipale']).codes).toEqual([]);
   });
+  it('publishes a subject read through other spacing or dashes as the nomenclature spells it, no space around "/" (Validata refuses those)', () => {
+    const published = (cell: string) => validatorFor(fields, { custom_checks: [check] }).validate([cell], 2);
+    for (const typed of ['Finances locales / Décisions budgétaires', 'Finances  locales/Décisions budgétaires', 'Finances-locales/Décisions budgétaires', 'finances_locales /Décisions budgétaires']) {
+      expect(published(typed)).toEqual({ values: ['Finances locales/Décisions budgétaires'], issues: [] });
+    }
+  });
   it('rejects an unknown subject and a value without "/"', () => {
     expect(codesFor(fields, check, ['Voirie/Entretien']).codes).toEqual(['nomenclature-actes']);
     expect(codesFor(fields, check, ['Urbanisme']).messages[0]).toContain('matière/sous-matière');

@@ -6,7 +6,12 @@
 import type { z } from 'zod';
 import type { Severity, ValidationIssue, Value } from '../types';
 
-export type RowCheck = (values: readonly Value[], row: number, issues: ValidationIssue[]) => void;
+/**
+ * Checks a row's typed values. A check may write a value it accepts in the spelling its
+ * official validator requires (nomenclature-actes-value: the subject as the nomenclature
+ * writes it), since the values are what is published.
+ */
+export type RowCheck = (values: Value[], row: number, issues: ValidationIssue[]) => void;
 
 export interface CheckContext {
   /** Position of a schema field in the values array (the descriptor parser guarantees it exists). */

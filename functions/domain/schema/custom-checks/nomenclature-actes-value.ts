@@ -30,7 +30,10 @@ const ACTES_CODE = /^([1-9])\.\d{1,2}$/;
 
 /**
  * `matière/sous-matière` whose first part is an ACTES level-1 subject, in any case and
- * with or without accents (as the SCDL asks): `nomenclature-actes` errors.
+ * with or without accents (as the SCDL asks): `nomenclature-actes` errors. A subject read
+ * through other spacing or dashes (`Finances  locales / …`, `Finances-locales/…`) is
+ * published in the nomenclature's spelling with no space around `/`: Validata accepts only
+ * case and accents as variants.
  *
  * When the schema also has the paired code column, a code whose first digit is not the
  * subject's (8.4 beside « Finances locales/… ») is a `matiere-mismatch` warning: Validata does
@@ -73,6 +76,10 @@ export const nomenclatureActesValue = defineCheck({
         );
         return;
       }
+      // Published as Validata reads it: the subject as the nomenclature spells it (`Finances-locales`,
+      // two spaces: it refuses them), no space around `/`.
+      const canonical = `${ACTES_SUBJECTS[level - 1]}/${s.slice(slash + 1).trim()}`;
+      if (canonical !== s) values[i] = canonical;
       const code = j < 0 ? null : values[j];
       const m = typeof code === 'string' ? ACTES_CODE.exec(code) : null;
       if (m === null || Number(m[1]) === level) return;

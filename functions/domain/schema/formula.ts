@@ -1,0 +1,27 @@
+/**
+ * Formula injection (CSV injection, OWASP): a text cell starting with `=`, `+`, `-`, `@`, tab
+ * or CR is written to a CSV prefixed with `'`, so that a spreadsheet shows it as text
+ * (write/csv-writer.ts). Here too because the schema engine judges a value as it will be
+ * written: the prefix must not break its pattern or its length (compile.ts › `formula-prefix`).
+ */
+const PLAIN_NUMBER = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/;
+/**
+ * After a leading `+` or `-`: digits, spaces and `. , / ( ) %` only, as in a phone number
+ * (`+33 561720000`, the official format of SCDL phone fields) or an amount. A spreadsheet may
+ * compute such a cell, but it can name no function, no other cell and no program (`=`, `!`,
+ * `|`, letters): nothing to neutralise, and the prefix would make the file invalid
+ * against its official schema (pattern, maxLength).
+ */
+const PLAIN_SIGNED = /^[-+][\d\s.,/()%]*$/;
+
+/** Whether a text cell must be prefixed with `'` (it could start a formula that does harm). */
+export function isFormula(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c === 61 || c === 64 || c === 9 || c === 13) return true;
+  return (c === 43 || c === 45) && !PLAIN_NUMBER.test(s) && !PLAIN_SIGNED.test(s);
+}
+
+export function neutraliseFormula(s: string): string {
+  return isFormula(s) ? "'" + s : s;
+}
+
