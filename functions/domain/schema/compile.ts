@@ -129,6 +129,12 @@ function warn(code: string, row: number, column: string, value: string, message:
 }
 
 /** A field named as a coordinate: `lat`, `long`, `EQUIP_LAT`, `longitude`… */
+/** Whether a text's first character is one a formula starts with (`= + - @`, tab, CR): isFormula's first test, inlined on the hot path. */
+function mayStartFormula(v: string): boolean {
+  const c = v.charCodeAt(0);
+  return c === 45 || c === 61 || c === 43 || c === 64 || c === 9 || c === 13;
+}
+
 const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i;
 
 /**
@@ -350,10 +356,6 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
   // A pattern with a decimal point between digits (BAL coordinates: `-?[0-9]{1,2}.[0-9]{1,7}`, its dot unescaped in the official schema).
   const decimalPattern = c.pattern !== undefined && /\\?\.(?:\[0-9\]|\\d)/.test(c.pattern);
   const fixToPattern = (s: string): string | null => {
-    // Accents as two characters (a letter, then its combining mark: files from a Mac) where the
-    // pattern lists the accented letters: the same text, composed.
-    const composed = s.normalize('NFC');
-    if (composed !== s && pattern!.test(composed)) return composed;
     if (datePattern) {
       const iso = frDatesInTextToIso(s);
       if (iso !== null && pattern!.test(iso)) return iso;
@@ -362,6 +364,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       const day = frDateToIso(s) ?? frPeriodToIso(s);
       if (day !== null && pattern!.test(day)) return day;
     }
+    // Accents as two characters (a letter, then its combining mark: files from a Mac) where the
+    // pattern lists the accented letters: the same text, composed.
+    const composed = s.normalize('NFC');
+    if (composed !== s && pattern!.test(composed)) return composed;
     // A code that lost its zeros, was typed in groups or kept a number cell's decimals (`1004`,
     // `213 105 000`, `1 004.0`; not `3155.5`, whose `7,1`-like comma may still be a code's, below);
     // never a signed number or one a decimal pattern wants (BAL `long`: `-1` is no `001`).
@@ -481,7 +487,7 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
       if (isArray) checkArray(v, row, issues);
       // Published with `'` before it (it could start a formula: write/csv-writer.ts), the value must
       // still pass the pattern and the length, as the official validators read data.csv.
-      if ((pattern !== null || maxLength !== undefined) && isFormula(v)) checkFormulaPrefix(v, raw, row, issues);
+      if (mayStartFormula(v) && (pattern !== null || maxLength !== undefined) && isFormula(v)) checkFormulaPrefix(v, raw, row, issues);
       if (v.length < countBelow || (maxLength !== undefined && v.length > maxLength)) {
         const len = lengthOf(v);
         if (minLength !== undefined && len < minLength) {
