@@ -244,7 +244,7 @@ describe('DECP through the standardization', () => {
     expect(issuesOf(report)).toEqual(['decp-other-kind-column@2:valeurGlobale', 'decp-json-column@3:modifications', 'decp-duplicate@4:id']);
     expect(report.issues.map((i) => i.message)).toEqual([
       'La colonne « valeurGlobale » est propre aux contrats de concession : elle doit rester vide pour un marché (elle ne figurerait pas dans le fichier national decp.json).',
-      expect.stringContaining('« Avenant n°1 : prolongation de 3 mois » n’en est pas une'),
+      expect.stringContaining('« Avenant n°1 : prolongation de 3 mois » n’est pas du JSON'),
       'Le contrat « 2024-M-001 » de l’acheteur 21310555400017 est déjà déclaré ligne 2 : un contrat ne figure qu’une fois (ses modifications vont dans sa colonne « modifications »).',
     ]);
     // Nothing of the refused file is written.
@@ -288,6 +288,35 @@ describe('DECP through the standardization', () => {
     expect(JSON.parse(empty.outputs['decp.json']).marches.marche[0]).not.toHaveProperty('modifications');
     const nested = await standardizeDecp(JSON.stringify({ marches: { marche: [{ ...MARCHE, acheteur: { id: MARCHE.acheteur.id, nom: 'Commune' }, titulaires: [{ titulaire: { ...MARCHE.titulaires[0].titulaire, denominationSociale: 'SARL' } }] }] } }));
     expect(nested.report.issues[0].message).toContain('la propriété « acheteur.nom » (contrat n° 1 de « marche ») n’existe pas dans le format DECP ; la propriété « titulaires.titulaire.denominationSociale »');
+  });
+
+  it('checks each history item as the national format describes it (required properties, ids, ISO days, amounts, no item twice): decp.json is published as given', async () => {
+    const modification = { id: 1, dateNotificationModification: '2024-06-01', datePublicationDonneesModification: '2024-06-03' };
+    const marche = (modifications: unknown) => JSON.stringify({ marches: { marche: [{ ...MARCHE, modifications }] } });
+    const cases: [unknown, string][] = [
+      [[{ modification: { montant: 1234.56 } }], '« modifications[1].modification.id » est obligatoire'],
+      [[{ modification: { ...modification, id: '1' } }], 'nombre entier à partir de 1'],
+      [[{ modification: { ...modification, dateNotificationModification: '01/06/2024' } }], 'date AAAA-MM-JJ'],
+      [[{ modification: { ...modification, montant: '1 234,56' } }], 'doit être un nombre d’au moins 1'],
+      [[{ modification }, { modification }], 'figure deux fois'],
+      [[{ modification: { ...modification, titulaires: [] } }], 'au moins 1 élément'],
+    ];
+    for (const [modifications, message] of cases) {
+      const { report } = await standardizeDecp(marche(modifications));
+      expect(issuesOf(report)).toEqual(['decp-json-column@2:modifications']);
+      expect(report.issues[0].message).toContain(message);
+    }
+    const good = await standardizeDecp(marche([{ modification: { ...modification, montant: 12000, titulaires: MARCHE.titulaires } }]));
+    expect(issuesOf(good.report)).toEqual([]);
+  });
+
+  it('a social consideration of the other kind of contract, and a party without an id, are refused (the national format would not take them)', async () => {
+    const reserved = await standardizeDecp(JSON.stringify({ marches: { marche: [{ ...MARCHE, considerationsSociales: { considerationSociale: ['Concession réservée'] } }] } }));
+    expect(issuesOf(reserved.report)).toEqual(['decp-kind-value@2:considerationsSociales']);
+    const noId = await standardizeDecp(
+      JSON.stringify({ marches: { marche: [{ ...MARCHE, titulaires: [MARCHE.titulaires[0], { titulaire: { typeIdentifiant: 'TVA' } }] }] } }),
+    );
+    expect(issuesOf(noId.report)).toContain('decp-party-id-missing@2:titulaires.id');
   });
 
   it('reads a list typed with spaces around « | », and checks a titulaire’s SIRET', async () => {

@@ -1,7 +1,8 @@
 import { isValidSiret } from '../../schema/luhn';
 import type { Value, ValidationIssue } from '../../schema/types';
-import { CONCESSION_NATURES, CONCESSION_PROCEDURES, DECP_LIST_SEPARATOR, MARCHE_NATURES, MARCHE_PROCEDURES } from '../builtin/decp';
+import { CONCESSION_NATURES, CONCESSION_PROCEDURES, CONSIDERATIONS_SOCIALES, DECP_LIST_SEPARATOR, MARCHE_NATURES, MARCHE_PROCEDURES } from '../builtin/decp';
 import { JSON_TEXT_ITEMS, PROPERTIES, type DecpKind } from './flatten';
+import { historyProblem } from './histories';
 
 /*
  * What the flat `decp` Table Schema cannot say because marchés and concessions share one
@@ -32,9 +33,13 @@ export const REQUIRED_BY_KIND: Record<DecpKind, readonly string[]> = {
   ],
 };
 
-const BY_KIND: Record<DecpKind, { nature: readonly string[]; procedure: readonly string[] }> = {
-  Marché: { nature: MARCHE_NATURES, procedure: MARCHE_PROCEDURES },
-  'Contrat de concession': { nature: CONCESSION_NATURES, procedure: CONCESSION_PROCEDURES },
+const BY_KIND: Record<DecpKind, { nature: readonly string[]; procedure: readonly string[]; considerationsSociales: readonly string[] }> = {
+  Marché: { nature: MARCHE_NATURES, procedure: MARCHE_PROCEDURES, considerationsSociales: CONSIDERATIONS_SOCIALES.filter((c) => c !== 'Concession réservée') },
+  'Contrat de concession': {
+    nature: CONCESSION_NATURES,
+    procedure: CONCESSION_PROCEDURES,
+    considerationsSociales: CONSIDERATIONS_SOCIALES.filter((c) => c !== 'Marché réservé'),
+  },
 };
 
 const LABEL: Record<DecpKind, string> = { Marché: 'un marché', 'Contrat de concession': 'un contrat de concession' };
@@ -81,6 +86,19 @@ export class DecpRowsCheck {
         error('decp-kind-value', column, `« ${value} » n’est pas une valeur de « ${column} » admise pour ${LABEL[type]}.`, value);
       }
     }
+    // A list whose values differ by kind (« Marché réservé », « Concession réservée »).
+    const socials = get('considerationsSociales');
+    if (socials !== null && !refused.has('considerationsSociales')) {
+      const other = socials.split(DECP_LIST_SEPARATOR).map((v) => v.trim()).find((v) => !BY_KIND[type].considerationsSociales.includes(v));
+      if (other !== undefined) {
+        error(
+          'decp-kind-value',
+          'considerationsSociales',
+          `« ${other} » n’est pas une valeur de « considerationsSociales » admise pour ${LABEL[type]} (admises : ${BY_KIND[type].considerationsSociales.join(', ')}).`,
+          socials,
+        );
+      }
+    }
     for (const [column] of this.at) {
       const head = column.split('.')[0];
       if (column === '_type' || PROPERTIES[type].includes(head)) continue;
@@ -96,11 +114,14 @@ export class DecpRowsCheck {
     }
     for (const [column, item] of Object.entries(JSON_TEXT_ITEMS)) {
       const value = get(column);
-      if (value !== null && !refused.has(column) && !isJsonList(value, item)) {
+      if (value === null || refused.has(column) || !PROPERTIES[type].includes(column)) continue;
+      const found = historyProblem(value, column, type);
+      if (found !== null) {
         error(
           'decp-json-column',
           column,
-          `La colonne « ${column} » contient l’historique au format JSON du format national : une liste dont chaque élément est {"${item}": {…}}, par exemple [{"${item}": {"id": 1, …}}]. « ${quoted(value)} » n’en est pas une ; laissez-la vide s’il n’y a rien à déclarer.`,
+          `La colonne « ${column} » contient l’historique au format JSON du format national, publié tel quel dans decp.json : ${found}. ` +
+            `C’est une liste dont chaque élément est {"${item}": {…}}, par exemple [{"${item}": {"id": 1, …}}] ; laissez-la vide s’il n’y a rien à déclarer.`,
           quoted(value),
         );
       }
@@ -136,6 +157,15 @@ export class DecpRowsCheck {
           );
         }
       }
+      // Each party has an id, whatever its type: an empty one would be published as "".
+      if (ids !== null && !refused.has(`${parties}.id`) && ids.split(DECP_LIST_SEPARATOR).some((v) => v.trim() === '')) {
+        error(
+          'decp-party-id-missing',
+          `${parties}.id`,
+          `Un ${parties === 'titulaires' ? 'titulaire' : 'concessionnaire'} de « ${parties}.id » n’a pas d’identifiant : chacun en a un (son SIRET, ou son numéro de TVA…), dans l’ordre de « ${parties}.typeIdentifiant », séparés par « ${DECP_LIST_SEPARATOR} ».`,
+          quoted(ids),
+        );
+      }
       if (ids !== null && types !== null && ids.split(DECP_LIST_SEPARATOR).length !== types.split(DECP_LIST_SEPARATOR).length) {
         error(
           'decp-parties-mismatch',
@@ -161,18 +191,6 @@ export class DecpRowsCheck {
       }
     }
     return issues;
-  }
-}
-
-const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
-
-/** Whether `text` is a JSON list of `{item: {…}}` (a history of modifications, of sub-contracting acts…); `[]` is an empty one. */
-function isJsonList(text: string, item: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) && parsed.every((x) => isObject(x) && Object.keys(x).length === 1 && isObject(x[item]) && Object.keys(x[item] as object).length > 0);
-  } catch {
-    return false;
   }
 }
 
