@@ -368,6 +368,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     // pattern lists the accented letters: the same text, composed.
     const composed = s.normalize('NFC');
     if (composed !== s && pattern!.test(composed)) return composed;
+    // A line break typed in the cell (Alt+Entrée: « Le⏎Plessis-Trévise ») where the pattern wants one line: a space.
+    if (s.includes('\n') || s.includes('\r')) {
+      const oneLine = s.replace(/[ \t]*[\r\n]+[ \t]*/g, ' ');
+      if (pattern!.test(oneLine)) return oneLine;
+    }
     // A code that lost its zeros, was typed in groups or kept a number cell's decimals (`1004`,
     // `213 105 000`, `1 004.0`; not `3155.5`, whose `7,1`-like comma may still be a code's, below);
     // never a signed number or one a decimal pattern wants (BAL `long`: `-1` is no `001`).

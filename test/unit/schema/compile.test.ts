@@ -604,6 +604,9 @@ describe('a text published with an apostrophe before it (it could start a formul
   it('accents written as a letter and a combining mark are composed for a pattern that lists the accented letters', () => {
     const commune = { name: 'ADR_COMMUNE', type: 'string' as const, constraints: { pattern: '^[A-Za-z\\s\\-\\u00C0-\\u00FF]+$' } };
     expect(one(commune, 'E\u0301vreux')).toMatchObject({ value: '\u00C9vreux', codes: [] });
+    // A line break typed in the cell, where the pattern wants one line.
+    const nom = { name: 'COMMUNE_NOM', type: 'string' as const, constraints: { pattern: "^[A-Za-zÀ-ÿ' -]+$" } };
+    expect(one(nom, 'Le\nPlessis-Trévise')).toMatchObject({ value: 'Le Plessis-Trévise', codes: [] });
   });
 
   it('a sign followed by a space is no separator to strip from a code', () => {
