@@ -2,6 +2,8 @@
  * Custom Table Schemas registered by the département, schemas opened per tenant, and the
  * upload request's own checks.
  */
+import { DynamoSchemaStore } from '../../functions/store/dynamodb/schema-store';
+import { handlerEnvironment } from '../../lib/local/platform';
 import { hasReference, readReferenceJson } from '../unit/schemas/reference';
 import { admin, api, platform, uniqueId } from './support/api';
 import { createDataset, newPublisher, publicFile, publish, uploadFile } from './support/publish';
@@ -169,6 +171,19 @@ describe('custom schemas', () => {
     expect(res.status).toBe(201);
     expect(res.body.fields).toHaveLength(official.fields.length);
     expect(res.body.version).toBe(official.version.replace(/^v/, ''));
+  });
+
+  it('a schema registered before a rule got stricter (a look-ahead pattern) is not run: the upload is refused with schema-outdated, saying what to do', async () => {
+    const id = schemaId();
+    // Written as an older registration would have: straight to the store, past today's checks.
+    Object.assign(process.env, handlerEnvironment(platform()));
+    const legacy = { ...bornes(id), fields: [{ name: 'id_borne', type: 'string' as const, constraints: { pattern: '(?=(a+)+b)a+' } }], primaryKey: undefined };
+    await new DynamoSchemaStore(process.env.TABLE_NAME!).register(legacy, new Date().toISOString());
+    const p = await newPublisher('legacy');
+    await createDataset(p, 'bornes', id);
+    const { state } = await uploadFile(p, 'bornes', 'bornes.csv', Buffer.from(`id_borne\r\n${'a'.repeat(40)}!\r\n`, 'utf8'));
+    expect(state.status).toBe('rejected');
+    expect(state.report!.codes).toEqual({ 'schema-outdated': 1 });
   });
 
   it('cannot shadow a built-in schema, and needs the admin role', async () => {

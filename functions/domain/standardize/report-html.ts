@@ -35,6 +35,7 @@ export const CODE_HELP: Record<string, string> = {
   'year-interval': 'période d’années invalide',
   'nomenclature-actes': 'nomenclature des actes invalide',
   'matiere-mismatch': 'code de matière qui ne correspond pas au nom de matière (nomenclature ACTES)',
+  'schema-outdated': 'schéma enregistré avant des règles plus strictes : à corriger par l’administrateur avant tout dépôt',
   'formula-prefix': 'valeur commençant par = + - @ : publiée précédée d’une apostrophe, elle ne respecterait plus le format de la colonne',
   'formula-error': 'formule en erreur dans le tableur (#N/A, #REF!…)',
   'time-dropped': 'date accompagnée d’une heure : seule la date est publiée',
