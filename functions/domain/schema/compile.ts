@@ -139,8 +139,9 @@ const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i
 
 /**
  * `12.500`, `960.000`: one dot before three digits, after one to three digits (not `0.125`).
- * Read as a decimal (12.5), as a data file writes it; but a French amount may be grouped so
- * (12 500), and the two readings differ a thousandfold: said.
+ * A data file writes 12.5 so, but a French amount may be grouped so (12 500), and the two
+ * readings differ a thousandfold: refused, saying how to write either (not from a workbook or
+ * JSON number, which holds the number itself: RowPipelineOptions.typedNumbers).
  */
 const DOT_GROUPED = /^\s*[-+]?[1-9]\d{0,2}\.\d{3}\s*$/;
 /** `1.234.567`, `12.500`: digits grouped by dots only (an integer column cannot read them as a decimal). */
@@ -423,14 +424,17 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     }
     let v: Value = parsed;
     if (dotGroupedWarned && typeof v === 'number' && mayBeDotGrouped(raw)) {
+      // An error, not a guess: one reading publishes an amount a thousand times off (960 € for 960 000 €).
       const grouped = raw.trim().replace('.', '');
+      const thousands = grouped.replace(/^([-+]?\d+)(\d{3})$/, '$1 $2');
+      const decimal = numberText(v).replace('.', ',');
       issues.push(
-        warn(
+        err(
           'decimal-point-ambiguous',
           row,
           name,
           raw,
-          `La valeur « ${raw.trim()} » est lue comme ${numberText(v).replace('.', ',')}, le point étant le séparateur décimal d’un fichier de données. Si c’est ${grouped.replace(/^([-+]?\d+)(\d{3})$/, '$1 $2')}, écrivez ${grouped}, sans point. Pour ne plus voir ce message, écrivez ${numberText(v).replace('.', ',')} ou ${grouped}.`,
+          `La valeur « ${raw.trim()} » se lit de deux façons : ${decimal} si le point sépare les décimales, ${thousands} s’il sépare les milliers. Écrivez ${grouped} pour ${thousands}, ou ${decimal} pour ${decimal}.`,
         ),
       );
     }

@@ -42,7 +42,7 @@ export const CODE_HELP: Record<string, string> = {
   'phone-zero-restored': 'numéro de téléphone qui avait perdu son 0 initial (cellule au format nombre) : vérifiez le numéro publié',
   'scheme-added': 'adresse web sans https:// : le protocole est ajouté, vérifiez le lien publié',
   'zero-restored': 'code qui avait perdu ses zéros initiaux (cellule au format nombre) : vérifiez le code publié',
-  'decimal-point-ambiguous': 'nombre écrit avec un point avant trois chiffres (12.500) : lu comme une décimale, vérifiez que ce ne sont pas des milliers',
+  'decimal-point-ambiguous': 'nombre écrit avec un point avant trois chiffres (12.500) : décimales ou milliers ? écrivez 12500 ou 12,5',
   'two-row-header': 'noms de colonnes sur deux lignes, lues ensemble',
   'coordinates-swapped': 'latitude et longitude qui semblent inversées',
   'point-outside-france': 'point hors de France',

@@ -196,17 +196,17 @@ export interface RowPipelineOptions {
   hiddenColumns?: readonly number[];
   /**
    * Workbooks and JSON: a number cell's text is the number it holds (`12.345` is 12.345, not
-   * a grouping its author typed), so `decimal-point-ambiguous` is not said.
+   * a grouping its author typed), so `decimal-point-ambiguous` is not raised.
    */
   typedNumbers?: boolean;
 }
 
-/** Warnings about how a number was typed, moot when the cell held a number (RowPipelineOptions.typedNumbers). */
-const TYPED_NUMBER_WARNINGS = new Set(['decimal-point-ambiguous']);
+/** Issues about how a number was typed, moot when the cell held a number (RowPipelineOptions.typedNumbers). */
+const TYPED_NUMBER_ISSUES = new Set(['decimal-point-ambiguous']);
 
-/** `found` without the warnings a typed number cell makes moot. */
-function withoutTypedNumberWarnings(found: readonly ValidationIssue[]): readonly ValidationIssue[] {
-  return found.some((i) => TYPED_NUMBER_WARNINGS.has(i.code)) ? found.filter((i) => !TYPED_NUMBER_WARNINGS.has(i.code)) : found;
+/** `found` without the issues a typed number cell makes moot. */
+function withoutTypedNumberIssues(found: readonly ValidationIssue[]): readonly ValidationIssue[] {
+  return found.some((i) => TYPED_NUMBER_ISSUES.has(i.code)) ? found.filter((i) => !TYPED_NUMBER_ISSUES.has(i.code)) : found;
 }
 
 /** `values` at the positions `at`, into `into`. */
@@ -489,7 +489,7 @@ export class RowPipeline {
       let formatted: readonly Value[];
       if (bound && schemaRuntime) {
         const result = bound.validator.validate(record.cells, record.row);
-        if (this.typedNumbers && result.issues.length > 0) result.issues = withoutTypedNumberWarnings(result.issues);
+        if (this.typedNumbers && result.issues.length > 0) result.issues = withoutTypedNumberIssues(result.issues);
         if (result.issues.length > 0 && this.isTotalRow(record.cells, result.issues)) {
           issues.add(totalRowIssue(record.row, record.cells));
           this.rowCount--; // not a record: neither published nor counted

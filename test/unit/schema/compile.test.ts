@@ -563,13 +563,12 @@ describe('a number written as a word', () => {
 
 describe('a number with one dot before three digits (`12.500`)', () => {
   const amount = { name: 'montant', type: 'number' as const };
-  it('is read as a decimal, and said: a French amount may be grouped so, a thousandfold apart', () => {
+  it('is refused, saying both readings: a French amount may be grouped so, a thousandfold apart (960 € or 960 000 €)', () => {
     const r = one(amount, '12.500');
-    expect(r).toMatchObject({ value: 12.5, codes: ['decimal-point-ambiguous'] });
-    expect(r.issues[0]).toMatchObject({ severity: 'warning' });
-    expect(r.issues[0].message).toContain('lue comme 12,5');
-    expect(r.issues[0].message).toContain('Si c’est 12 500, écrivez 12500');
-    expect(one(amount, '960.000')).toMatchObject({ value: 960, codes: ['decimal-point-ambiguous'] });
+    expect(r.codes).toEqual(['decimal-point-ambiguous']);
+    expect(r.issues[0]).toMatchObject({ severity: 'error' });
+    expect(r.issues[0].message).toBe('La valeur « 12.500 » se lit de deux façons : 12,5 si le point sépare les décimales, 12 500 s’il sépare les milliers. Écrivez 12500 pour 12 500, ou 12,5 pour 12,5.');
+    expect(one(amount, '960.000').issues[0].message).toContain('Écrivez 960000 pour 960 000, ou 960 pour 960.');
   });
   it('not when it cannot be a grouping, nor in a coordinate or a proportion, nor with a € sign (grouped, as documented)', () => {
     for (const text of ['0.125', '12.50', '1234.500', '12,500', '1.234.567', '12 500']) expect(one(amount, text).codes).toEqual([]);

@@ -1,6 +1,6 @@
 /**
- * `12.500` in a CSV is text someone typed: a French amount may be grouped so (12 500), and
- * the reading as 12.5 is said (`decimal-point-ambiguous`). In a workbook or a JSON file the
+ * `12.500` in a CSV is text someone typed: a French amount may be grouped so (12 500), or a
+ * decimal written the data-file way (12.5): refused (`decimal-point-ambiguous`). In a workbook or a JSON file the
  * cell holds a number: 12.345 is what it holds, nothing to say.
  */
 import * as XLSX from 'xlsx';
@@ -33,7 +33,7 @@ function xlsx(rows: unknown[][]): Buffer {
 }
 
 describe('a number with one dot before three digits', () => {
-  it('typed in a CSV is said', async () => {
+  it('typed in a CSV is refused, naming both readings', async () => {
     expect(await codes(Buffer.from('nom;montant\r\nClub;12.500\r\nÉcole;12.5\r\n'))).toEqual(['decimal-point-ambiguous@2']);
   });
 
