@@ -17,8 +17,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { publicPrefix, type Dataset, type DatasetVersion, type Distribution, type ReportSummary, type Upload } from '../domain/datasets/dataset';
 import { isBuiltinId, resolveSchema } from '../domain/datasets/schemas';
-import { parseSchemaDescriptor, SchemaDescriptorError } from '../domain/schema/descriptor';
-import type { TableSchemaDescriptor } from '../domain/schema/types';
+import { patternHazards } from '../domain/schema/descriptor';
 import { builtinSchemas } from '../domain/schemas/registry';
 import { otherPublisherIssue } from '../domain/datasets/publisher-identity';
 import type { ValidationIssue } from '../domain/schema/types';
@@ -117,7 +116,7 @@ export async function processUpload(
   const schema = resolved;
   // A custom schema registered before a rule got stricter (a pattern only backtracking runs,
   // which could hold the function for hours on one cell): not run, the file not checked.
-  const outdated = schema && !isBuiltinId(schema.id) ? registeredSchemaProblem(schema) : null;
+  const outdated = schema && !isBuiltinId(schema.id) ? patternHazards(schema) : null;
   if (outdated !== null) {
     return reject(
       fileLevelReport(
@@ -253,17 +252,6 @@ async function publishRecorded(deps: CoreDeps, upload: Upload, record: DatasetVe
 async function takeBackVersion(store: CoreDeps['datasets'], upload: Upload, n: number, record: DatasetVersion | undefined): Promise<void> {
   await deletePrefix(publicBucket(), publicPrefix(upload.tenantId, upload.slug, n));
   if (record) await store.deleteVersion(upload.tenantId, upload.slug, n);
-}
-
-/** Why a registered descriptor would not be registered today (descriptor.ts), in French; null when it would. */
-function registeredSchemaProblem(schema: TableSchemaDescriptor): string | null {
-  try {
-    parseSchemaDescriptor(schema);
-    return null;
-  } catch (error) {
-    if (!(error instanceof SchemaDescriptorError)) throw error;
-    return error.details.map((d) => (d.path ? `${d.path} : ${d.message}` : d.message)).join(' ; ');
-  }
 }
 
 /** Removes the archive folders of an upload's deliveries other than `keep` (the recorded one). */

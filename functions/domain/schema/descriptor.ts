@@ -197,7 +197,22 @@ function patternProblem(pattern: string): string | null {
   if (/(?:^|[^\\])(?:\\\\)*\\[pP]\{/.test(pattern)) {
     return 'les classes Unicode \\p{…} ne sont pas prises en charge : écrivez les caractères attendus (par exemple [A-ZÀ-ÖØ-Þ] pour une majuscule)';
   }
-  return linearTimeProblem(source);
+  return linearTimeProblem(source, pattern);
+}
+
+/**
+ * What makes a registered schema unsafe to run (a pattern that could backtrack for hours on
+ * one cell: regexp-engine.ts), in French; null when none. Only that: a schema registered
+ * before other rules got stricter (a title, a length) still runs.
+ */
+export function patternHazards(schema: TableSchemaDescriptor): string | null {
+  for (const [k, f] of schema.fields.entries()) {
+    const pattern = f.constraints?.pattern;
+    if (pattern === undefined) continue;
+    const problem = patternProblem(pattern);
+    if (problem !== null) return `fields.${k}.constraints.pattern : ${problem}`;
+  }
+  return null;
 }
 
 function checkField(f: FieldDescriptor, path: (string | number)[], add: Add): void {

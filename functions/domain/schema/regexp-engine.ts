@@ -17,16 +17,66 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--enable-experimental-regexp-engine');
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
+/** `\1`, `\k<nom>`, `(?=`, `(?!`, `(?<=`, `(?<!`: what no linear-time engine runs, and no Table Schema (XML Schema) pattern has. */
+const BACKTRACKING_ONLY = /\\(?:[1-9]|k<)|\(\?<?[=!]/;
+
 /**
- * null when the anchored `source` can run in V8's linear-time engine, else why not, in French.
- * `source` must compile as a plain RegExp (checked before). Fails closed: a runtime that
- * ignored the flags (the `l` flag then unknown) refuses every pattern, which tests show.
+ * null when a pattern (its anchored `source`, and as written) is safe to run on every cell,
+ * else why not, in French. Safe: V8's linear-time engine can take over when it backtracks
+ * too much (the `l` flag compiles), or, when that engine cannot run it (a counted repetition
+ * over 16, `[A-Z0-9]{9,18}`), no repetition is nested in another, which alone makes
+ * backtracking explode. Never safe: a back-reference or a look-around. Fails closed: a runtime
+ * that ignored the flags (the `l` flag then unknown) refuses every pattern with a counted
+ * repetition nested, and tests show it.
  */
-export function linearTimeProblem(source: string): string | null {
+export function linearTimeProblem(source: string, pattern = source): string | null {
+  if (BACKTRACKING_ONLY.test(pattern)) {
+    return 'motif qui ne se vérifie pas en un temps borné : ni référence arrière (\\1), ni assertion (?=…), (?!…), (?<=…) ; simplifiez-le';
+  }
   try {
     new RegExp(source, 'l');
     return null;
   } catch {
-    return 'motif qui ne se vérifie pas en un temps borné : sans référence arrière (\\1), ni assertion (?=…), (?!…), (?<=…), ni répétition comptée imbriquée de grande taille (ex. (?:\\d{3}){1,1000}) ; simplifiez-le';
+    if (!hasNestedRepetition(pattern)) return null;
+    return 'motif qui ne se vérifie pas en un temps borné : une répétition dans une autre répétition (ex. (?:\\d{1,3}){1,30}) ; simplifiez-le';
   }
+}
+
+/** Whether a quantifier (`*`, `+`, `{n,m}`, `?` aside) repeats a group that itself holds one. */
+export function hasNestedRepetition(pattern: string): boolean {
+  /** Per open group: whether it holds a quantifier. */
+  const stack: boolean[] = [false];
+  const quantifierAt = (i: number): { length: number; repeats: boolean } | null => {
+    const c = pattern[i];
+    if (c === '*' || c === '+') return { length: 1, repeats: true };
+    if (c === '?') return { length: 1, repeats: false };
+    if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
+      if (m) return { length: m[0].length, repeats: m[2] === undefined ? Number(m[1]) > 1 : m[3] === '' || Number(m[3]) > 1 };
+    }
+    return null;
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+    } else if (c === '[') {
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+    } else if (c === '(') {
+      stack.push(false);
+    } else if (c === ')') {
+      const inner = stack.length > 1 ? stack.pop()! : false;
+      const q = quantifierAt(i + 1);
+      if (q && q.repeats && inner) return true;
+      if (inner || q) stack[stack.length - 1] = true;
+      if (q) i += q.length;
+    } else {
+      const q = quantifierAt(i);
+      if (q) {
+        stack[stack.length - 1] = true;
+        i += q.length - 1;
+      }
+    }
+  }
+  return false;
 }

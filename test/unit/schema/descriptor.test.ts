@@ -158,6 +158,13 @@ describe('patterns of a custom schema (run on every cell of every upload)', () =
     }
   });
 
+  it('a counted repetition the linear-time engine cannot run is accepted when not nested in another (no explosion to fear)', () => {
+    for (const pattern of ['[A-Z0-9]{9,18}', '[A-Za-z ]{1,50}', 'FR[A-Z0-9]{2}[0-9]{9}', '.{0,2000}']) {
+      expect(() => parseSchemaDescriptor(withPattern(pattern))).not.toThrow();
+    }
+    expect(problems(withPattern('(?:a{1,30}){1,30}'))[0].message).toContain('une répétition dans une autre');
+  });
+
   it('are refused with a Unicode class (\\p{Lu} would match the letters « p{Lu} »)', () => {
     expect(problems(withPattern('\\p{Lu}\\p{Ll}+'))[0].message).toContain('classes Unicode');
     // An escaped backslash before p is no class.
