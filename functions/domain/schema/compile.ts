@@ -129,13 +129,13 @@ function warn(code: string, row: number, column: string, value: string, message:
 }
 
 /** A field named as a coordinate: `lat`, `long`, `EQUIP_LAT`, `longitude`… */
+const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i;
+
 /** Whether a text's first character is one a formula starts with (`= + - @`, tab, CR): isFormula's first test, inlined on the hot path. */
 function mayStartFormula(v: string): boolean {
   const c = v.charCodeAt(0);
   return c === 45 || c === 61 || c === 43 || c === 64 || c === 9 || c === 13;
 }
-
-const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i;
 
 /**
  * `12.500`, `960.000`: one dot before three digits, after one to three digits (not `0.125`).

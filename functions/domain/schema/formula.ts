@@ -12,12 +12,19 @@ const PLAIN_NUMBER = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/;
  * `|`, letters): nothing to neutralise, and the prefix would make the file invalid
  * against its official schema (pattern, maxLength).
  */
-const PLAIN_SIGNED = /^[-+][\d\s.,/()%]*$/;
+const PLAIN_SIGNED = /^[-+][\d\s.,/()%-]*$/;
+/**
+ * After a leading `@`: no bracket, pipe, `!`, operator or separator, as in a BAL 1.3
+ * `uid_adresse` (`@c:… @v:…`, which its pattern wants first) or a handle: it can call no
+ * function, no program (DDE) and name no other sheet; the prefix would break its pattern.
+ */
+const PLAIN_AT = /^@[^()|!=+*/&;,"'<>^]*$/;
 
 /** Whether a text cell must be prefixed with `'` (it could start a formula that does harm). */
 export function isFormula(s: string): boolean {
   const c = s.charCodeAt(0);
-  if (c === 61 || c === 64 || c === 9 || c === 13) return true;
+  if (c === 61 || c === 9 || c === 13) return true;
+  if (c === 64) return !PLAIN_AT.test(s);
   return (c === 43 || c === 45) && !PLAIN_NUMBER.test(s) && !PLAIN_SIGNED.test(s);
 }
 

@@ -598,6 +598,9 @@ describe('a text published with an apostrophe before it (it could start a formul
     // Not written with the prefix: a phone number, a plain number, a value the pattern refuses anyway (one error).
     expect(one({ name: 'tel', type: 'string', constraints: { pattern: '^\\+\\d+ \\d+$' } }, '+33 561720000').codes).toEqual([]);
     expect(one(commune, '=Rennes1').codes).toEqual(['pattern']);
+    // Not formulas: a BAL 1.3 uid_adresse, which its pattern wants first; a phone with dashes.
+    expect(one({ name: 'uid_adresse', type: 'string', constraints: { pattern: '^@[a-z]:.*$' } }, '@c:0246e48c @v:8a3bab10').codes).toEqual([]);
+    expect(one({ name: 'tel', type: 'string', constraints: { pattern: '^\\+?[0-9 .-]+$' } }, '+33-5-61-72-00-00').codes).toEqual([]);
   });
 
   it('accents written as a letter and a combining mark are composed for a pattern that lists the accented letters', () => {
