@@ -120,8 +120,9 @@ export class DecpRowsCheck {
         error(
           'decp-json-column',
           column,
-          `La colonne « ${column} » contient l’historique au format JSON du format national, publié tel quel dans decp.json : ${found}. ` +
-            `C’est une liste dont chaque élément est {"${item}": {…}}, par exemple [{"${item}": {"id": 1, …}}] ; laissez-la vide s’il n’y a rien à déclarer.`,
+          found.structural
+            ? `La colonne « ${column} » donne un historique en JSON, comme le format national l’écrit : une liste dont chaque élément est {"${item}": {…}}, par exemple [{"${item}": {"id": 1, …}}]. Ici, ${found.message} ; laissez-la vide s’il n’y a rien à déclarer.`
+            : `Dans la colonne « ${column} », publiée telle quelle dans decp.json, ${found.message}, ce que le format national n’admet pas.`,
           quoted(value),
         );
       }
