@@ -85,28 +85,31 @@ export async function processUpload(
       ? `La collectivité est suspendue : le fichier n’a pas été publié. ${stillOnline(dataset)}`
       : !dataset
         ? 'Le jeu de données a été supprimé.'
-        : !head
-          ? 'Le fichier déposé est introuvable.'
-          : undefined;
-  if (refusal || !dataset || !head) {
-    // A version an earlier delivery recorded, its source not claimed yet (it crashed before):
-    // taken back, as settleUnfinishedUpload does; never left public and restorable.
-    if (upload.version !== undefined) {
-      const recorded = await store.getVersion(upload.tenantId, upload.slug, upload.version);
-      if (recorded?.uploadId === upload.id && (await store.sourceVersion(upload.tenantId, upload.slug, recorded.sourceSha256)) !== upload.version) {
-        await takeBackVersion(store, upload, upload.version, recorded);
-        await deletePrefix(uploadBucket(), archivePrefix(upload));
-      }
+        : undefined;
+  if (refusal || !dataset) {
+    // What earlier deliveries left, unless a version of this upload is complete (recorded and
+    // its source claimed: it stays in the history, restorable): a recorded version not claimed
+    // is taken back, as settleUnfinishedUpload does, never left public and restorable.
+    const recorded = upload.version === undefined ? undefined : await store.getVersion(upload.tenantId, upload.slug, upload.version);
+    const complete = recorded?.uploadId === upload.id && (await store.sourceVersion(upload.tenantId, upload.slug, recorded.sourceSha256)) === upload.version;
+    if (!complete) {
+      if (upload.version !== undefined && recorded?.uploadId === upload.id) await takeBackVersion(store, upload, upload.version, recorded);
+      await deletePrefix(uploadBucket(), archivePrefix(upload));
     }
     await store.finishUpload(upload.id, 'failed', { reason: refusal }, now());
     return 'rejected';
   }
   // An earlier delivery recorded this upload's version (then crashed, or still runs): its
   // files are the ones recorded. It is completed from that record, never standardized again:
-  // a new `created`, metadata PATCHed since, would give `v<n>/` other bytes than recorded.
+  // a new `created`, metadata PATCHed since, would give `v<n>/` other bytes than recorded. The
+  // raw upload is not needed for it (its lifecycle may have ended).
   if (upload.version !== undefined) {
     const recorded = await store.getVersion(upload.tenantId, upload.slug, upload.version);
     if (recorded?.uploadId === upload.id) return publishRecorded(deps, upload, recorded);
+  }
+  if (!head) {
+    await store.finishUpload(upload.id, 'failed', { reason: 'Le fichier déposé est introuvable.' }, now());
+    return 'rejected';
   }
   const resolved =
     dataset.schemaId === 'none'

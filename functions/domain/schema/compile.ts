@@ -290,8 +290,8 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
   // A latitude or a longitude (the schema's coordinates, or so named): degrees-minutes-seconds are read in its hint.
   const coordinate = isNumber && (COORDINATE_NAME.test(f.name) || /\b(?:latitude|longitude)\b/i.test(f.title ?? ''));
   // A number but a coordinate's (43.604 is a latitude) or a proportion's: `12.500` may be 12 500
-  // (DOT_GROUPED). Not when the schema says how its numbers are written (`groupChar`, `decimalChar`).
-  const dotGroupedWarned = f.type === 'number' && !coordinate && !isProportion(f) && f.groupChar === undefined && (f.decimalChar ?? '.') === '.';
+  // (DOT_GROUPED). Not when the schema says the dot groups thousands (`groupChar: '.'`): then it is read so.
+  const dotGroupedWarned = f.type === 'number' && !coordinate && !isProportion(f) && f.groupChar !== '.';
   const latitudeColumn = /(?:^|_)lat(?:itude)?(?:_|$)/i.test(f.name) || /\blatitude\b/i.test(f.title ?? '');
   // The schema's example when it is a number (a latitude: 48.808989), else an amount.
   const numberExample = f.example !== undefined && /^-?\d+(?:[.,]\d+)?$/.test(String(f.example).trim()) ? String(f.example).trim() : '1500 ou 1500,50';

@@ -15,6 +15,9 @@ export interface RegisteredSchema {
  * (`VERSION#<v>`, written once); `META` holds the current one, the highest version number
  * (domain/schema/version-order.ts), which new uploads are checked against.
  */
+/** How long a registration may take between its rank claim and its version's write (a request's timeout and then some). */
+const RANK_CLAIM_MS = 5 * 60 * 1000;
+
 export class DynamoSchemaStore {
   constructor(private readonly table: string) {}
 
@@ -71,14 +74,15 @@ export class DynamoSchemaStore {
 
   /**
    * Claims the rank of a version number, once (`1.1` and `1.1.0` registered at the same time:
-   * one wins); the same version again (a retried registration) keeps its claim.
+   * one wins); the same version again (a retried registration) keeps its claim, and a claim
+   * whose version was never written (its registration cut short) is taken over.
    */
   private async claimRank(id: string, order: string, version: string): Promise<void> {
     try {
       await documentClient().send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.customSchemaRank(id, order), entity: 'schema-rank', version },
+          Item: { ...keys.customSchemaRank(id, order), entity: 'schema-rank', version, claimedAt: Date.now() },
           ConditionExpression: 'attribute_not_exists(pk) OR #v = :v',
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: { ':v': version },
@@ -87,7 +91,27 @@ export class DynamoSchemaStore {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       const claimed = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchemaRank(id, order) }));
-      throw new EquivalentVersionError(String(claimed.Item?.version ?? ''));
+      const holder = String(claimed.Item?.version ?? '');
+      // A claim left by a registration cut before its version was written names no version: taken
+      // over once it is old enough not to be a registration still under way.
+      const stale = Date.now() - Number(claimed.Item?.claimedAt ?? 0) > RANK_CLAIM_MS;
+      if (holder !== '' && stale && (await this.get(id, holder)) === undefined) {
+        try {
+          await documentClient().send(
+            new PutCommand({
+              TableName: this.table,
+              Item: { ...keys.customSchemaRank(id, order), entity: 'schema-rank', version, claimedAt: Date.now() },
+              ConditionExpression: '#v = :old',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':old': holder },
+            }),
+          );
+          return;
+        } catch (again) {
+          if (!isConditionalCheckFailed(again)) throw again;
+        }
+      }
+      throw new EquivalentVersionError(holder);
     }
   }
 

@@ -577,6 +577,8 @@ describe('a number with one dot before three digits (`12.500`)', () => {
     expect(one(amount, '12.500 €')).toMatchObject({ value: 12500, codes: [] });
     // The schema says the dot groups thousands: nothing ambiguous.
     expect(one({ name: 'montant', type: 'number', groupChar: '.', decimalChar: ',' }, '12.500')).toMatchObject({ value: 12500, codes: [] });
+    // A comma-decimal column: a dot is all the likelier a grouping.
+    expect(one({ name: 'montant', type: 'number', decimalChar: ',' }, '12.500').codes).toEqual(['decimal-point-ambiguous']);
   });
   it('in an integer column, a type error that says to write it without the dot', () => {
     const votes = one({ name: 'n', type: 'integer' }, '1.234');
