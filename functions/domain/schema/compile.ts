@@ -20,6 +20,7 @@ import { CUSTOM_CHECKS, type RowCheck } from './custom-checks';
 import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLabel, INVALID, isProportion, LOCAL_PATH, parserFor, SCRIPT_URI } from './field-parsers';
 import { compilePattern } from './fixed-pattern';
 import { apostropheSpellings, excelSerialDate, foldName, headingCore, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPeriodToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
+import { columnLetters } from '../standardize/read/cell-ref';
 import { isFormula } from './formula';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
@@ -369,9 +370,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     // pattern lists the accented letters: the same text, composed.
     const composed = s.normalize('NFC');
     if (composed !== s && pattern!.test(composed)) return composed;
-    // A line break typed in the cell (Alt+Entrée: « Le⏎Plessis-Trévise ») where the pattern wants one line: a space.
+    // A line break typed in the cell (Alt+Entrée: « Le⏎Plessis-Trévise ») where the pattern wants one
+    // line: a space (none after a hyphen: « Castanet-⏎Tolosan »). On the composed text, for both at once.
     if (s.includes('\n') || s.includes('\r')) {
-      const oneLine = s.replace(/[ \t]*[\r\n]+[ \t]*/g, ' ');
+      const oneLine = composed.replace(/-[ \t\u00A0]*[\r\n]+[ \t\u00A0]*/g, '-').replace(/[ \t\u00A0]*[\r\n]+[ \t\u00A0]*/g, ' ');
       if (pattern!.test(oneLine)) return oneLine;
     }
     // A code that lost its zeros, was typed in groups or kept a number cell's decimals (`1004`,
@@ -503,7 +505,10 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
           issues.push(err('min-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractère${len > 1 ? 's' : ''} ; il en faut au moins ${minLength}.`));
         }
         if (maxLength !== undefined && len > maxLength) {
-          issues.push(err('max-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractères ; ${maxLength} au plus${lengthHint}.`));
+          // Accents as a letter and its combining mark (a Mac) count twice: composed, the text may fit.
+          const composed = v.normalize('NFC');
+          if (composed !== v && lengthOf(composed) <= maxLength) v = composed;
+          else issues.push(err('max-length', row, name, raw, `La valeur « ${raw} » fait ${len} caractères ; ${maxLength} au plus${lengthHint}.`));
         }
       }
     }
@@ -737,7 +742,7 @@ export function compileSchema(d: TableSchemaDescriptor): CompiledSchema {
           row: 1,
           column: fields[i].name,
           value: h,
-          message: `La colonne « ${fields[i].name} » apparaît deux fois (colonnes n° ${Math.min(source[i], col) + 1} et ${Math.max(source[i], col) + 1}) : supprimez ou renommez l’une des deux.`,
+          message: `La colonne « ${fields[i].name} » apparaît deux fois : « ${names[source[i]]} » (colonne ${columnLetters(source[i])}) est lue, « ${h} » (colonne ${columnLetters(col)}) est ignorée. Supprimez ou renommez l’une des deux.`,
         });
       }
     });

@@ -16,7 +16,7 @@ export const CODE_HELP: Record<string, string> = {
   'max-length': 'texte trop long',
   unique: 'valeur en double dans une colonne qui doit être unique',
   'primary-key': 'identifiant de ligne en double',
-  'missing-column': 'colonne obligatoire absente',
+  'missing-column': 'colonne du schéma absente (obligatoire : à ajouter ; recommandée : le fichier est accepté sans elle)',
   'extra-column': 'colonne inconnue du schéma (ignorée)',
   'column-renamed': 'colonne sans nom ou au nom déjà pris (jeu sans schéma) : publiée sous un nom à elle',
   'duplicate-column': 'colonne présente deux fois',

@@ -169,20 +169,24 @@ export function headerScore(schema: TableSchemaDescriptor): (cells: readonly Cel
 
 /**
  * Column names for a table with no schema: the header, each heading trimmed, a blank one
- * named `colonne_<n>`, a heading given again made unique with a number that no other heading
- * has (`a;a_2;a` → `a`, `a_2`, `a_3`: data.json would otherwise hold one key twice).
+ * named `colonne_<n>`, a heading given again (in any letter case) made unique with a number
+ * that no other heading has (`a;a_2;a` → `a`, `a_2`, `a_3`: data.json would otherwise hold one
+ * key twice).
  */
 function plainFields(header: readonly Cell[]): { fields: string[]; renamed: { col: number; heading: string; name: string }[] } {
   const bases = header.map((h, i) => (h ?? '').trim() || `colonne_${i + 1}`);
+  // Names told apart whatever their letter case (`Montant_2` and `montant_2` would be one to many tools).
+  const key = (name: string): string => name.toLowerCase();
+  const taken = new Set(bases.map(key));
   const used = new Set<string>();
   const fields: string[] = [];
   const renamed: { col: number; heading: string; name: string }[] = [];
   bases.forEach((base, col) => {
     let name = base;
-    if (used.has(name)) {
-      for (let n = 2; used.has(name) || bases.includes(name); n++) name = `${base}_${n}`;
+    if (used.has(key(name))) {
+      for (let n = 2; used.has(key(name)) || taken.has(key(name)); n++) name = `${base}_${n}`;
     }
-    used.add(name);
+    used.add(key(name));
     fields.push(name);
     if (name !== (header[col] ?? '').trim()) renamed.push({ col, heading: (header[col] ?? '').trim(), name });
   });
@@ -406,7 +410,11 @@ export class RowPipeline {
     const out: ValidationIssue[] = [];
     const { bal, bound } = this;
     if (bal) out.push(...checkBalFile(file, bal.profile));
-    if (bound) out.push(...(bal ? [...gradeBalHeaderIssues(bound.issues, bal), ...checkBalHeader(bal, bound.issues)] : bound.issues));
+    if (bound) {
+      // A 1.5 file's `voie_nom` fills its empty `toponyme` cells (fillToponyme): not ignored.
+      const engine = this.toponymeFrom ? bound.issues.filter((i) => !(i.code === 'extra-column' && i.column === 'voie_nom')) : bound.issues;
+      out.push(...(bal ? [...gradeBalHeaderIssues(engine, bal), ...checkBalHeader(bal, engine)] : engine));
+    }
     if (this.plainRenamed.length > 0) {
       const list = this.plainRenamed.map((r) => `colonne n° ${r.col + 1} ${r.heading === '' ? '(sans nom)' : `« ${r.heading} » (nom déjà pris)`} publiée comme « ${r.name} »`);
       out.push({
@@ -447,7 +455,7 @@ export class RowPipeline {
         row: record.row,
         column: 'toponyme',
         value: name,
-        message: `La colonne « toponyme » est vide : le nom « ${name} » de la colonne « voie_nom » y est publié (une BAL 1.5 donne le nom de la voie dans « toponyme », « voie_nom » n’en fait plus partie).`,
+        message: 'La colonne « toponyme » est vide : le nom de la colonne « voie_nom » y est publié (une BAL 1.5 donne le nom de la voie dans « toponyme », « voie_nom » n’en fait plus partie).',
       },
     ];
   }

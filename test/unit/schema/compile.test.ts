@@ -246,8 +246,8 @@ describe('header binding', () => {
   it('reads the column named exactly as its field before one naming it otherwise, wherever each stands', () => {
     const { issues, validator } = schema.bind(['NOM BENEFICIAIRE', 'dateConvention', ' nomBeneficiaire', 'nomBeneficiaire', 'montant']);
     expect(issues).toMatchObject([
-      { code: 'duplicate-column', column: 'nomBeneficiaire', message: expect.stringContaining('colonnes n° 1 et 4') },
-      { code: 'duplicate-column', column: 'nomBeneficiaire', message: expect.stringContaining('colonnes n° 3 et 4') },
+      { code: 'duplicate-column', column: 'nomBeneficiaire', message: expect.stringContaining('« nomBeneficiaire » (colonne D) est lue, « NOM BENEFICIAIRE » (colonne A) est ignorée') },
+      { code: 'duplicate-column', column: 'nomBeneficiaire', message: expect.stringContaining('« nomBeneficiaire » (colonne D) est lue, « nomBeneficiaire » (colonne C) est ignorée') },
     ]);
     expect(validator.validate(['Autre', '2024-01-02', 'Espacé', 'Asso', '5'], 2).values).toEqual(['2024-01-02', 'Asso', null, 5]);
   });
@@ -611,6 +611,9 @@ describe('a text published with an apostrophe before it (it could start a formul
     // A line break typed in the cell, where the pattern wants one line.
     const nom = { name: 'COMMUNE_NOM', type: 'string' as const, constraints: { pattern: "^[A-Za-zÀ-ÿ' -]+$" } };
     expect(one(nom, 'Le\nPlessis-Trévise')).toMatchObject({ value: 'Le Plessis-Trévise', codes: [] });
+    expect(one(nom, 'Castanet-\nTolosan')).toMatchObject({ value: 'Castanet-Tolosan', codes: [] });
+    // Decomposed accents counted as typed would go past a length they fit composed.
+    expect(one({ name: 'objet', type: 'string', constraints: { maxLength: 5 } }, 'e\u0301te\u0301s')).toMatchObject({ value: '\u00E9t\u00E9s', codes: [] });
   });
 
   it('a sign followed by a space is no separator to strip from a code', () => {

@@ -167,6 +167,12 @@ describe('nomenclature-actes-value', () => {
       expect(published(typed)).toEqual({ values: ['Finances locales/Décisions budgétaires'], issues: [] });
     }
   });
+  it('says what to write for a code typed before the subject, a dash or a backslash for the slash', () => {
+    expect(codesFor(fields, check, ['7.1 Finances locales / Décisions budgétaires']).messages[0]).toContain('commence par un code : écrivez « Finances locales/Décisions budgétaires »');
+    expect(codesFor(fields, check, ['Finances locales - Subventions']).messages[0]).toContain('remplacez « - » par « / »');
+    expect(codesFor(fields, check, ['Finance locale  /Divers']).messages[0]).toContain('« Finance locale » n’est pas une matière');
+  });
+
   it('rejects an unknown subject and a value without "/"', () => {
     expect(codesFor(fields, check, ['Voirie/Entretien']).codes).toEqual(['nomenclature-actes']);
     expect(codesFor(fields, check, ['Urbanisme']).messages[0]).toContain('matière/sous-matière');

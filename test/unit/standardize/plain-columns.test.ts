@@ -27,6 +27,11 @@ describe('columns of a table without schema', () => {
     expect(report.issues[0].message).toContain('colonne n° 4 (sans nom) publiée comme « colonne_4 »');
   });
 
+  it('names that differ only by letter case are one name', async () => {
+    const { fields } = await run('Montant;Montant;montant_2\r\n1;2;3\r\n');
+    expect(fields).toEqual(['Montant', 'Montant_3', 'montant_2']);
+  });
+
   it('nothing is said when every column has a name of its own', async () => {
     const { fields, report } = await run(' a ;b\r\n1;2\r\n');
     expect(fields).toEqual(['a', 'b']);

@@ -169,7 +169,7 @@ describe('validation report page', () => {
     expect(page).toContain('Problèmes sur l’ensemble du fichier');
     expect(page).not.toContain('colonne par colonne');
     expect(page).toContain('custom-check | par exemple : Le fichier contient les adresses de 2 communes. | 1');
-    expect(page).toContain('missing-column | colonne obligatoire absente | 1');
+    expect(page).toContain('missing-column | colonne du schéma absente (obligatoire : à ajouter ; recommandée : le fichier est accepté sans elle) | 1');
   });
 
   it('says when the detail is cut', () => {

@@ -57,21 +57,34 @@ export const nomenclatureActesValue = defineCheck({
       const s = String(v);
       const slash = s.indexOf('/');
       if (slash < 0) {
-        issues.push(
-          issue('nomenclature-actes', row, p.column, s, `La valeur « ${s} » doit être de la forme « matière/sous-matière » (nomenclature ACTES).`),
-        );
-        return;
-      }
-      const subject = s.slice(0, slash);
-      const level = LEVEL_OF.get(foldName(subject));
-      if (level === undefined) {
+        // `Finances locales - Subventions`, `Finances locales\Subventions`: the separator typed otherwise.
+        const other = /\s[-–]\s|\\/.exec(s)?.[0].trim();
         issues.push(
           issue(
             'nomenclature-actes',
             row,
             p.column,
             s,
-            `« ${subject} » n’est pas une matière de la nomenclature ACTES (attendu : ${ACTES_SUBJECTS.join(', ')}).`,
+            `La valeur « ${s} » doit être de la forme « matière/sous-matière » (nomenclature ACTES)${other ? ` : remplacez « ${other} » par « / »` : ''}.`,
+          ),
+        );
+        return;
+      }
+      const subject = s.slice(0, slash).trim();
+      const level = LEVEL_OF.get(foldName(subject));
+      if (level === undefined) {
+        // `7.1 Finances locales/…`: the code typed before the subject.
+        const coded = /^(\d{1,2}(?:\.\d{1,2})?)\s+(.+)$/.exec(subject);
+        const named = coded ? LEVEL_OF.get(foldName(coded[2])) : undefined;
+        issues.push(
+          issue(
+            'nomenclature-actes',
+            row,
+            p.column,
+            s,
+            named !== undefined
+              ? `« ${subject} » commence par un code : écrivez « ${ACTES_SUBJECTS[named - 1]}/${s.slice(slash + 1).trim()} »${codeColumn !== undefined ? ` et mettez le code ${coded![1]} dans la colonne « ${codeColumn} »` : ''}.`
+              : `« ${subject} » n’est pas une matière de la nomenclature ACTES (attendu : ${ACTES_SUBJECTS.join(', ')}).`,
           ),
         );
         return;

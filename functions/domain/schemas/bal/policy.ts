@@ -919,8 +919,8 @@ export function checkBalHeader(index: BalHeaderIndex, engineIssues: readonly Val
       column: 'uid_adresse',
       message:
         profile === '1.3'
-          ? `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée, ni les identifiants BAN qu’elle porte : le fichier publié (format BAL 1.4 et suivants) les attend dans les colonnes ${ID_BAN_COLUMNS}, sur toutes les lignes ou sur aucune. Pour les publier, donnez-les dans ces colonnes.`
-          : `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée : les identifiants BAN qu’elle porte sont publiés dans les colonnes ${ID_BAN_COLUMNS} quand celles-ci sont vides, comme le validateur national des BAL les lit. Pour ne plus voir ce message, donnez-les dans ces colonnes et supprimez « uid_adresse ».`,
+          ? `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée, ni les identifiants BAN qu’elle porte s’il y en a : le fichier publié (format BAL 1.4 et suivants) les attend dans les colonnes ${ID_BAN_COLUMNS}, sur toutes les lignes ou sur aucune. Pour les publier, donnez-les dans ces colonnes ; si elle est vide, supprimez-la pour ne plus voir ce message.`
+          : `La colonne « uid_adresse » (format BAL 1.3) n’est pas publiée : les identifiants BAN qu’elle porte, s’il y en a, sont publiés dans les colonnes ${ID_BAN_COLUMNS} quand celles-ci sont vides, comme le validateur national des BAL les lit. Pour ne plus voir ce message, donnez-les dans ces colonnes et supprimez « uid_adresse ».`,
     });
   }
   for (const [field, spec] of Object.entries(FIELDS)) {

@@ -294,15 +294,17 @@ export function fitWidth(cells: Cell[], row: number, header: Cell[], padWidth = 
     for (let i = width; i < cells.length; i++) {
       const value = cells[i];
       if (!value && i < padWidth) continue;
+      // The line in the message is the issue's row (no number in the text: the report groups lines alike).
       issues.push({
         code: 'extra-cell',
         severity: 'error',
         row,
-        column: `colonne ${i + 1}`,
+        column: columnLetters(i),
         value: value ?? '',
         message: value
-          ? `Ligne ${row} : valeur en trop en colonne ${i + 1} (${cells.length} valeurs pour ${width} colonnes d’en-tête).`
-          : `Ligne ${row} : cellule vide en trop en colonne ${i + 1} (${cells.length} cellules pour ${width} colonnes d’en-tête) : la ligne finit sans doute par un séparateur de trop ; retirez-le.`,
+          ? `Valeur en trop, après la dernière colonne de l’en-tête (la ligne a ${cells.length} valeurs pour ${width} colonnes d’en-tête).`
+          : `Cellule vide en trop, après la dernière colonne de l’en-tête (la ligne a ${cells.length} cellules pour ${width} colonnes d’en-tête) : la ligne finit par un séparateur de trop, invisible dans un tableur. ` +
+            'Enregistrez de nouveau le fichier depuis le tableur, ou retirez le séparateur en fin de ligne dans un éditeur de texte (Bloc-notes).',
       });
     }
     cells.length = width;
