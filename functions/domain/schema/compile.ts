@@ -311,6 +311,11 @@ function compileField(f: FieldDescriptor, siretColumn: boolean, padTo: number | 
     // A vote typed as a word: the count is what the column holds.
     if (f.type === 'integer' && /^\s*(?:à l['’]\s*)?unanimit[ée]/i.test(raw)) return ' : écrivez le nombre de voix en chiffres (à l’unanimité : le nombre de votants pour, 0 contre et 0 abstention)';
     if (isNumber && !/\d/.test(raw) && /\p{L}/u.test(raw)) return ` : écrivez-le en chiffres (par exemple ${numberExample})`;
+    if (f.type === 'string' && f.format === 'email') {
+      if (/\.\./.test(raw)) return ' : elle contient deux points de suite ; vérifiez-la';
+      if (/\s/.test(raw.trim())) return ' : écrivez une seule adresse, sans espace ni texte autour';
+      if (!raw.includes('@')) return ' : il y manque le « @ »';
+    }
     if (isUri && LOCAL_PATH.test(raw.trim())) {
       return ' : c’est l’emplacement d’un fichier sur un ordinateur ou un réseau de la collectivité, que personne d’autre ne peut ouvrir ; mettez le document en ligne (sur le site de la collectivité) et écrivez son adresse (https://…)';
     }

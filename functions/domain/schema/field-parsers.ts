@@ -29,16 +29,21 @@ export const DEFAULT_FALSE_VALUES = ['false', 'False', 'FALSE', '0'];
 /**
  * An address as the official validators take it (frictionless-py's and tableschema-js's email
  * formats): a local part of dot-separated atoms (no dot first, last or twice, no `:` or
- * brackets), a domain of two labels or more, none empty nor starting or ending with `-`.
+ * brackets), a domain of two labels or more of letters (accented too) and digits, `-` inside
+ * only, ending with a name of letters or an internationalised one (`xn--…`).
  */
-const EMAIL = /^[^\s@.:;,<>()[\]\\"]+(?:\.[^\s@.:;,<>()[\]\\"]+)*@(?:[^\s@.:;,<>()[\]\\"_-](?:[^\s@.:;,<>()[\]\\"_]*[^\s@.:;,<>()[\]\\"_-])?\.)+[^\s@.:;,<>()[\]\\"_\d-]{2,}$/;
-/** `mailto:` before an address (copied from a link), and a full stop after it (the end of a sentence): not part of it. */
-const EMAIL_WRAPPING = /^mailto:|\.$/gi;
+const EMAIL = /^[^\s@.:;,<>()[\]\\"]+(?:\.[^\s@.:;,<>()[\]\\"]+)*@(?:[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F-]*[A-Za-z0-9\u00C0-\u024F])?\.)+(?:[A-Za-z\u00C0-\u024F]{2,}|xn--[A-Za-z0-9-]+)$/;
+/** `mailto:` before an address (copied from a link, with its `?subject=…`), and a full stop after it (the end of a sentence): not part of it. */
+const EMAIL_WRAPPING = /^mailto:|\?.*$|\.$/gi;
+
+/** `Médiathèque <mediatheque@ville.fr>`, as a mail program copies a contact: the address between the brackets. */
+const NAMED_ADDRESS = /<([^<>\s]+@[^<>\s]+)>\s*$/;
 
 function emailParser(): Parser {
   return (s) => {
     if (EMAIL.test(s)) return s;
-    const bare = s.replace(EMAIL_WRAPPING, '');
+    const named = NAMED_ADDRESS.exec(s)?.[1];
+    const bare = (named ?? s).replace(EMAIL_WRAPPING, '');
     return bare !== s && EMAIL.test(bare) ? bare : INVALID;
   };
 }

@@ -14,6 +14,11 @@ describe('field types', () => {
     expect(one({ name: 'e', type: 'string', format: 'email' }, 'mailto:mairie@ville.fr')).toMatchObject({ value: 'mairie@ville.fr', codes: [] });
     expect(one({ name: 'e', type: 'string', format: 'email' }, 'mairie@ville.fr.')).toMatchObject({ value: 'mairie@ville.fr', codes: [] });
     expect(one({ name: 'e', type: 'string', format: 'email' }, 'médiathèque@saint-étienne.fr').codes).toEqual([]);
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'Médiathèque <mediatheque@ville.fr>')).toMatchObject({ value: 'mediatheque@ville.fr', codes: [] });
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'mailto:mairie@ville.fr?subject=Demande')).toMatchObject({ value: 'mairie@ville.fr', codes: [] });
+    for (const bad of ['contact@mairie.fr/contact', 'a@b.fr#x', 'x@ville.123']) expect(one({ name: 'e', type: 'string', format: 'email' }, bad).codes).toEqual(['type-error']);
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'creche@castanet..fr').issues[0].message).toContain('deux points de suite');
+    expect(one({ name: 'e', type: 'string', format: 'email' }, 'x@mairie.xn--p1ai').codes).toEqual([]);
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'https://ville.fr/a').codes).toEqual([]);
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: ['scheme-added'] });
     expect(one({ name: 'u', type: 'string', format: 'uri' }, 'https://www.ville.fr')).toMatchObject({ value: 'https://www.ville.fr', codes: [] });
