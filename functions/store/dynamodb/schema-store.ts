@@ -78,40 +78,32 @@ export class DynamoSchemaStore {
    * whose version was never written (its registration cut short) is taken over.
    */
   private async claimRank(id: string, order: string, version: string): Promise<void> {
+    if (await this.putRank(id, order, version, 'attribute_not_exists(pk) OR #v = :v', version)) return;
+    const claimed = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchemaRank(id, order) }));
+    const holder = String(claimed.Item?.version ?? '');
+    // A claim left by a registration cut before its version was written names no version: taken
+    // over once it is old enough not to be a registration still under way.
+    const stale = Date.now() - Number(claimed.Item?.claimedAt ?? 0) > RANK_CLAIM_MS;
+    if (holder !== '' && stale && (await this.get(id, holder)) === undefined && (await this.putRank(id, order, version, '#v = :v', holder))) return;
+    throw new EquivalentVersionError(holder);
+  }
+
+  /** Writes the rank item of `order` for `version` if `condition` holds (`:v` is `expected`); false when it does not. */
+  private async putRank(id: string, order: string, version: string, condition: string, expected: string): Promise<boolean> {
     try {
       await documentClient().send(
         new PutCommand({
           TableName: this.table,
           Item: { ...keys.customSchemaRank(id, order), entity: 'schema-rank', version, claimedAt: Date.now() },
-          ConditionExpression: 'attribute_not_exists(pk) OR #v = :v',
+          ConditionExpression: condition,
           ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':v': version },
+          ExpressionAttributeValues: { ':v': expected },
         }),
       );
+      return true;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
-      const claimed = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.customSchemaRank(id, order) }));
-      const holder = String(claimed.Item?.version ?? '');
-      // A claim left by a registration cut before its version was written names no version: taken
-      // over once it is old enough not to be a registration still under way.
-      const stale = Date.now() - Number(claimed.Item?.claimedAt ?? 0) > RANK_CLAIM_MS;
-      if (holder !== '' && stale && (await this.get(id, holder)) === undefined) {
-        try {
-          await documentClient().send(
-            new PutCommand({
-              TableName: this.table,
-              Item: { ...keys.customSchemaRank(id, order), entity: 'schema-rank', version, claimedAt: Date.now() },
-              ConditionExpression: '#v = :old',
-              ExpressionAttributeNames: { '#v': 'version' },
-              ExpressionAttributeValues: { ':old': holder },
-            }),
-          );
-          return;
-        } catch (again) {
-          if (!isConditionalCheckFailed(again)) throw again;
-        }
-      }
-      throw new EquivalentVersionError(holder);
+      return false;
     }
   }
 
