@@ -55,6 +55,7 @@ export const CODE_HELP: Record<string, string> = {
   'bal-ban-ids-incomplete': 'identifiants BAN incomplets : une fois l’un donné, tous sont attendus',
   'bal-ban-ids-partial': 'identifiants BAN sur une partie des lignes seulement : sur toutes ou sur aucune',
   'bal-toponyme-from-voie-nom': 'toponyme vide : le nom de la colonne voie_nom y est publié',
+  'bal-voie-nom-from-toponyme': 'voie_nom vide : le nom de la colonne toponyme y est publié',
   'bal-cad-parcelles-pipe': 'parcelles cadastrales à séparer par une barre verticale (|)',
   'bal-cle-interop-case': 'clé d’interopérabilité à écrire en minuscules',
   'bal-cle-interop-numero': 'numéro de la clé d’interopérabilité invalide',

@@ -246,8 +246,11 @@ export class RowPipeline {
   private readonly idsLeftOut: Int32Array | undefined;
   /** BAL judged with BAN ids and carrying `uid_adresse` too: the id_ban_* fields, filled with the ids the reference takes (either column). */
   private readonly idsCombined: Int32Array | undefined;
-  /** BAL published in 1.5 with a `voie_nom` column too: an empty `toponyme` gets its name (fillToponyme). */
-  private readonly toponymeFrom: { field: number; column: number } | undefined;
+  /**
+   * BAL with both `voie_nom` and `toponyme` columns: the one the published version has gets the
+   * other's name where it is empty (fillName): 1.5 publishes `toponyme`, 1.4 `voie_nom`.
+   */
+  private readonly nameFrom: { field: number; column: number; target: string; source: string } | undefined;
   /** BAL: source columns of the language variants (`voie_nom_oci`), published after the schema's fields. */
   private readonly regionalAts: Int32Array | undefined;
   /** The fields published, when some are not (see `unpublished`): output field k is field `published[k]`. */
@@ -311,11 +314,14 @@ export class RowPipeline {
       // id_ban_* cells, else uid_adresse): the published id_ban_* get them from both.
       this.idsCombined = Int32Array.from(BAN_ID_FIELDS, (f) => this.fields.indexOf(f));
     }
-    // The reference takes a line's street name from `toponyme`, else `voie_nom`: published in 1.5,
-    // where `voie_nom` is no column, the name must be in `toponyme`.
-    const voieNom = bal?.columns.get('voie_nom');
-    if (bal && voieNom !== undefined && schema?.version === '1.5' && this.fields.includes('toponyme')) {
-      this.toponymeFrom = { field: this.fields.indexOf('toponyme'), column: voieNom };
+    // The reference takes a line's street name from `toponyme` or `voie_nom`: the version published
+    // has one of them only (1.5 `toponyme`, 1.4 `voie_nom`), which must hold the name.
+    if (bal) {
+      const [target, source] = schema?.version === '1.5' ? ['toponyme', 'voie_nom'] : ['voie_nom', 'toponyme'];
+      const column = bal.columns.get(source);
+      if (column !== undefined && bal.columns.has(target) && this.fields.includes(target) && !this.fields.includes(source)) {
+        this.nameFrom = { field: this.fields.indexOf(target), column, target, source };
+      }
     }
     this.columns = columns;
     this.cellTexts = new Array<Value>(this.fields.length);
@@ -411,8 +417,9 @@ export class RowPipeline {
     const { bal, bound } = this;
     if (bal) out.push(...checkBalFile(file, bal.profile));
     if (bound) {
-      // A 1.5 file's `voie_nom` fills its empty `toponyme` cells (fillToponyme): not ignored.
-      const engine = this.toponymeFrom ? bound.issues.filter((i) => !(i.code === 'extra-column' && i.column === 'voie_nom')) : bound.issues;
+      // The name column the published version lacks fills the other's empty cells (fillName): not ignored.
+      const from = this.nameFrom?.source;
+      const engine = from ? bound.issues.filter((i) => !(i.code === 'extra-column' && i.column === from)) : bound.issues;
       out.push(...(bal ? [...gradeBalHeaderIssues(engine, bal), ...checkBalHeader(bal, engine)] : engine));
     }
     if (this.plainRenamed.length > 0) {
@@ -440,22 +447,25 @@ export class RowPipeline {
   }
 
   /**
-   * A 1.5 line with an empty `toponyme` and a `voie_nom`: the name is published in `toponyme`
-   * (the reference reads the line's name there or in `voie_nom`), said instead of the empty cell.
+   * A line whose name column of the published version is empty (1.5 `toponyme`, 1.4 `voie_nom`)
+   * and the other's filled: the name is published there (the reference reads the line's name in
+   * either), said instead of the empty cell.
    */
-  private fillToponyme(record: TableRow, result: { values: Value[]; issues: readonly ValidationIssue[] }): void {
-    const name = (record.cells[this.toponymeFrom!.column] ?? '').trim();
+  private fillName(record: TableRow, result: { values: Value[]; issues: readonly ValidationIssue[] }): void {
+    const { field, column, target, source } = this.nameFrom!;
+    const name = (record.cells[column] ?? '').trim();
     if (name === '') return;
-    result.values[this.toponymeFrom!.field] = name;
+    result.values[field] = name;
+    const version = target === 'toponyme' ? '1.5' : '1.4';
     result.issues = [
-      ...result.issues.filter((i) => !(i.code === 'required' && i.column === 'toponyme')),
+      ...result.issues.filter((i) => !(i.code === 'required' && i.column === target)),
       {
-        code: 'bal-toponyme-from-voie-nom',
+        code: target === 'toponyme' ? 'bal-toponyme-from-voie-nom' : 'bal-voie-nom-from-toponyme',
         severity: 'warning',
         row: record.row,
-        column: 'toponyme',
+        column: target,
         value: name,
-        message: 'La colonne « toponyme » est vide : le nom de la colonne « voie_nom » y est publié (une BAL 1.5 donne le nom de la voie dans « toponyme », « voie_nom » n’en fait plus partie).',
+        message: `La colonne « ${target} » est vide : le nom de la colonne « ${source} » y est publié (une BAL ${version}, comme ce fichier est publié, donne le nom de la voie dans « ${target} », sans colonne « ${source} »).`,
       },
     ];
   }
@@ -511,7 +521,7 @@ export class RowPipeline {
         // The reader's issues of a record (cells missing or in excess), once it is known to be one.
         if (record.issues) issues.addAll(record.issues);
         if (bal) {
-          if (this.toponymeFrom && result.values[this.toponymeFrom.field] === null) this.fillToponyme(record, result);
+          if (this.nameFrom && result.values[this.nameFrom.field] === null) this.fillName(record, result);
           const found = balRows!.check(record.cells, record.row, result.issues);
           if (result.issues.length) {
             const graded = gradeBalIssues(result.issues, bal);

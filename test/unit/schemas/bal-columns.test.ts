@@ -337,6 +337,17 @@ describe('BAL columns the reference does not read under their heading', () => {
     expect(ours.report.issues.find((i) => i.code === 'bal-column-case')!.message).toContain('n’en lit pas les identifiants BAN');
   });
 
+  it('a file published in 1.4 with toponyme beside an empty voie_nom publishes the name in voie_nom (the reference reads either)', async () => {
+    const text = `id_ban_commune;id_ban_toponyme;commune_insee;voie_nom;toponyme;numero;long;lat\n;;35088;;Rue de Chanteloup;6;-1.5888295;47.9776481\n`;
+    expect(await reference(text)).toMatchObject({ profile: '1.3', valid: true });
+    const ours = await standardize(text);
+    expect(ours.report.valid).toBe(true);
+    expect(ours.codes).toContain('w:bal-voie-nom-from-toponyme@2:voie_nom');
+    expect(ours.codes).not.toContain('w:extra-column@1:toponyme');
+    expect(column(ours.files['data.csv'], 'voie_nom')).toEqual(['Rue de Chanteloup']);
+    expect(await reference(ours.files['data.csv'])).toMatchObject({ valid: true });
+  });
+
   it('a 1.5 file with voie_nom beside an empty toponyme publishes the name in toponyme (the reference reads either)', async () => {
     const text = `id_ban_commune;id_ban_toponyme;id_ban_adresse;commune_insee;voie_nom;toponyme;numero;long;lat\n;;;${rest.replace(';5;', ';;6;')}\n`;
     expect(await reference(text)).toMatchObject({ profile: '1.5', valid: true });
