@@ -38,3 +38,11 @@ describe('columns of a table without schema', () => {
     expect(report.issues).toEqual([]);
   });
 });
+
+describe('accents written as a letter and its combining mark (text from a Mac)', () => {
+  it('are composed in every cell of a UTF-8 CSV, and published composed: lengths and searches count them once', async () => {
+    const { files } = await run('nom;objet\r\nComite\u0301 des fe\u0302tes;E\u0301te\u0301\r\nAutre;sans accent\r\n');
+    expect(files['data.csv']).toBe('nom,objet\r\nComit\u00e9 des f\u00eates,\u00c9t\u00e9\r\nAutre,sans accent\r\n');
+    expect(JSON.parse(files['data.json'])[0]).toEqual({ nom: 'Comit\u00e9 des f\u00eates', objet: '\u00c9t\u00e9' });
+  });
+});

@@ -192,6 +192,8 @@ export class ByteCsvParser {
       // bytes add no unit, a 4-byte sequence two). Windows-1252: the record is read as Latin-1 and
       // cells holding a byte 0x80–0x9F (`€`, `’`…) are fixed afterwards (flag 4).
       let special = false;
+      /** UTF-8: a lead byte of U+0300–U+037F, combining accents (text from a Mac: `e` then U+0301). */
+      let combining = false;
       let dirty = false;
       let c1 = 0;
       let shift = 0;
@@ -239,6 +241,7 @@ export class ByteCsvParser {
                 special = true;
                 if (c < 0xc0) shift++;
                 else if (c >= 0xf0) shift--;
+                else if (c === 0xcc || c === 0xcd) combining = true;
               } else if (c < 0xa0) c1 = 4;
             } else if (c < 0x20) dirty = true;
             else if (c === BACKSLASH || (c === QUOTE && i !== pos && i !== close)) dirty = true;
@@ -261,6 +264,7 @@ export class ByteCsvParser {
                 special = true;
                 if (c < 0xc0) shift++;
                 else if (c >= 0xf0) shift--;
+                else if (c === 0xcc || c === 0xcd) combining = true;
               } else c1 = 4;
             }
             end++;
@@ -295,13 +299,13 @@ export class ByteCsvParser {
         this.blankRows++;
         continue;
       }
-      out.push(this.record(buf, recStart, end, k, special, utf8, row, !dirty));
+      out.push(this.record(buf, recStart, end, k, special, utf8, row, !dirty, combining));
     }
     return pos;
   }
 
   /** Decodes the record's bytes [start, end) once and cuts its `k` cells (bounds in this.bounds). */
-  private record(buf: NativeBuffer, start: number, end: number, k: number, special: boolean, utf8: boolean, row: number, clean: boolean): ByteCsvRecord {
+  private record(buf: NativeBuffer, start: number, end: number, k: number, special: boolean, utf8: boolean, row: number, clean: boolean, combining: boolean): ByteCsvRecord {
     const b = this.bounds;
     const text = special ? buf.utf8Slice(start, end) : buf.latin1Slice(start, end);
     const cells = new Array<string>(k);
@@ -327,6 +331,15 @@ export class ByteCsvParser {
         if (b[o + TEXT_END] > close + 1) value += text.slice(close + 1, b[o + TEXT_END]);
       }
       cells[i] = flags & 4 ? fixC1(value) : value;
+      // Accents as a letter and its combining mark: composed (lengths, searches, patterns count
+      // them once), and then no longer the source bytes, which the writers must not copy.
+      if (combining) {
+        const composed = cells[i].normalize('NFC');
+        if (composed !== cells[i]) {
+          cells[i] = composed;
+          spans[at + 2 * i] = -1;
+        }
+      }
     }
     return { cells, row, raw: { bytes: buf, encoding: utf8 ? 'utf-8' : 'windows-1252', spans, at, clean, delimiter: this.d } };
   }
