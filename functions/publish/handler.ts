@@ -12,6 +12,7 @@ import {
   type DatasetVersion,
   type Upload,
 } from '../domain/datasets/dataset';
+import { CONTROL_CHARACTERS } from '../domain/control-characters';
 import { resolveSchema, schemaEnabled } from '../domain/datasets/schemas';
 import { slugSchema, type Tenant } from '../domain/tenants/tenant';
 import { env } from '../env';
@@ -89,7 +90,7 @@ const uploadRequestSchema = z
       .trim()
       .min(1, 'nom de fichier requis')
       .max(200, 'au plus 200 caractères')
-      .refine((f) => !/[\\/\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(f), 'le nom de fichier ne doit contenir ni « / », ni « \\ », ni caractère de contrôle')
+      .refine((f) => !/[\\/]/.test(f) && !CONTROL_CHARACTERS.test(f), 'le nom de fichier ne doit contenir ni « / », ni « \\ », ni caractère de contrôle')
       // « . » and « .. » would be resolved by the client's URL normalisation: the file would be sent elsewhere.
       .refine((f) => !/^[.\s]*$/.test(f.normalize('NFKD')), 'le nom de fichier doit contenir autre chose que des points et des espaces (par exemple « subventions.csv »)'),
     contentType: z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { schemaIdSchema, slugSchema } from '../tenants/tenant';
+import { CONTROL_CHARACTERS } from '../control-characters';
 
 export const LICENCES = ['etalab-2.0', 'odbl-1.0', 'cc-by-4.0', 'cc0-1.0'] as const;
 export type Licence = (typeof LICENCES)[number];
@@ -43,12 +44,7 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-/**
- * Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: a NUL or an
- * ANSI escape in a title ends up in catalogue.csv, the DCAT export and a reuser's terminal.
- * A description keeps its line breaks and tabs.
- */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** CONTROL_CHARACTERS but line breaks and tabs, which a description keeps. */
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** `caractère de contrôle U+001B (position 6) refusé …`: which one and where, as none of them shows on screen. */
@@ -69,7 +65,7 @@ const text = (min: number, max: number) =>
     .trim()
     .min(min, min > 1 ? `au moins ${min} caractères` : 'ne doit pas être vide')
     .max(max, `au plus ${max} caractères`)
-    .refine((v) => !CONTROL.test(v), controlCharacter(CONTROL, 'ce champ n’admet ni saut de ligne, ni tabulation, ni caractère invisible'));
+    .refine((v) => !CONTROL_CHARACTERS.test(v), controlCharacter(CONTROL_CHARACTERS, 'ce champ n’admet ni saut de ligne, ni tabulation, ni caractère invisible'));
 
 const metadataFields = {
   title: text(3, 200),

@@ -6,6 +6,7 @@
  * enum/minimum types, field references), so compileSchema never meets a bad descriptor.
  */
 import { z } from 'zod';
+import { CONTROL_CHARACTERS } from '../control-characters';
 import { CUSTOM_CHECKS } from './custom-checks';
 import { isIsoDate, isIsoDateTime } from './normalize-fr';
 import { linearTimeProblem } from './regexp-engine';
@@ -66,9 +67,8 @@ const filled = (max: number) =>
 /** Text that may be empty, at most `max` characters. */
 const bounded = (max: number) => z.string().max(max, { error: `trop long (${max} caractères au plus)` });
 
-/** Characters a name, a title or a version must not hold (control characters: they break CSV, JSON readers and terminals). */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const noControl = (v: string): boolean => !CONTROL.test(v);
+/** A name, a title or a version holds no control character (control-characters.ts). */
+const noControl = (v: string): boolean => !CONTROL_CHARACTERS.test(v);
 const NO_CONTROL = { error: 'caractère de contrôle (saut de ligne, tabulation…) non autorisé' };
 
 const fieldSchema = z.strictObject({
