@@ -21,7 +21,7 @@ import { customTimeFormat, DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, expectedLa
 import { compilePattern } from './fixed-pattern';
 import { apostropheSpellings, excelSerialDate, foldName, headingCore, frDatesInTextToIso, frDateTimeToIso, frDateToIso, frPeriodToIso, frPhoneLostZero, frPhoneToInternational, isFrInternationalPhone, padDigitsToPattern, stripIdSeparators } from './normalize-fr';
 import { columnLetters } from '../standardize/read/cell-ref';
-import { isFormula } from './formula';
+import { isFormula, mayStartFormula } from './formula';
 import { numberText } from './number-text';
 import { allDigits, isValidSiret, siretProblem } from './luhn';
 import type { Cell, FieldDescriptor, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from './types';
@@ -131,12 +131,6 @@ function warn(code: string, row: number, column: string, value: string, message:
 
 /** A field named as a coordinate: `lat`, `long`, `EQUIP_LAT`, `longitude`… */
 const COORDINATE_NAME = /(?:^|_)(?:lat|long|lon|lng|latitude|longitude)(?:_|$)/i;
-
-/** Whether a text's first character is one a formula starts with (`= + - @`, tab, CR): isFormula's first test, inlined on the hot path. */
-function mayStartFormula(v: string): boolean {
-  const c = v.charCodeAt(0);
-  return c === 45 || c === 61 || c === 43 || c === 64 || c === 9 || c === 13;
-}
 
 /**
  * `12.500`, `960.000`: one dot before three digits, after one to three digits (not `0.125`).

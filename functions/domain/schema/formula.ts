@@ -20,8 +20,15 @@ const PLAIN_SIGNED = /^[-+][\d\s.,/()%-]*$/;
  */
 const PLAIN_AT = /^@[^()|!=+*/&;,"'<>^]*$/;
 
+/** Whether a text's first character is one a formula starts with (`= + - @`, tab, CR): isFormula's first test, cheap enough for the hot path. */
+export function mayStartFormula(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c === 45 || c === 61 || c === 43 || c === 64 || c === 9 || c === 13;
+}
+
 /** Whether a text cell must be prefixed with `'` (it could start a formula that does harm). */
 export function isFormula(s: string): boolean {
+  if (!mayStartFormula(s)) return false;
   const c = s.charCodeAt(0);
   if (c === 61 || c === 9 || c === 13) return true;
   if (c === 64) return !PLAIN_AT.test(s);
