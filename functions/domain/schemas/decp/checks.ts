@@ -2,7 +2,7 @@ import { isValidSiret } from '../../schema/luhn';
 import type { Value, ValidationIssue } from '../../schema/types';
 import { CONCESSION_NATURES, CONCESSION_PROCEDURES, CONSIDERATIONS_SOCIALES, DECP_LIST_SEPARATOR, MARCHE_NATURES, MARCHE_PROCEDURES } from '../builtin/decp';
 import { JSON_TEXT_ITEMS, PROPERTIES, type DecpKind } from './flatten';
-import { historyProblem } from './histories';
+import { clipped, historyProblem } from './histories';
 
 /*
  * What the flat `decp` Table Schema cannot say because marchés and concessions share one
@@ -49,7 +49,7 @@ const BUYER: Record<DecpKind, string> = { Marché: 'acheteur.id', 'Contrat de co
 
 /** Values quoted in a message, at most this long. */
 const QUOTED = 80;
-const quoted = (s: string): string => (s.length > QUOTED ? `${s.slice(0, QUOTED - 1)}…` : s);
+const quoted = (s: string): string => clipped(s, QUOTED);
 
 /** The DECP rules of one file's rows, given its fields (the schema's columns, in the order of each row's values). */
 export class DecpRowsCheck {

@@ -97,10 +97,12 @@ const HISTORIES: Record<DecpKind, Readonly<Record<string, { item: string; shape:
 const DAY_IN = /\d{4}-\d{2}-\d{2}/;
 
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
-const shown = (x: unknown): string => {
-  const s = JSON.stringify(x) ?? String(x);
-  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
-};
+/** Characters of a value quoted in a history's message, at most. */
+const SHOWN = 60;
+
+/** `s` cut to `max` characters, `…` marking the cut. */
+export const clipped = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const shown = (x: unknown): string => clipped(JSON.stringify(x) ?? String(x), SHOWN);
 
 /** How the items of each list, and the sub-contractor, are named in a message. */
 const NAMES: Readonly<Record<string, string>> = {
@@ -199,7 +201,7 @@ export function historyProblem(text: string, column: string, kind: DecpKind): { 
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { message: `« ${text.length > 60 ? `${text.slice(0, 59)}…` : text} » n’est pas du JSON`, structural: true };
+    return { message: `« ${clipped(text, SHOWN)} » n’est pas du JSON`, structural: true };
   }
   if (Array.isArray(parsed) && parsed.length === 0) return null;
   return listProblem(parsed, spec.item, spec.shape, 1, true, column);
