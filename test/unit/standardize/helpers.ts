@@ -1,6 +1,7 @@
 import type { ValidationIssue } from '../../../functions/domain/schema/types';
 import { OpenTableOptions, TableRow, openTable } from '../../../functions/domain/standardize/read/open-table';
 import { TableReadError } from '../../../functions/domain/standardize/read/errors';
+import { standardizeTable, type StandardizeOptions, type StandardizeResult } from '../../../functions/domain/standardize/standardize-table';
 
 /** Feed bytes as a stream of small chunks, to exercise chunk boundaries. */
 export async function* chunked(bytes: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {
@@ -46,4 +47,21 @@ export async function readAll(
     return { codes, rows, header, error: e, format, encoding, delimiter, issues };
   }
   return { codes, rows, header, format, encoding, delimiter, issues };
+}
+
+/** Standardizes `bytes` with in-memory sinks: the result, and each output's text by name. */
+export async function standardizeInMemory(
+  bytes: Uint8Array,
+  opts: Omit<StandardizeOptions, 'sinks'>,
+): Promise<{ result: StandardizeResult; files: Record<string, string> }> {
+  const chunks: Record<string, Buffer[]> = {};
+  const result = await standardizeTable(chunked(bytes), {
+    ...opts,
+    sinks: (name) => {
+      chunks[name] = [];
+      return { write: (c) => void chunks[name].push(Buffer.from(c)), end: async () => undefined, abort: async () => void delete chunks[name] };
+    },
+  });
+  const files = Object.fromEntries(Object.entries(chunks).map(([name, parts]) => [name, Buffer.concat(parts).toString('utf8')]));
+  return { result, files };
 }

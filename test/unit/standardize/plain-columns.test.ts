@@ -2,19 +2,11 @@
  * A dataset without schema publishes the file's own columns: each needs a name of its own,
  * or data.json would hold one key twice and a reader keep only one of the values.
  */
-import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
-import { chunked } from './helpers';
+import { standardizeInMemory } from './helpers';
 
 async function run(csv: string) {
-  const files: Record<string, string> = {};
-  const { report, fields } = await standardizeTable(chunked(Buffer.from(csv)), {
-    schema: null,
-    sinks: (name) => {
-      files[name] = '';
-      return { write: (c) => void (files[name] += Buffer.from(c).toString('utf8')), end: async () => undefined, abort: async () => undefined };
-    },
-  });
-  return { report, fields, files };
+  const { result, files } = await standardizeInMemory(Buffer.from(csv), { schema: null });
+  return { report: result.report, fields: result.fields, files };
 }
 
 describe('columns of a table without schema', () => {

@@ -5,8 +5,7 @@
  */
 import * as XLSX from 'xlsx';
 import type { TableSchemaDescriptor } from '../../../functions/domain/schema/types';
-import { standardizeTable } from '../../../functions/domain/standardize/standardize-table';
-import { chunked } from './helpers';
+import { standardizeInMemory } from './helpers';
 
 const schema: TableSchemaDescriptor = {
   id: 'test/montants',
@@ -19,11 +18,8 @@ const schema: TableSchemaDescriptor = {
 };
 
 async function codes(bytes: Buffer): Promise<string[]> {
-  const { report } = await standardizeTable(chunked(bytes), {
-    schema,
-    sinks: () => ({ write: () => undefined, end: async () => undefined, abort: async () => undefined }),
-  });
-  return report.issues.map((i) => `${i.code}@${i.row}`);
+  const { result } = await standardizeInMemory(bytes, { schema });
+  return result.report.issues.map((i) => `${i.code}@${i.row}`);
 }
 
 function xlsx(rows: unknown[][]): Buffer {
