@@ -74,6 +74,8 @@ const getDataset: Operation = async (ctx) => {
     ...item,
     status: dataset.status,
     lastReport: dataset.lastReport ?? null,
+    // The current version's columns: filled cells, distinct values, most frequent values, ranges, totals.
+    stats: versions.find((v) => v.version === dataset.currentVersion)?.stats ?? null,
     versions: versions.map((v) => ({
       version: v.version,
       createdAt: v.createdAt,

@@ -208,6 +208,7 @@ export async function processUpload(
     rowCount: report.rowCount,
     distributions,
     report: summaryOf(report),
+    ...(report.stats ? { stats: report.stats } : {}),
     createdAt,
   });
   if (record.uploadId !== upload.id) throw new Error(`version ${version} of ${upload.tenantId}/${upload.slug} is recorded for upload ${record.uploadId}`);

@@ -18,6 +18,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Cell, TableSchemaDescriptor, ValidationIssue } from '../schema/types';
 import type { BalRowsState } from '../schemas/bal/checks';
+import type { StatsState } from './column-stats';
 import { RecordBoundaryScanner } from './read/csv-boundaries';
 import { ByteCsvParser, sliceEnd, type ByteCsvRecord, type CsvRest } from './read/csv-bytes';
 import { InvalidEncodingError, type BytePiece, type TextEncoding } from './read/decode';
@@ -81,6 +82,8 @@ interface SegmentTask {
   final: boolean;
   /** Whether outputs are still wanted (false once the file is known to be rejected). */
   writing: boolean;
+  /** Published columns whose distinct values are no longer counted (column-stats.ts). */
+  statsSkip?: boolean[];
 }
 
 export interface SegmentResult {
@@ -96,6 +99,8 @@ export interface SegmentResult {
   /** False when the segment stopped writing (an error): its outputs are incomplete. */
   writing: boolean;
   bal?: BalRowsState;
+  /** The statistics of the rows written (column-stats.ts). */
+  stats: StatsState;
   /** A read error (`row-too-large`, `unterminated-quote`) that ends the file here. */
   readError?: { code: TableReadErrorCode; message: string; row?: number };
 }
@@ -105,7 +110,7 @@ export interface SegmentResult {
 /** Processes one segment (in a worker; also callable in-process). */
 export async function processSegment(task: SegmentTask): Promise<SegmentResult> {
   const { config } = task;
-  const pipeline = new Pipeline(config.schema, config.header, { now: config.now });
+  const pipeline = new Pipeline(config.schema, config.header, { now: config.now, ...(task.statsSkip ? { statsSkip: task.statsSkip } : {}) });
   pipeline.writing = task.writing;
   const size = task.parts.reduce((n, p) => n + p.length, 0);
   const buffers = pipeline.writers.map((_, k) => {
@@ -154,6 +159,7 @@ export async function processSegment(task: SegmentTask): Promise<SegmentResult> 
     warningCount: issues.warningCount,
     outputs: pipeline.writers.map(({ writer }, k) => ({ bytes: buffers[k].buf.subarray(0, buffers[k].pos), items: writer.items })),
     writing: pipeline.writing,
+    stats: pipeline.stats.state(),
     ...(pipeline.balRows ? { bal: pipeline.balRows.state() } : {}),
     ...(readError ? { readError } : {}),
   };
@@ -339,6 +345,7 @@ export async function standardizeSegments(
     const { issues } = pipeline;
     issues.merge(result);
     if (result.bal) pipeline.balRows!.merge(result.bal);
+    pipeline.stats.merge(result.stats);
     if (pipeline.writing && (issues.errorCount > 0 || !result.writing)) {
       pipeline.writing = false;
       await target.stop();
@@ -357,7 +364,7 @@ export async function standardizeSegments(
 
   const dispatch = async (parts: Uint8Array[], encoding: TextEncoding, row: number, final: boolean) => {
     if (readError) return;
-    const task: SegmentTask = { seq: seq++, config, parts: parts.map(movable), encoding, row, final, writing: pipeline.writing };
+    const task: SegmentTask = { seq: seq++, config, parts: parts.map(movable), encoding, row, final, writing: pipeline.writing, statsSkip: pipeline.stats.over };
     const worker = pool.reduce<SegmentWorker | undefined>((best, w) => (w.ready && (!best || w.busy < best.busy) ? w : best), undefined);
     if (worker && worker.busy < IN_FLIGHT_PER_WORKER) {
       segmentCounts.workers++;

@@ -1,4 +1,5 @@
 import type { FieldHelp, ValidationIssue } from '../schema/types';
+import type { TableStats } from './column-stats';
 
 /** Detail is kept for this many issues; every issue is counted. */
 export const MAX_REPORTED_ISSUES = 1000;
@@ -22,6 +23,8 @@ export interface Report {
    * (title, description, an example that passes), so that the publisher knows what to write.
    */
   columns?: Record<string, FieldHelp>;
+  /** A file published: its columns as published (filled cells, distinct values, ranges, totals). */
+  stats?: TableStats;
 }
 
 /** The schema's help for the columns the detailed issues name (none when no column has help). */

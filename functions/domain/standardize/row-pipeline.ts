@@ -26,6 +26,7 @@ import { HiddenColumns, HiddenRows } from './hidden-cells';
 import { LinkedCells } from './linked-cells';
 import { IssueCollector } from './report';
 import { columnLetters } from './read/cell-ref';
+import { StatsCollector } from './column-stats';
 import { CsvWriter } from './write/csv-writer';
 import { GeoJsonWriter } from './write/geojson-writer';
 import { PointCheck } from './point-check';
@@ -203,6 +204,8 @@ export interface RowPipelineOptions {
    * a grouping its author typed), so `decimal-point-ambiguous` is not raised.
    */
   typedNumbers?: boolean;
+  /** Published columns whose distinct values are already past counting (a segment of a file split across threads: column-stats.ts). */
+  statsSkip?: readonly boolean[];
 }
 
 /** Issues about how a number was typed, moot when the cell held a number (RowPipelineOptions.typedNumbers). */
@@ -272,6 +275,8 @@ export class RowPipeline {
   private readonly plainRenamed: readonly { col: number; heading: string; name: string }[];
   /** RowPipelineOptions.typedNumbers. */
   private readonly typedNumbers: boolean;
+  /** Per published column: filled cells, distinct values, ranges (the version's statistics). */
+  readonly stats: StatsCollector;
 
   constructor(
     readonly schema: TableSchemaDescriptor | null,
@@ -331,6 +336,8 @@ export class RowPipeline {
     const left = schema ? this.unpublished(schema, columns) : [];
     if (left.length > 0) this.published = Int32Array.from(this.fields.keys()).filter((i) => !left.includes(i));
     const outFields = this.publishedFields;
+    const types = new Map(schema?.fields.map((f) => [f.name, f.type]));
+    this.stats = new StatsCollector(outFields, outFields.map((f) => types.get(f)), opts.statsSkip);
     const outColumns = this.published ? this.published.map((i) => columns[i]) : columns;
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(outFields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(outColumns) });
     const json = new JsonWriter(outFields).copyFrom(outColumns);
@@ -561,6 +568,7 @@ export class RowPipeline {
         formatted = project(this.published, formatted, this.outTexts);
         values = project(this.published, values, this.outValues);
       }
+      this.stats.add(values);
       const pending = csvSink.row(formatted, record);
       if (pending) await pending;
       for (let k = 0; k < typedSinks.length; k++) {

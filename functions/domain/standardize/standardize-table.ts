@@ -18,6 +18,7 @@ import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions, typ
 import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { columnHelp, IssueCollector, summarize, type Report } from './report';
 import { headerScore, headingField, namedColumns, RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
+import { boundedStats } from './column-stats';
 import { ByteBuffer } from './write/byte-buffer';
 import type { RowSource, TableWriter } from './write/table-writer';
 
@@ -320,7 +321,10 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
       infos = await Promise.all(outputs.map((o) => o.finish()));
     }
     const digest = await src.digest(src.stream);
-    return { report: buildReport(schema, table, pipeline.rowCount, issues, digest, pipeline), outputs: infos, sourceSha256: digest.sha256, fields, schema };
+    const report = buildReport(schema, table, pipeline.rowCount, issues, digest, pipeline);
+    // What was published, column by column (column-stats.ts).
+    if (writing) report.stats = boundedStats(pipeline.stats.result());
+    return { report, outputs: infos, sourceSha256: digest.sha256, fields, schema };
   } catch (error) {
     await stopWriting();
     if (!isTableReadError(error)) throw error;

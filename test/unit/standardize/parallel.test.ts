@@ -68,6 +68,11 @@ describe('parallel standardization', () => {
     expect(lastMainSegments).toBeGreaterThan(0);
     expect(single.result.report.valid).toBe(true);
     expect(single.result.report.rowCount).toBe(3000);
+    // The column statistics were compared too: counted on both threads, some columns past counting.
+    const stats = single.result.report.stats!;
+    expect(stats.rows).toBe(3000);
+    expect(stats.columns.find((c) => c.name === 'nature')?.distinct).toBe(3);
+    expect(stats.columns.find((c) => c.name === 'nomBeneficiaire')?.distinct).toBeUndefined();
   });
 
   it('a header spelled otherwise: the one header-renamed warning, not one per segment', async () => {

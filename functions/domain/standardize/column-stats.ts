@@ -1,0 +1,282 @@
+/**
+ * Statistics of a published version, per column (what a dashboard or a reuser wants before
+ * downloading the file): how many cells are filled, how many distinct values there are,
+ * the most frequent ones, the range of numbers and dates, the total of amounts.
+ *
+ * Computed on the rows written, with the values as published (typed). Distinct values are
+ * counted exactly up to a cap per column (`cap`); past it, or at a long text, a column's values
+ * are no longer kept and its distinct values are not given. A segment standardized on another thread
+ * (parallel.ts) counts its own rows; `merge` adds them up in any order with the same
+ * result: the figures are those of one thread, whatever the threads.
+ */
+import { foldName } from '../schema/normalize-fr';
+import type { FieldDescriptor, Value } from '../schema/types';
+
+/** Values kept per column at most, shared out among the columns (memory stays bounded). */
+const DISTINCT_BUDGET = 100_000;
+const DISTINCT_CAP = 1000;
+/** Longer texts are not counted as values (free text: its distinct values tell nothing). */
+const MAX_COUNTED_LENGTH = 200;
+/** Most frequent values given, for a column with few distinct values. */
+const TOP = 5;
+const TOP_MAX_DISTINCT = 50;
+/** A value quoted in `top` is cut to this many characters. */
+const QUOTED_LENGTH = 80;
+
+/** Column kinds: what is measured besides filled cells and distinct values. */
+const enum Kind {
+  /** Texts, booleans: nothing more. */
+  Plain,
+  /** Amounts and counts (`montant`, `nombre`…): min, max, total. */
+  Amount,
+  /** Other numbers (coordinates, rates, house numbers), years: min, max. */
+  Ordinal,
+  /** ISO dates, months, date-times: min, max in text order (their order). */
+  Calendar,
+}
+
+/** Names of columns whose total means something: amounts and counts, not coordinates, rates or house numbers. */
+const SUMMABLE = /montant|nombre|total|budget|prix|cout|depense|recette|somme|effectif|quantite|amount|count/;
+
+function kindOf(type: FieldDescriptor['type'] | undefined, name: string): Kind {
+  switch (type) {
+    case 'number':
+    case 'integer':
+      return SUMMABLE.test(foldName(name)) ? Kind.Amount : Kind.Ordinal;
+    case 'year':
+      return Kind.Ordinal;
+    case 'date':
+    case 'datetime':
+    case 'yearmonth':
+      return Kind.Calendar;
+    default:
+      return Kind.Plain;
+  }
+}
+
+export interface ColumnStats {
+  name: string;
+  /** Cells holding a value (not empty). */
+  filled: number;
+  /**
+   * Distinct values among them, when counted: absent for a column with more than `cap`
+   * distinct values (1,000, less when there are over 100 columns) or a text over 200 characters.
+   */
+  distinct?: number;
+  /** The most frequent values (count, then value order), for a column with few distinct values of which one repeats. */
+  top?: { value: string | number | boolean; count: number }[];
+  min?: number | string;
+  max?: number | string;
+  /** Amounts and counts (a number column named `montant`, `nombre`, `total`…): their total. */
+  sum?: number;
+}
+
+/** How many times a column holds `value`. */
+interface Counter {
+  value: Value;
+  n: number;
+}
+
+export interface TableStats {
+  rows: number;
+  columns: ColumnStats[];
+  /** Columns whose statistics were left out to keep them small (boundedStats): the last ones. */
+  columnsLeftOut?: number;
+}
+
+/** What a segment sends back to be merged: counts, ranges, and the values still counted. */
+export interface StatsState {
+  rows: number;
+  filled: number[];
+  min: (number | string | null)[];
+  max: (number | string | null)[];
+  sum: number[];
+  /** Compensation of each sum (Neumaier), so that the total does not depend on how rows were split. */
+  carry: number[];
+  /** Per column: its values and their counts; null once not counted (past the cap, a long text, or `skip`). */
+  counts: (Map<Value, Counter> | null)[];
+}
+
+export class StatsCollector {
+  rows = 0;
+  private readonly n: number;
+  private readonly kinds: Kind[];
+  readonly cap: number;
+  private readonly filled: number[];
+  private readonly min: (number | string | null)[];
+  private readonly max: (number | string | null)[];
+  private readonly sum: number[];
+  private readonly carry: number[];
+  private readonly counts: (Map<Value, Counter> | null)[];
+  /** Per column, the counter of the value last seen. */
+  private readonly last: (Counter | null)[];
+
+  /** `fields`: the published columns (schema descriptors, or bare names without a schema). */
+  constructor(
+    readonly names: readonly string[],
+    types: readonly (FieldDescriptor['type'] | undefined)[],
+    /** Columns whose distinct values another thread already found past the cap: not counted here. */
+    skip?: readonly boolean[],
+  ) {
+    const n = names.length;
+    this.n = n;
+    this.kinds = types.map((t, i) => kindOf(t, names[i]));
+    this.cap = Math.max(10, Math.min(DISTINCT_CAP, Math.floor(DISTINCT_BUDGET / Math.max(1, n))));
+    this.filled = new Array<number>(n).fill(0);
+    this.min = new Array<number | string | null>(n).fill(null);
+    this.max = new Array<number | string | null>(n).fill(null);
+    this.sum = new Array<number>(n).fill(0);
+    this.carry = new Array<number>(n).fill(0);
+    this.counts = names.map((_, i) => (skip?.[i] ? null : new Map<Value, Counter>()));
+    this.last = new Array<Counter | null>(n).fill(null);
+  }
+
+  /** Counts one published row (`values` in the order of `names`). */
+  add(values: readonly Value[]): void {
+    this.rows++;
+    const { n, kinds, counts } = this;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined || v === '') continue;
+      this.filled[i]++;
+      const kind = kinds[i];
+      if (kind !== Kind.Plain) this.range(i, kind, v);
+      const seen = counts[i];
+      if (seen === null) continue;
+      // A column often repeats the value above it (the same attribuant on every row): counted without a look-up.
+      const last = this.last[i];
+      if (last !== null && last.value === v) {
+        last.n++;
+        continue;
+      }
+      const counter = seen.get(v);
+      if (counter !== undefined) {
+        counter.n++;
+        this.last[i] = counter;
+      } else if (seen.size >= this.cap || (typeof v === 'string' && v.length > MAX_COUNTED_LENGTH)) {
+        counts[i] = null;
+        this.last[i] = null;
+      } else {
+        const fresh = { value: v, n: 1 };
+        seen.set(v, fresh);
+        this.last[i] = fresh;
+      }
+    }
+  }
+
+  private range(i: number, kind: Kind, v: Value): void {
+    if (kind === Kind.Calendar) {
+      if (typeof v !== 'string') return;
+    } else if (typeof v !== 'number' || !Number.isFinite(v)) return;
+    const lo = this.min[i];
+    if (lo === null || v < lo) this.min[i] = v;
+    const hi = this.max[i];
+    if (hi === null || v > hi) this.max[i] = v;
+    if (kind === Kind.Amount) this.addToSum(i, v as number, 0);
+  }
+
+  /** Neumaier's compensated sum: the total of amounts to the cent, whatever their number. */
+  private addToSum(i: number, v: number, carry: number): void {
+    const s = this.sum[i];
+    const t = s + v;
+    this.carry[i] += (Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s) + carry;
+    this.sum[i] = t;
+  }
+
+  /** Which columns are no longer counted (a segment dispatched now need not count them). */
+  get over(): boolean[] {
+    return this.counts.map((c) => c === null);
+  }
+
+  state(): StatsState {
+    return { rows: this.rows, filled: this.filled, min: this.min, max: this.max, sum: this.sum, carry: this.carry, counts: this.counts };
+  }
+
+  /** Adds the rows another collector of the same columns counted. */
+  merge(other: StatsState): void {
+    this.rows += other.rows;
+    for (let i = 0; i < this.n; i++) {
+      this.filled[i] += other.filled[i];
+      const lo = other.min[i];
+      if (lo !== null && (this.min[i] === null || lo < this.min[i]!)) this.min[i] = lo;
+      const hi = other.max[i];
+      if (hi !== null && (this.max[i] === null || hi > this.max[i]!)) this.max[i] = hi;
+      if (this.kinds[i] === Kind.Amount) this.addToSum(i, other.sum[i], other.carry[i]);
+      const mine = this.counts[i];
+      if (mine === null) continue;
+      const theirs = other.counts[i];
+      if (theirs === null) {
+        this.counts[i] = null;
+        continue;
+      }
+      for (const [v, c] of theirs) {
+        const had = mine.get(v);
+        if (had !== undefined) had.n += c.n;
+        else if (mine.size >= this.cap) {
+          this.counts[i] = null;
+          this.last[i] = null;
+          break;
+        } else mine.set(v, { value: v, n: c.n });
+      }
+    }
+  }
+
+  result(): TableStats {
+    const columns = this.names.map((name, i): ColumnStats => {
+      const out: ColumnStats = { name, filled: this.filled[i] };
+      const seen = this.counts[i];
+      if (seen !== null) out.distinct = seen.size;
+      if (seen !== null && seen.size <= TOP_MAX_DISTINCT && seen.size < this.filled[i]) out.top = topValues(seen);
+      if (this.min[i] !== null) out.min = this.min[i]!;
+      if (this.max[i] !== null) out.max = this.max[i]!;
+      if (this.kinds[i] === Kind.Amount && this.filled[i] > 0 && this.min[i] !== null) out.sum = total(this.sum[i] + this.carry[i]);
+      return out;
+    });
+    return { rows: this.rows, columns };
+  }
+}
+
+/** A total without the binary noise of decimal amounts (`0.1 + 0.2`): 15 significant digits, as they were typed. */
+function total(x: number): number {
+  return Number(x.toPrecision(15));
+}
+
+function order(a: Value, b: Value): number {
+  if (typeof a === typeof b) return a! < b! ? -1 : a! > b! ? 1 : 0;
+  return typeof a < typeof b ? -1 : 1;
+}
+
+function topValues(seen: Map<Value, Counter>): { value: string | number | boolean; count: number }[] {
+  return [...seen.values()]
+    .sort((a, b) => b.n - a.n || order(a.value, b.value))
+    .slice(0, TOP)
+    .map(({ value, n: count }) => ({ value: typeof value === 'string' && value.length > QUOTED_LENGTH ? value.slice(0, QUOTED_LENGTH - 1) + '…' : value!, count }));
+}
+
+/** Bytes of JSON the statistics of a version take at most (they go into its DynamoDB item, 400 KB at most). */
+export const MAX_STATS_BYTES = 32 * 1024;
+
+/**
+ * `stats` within `maxBytes` of JSON: the most frequent values are left out, from the last
+ * column back, then the last columns (`columnsLeftOut` says how many) — only a schema of
+ * hundreds of columns gets there.
+ */
+export function boundedStats(stats: TableStats, maxBytes = MAX_STATS_BYTES): TableStats {
+  const size = (s: TableStats) => Buffer.byteLength(JSON.stringify(s), 'utf8');
+  if (size(stats) <= maxBytes) return stats;
+  const columns = stats.columns.map((c) => ({ ...c }));
+  const out: TableStats = { rows: stats.rows, columns };
+  // Room for `columnsLeftOut`.
+  const room = maxBytes - 32;
+  let bytes = size(out);
+  for (let i = columns.length - 1; i >= 0 && bytes > room; i--) {
+    if (!columns[i].top) continue;
+    bytes -= Buffer.byteLength(JSON.stringify(columns[i].top), 'utf8') + ',"top":'.length;
+    delete columns[i].top;
+  }
+  while (bytes > room && columns.length > 0) {
+    bytes -= Buffer.byteLength(JSON.stringify(columns.pop()), 'utf8') + 1;
+    out.columnsLeftOut = stats.columns.length - columns.length;
+  }
+  return out;
+}

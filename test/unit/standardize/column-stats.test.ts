@@ -1,0 +1,136 @@
+/**
+ * The statistics of a published version, column by column: filled cells, distinct values,
+ * the most frequent ones, ranges and totals; the same whatever the rows' split across
+ * threads; small enough for the version's DynamoDB item.
+ */
+import type { Value } from '../../../functions/domain/schema/types';
+import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
+import { boundedStats, StatsCollector, MAX_STATS_BYTES, type TableStats } from '../../../functions/domain/standardize/column-stats';
+import { renderReportHtml } from '../../../functions/domain/standardize/report-html';
+import { prng } from '../../../bench/generate';
+import { standardizeInMemory } from './helpers';
+
+const NAMES = ['nom', 'montant', 'taux', 'date', 'annee', 'ok'];
+const TYPES = ['string', 'number', 'number', 'date', 'year', 'boolean'] as const;
+
+function collect(rows: readonly Value[][], skip?: boolean[]): StatsCollector {
+  const c = new StatsCollector(NAMES, TYPES, skip);
+  for (const r of rows) c.add(r);
+  return c;
+}
+
+describe('column statistics', () => {
+  it('counts filled cells, distinct values, the most frequent ones, ranges and the totals of amounts', () => {
+    const stats = collect([
+      ['b', 0.1, 0.5, '2024-03-01', 2024, true],
+      ['a', 0.2, 0.25, '2023-12-31', 2023, false],
+      ['b', null, null, '', null, true],
+      ['c', 1234.56, 1, '2024-01-15', 2024, true],
+      ['a', -5, 0.5, null, 2020, null],
+    ]).result();
+    expect(stats.rows).toBe(5);
+    const [nom, montant, taux, date, annee, ok] = stats.columns;
+    // Ties by value order: a before b; c once.
+    expect(nom).toEqual({ name: 'nom', filled: 5, distinct: 3, top: [{ value: 'a', count: 2 }, { value: 'b', count: 2 }, { value: 'c', count: 1 }] });
+    // An amount: its total to the cent (0.1 + 0.2 is not 0.30000000000000004); no top (no value repeats).
+    expect(montant).toEqual({ name: 'montant', filled: 4, distinct: 4, min: -5, max: 1234.56, sum: 1229.86 });
+    // A rate is not summed; its values repeat.
+    expect(taux).toEqual({ name: 'taux', filled: 4, distinct: 3, top: [{ value: 0.5, count: 2 }, { value: 0.25, count: 1 }, { value: 1, count: 1 }], min: 0.25, max: 1 });
+    // An empty text is an empty cell; dates range in calendar order.
+    expect(date).toMatchObject({ filled: 3, distinct: 3, min: '2023-12-31', max: '2024-03-01' });
+    expect(date.sum).toBeUndefined();
+    expect(annee).toMatchObject({ filled: 4, min: 2020, max: 2024 });
+    expect(annee.sum).toBeUndefined();
+    expect(ok).toMatchObject({ filled: 4, distinct: 2, top: [{ value: true, count: 3 }, { value: false, count: 1 }] });
+  });
+
+  it('gives the distinct values of a column only while they are few and short', () => {
+    const many = new StatsCollector(['id', 'objet', 'ville'], ['string', 'string', 'string']);
+    for (let i = 0; i < 5000; i++) many.add([`id-${i}`, i === 4000 ? 'x'.repeat(201) : 'Fonctionnement', i % 7 === 0 ? 'Rennes' : 'Brest']);
+    const [id, objet, ville] = many.result().columns;
+    expect(id.distinct).toBeUndefined();
+    expect(id.top).toBeUndefined();
+    expect(id.filled).toBe(5000);
+    // One long text: free text, not counted.
+    expect(objet.distinct).toBeUndefined();
+    expect(ville).toMatchObject({ distinct: 2, top: [{ value: 'Brest', count: 4285 }, { value: 'Rennes', count: 715 }] });
+    // The cap is shared out among many columns: memory stays bounded.
+    expect(new StatsCollector(Array.from({ length: 1000 }, (_, i) => `c${i}`), []).cap).toBe(100);
+    expect(many.cap).toBe(1000);
+  });
+
+  it('gives the same figures whatever the rows are split into (threads), skipped columns included', () => {
+    const random = prng(7);
+    const rows: Value[][] = Array.from({ length: 3000 }, () => [
+      `n${Math.floor(random() * (random() < 0.5 ? 5 : 2000))}`,
+      Math.round(random() * 1e6) / 100,
+      random() < 0.1 ? null : Math.floor(random() * 4) / 4,
+      `2024-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 10)}`,
+      2000 + Math.floor(random() * 25),
+      random() < 0.5,
+    ]);
+    const whole = collect(rows).result();
+    for (const cuts of [[1], [700, 1500, 2999], [10, 20, 30, 2000]]) {
+      const main = collect(rows.slice(0, cuts[0]));
+      let from = cuts[0];
+      for (const to of [...cuts.slice(1), rows.length]) {
+        // A segment dispatched later skips the columns already past counting, as parallel.ts does.
+        main.merge(collect(rows.slice(from, to), main.over).state());
+        from = to;
+      }
+      expect(main.result()).toEqual(whole);
+    }
+    expect(whole.columns[0].distinct).toBeUndefined();
+    expect(whole.columns[1].sum).toBeGreaterThan(0);
+  });
+
+  it('keeps within the size of a DynamoDB item: most frequent values out first, then the last columns', () => {
+    const columns = Array.from({ length: 200 }, (_, i) => ({ name: `colonne_${i}`, filled: 10, distinct: 2, top: [{ value: 'x'.repeat(80), count: 5 }, { value: 'y'.repeat(80), count: 5 }] }));
+    const stats: TableStats = { rows: 10, columns };
+    const small = boundedStats(stats);
+    const size = (s: TableStats) => Buffer.byteLength(JSON.stringify(s));
+    expect(size(stats)).toBeGreaterThan(MAX_STATS_BYTES);
+    expect(size(small)).toBeLessThanOrEqual(MAX_STATS_BYTES);
+    expect(small.columns[0].top).toBeDefined();
+    expect(small.columns.at(-1)!.top).toBeUndefined();
+    expect(small.columnsLeftOut).toBeUndefined();
+    const wide: TableStats = { rows: 1, columns: Array.from({ length: 3000 }, (_, i) => ({ name: `une_colonne_au_nom_long_${i}`, filled: 1, distinct: 1 })) };
+    const cut = boundedStats(wide);
+    expect(size(cut)).toBeLessThanOrEqual(MAX_STATS_BYTES);
+    expect(cut.columns.length + cut.columnsLeftOut!).toBe(3000);
+    expect(boundedStats(small)).toBe(small);
+  });
+
+  it('describes a published subventions file in its report, in French in the HTML rendering', async () => {
+    const csv = [
+      'nomAttribuant;idAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;montant;nature;conditionsVersement;datesPeriodeVersement;notificationUE;pourcentageSubvention',
+      'Commune de Montréjeau;213 103 905 00138;15/03/2024;Club de foot;21310390500138;Fonctionnement;1 500,50 €;aide en numéraire;unique;2024-03-15;non;0,5',
+      'Commune de Montréjeau;213 103 905 00138;31/12/2023;Amicale;21310390500138;Fête locale;2 000 €;aide en numéraire;unique;2024-01-15;non;1',
+      'Commune de Montréjeau;213 103 905 00138;01/06/2024;Chorale;21310390500138;Concert;999,50 €;aide en nature;unique;2024-06-01;oui;1',
+    ].join('\r\n');
+    const { result } = await standardizeInMemory(Buffer.from(csv, 'utf8'), { schema: subventions });
+    expect(result.report.valid).toBe(true);
+    const stats = result.report.stats!;
+    expect(stats.rows).toBe(3);
+    const col = (name: string) => stats.columns.find((c) => c.name === name)!;
+    expect(col('montant')).toMatchObject({ min: 999.5, max: 2000, sum: 4500 });
+    expect(col('dateConvention')).toMatchObject({ min: '2023-12-31', max: '2024-06-01' });
+    expect(col('nature')).toMatchObject({ distinct: 2, top: [{ value: 'aide en numéraire', count: 2 }, { value: 'aide en nature', count: 1 }] });
+    expect(col('pourcentageSubvention').sum).toBeUndefined();
+    // Columns of the schema the file has not: published empty, said so.
+    expect(col('rnaBeneficiaire').filled).toBe(0);
+    expect(stats.columns.map((c) => c.name)).toEqual(subventions.fields.map((f) => f.name));
+
+    const html = renderReportHtml(result.report, 'subventions.csv');
+    expect(html).toContain('Ce qui est publié, colonne par colonne');
+    expect(html).toMatch(/<code>montant<\/code><\/td><td>3 \(100 %\)<\/td><td>3<\/td><td><\/td><td>999,5 à 2\u202f000<\/td><td>4\u202f500<\/td>/);
+    expect(html).toContain('31/12/2023 à 01/06/2024');
+    expect(html).toMatch(/<code>rnaBeneficiaire<\/code><\/td><td><strong>vide<\/strong>/);
+  });
+
+  it('is absent from the report of a refused file (nothing was published)', async () => {
+    const { result } = await standardizeInMemory(Buffer.from('nomAttribuant;montant\r\nX;abc\r\n'), { schema: subventions });
+    expect(result.report.valid).toBe(false);
+    expect(result.report.stats).toBeUndefined();
+  });
+});
