@@ -221,6 +221,30 @@ describe('latest/datapackage.json after a PATCH of the metadata', () => {
   });
 });
 
+describe('column statistics of a version', () => {
+  it('in the catalogue (the version online), the publisher’s versions, and the published report; a restore brings back its own', async () => {
+    const p = await publishedOnce('stats');
+    const montant = (stats: { columns: { name: string }[] }) => stats.columns.find((c) => c.name === 'montant');
+    const first = { name: 'montant', filled: 3, distinct: 3, min: 800, max: 12000, sum: 14300.5 };
+
+    const detail = async () => (await api('GET', `/v1/catalog/datasets/${p.tenantId}/${SLUG}`)).body;
+    expect((await detail()).stats.rows).toBe(3);
+    expect(montant((await detail()).stats)).toEqual(first);
+    expect((await detail()).stats.columns.find((c: { name: string }) => c.name === 'idRAE')).toEqual({ name: 'idRAE', filled: 1, distinct: 1 });
+    const report = JSON.parse((await publicFile(p, SLUG, 1, 'report.json')).bytes.toString('utf8'));
+    expect(montant(report.stats)).toEqual(first);
+
+    expect(await publish(p, SLUG, 'subventions-cp1252.csv', fixture('subventions-cp1252.csv'))).toBe(2);
+    const second = montant((await detail()).stats);
+    expect(second).toMatchObject({ min: 350, max: 12500 });
+    const versions = (await api('GET', `${base(p)}/versions`, { token: p.token })).body.items as { version: number; stats: { columns: { name: string }[] } }[];
+    expect(versions.map((v) => montant(v.stats))).toEqual([second, first]);
+
+    expect((await api('POST', `${base(p)}/versions/1/restore`, { token: p.token })).status).toBe(200);
+    expect(montant((await detail()).stats)).toEqual(first);
+  }, 30_000);
+});
+
 describe('restore', () => {
   it('of the version online is a no-op: 200, the dataset unchanged, latest/ not rewritten', async () => {
     const p = await publishedOnce('restaure-courante');
