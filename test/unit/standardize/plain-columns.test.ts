@@ -2,6 +2,7 @@
  * A dataset without schema publishes the file's own columns: each needs a name of its own,
  * or data.json would hold one key twice and a reader keep only one of the values.
  */
+import { ods, odsBook, xlsxBook } from '../../fixtures/workbooks';
 import { standardizeInMemory } from './helpers';
 
 async function run(csv: string) {
@@ -36,5 +37,29 @@ describe('accents written as a letter and its combining mark (text from a Mac)',
     const { files } = await run('nom;objet\r\nComite\u0301 des fe\u0302tes;E\u0301te\u0301\r\nAutre;sans accent\r\n');
     expect(files['data.csv']).toBe('nom,objet\r\nComit\u00e9 des f\u00eates,\u00c9t\u00e9\r\nAutre,sans accent\r\n');
     expect(JSON.parse(files['data.json'])[0]).toEqual({ nom: 'Comit\u00e9 des f\u00eates', objet: '\u00c9t\u00e9' });
+  });
+});
+
+describe('accents written as a letter and its combining mark, in other formats', () => {
+  const decomposed = ['Comite\u0301 des fe\u0302tes', 'E\u0301te\u0301'];
+  const composed = { 'Num\u00e9ro': 'Comit\u00e9 des f\u00eates', objet: '\u00c9t\u00e9' };
+
+  async function published(bytes: Buffer) {
+    const { result, files } = await standardizeInMemory(bytes, { schema: null });
+    expect(result.report.valid).toBe(true);
+    return JSON.parse(files['data.json'])[0];
+  }
+
+  it('a workbook (.xlsx): cells and headings composed', async () => {
+    expect(await published(xlsxBook([{ name: 'Feuil1', rows: [['Nume\u0301ro', 'objet'], decomposed] }]))).toEqual(composed);
+  });
+
+  it('an OpenDocument sheet (.ods)', async () => {
+    const rows = ods.row(ods.text('Nume\u0301ro') + ods.text('objet')) + ods.row(decomposed.map((t) => ods.text(t)).join(''));
+    expect(await published(odsBook([{ name: 'Feuille1', rows }]))).toEqual(composed);
+  });
+
+  it('a JSON array', async () => {
+    expect(await published(Buffer.from(JSON.stringify([{ 'Nume\u0301ro': decomposed[0], objet: decomposed[1] }])))).toEqual(composed);
   });
 });

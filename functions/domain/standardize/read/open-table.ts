@@ -255,6 +255,21 @@ class BesideTable {
 }
 
 /** Fits a spreadsheet row to the header's width: a short one is padded with `''` (trailing empty cells are not stored), values past it go to `beside`. */
+/** Combining diacritical marks: « é » typed on a Mac, or copied from a PDF, is « e » and U+0301. */
+const COMBINING_MARK = /[\u0300-\u036f]/;
+
+/**
+ * Accents written as a letter and its combining mark, composed (what the CSV reader does as it
+ * scans the bytes): lengths, searches and patterns count them once, and they are published so.
+ */
+export function composeCells(cells: Cell[]): Cell[] {
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (c !== null && c.length > 1 && COMBINING_MARK.test(c)) cells[i] = c.normalize('NFC');
+  }
+  return cells;
+}
+
 function fitSheetRow({ cells, row, links, hidden }: SheetRow, width: number, beside: BesideTable): TableRow {
   if (cells.length < width) for (let i = cells.length; i < width; i++) cells.push('');
   else if (cells.length > width) {
@@ -264,6 +279,7 @@ function fitSheetRow({ cells, row, links, hidden }: SheetRow, width: number, bes
     }
     cells.length = width;
   }
+  composeCells(cells);
   const fitted: TableRow = links ? { cells, row, links } : { cells, row };
   if (hidden) fitted.hidden = true;
   return fitted;
@@ -496,6 +512,7 @@ async function fromRecords(
     head.push(r.value);
   }
   const { h, header, headerRow } = headerOf(head, found);
+  composeCells(header);
   const beside = new BesideTable();
   const width = header.length;
   const fit = (r: SheetRow): TableRow => fitSheetRow(r, width, beside);
@@ -629,11 +646,14 @@ async function open(source: AsyncIterable<Uint8Array>, opts: OpenTableOptions, s
       return {
         format: 'json',
         encoding: t.encoding as TextEncoding,
-        header: t.header,
+        header: composeCells(t.header),
         headerRow: 1,
         issues,
         rows: (async function* () {
-          for (const r of rows) yield r;
+          for (const r of rows) {
+            composeCells(r.cells);
+            yield r;
+          }
         })(),
       };
     }
