@@ -201,7 +201,8 @@ export interface RowPipelineOptions {
   hiddenColumns?: readonly number[];
   /**
    * Workbooks and JSON: a number cell's text is the number it holds (`12.345` is 12.345, not
-   * a grouping its author typed), so `decimal-point-ambiguous` is not raised.
+   * a grouping its author typed), so `decimal-point-ambiguous` is raised only for a cell that
+   * holds text (TableRow.texts).
    */
   typedNumbers?: boolean;
   /** Published columns whose distinct values are already past counting (a segment of a file split across threads: column-stats.ts). */
@@ -210,11 +211,6 @@ export interface RowPipelineOptions {
 
 /** Issues about how a number was typed, moot when the cell held a number (RowPipelineOptions.typedNumbers). */
 const TYPED_NUMBER_ISSUES = new Set(['decimal-point-ambiguous']);
-
-/** `found` without the issues a typed number cell makes moot. */
-function withoutTypedNumberIssues(found: readonly ValidationIssue[]): readonly ValidationIssue[] {
-  return found.some((i) => TYPED_NUMBER_ISSUES.has(i.code)) ? found.filter((i) => !TYPED_NUMBER_ISSUES.has(i.code)) : found;
-}
 
 /** `values` at the positions `at`, into `into`. */
 function project(at: Int32Array, values: readonly Value[], into: Value[]): Value[] {
@@ -348,6 +344,12 @@ export class RowPipeline {
       this.decp = new DecpRowsCheck(this.fields);
       this.writers.push({ name: 'decp.json', writer: new DecpWriter(this.fields) });
     }
+  }
+
+  /** `found` without the issues a number cell makes moot: those of a column whose cell is not text (`texts`: its source columns). */
+  private withoutTypedNumberIssues(found: readonly ValidationIssue[], texts: readonly number[] | undefined): readonly ValidationIssue[] {
+    const moot = (i: ValidationIssue) => TYPED_NUMBER_ISSUES.has(i.code) && !(i.column !== undefined && texts?.includes(this.columns[this.fields.indexOf(i.column)]));
+    return found.some(moot) ? found.filter((i) => !moot(i)) : found;
   }
 
   /** The columns of the outputs: the fields, less those left out (`unpublished`). */
@@ -514,7 +516,7 @@ export class RowPipeline {
       let formatted: readonly Value[];
       if (bound && schemaRuntime) {
         const result = bound.validator.validate(record.cells, record.row);
-        if (this.typedNumbers && result.issues.length > 0) result.issues = withoutTypedNumberIssues(result.issues);
+        if (this.typedNumbers && result.issues.length > 0) result.issues = this.withoutTypedNumberIssues(result.issues, record.texts);
         if (result.issues.length > 0 && this.isTotalRow(record.cells, result.issues)) {
           issues.add(totalRowIssue(record.row, record.cells));
           this.rowCount--; // not a record: neither published nor counted

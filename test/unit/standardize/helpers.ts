@@ -1,7 +1,11 @@
 import type { ValidationIssue } from '../../../functions/domain/schema/types';
 import { OpenTableOptions, TableRow, openTable } from '../../../functions/domain/standardize/read/open-table';
 import { TableReadError } from '../../../functions/domain/standardize/read/errors';
+import type { SheetRow } from '../../../functions/domain/standardize/read/xlsx';
 import { standardizeTable, type StandardizeOptions, type StandardizeResult } from '../../../functions/domain/standardize/standardize-table';
+
+/** Rows as a sheet reader gives them, without which cells are text (typed-numbers.test.ts reads those of every format). */
+export const withoutTexts = (rows: Iterable<SheetRow>): SheetRow[] => [...rows].map(({ texts: _texts, ...row }) => row);
 
 /** Feed bytes as a stream of small chunks, to exercise chunk boundaries. */
 export async function* chunked(bytes: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {
@@ -35,8 +39,8 @@ export async function readAll(
     format = t.format;
     delimiter = t.delimiter;
     for await (const r of t.rows) {
-      // Where the cells sit in the source bytes is the byte reader's business (csv-bytes.test.ts).
-      const { raw: _raw, ...row } = r;
+      // Where the cells sit in the source bytes is the byte reader's business (csv-bytes.test.ts), which cells are text the typed-numbers tests'.
+      const { raw: _raw, texts: _texts, ...row } = r;
       rows.push(row);
       for (const i of r.issues ?? []) codes.push(i.code);
     }

@@ -3,7 +3,7 @@ import { readOds } from '../../../functions/domain/standardize/read/ods';
 import { sniffFormat } from '../../../functions/domain/standardize/read/sniff';
 import { SheetRow, formatDecimals, formatNumber, isDateFormatCode, readXlsx, serialToIso } from '../../../functions/domain/standardize/read/xlsx';
 import { MINIMAL_RELS, MINIMAL_WORKBOOK, buildZip } from '../../fixtures/zip-builder';
-import { readAll } from './helpers';
+import { readAll, withoutTexts } from './helpers';
 
 function workbook(bookType: 'xlsx' | 'ods', rows: unknown[][], extraSheet = false): Buffer {
   const wb = XLSX.utils.book_new();
@@ -508,7 +508,7 @@ describe('repetition and sparse rows without blow-up', () => {
     }
     expect(count).toBe(1048576);
     expect(shared).toBe(0);
-    expect(last).toEqual({ cells: ['w', 'x', 'y', 'z'], row: 1048576 });
+    expect(last).toEqual({ cells: ['w', 'x', 'y', 'z'], row: 1048576, texts: [0, 1, 2, 3] });
     expect(Date.now() - started).toBeLessThan(10000);
   });
 
@@ -548,7 +548,7 @@ describe('repetition and sparse rows without blow-up', () => {
         row('<table:table-cell table:number-columns-repeated="3"/>' + text('b') + '<table:table-cell table:number-columns-repeated="16380"/>') +
         row('<table:table-cell table:number-columns-repeated="1024"/>', 1048000),
     );
-    expect([...readOds(bytes, { maxCells: 5 })]).toEqual([
+    expect(withoutTexts(readOds(bytes, { maxCells: 5 }))).toEqual([
       { cells: ['a'], row: 1001 },
       { cells: ['', '', '', 'b'], row: 1002 },
     ]);
@@ -556,7 +556,7 @@ describe('repetition and sparse rows without blow-up', () => {
 
   it('ods: ignores negative or fractional repeat counts', () => {
     const bytes = odsOf(row(text('a') + text('b', -5) + text('c', 2.5)) + row(text('x'), -3) + row(text('y')));
-    expect([...readOds(bytes)]).toEqual([
+    expect(withoutTexts(readOds(bytes))).toEqual([
       { cells: ['a', 'b', 'c', 'c'], row: 1 },
       { cells: ['x'], row: 2 },
       { cells: ['y'], row: 3 },
@@ -596,7 +596,7 @@ describe('repetition and sparse rows without blow-up', () => {
   it('xlsx: a row numbered 1 048 576 right after row 1 creates no rows in between', () => {
     const bytes = xlsxOf('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="1048576"><c r="A1048576"><v>2</v></c></row>');
     const started = Date.now();
-    expect([...readXlsx(bytes)]).toEqual([
+    expect(withoutTexts(readXlsx(bytes))).toEqual([
       { cells: ['a'], row: 1 },
       { cells: ['2'], row: 1048576 },
     ]);

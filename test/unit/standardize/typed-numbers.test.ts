@@ -22,10 +22,10 @@ async function codes(bytes: Buffer): Promise<string[]> {
   return result.report.issues.map((i) => `${i.code}@${i.row}`);
 }
 
-function xlsx(rows: unknown[][]): Buffer {
+function xlsx(rows: unknown[][], bookType: XLSX.BookType = 'xlsx'): Buffer {
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Feuille1');
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+  return XLSX.write(wb, { type: 'buffer', bookType }) as Buffer;
 }
 
 describe('a number with one dot before three digits', () => {
@@ -36,5 +36,15 @@ describe('a number with one dot before three digits', () => {
   it('held by a workbook cell or a JSON number is not', async () => {
     expect(await codes(xlsx([['nom', 'montant'], ['Club', 12.345], ['École', 12.5]]))).toEqual([]);
     expect(await codes(Buffer.from(JSON.stringify([{ nom: 'Club', montant: 12.345 }])))).toEqual([]);
+  });
+
+  // A cell formatted as text, or a CSV pasted into a sheet as text: typed, as in a CSV.
+  it.each(['xlsx', 'ods', 'biff8'] as const)('typed as text in a workbook (%s) is refused, a number beside it is not', async (bookType) => {
+    expect(await codes(xlsx([['nom', 'montant'], ['Club', '12.500'], ['École', 12.345], ['Mairie', '960.000']], bookType))).toEqual(['decimal-point-ambiguous@2', 'decimal-point-ambiguous@4']);
+  });
+
+  it('written as a JSON string is refused, a JSON number is not', async () => {
+    const json = JSON.stringify([{ nom: 'Club', montant: '12.500' }, { nom: 'École', montant: 12.345 }]);
+    expect(await codes(Buffer.from(json))).toEqual(['decimal-point-ambiguous@2']);
   });
 });

@@ -14,7 +14,7 @@ import { CompoundFile, isCompoundFile } from '../../../functions/domain/standard
 import { TableReadError } from '../../../functions/domain/standardize/read/errors';
 import { readXls } from '../../../functions/domain/standardize/read/xls';
 import { SheetReadOptions, SheetRow, readXlsx } from '../../../functions/domain/standardize/read/xlsx';
-import { readAll } from './helpers';
+import { readAll, withoutTexts } from './helpers';
 
 import { compoundFile } from '../../fixtures/cfb-builder';
 
@@ -33,11 +33,11 @@ interface Read {
 function read(reader: (bytes: Uint8Array, opts?: SheetReadOptions) => Generator<SheetRow>, bytes: Uint8Array, opts: SheetReadOptions = {}): Read {
   const issues: ValidationIssue[] = [];
   const hiddenColumns: number[] = [];
-  const rows = [...reader(bytes, { ...opts, issues, hiddenColumns })];
+  const rows = withoutTexts(reader(bytes, { ...opts, issues, hiddenColumns }));
   return { rows, issues, hiddenColumns };
 }
 
-const xls = (bytes: Uint8Array, opts: SheetReadOptions = {}): SheetRow[] => [...readXls(bytes, opts)];
+const xls = (bytes: Uint8Array, opts: SheetReadOptions = {}): SheetRow[] => withoutTexts(readXls(bytes, opts));
 
 function thrown(run: () => unknown): TableReadError {
   try {

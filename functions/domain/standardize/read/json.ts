@@ -20,7 +20,7 @@ export type JsonFlattener = (doc: unknown) => Record<string, unknown>[];
 
 export interface JsonTable {
   header: string[];
-  rows: { cells: Cell[]; row: number }[];
+  rows: { cells: Cell[]; row: number; texts?: number[] }[];
   encoding: string;
 }
 
@@ -89,7 +89,7 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
   }
   const index = new Map<string, number>();
   const header: string[] = [];
-  const rows: { cells: Cell[]; row: number }[] = [];
+  const rows: { cells: Cell[]; row: number; texts?: number[] }[] = [];
   for (let i = 0; i < records.length; i++) {
     const rec: unknown = records[i];
     const row = i + 2;
@@ -97,6 +97,7 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
       throw shape(`L’élément n°${i + 1} du tableau JSON n’est pas un objet.`, row);
     }
     const cells: Cell[] = new Array<Cell>(header.length).fill(null);
+    let texts: number[] | undefined;
     for (const [key, v] of Object.entries(rec as Record<string, unknown>)) {
       let col = index.get(key);
       if (col === undefined) {
@@ -106,8 +107,10 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
       }
       let cell: Cell;
       if (v === null || v === undefined) cell = null;
-      else if (typeof v === 'string') cell = v;
-      else if (typeof v === 'number' || typeof v === 'boolean') cell = String(v);
+      else if (typeof v === 'string') {
+        cell = v;
+        (texts ??= []).push(col);
+      } else if (typeof v === 'number' || typeof v === 'boolean') cell = String(v);
       else {
         throw shape(
           `L’élément n°${i + 1} contient une valeur imbriquée (« ${key} ») : seuls les objets plats sont acceptés pour ce schéma.`,
@@ -117,7 +120,7 @@ export function openJsonTable(bytes: Uint8Array, opts: { flatten?: JsonFlattener
       while (cells.length < col) cells.push(null);
       cells[col] = cell;
     }
-    rows.push({ cells, row });
+    rows.push(texts ? { cells, row, texts } : { cells, row });
     // Its cells are taken: the record (a DECP contract, its parsed values) can go.
     records[i] = undefined;
   }

@@ -210,15 +210,18 @@ interface RowRun {
   count: number;
   links?: Map<number, string>;
   hidden?: true;
+  texts?: number[];
 }
 
 /** The rows of each run, one at a time: a copy each, the run's own array last (consumers fit rows in place). */
 function* expandRuns(runs: readonly RowRun[]): Generator<SheetRow> {
-  for (const { cells, row, count, links, hidden } of runs) {
-    if (links || hidden) {
+  for (const { cells, row, count, links, hidden, texts } of runs) {
+    if (links || hidden || texts) {
       const copy = (r: number, c: string[], l: Map<number, string> | undefined): SheetRow => {
         const out: SheetRow = l ? { cells: c, row: r, links: l } : { cells: c, row: r };
         if (hidden) out.hidden = true;
+        // One array for the run's rows, as the links: nothing changes it.
+        if (texts) out.texts = texts;
         return out;
       };
       // One map for the run's rows: nothing changes a row's map in place (merged-cells.ts copies it).
@@ -290,6 +293,8 @@ function* readTables(
   let cellLink: string | undefined;
   let covered = false;
   let links: Map<number, string> | undefined;
+  /** Columns of the row whose cell is text (SheetRow.texts). */
+  let texts: number[] | undefined;
   let hiddenRow = false;
   let columnAt = 0;
   let annotation = 0;
@@ -361,7 +366,7 @@ function* readTables(
     role = 'skip';
   };
 
-  const addCell = (text: string, repeat: number): void => {
+  const addCell = (text: string, repeat: number, isText: boolean): void => {
     if (text === '') {
       pendingEmpty += repeat;
       return;
@@ -381,6 +386,10 @@ function* readTables(
       links ??= new Map();
       // A link repeated across the sheet's width is no table's: the first MAX_ROW_LINKS cells of a row are enough.
       for (let i = 0; i < repeat && links.size < MAX_ROW_LINKS; i++) links.set(cells.length + i, cellLink);
+    }
+    if (isText && role === 'read') {
+      texts ??= [];
+      for (let i = 0; i < repeat && texts.length < MAX_ROW_LINKS; i++) texts.push(cells.length + i);
     }
     for (let i = 0; i < repeat; i++) cells.push(text);
   };
@@ -435,6 +444,7 @@ function* readTables(
         pendingEmpty = 0;
         cut = false;
         links = undefined;
+        texts = undefined;
       } else if (name === 'table:table-cell' || name === 'table:covered-table-cell') {
         cellRepeat = Math.min(MAX_COLUMNS, repeatCount(attr(attrs, 'table:number-columns-repeated')));
         const error = attr(attrs, 'calcext:value-type') === 'error';
@@ -467,7 +477,7 @@ function* readTables(
         const formula = covered ? undefined : attr(attrs, 'table:formula');
         cellLink = formula === undefined ? undefined : hyperlinkFormulaTarget(formula);
         inCell = !selfClosing;
-        if (selfClosing) addCell(typed ?? '', cellRepeat);
+        if (selfClosing) addCell(typed ?? '', cellRepeat, false);
       } else if (!inCell) return;
       else if (name === 'office:annotation') annotation++;
       else if (annotation > 0) return;
@@ -501,7 +511,7 @@ function* readTables(
         inCell = false;
         // One paragraph a line, as shown: a cell whose only paragraph is empty is empty.
         const shown = paragraphs.join('\n');
-        addCell(typed === null ? shown : padZeros ? zeroPadded(typed, shown) : typed, cellRepeat);
+        addCell(typed === null ? shown : padZeros ? zeroPadded(typed, shown) : typed, cellRepeat, typed === null);
       } else if (name === 'table:table-row') {
         const first = rowNum + 1;
         rowNum += rowRepeat;
@@ -522,6 +532,7 @@ function* readTables(
           if (tableCells > maxCells) throw tooManyCells(maxCells, first);
           const run: RowRun = links ? { cells, row: first, count: rowRepeat, links } : { cells, row: first, count: rowRepeat };
           if (hiddenRow) run.hidden = true;
+          if (texts) run.texts = texts;
           ready.push(run);
           readyRows += rowRepeat;
           if (judging && readyRows > SHEET_HEAD_ROWS) judge();

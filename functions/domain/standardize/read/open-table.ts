@@ -53,6 +53,8 @@ export interface TableRow {
   links?: Map<number, string>;
   /** Spreadsheets: the row is hidden in the workbook (masked, filtered out), read all the same (hidden-cells.ts). */
   hidden?: true;
+  /** Workbooks and JSON: the columns whose cell is text, not a number (SheetRow.texts). */
+  texts?: number[];
 }
 
 export interface OpenedTable {
@@ -270,7 +272,7 @@ export function composeCells(cells: Cell[]): Cell[] {
   return cells;
 }
 
-function fitSheetRow({ cells, row, links, hidden }: SheetRow, width: number, beside: BesideTable): TableRow {
+function fitSheetRow({ cells, row, links, hidden, texts }: SheetRow, width: number, beside: BesideTable): TableRow {
   if (cells.length < width) for (let i = cells.length; i < width; i++) cells.push('');
   else if (cells.length > width) {
     for (let i = width; i < cells.length; i++) {
@@ -282,6 +284,7 @@ function fitSheetRow({ cells, row, links, hidden }: SheetRow, width: number, bes
   composeCells(cells);
   const fitted: TableRow = links ? { cells, row, links } : { cells, row };
   if (hidden) fitted.hidden = true;
+  if (texts) fitted.texts = texts;
   return fitted;
 }
 

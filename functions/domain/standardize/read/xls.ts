@@ -482,6 +482,8 @@ function* readSheet(sheet: XlsSheet, ctx: SheetContext, reading: SheetReading = 
   let cells: string[] = [];
   let nonEmpty = false;
   let links: Map<number, string> | undefined;
+  /** Columns of the row whose cell is text (SheetRow.texts). */
+  let texts: number[] | undefined;
   /** HYPERLINK targets of shared formulas, by their first cell. */
   const sharedLinks = new Map<number, string>();
 
@@ -491,6 +493,7 @@ function* readSheet(sheet: XlsSheet, ctx: SheetContext, reading: SheetReading = 
     if (sheetCells > maxCells) throw tooManyCells(maxCells, rowNum);
     const read: SheetRow = links ? { cells, row: rowNum, links } : { cells, row: rowNum };
     if (survey.hiddenRows.has(rowNum)) read.hidden = true;
+    if (texts) read.texts = texts;
     fill.links?.apply(read);
     if (fill.merges) {
       sheetCells += fill.merges.apply(read);
@@ -498,13 +501,14 @@ function* readSheet(sheet: XlsSheet, ctx: SheetContext, reading: SheetReading = 
     }
     return read;
   };
-  const put = (col: number, text: string): void => {
+  const put = (col: number, text: string, isText = false): void => {
     if (text === '') return;
     if (col >= MAX_COLUMNS) throw fail(`plus de ${MAX_COLUMNS} colonnes ligne ${rowNum}`);
     nonEmpty = true;
     if (col >= width) return;
     while (cells.length < col) cells.push('');
     cells[col] = text;
+    if (isText) (texts ??= []).push(col);
   };
   const numberText = (n: number, xf: number): string => {
     if (!Number.isFinite(n)) return '#NUM!';
@@ -520,11 +524,11 @@ function* readSheet(sheet: XlsSheet, ctx: SheetContext, reading: SheetReading = 
     const col = u16(d, 2);
     switch (type) {
       case R.LABELSST:
-        put(col, strings[u32(d, 6)] ?? '');
+        put(col, strings[u32(d, 6)] ?? '', true);
         break;
       case R.LABEL:
       case R.RSTRING:
-        put(col, new Pieces([d.subarray(6)]).unicode(2));
+        put(col, new Pieces([d.subarray(6)]).unicode(2), true);
         break;
       case R.NUMBER:
         put(col, numberText(f64(d, 6), u16(d, 4)));
@@ -568,7 +572,7 @@ function* readSheet(sheet: XlsSheet, ctx: SheetContext, reading: SheetReading = 
       } else if (type !== R.ARRAY && type !== R.TABLE) break;
     }
     if (u16(d, 12) !== 0xffff) put(col, numberText(f64(d, 6), u16(d, 4)));
-    else if (d[6] === 0) put(col, text ?? '');
+    else if (d[6] === 0) put(col, text ?? '', true);
     else if (d[6] === 1) put(col, d[8] ? 'true' : 'false');
     else if (d[6] === 2) put(col, errorText(d[8]));
     const rgce = d.subarray(22, 22 + u16(d, 20));
@@ -588,6 +592,7 @@ function* readSheet(sheet: XlsSheet, ctx: SheetContext, reading: SheetReading = 
       cells = [];
       nonEmpty = false;
       links = undefined;
+      texts = undefined;
     }
     cell(p, type);
   }

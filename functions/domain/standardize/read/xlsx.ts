@@ -59,6 +59,11 @@ export interface SheetRow {
   links?: Map<number, string>;
   /** The row is hidden in the workbook (masked, or filtered out): its data is read all the same, as a CSV export writes it. */
   hidden?: true;
+  /**
+   * Columns whose cell is text, not a number the sheet shows formatted: a `12.500` there was
+   * typed so, and may be a French amount grouped by thousands (decimal-point-ambiguous).
+   */
+  texts?: number[];
 }
 
 /** Widest sheet Excel and LibreOffice allow; a wider row is cut (with a clear error). */
@@ -369,6 +374,7 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
   /** HYPERLINK formulas shared down a column, by their `si`. */
   let sharedLinks: Map<string, string> | undefined;
   let links: Map<number, string> | undefined;
+  let texts: number[] | undefined;
   let hiddenRow = false;
   const scanner = new XmlScanner({
     open(qname, attrs, selfClosing) {
@@ -407,6 +413,7 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         cells = [];
         nonEmpty = false;
         links = undefined;
+        texts = undefined;
         const h = attrs.length > 0 && attrs.includes('hidden') ? attr(attrs, 'hidden') : undefined;
         hiddenRow = h === '1' || h === 'true';
       }
@@ -440,6 +447,7 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         if (col >= width) return;
         while (cells.length < col) cells.push('');
         cells[col] = text;
+        if (type === 's' || type === 'inlineStr' || type === 'str') (texts ??= []).push(col);
       } else if (name === 'row') {
         if (rowNum > MAX_ROWS) throw fail(`plus de ${MAX_ROWS} lignes`);
         if (!nonEmpty) return;
@@ -447,6 +455,7 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         if (sheetCells > maxCells) throw tooManyCells(maxCells, rowNum);
         const read: SheetRow = links ? { cells, row: rowNum, links } : { cells, row: rowNum };
         if (hiddenRow) read.hidden = true;
+        if (texts) read.texts = texts;
         ready.push(read);
       }
     },
