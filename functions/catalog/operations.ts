@@ -65,9 +65,10 @@ const listDatasets: Operation = async (ctx) => {
 const getDataset: Operation = async (ctx) => {
   const dataset = await publishedDataset(ctx);
   const { reader, publicBaseUrl } = catalogDeps();
-  const [tenant, versions] = await Promise.all([
+  const [tenant, versions, stats] = await Promise.all([
     reader.getTenant(dataset.tenantId),
     reader.listVersions(dataset.tenantId, dataset.slug, 100),
+    dataset.currentVersion === undefined ? undefined : reader.getVersionStats(dataset.tenantId, dataset.slug, dataset.currentVersion),
   ]);
   const item = toCatalogItem(dataset, toPublisher(tenant, dataset.tenantId), publicBaseUrl);
   const body = {
@@ -75,7 +76,7 @@ const getDataset: Operation = async (ctx) => {
     status: dataset.status,
     lastReport: dataset.lastReport ?? null,
     // The current version's columns: filled cells, distinct values, most frequent values, ranges, totals.
-    stats: versions.find((v) => v.version === dataset.currentVersion)?.stats ?? null,
+    stats: stats ?? null,
     versions: versions.map((v) => ({
       version: v.version,
       createdAt: v.createdAt,

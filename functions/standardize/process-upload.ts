@@ -208,12 +208,14 @@ export async function processUpload(
     rowCount: report.rowCount,
     distributions,
     report: summaryOf(report),
-    ...(report.stats ? { stats: report.stats } : {}),
     createdAt,
   });
   if (record.uploadId !== upload.id) throw new Error(`version ${version} of ${upload.tenantId}/${upload.slug} is recorded for upload ${record.uploadId}`);
   // Another delivery of this upload recorded it first: its files are the version's, not ours.
   if (record.archivePrefix !== archive) await deletePrefix(uploadBucket(), archive);
+  // The statistics of what this delivery standardized, when its files are the version's (a crash
+  // before this line leaves the version without them: the catalogue then says null).
+  else if (report.stats) await store.putVersionStats(upload.tenantId, upload.slug, version, report.stats);
   return publishRecorded(deps, upload, record);
 }
 

@@ -37,6 +37,11 @@ export const keys = {
   }),
   versionPk: (tenantId: string, slug: string) => `DATASET#${tenantId}#${slug}`,
   versionSkPrefix: 'V#',
+  /** A version's column statistics: an item of their own, so that listing versions never reads them. */
+  versionStats: (tenantId: string, slug: string, version: number) => ({
+    pk: `DATASET#${tenantId}#${slug}`,
+    sk: `STATS#${String(version).padStart(6, '0')}`,
+  }),
   /** Same bytes uploaded again: source SHA-256 → version. */
   sourceHash: (tenantId: string, slug: string, sha256: string) => ({
     pk: `DATASET#${tenantId}#${slug}`,

@@ -1,5 +1,6 @@
 import type { Dataset, DatasetVersion } from '../datasets/dataset';
 import type { TableSchemaDescriptor } from '../schema/types';
+import type { TableStats } from '../standardize/column-stats';
 import type { Tenant } from '../tenants/tenant';
 
 /** Read side of the catalogue: every method is a GetItem or a Query (never a Scan). */
@@ -11,6 +12,8 @@ export interface CatalogReader {
   getDataset(tenantId: string, slug: string): Promise<Dataset | undefined>;
   /** Newest first, at most `limit`. */
   listVersions(tenantId: string, slug: string, limit: number): Promise<DatasetVersion[]>;
+  /** A version's column statistics, when recorded. */
+  getVersionStats(tenantId: string, slug: string, version: number): Promise<TableStats | undefined>;
   getTenant(id: string): Promise<Tenant | undefined>;
   listTenants(): Promise<Tenant[]>;
   /** Registered (custom) schemas, every version: per schema the current one first. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { schemaIdSchema, slugSchema } from '../tenants/tenant';
 import { CONTROL_CHARACTERS } from '../control-characters';
-import type { TableStats } from '../standardize/column-stats';
 
 export const LICENCES = ['etalab-2.0', 'odbl-1.0', 'cc-by-4.0', 'cc0-1.0'] as const;
 export type Licence = (typeof LICENCES)[number];
@@ -215,8 +214,6 @@ export interface DatasetVersion {
   rowCount: number;
   distributions: Distribution[];
   report: ReportSummary;
-  /** The version's columns as published: filled cells, distinct values, ranges, totals (absent for versions published before they were computed). */
-  stats?: TableStats;
   createdAt: string;
 }
 

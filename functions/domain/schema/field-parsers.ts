@@ -114,10 +114,10 @@ function plainNumberParser(f: FieldDescriptor, integer: boolean): Parser {
           return Number.isSafeInteger(n) ? n : INVALID;
         }
       : (s) => {
-          const n = canonicalNumber(s);
-          if (!Number.isNaN(n)) return n;
-          const fr = frNumber(s);
-          return Number.isNaN(fr) ? INVALID : fr;
+          let n = canonicalNumber(s);
+          if (Number.isNaN(n)) n = frNumber(s);
+          // `1e400` is no number a file can mean (nor JSON write): Infinity.
+          return Number.isFinite(n) ? n : INVALID;
         };
   }
   const canonical = (s: string): number => {
@@ -135,7 +135,7 @@ function plainNumberParser(f: FieldDescriptor, integer: boolean): Parser {
       n = frNumber(stripEdges ? s.replace(NOT_NUMERIC_EDGES, '') : s);
       if (Number.isNaN(n)) return INVALID;
     }
-    if (integer && !Number.isSafeInteger(n)) return INVALID;
+    if (integer ? !Number.isSafeInteger(n) : !Number.isFinite(n)) return INVALID;
     return n;
   };
 }

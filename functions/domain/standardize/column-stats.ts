@@ -29,26 +29,40 @@ const enum Kind {
   Plain,
   /** Amounts and counts (`montant`, `nombre`…): min, max, total. */
   Amount,
-  /** Other numbers (coordinates, rates, house numbers), years: min, max. */
+  /** Other numbers (coordinates, rates, house numbers, a council's size), years: min, max. */
   Ordinal,
-  /** ISO dates, months, date-times: min, max in text order (their order). */
+  /** ISO dates and months: min, max in text order (their order). */
   Calendar,
+  /** Date-times: min, max by the instant (their zones may differ). */
+  Instant,
 }
 
-/** Names of columns whose total means something: amounts and counts, not coordinates, rates or house numbers. */
-const SUMMABLE = /montant|nombre|total|budget|prix|cout|depense|recette|somme|effectif|quantite|amount|count/;
+/** Words of a column's name that make its total mean something: amounts and counts. */
+const SUMMABLE_WORDS = new Set(['montant', 'montants', 'total', 'budget', 'depense', 'depenses', 'recette', 'recettes', 'somme', 'nombre', 'nb', 'quantite', 'amount', 'count']);
+/** Words that make it a rate or a per-unit figure, whose total means nothing (`prixUnitaire`, `montantMoyen`). */
+const UNSUMMABLE_WORDS = new Set(['unitaire', 'moyen', 'moyenne', 'taux', 'pourcentage', 'part', 'ratio', 'prix']);
+
+/** Whether the total of a number column means something, by the words of its name (`montantTTC`, `NOMBRE`, `nb_places`; not `VOTE_EFFECTIF`, `prixUnitaire`). */
+export function summable(name: string): boolean {
+  const words = name
+    .replace(/([a-z\u00e0-\u00ff])([A-Z])/g, '$1 $2')
+    .split(/[\s_\-.]+/)
+    .map((w) => foldName(w));
+  return words.some((w) => SUMMABLE_WORDS.has(w)) && !words.some((w) => UNSUMMABLE_WORDS.has(w));
+}
 
 function kindOf(type: FieldDescriptor['type'] | undefined, name: string): Kind {
   switch (type) {
     case 'number':
     case 'integer':
-      return SUMMABLE.test(foldName(name)) ? Kind.Amount : Kind.Ordinal;
+      return summable(name) ? Kind.Amount : Kind.Ordinal;
     case 'year':
       return Kind.Ordinal;
     case 'date':
-    case 'datetime':
     case 'yearmonth':
       return Kind.Calendar;
+    case 'datetime':
+      return Kind.Instant;
     default:
       return Kind.Plain;
   }
@@ -56,6 +70,8 @@ function kindOf(type: FieldDescriptor['type'] | undefined, name: string): Kind {
 
 export interface ColumnStats {
   name: string;
+  /** The schema's type of the column (absent without a schema: texts). */
+  type?: FieldDescriptor['type'];
   /** Cells holding a value (not empty). */
   filled: number;
   /**
@@ -67,7 +83,7 @@ export interface ColumnStats {
   top?: { value: string | number | boolean; count: number }[];
   min?: number | string;
   max?: number | string;
-  /** Amounts and counts (a number column named `montant`, `nombre`, `total`…): their total. */
+  /** Amounts and counts (a number column whose name says so: `montant`, `nombre`, `total`…; see `summable`): their total. */
   sum?: number;
 }
 
@@ -100,6 +116,7 @@ export interface StatsState {
 export class StatsCollector {
   rows = 0;
   private readonly n: number;
+  private readonly types: readonly (FieldDescriptor['type'] | undefined)[];
   private readonly kinds: Kind[];
   readonly cap: number;
   private readonly filled: number[];
@@ -120,7 +137,8 @@ export class StatsCollector {
   ) {
     const n = names.length;
     this.n = n;
-    this.kinds = types.map((t, i) => kindOf(t, names[i]));
+    this.types = types;
+    this.kinds = names.map((name, i) => kindOf(types[i], name));
     this.cap = Math.max(10, Math.min(DISTINCT_CAP, Math.floor(DISTINCT_BUDGET / Math.max(1, n))));
     this.filled = new Array<number>(n).fill(0);
     this.min = new Array<number | string | null>(n).fill(null);
@@ -142,7 +160,7 @@ export class StatsCollector {
       const kind = kinds[i];
       if (kind !== Kind.Plain) this.range(i, kind, v);
       const seen = counts[i];
-      if (seen === null) continue;
+      if (seen === null || (typeof v === 'number' && !Number.isFinite(v))) continue;
       // A column often repeats the value above it (the same attribuant on every row): counted without a look-up.
       const last = this.last[i];
       if (last !== null && last.value === v) {
@@ -165,13 +183,13 @@ export class StatsCollector {
   }
 
   private range(i: number, kind: Kind, v: Value): void {
-    if (kind === Kind.Calendar) {
+    if (kind === Kind.Calendar || kind === Kind.Instant) {
       if (typeof v !== 'string') return;
     } else if (typeof v !== 'number' || !Number.isFinite(v)) return;
     const lo = this.min[i];
-    if (lo === null || v < lo) this.min[i] = v;
+    if (lo === null || before(kind, v, lo)) this.min[i] = v;
     const hi = this.max[i];
-    if (hi === null || v > hi) this.max[i] = v;
+    if (hi === null || before(kind, hi, v)) this.max[i] = v;
     if (kind === Kind.Amount) this.addToSum(i, v as number, 0);
   }
 
@@ -197,10 +215,11 @@ export class StatsCollector {
     this.rows += other.rows;
     for (let i = 0; i < this.n; i++) {
       this.filled[i] += other.filled[i];
+      const kind = this.kinds[i];
       const lo = other.min[i];
-      if (lo !== null && (this.min[i] === null || lo < this.min[i]!)) this.min[i] = lo;
+      if (lo !== null && (this.min[i] === null || before(kind, lo, this.min[i]!))) this.min[i] = lo;
       const hi = other.max[i];
-      if (hi !== null && (this.max[i] === null || hi > this.max[i]!)) this.max[i] = hi;
+      if (hi !== null && (this.max[i] === null || before(kind, this.max[i]!, hi))) this.max[i] = hi;
       if (this.kinds[i] === Kind.Amount) this.addToSum(i, other.sum[i], other.carry[i]);
       const mine = this.counts[i];
       if (mine === null) continue;
@@ -223,13 +242,18 @@ export class StatsCollector {
 
   result(): TableStats {
     const columns = this.names.map((name, i): ColumnStats => {
-      const out: ColumnStats = { name, filled: this.filled[i] };
+      const type = this.types[i];
+      const out: ColumnStats = type === undefined ? { name, filled: this.filled[i] } : { name, type, filled: this.filled[i] };
       const seen = this.counts[i];
       if (seen !== null) out.distinct = seen.size;
       if (seen !== null && seen.size <= TOP_MAX_DISTINCT && seen.size < this.filled[i]) out.top = topValues(seen);
       if (this.min[i] !== null) out.min = this.min[i]!;
       if (this.max[i] !== null) out.max = this.max[i]!;
-      if (this.kinds[i] === Kind.Amount && this.filled[i] > 0 && this.min[i] !== null) out.sum = total(this.sum[i] + this.carry[i]);
+      if (this.kinds[i] === Kind.Amount && this.min[i] !== null) {
+        const sum = total(this.sum[i] + this.carry[i]);
+        // Past the largest double (two amounts of 1e308): no total.
+        if (Number.isFinite(sum)) out.sum = sum;
+      }
       return out;
     });
     return { rows: this.rows, columns };
@@ -241,6 +265,16 @@ function total(x: number): number {
   return Number(x.toPrecision(15));
 }
 
+/** Whether `a` comes strictly before `b` in a column of this kind (date-times: by instant, then by text). */
+function before(kind: Kind, a: number | string, b: number | string): boolean {
+  if (kind === Kind.Instant) {
+    const ta = Date.parse(a as string);
+    const tb = Date.parse(b as string);
+    if (ta !== tb && !Number.isNaN(ta) && !Number.isNaN(tb)) return ta < tb;
+  }
+  return a < b;
+}
+
 function order(a: Value, b: Value): number {
   if (typeof a === typeof b) return a! < b! ? -1 : a! > b! ? 1 : 0;
   return typeof a < typeof b ? -1 : 1;
@@ -250,7 +284,16 @@ function topValues(seen: Map<Value, Counter>): { value: string | number | boolea
   return [...seen.values()]
     .sort((a, b) => b.n - a.n || order(a.value, b.value))
     .slice(0, TOP)
-    .map(({ value, n: count }) => ({ value: typeof value === 'string' && value.length > QUOTED_LENGTH ? value.slice(0, QUOTED_LENGTH - 1) + '…' : value!, count }));
+    .map(({ value, n: count }) => ({ value: typeof value === 'string' ? clip(value) : value!, count }));
+}
+
+/** A text cut to QUOTED_LENGTH characters, never inside a character written with two UTF-16 units (an emoji). */
+function clip(s: string): string {
+  if (s.length <= QUOTED_LENGTH) return s;
+  let end = QUOTED_LENGTH - 1;
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return s.slice(0, end) + '…';
 }
 
 /** Bytes of JSON the statistics of a version take at most (they go into its DynamoDB item, 400 KB at most). */

@@ -252,22 +252,23 @@ function uploadLine(upload: ReportUpload | undefined): string {
 
 /** A number as French writes it: `1 234,5` (narrow no-break spaces between thousands). */
 export function frenchNumber(n: number): string {
-  const text = String(n);
-  if (!/^-?\d+(\.\d+)?$/.test(text)) return text.replace('.', ',');
+  const text = String(Math.abs(n));
+  const sign = n < 0 ? '-' : '';
+  if (!/^\d+(\.\d+)?$/.test(text)) return sign + text.replace('.', ',');
   const [int, decimals] = text.split('.');
-  return frenchCount(Number(int)) + (decimals ? ',' + decimals : '');
+  return sign + frenchCount(Number(int)) + (decimals ? ',' + decimals : '');
 }
 
-/** A published value as a French reader reads it: dates `31/12/2024`, numbers `1 234,5`, booleans oui/non. */
-function shown(v: string | number | boolean): string {
-  if (typeof v === 'number') return frenchNumber(v);
+/** A published value as a French reader reads it: dates `31/12/2024`, numbers `1 234,5` (years `2024`), booleans oui/non. */
+function shown(v: string | number | boolean, type?: string): string {
+  if (typeof v === 'number') return type === 'year' ? String(v) : frenchNumber(v);
   if (typeof v === 'boolean') return v ? 'oui' : 'non';
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   return date ? `${date[3]}/${date[2]}/${date[1]}` : v;
 }
 
 function percent(part: number, whole: number): string {
-  if (whole === 0 || part === whole) return whole === 0 ? '' : '100 %';
+  if (whole === 0 || part === whole) return whole === 0 ? '' : '100\u00a0%';
   const p = (100 * part) / whole;
   // Never « 100 % » for a column with an empty cell, nor « 0 % » for one with a value.
   const text = p > 99.9 ? '> 99,9' : p < 0.1 ? '< 0,1' : p.toFixed(1).replace('.', ',');
@@ -277,15 +278,15 @@ function percent(part: number, whole: number): string {
 function statsSection(stats: TableStats): string {
   const rows = stats.columns.map((c) => {
     const filled = c.filled === 0 ? '<strong>vide</strong>' : `${frenchCount(c.filled)} (${percent(c.filled, stats.rows)})`;
-    const distinct = c.distinct === undefined ? 'nombreuses' : frenchCount(c.distinct);
-    const top = (c.top ?? []).map((t) => `${escape(shown(t.value))} (${frenchCount(t.count)})`).join(' ; ');
-    const range = c.min === undefined ? '' : c.min === c.max ? escape(shown(c.min)) : `${escape(shown(c.min))} à ${escape(shown(c.max!))}`;
+    const distinct = c.distinct === undefined ? 'non comptées (trop nombreuses, ou texte long)' : frenchCount(c.distinct);
+    const top = (c.top ?? []).map((t) => `${escape(shown(t.value, c.type))} (${frenchCount(t.count)})`).join(' ; ');
+    const range = c.min === undefined ? '' : c.min === c.max ? escape(shown(c.min, c.type)) : `${escape(shown(c.min, c.type))} à ${escape(shown(c.max!, c.type))}`;
     const sum = c.sum === undefined ? '' : escape(frenchNumber(c.sum));
     return `<tr><td><code>${escape(c.name)}</code></td><td>${filled}</td><td>${distinct}</td><td>${top}</td><td>${range}</td><td>${sum}</td></tr>`;
   });
   const left = stats.columnsLeftOut ? `<p>Les ${frenchCount(stats.columnsLeftOut)} dernières colonnes ne sont pas décrites ici (trop de colonnes).</p>` : '';
   return `<h2>Ce qui est publié, colonne par colonne</h2>
-<p>Sur ${plural(stats.rows, 'ligne publiée', 'lignes publiées')} : les cellules remplies, les valeurs différentes, les plus fréquentes, l’étendue des nombres et des dates, le total des nombres. Une colonne vide ou peu remplie est peut-être mal nommée dans votre fichier.</p>
+<p>Sur ${plural(stats.rows, 'ligne publiée', 'lignes publiées')} : les cellules remplies, les valeurs différentes, les plus fréquentes, l’étendue des nombres et des dates, le total des montants et des effectifs. Une colonne vide ou peu remplie est peut-être mal nommée dans votre fichier.</p>
 <table><tr><th>Colonne</th><th>Remplie</th><th>Valeurs différentes</th><th>Les plus fréquentes</th><th>De … à …</th><th>Total</th></tr>
 ${rows.join('\n')}
 </table>${left}`;

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-d
 import type { CatalogReader } from '../../domain/catalog/ports';
 import type { Dataset, DatasetVersion } from '../../domain/datasets/dataset';
 import type { TableSchemaDescriptor } from '../../domain/schema/types';
+import type { TableStats } from '../../domain/standardize/column-stats';
 import { compareVersions } from '../../domain/schema/version-order';
 import type { Tenant } from '../../domain/tenants/tenant';
 import { CATALOG_PK, keys, TABLE_INDEXES, TENANT_LIST_PK } from '../keys';
@@ -61,6 +62,11 @@ export class DynamoCatalogStore implements CatalogReader {
       }),
     );
     return (out.Items ?? []).map((i) => strip<DatasetVersion>(i));
+  }
+
+  async getVersionStats(tenantId: string, slug: string, version: number): Promise<TableStats | undefined> {
+    const out = await documentClient().send(new GetCommand({ TableName: this.table, Key: keys.versionStats(tenantId, slug, version) }));
+    return typeof out.Item?.stats === 'string' ? (JSON.parse(out.Item.stats) as TableStats) : undefined;
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {

@@ -10,6 +10,7 @@ import type {
   Upload,
   UploadStatus,
 } from '../../domain/datasets/dataset';
+import type { TableStats } from '../../domain/standardize/column-stats';
 import { keys, TABLE_INDEXES } from '../keys';
 import { AlreadyExistsError, type Page } from '../ports';
 import { conditionalUpdate, decodeKeyCursor, documentClient, encodeCursor, isConditionalCheckFailed, queryAll } from './client';
@@ -272,7 +273,19 @@ export class DynamoDatasetStore {
   }
 
   async deleteVersion(tenantId: string, slug: string, version: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.versionStats(tenantId, slug, version) }));
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.version(tenantId, slug, version) }));
+  }
+
+  /**
+   * Records a version's column statistics (column-stats.ts), as JSON text: their numbers are
+   * the file's, any a JSON number may be (21310390500138000, 1e200), which DynamoDB numbers
+   * are not all; at most MAX_STATS_BYTES.
+   */
+  async putVersionStats(tenantId: string, slug: string, version: number, stats: TableStats): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.versionStats(tenantId, slug, version), entity: 'version-stats', version, stats: JSON.stringify(stats) } }),
+    );
   }
 
   async listVersions(tenantId: string, slug: string): Promise<DatasetVersion[]> {

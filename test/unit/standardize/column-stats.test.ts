@@ -5,8 +5,8 @@
  */
 import type { Value } from '../../../functions/domain/schema/types';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
-import { boundedStats, StatsCollector, MAX_STATS_BYTES, type TableStats } from '../../../functions/domain/standardize/column-stats';
-import { renderReportHtml } from '../../../functions/domain/standardize/report-html';
+import { boundedStats, StatsCollector, MAX_STATS_BYTES, summable, type TableStats } from '../../../functions/domain/standardize/column-stats';
+import { frenchNumber, renderReportHtml } from '../../../functions/domain/standardize/report-html';
 import { prng } from '../../../bench/generate';
 import { standardizeInMemory } from './helpers';
 
@@ -31,11 +31,11 @@ describe('column statistics', () => {
     expect(stats.rows).toBe(5);
     const [nom, montant, taux, date, annee, ok] = stats.columns;
     // Ties by value order: a before b; c once.
-    expect(nom).toEqual({ name: 'nom', filled: 5, distinct: 3, top: [{ value: 'a', count: 2 }, { value: 'b', count: 2 }, { value: 'c', count: 1 }] });
+    expect(nom).toEqual({ name: 'nom', type: 'string', filled: 5, distinct: 3, top: [{ value: 'a', count: 2 }, { value: 'b', count: 2 }, { value: 'c', count: 1 }] });
     // An amount: its total to the cent (0.1 + 0.2 is not 0.30000000000000004); no top (no value repeats).
-    expect(montant).toEqual({ name: 'montant', filled: 4, distinct: 4, min: -5, max: 1234.56, sum: 1229.86 });
+    expect(montant).toEqual({ name: 'montant', type: 'number', filled: 4, distinct: 4, min: -5, max: 1234.56, sum: 1229.86 });
     // A rate is not summed; its values repeat.
-    expect(taux).toEqual({ name: 'taux', filled: 4, distinct: 3, top: [{ value: 0.5, count: 2 }, { value: 0.25, count: 1 }, { value: 1, count: 1 }], min: 0.25, max: 1 });
+    expect(taux).toEqual({ name: 'taux', type: 'number', filled: 4, distinct: 3, top: [{ value: 0.5, count: 2 }, { value: 0.25, count: 1 }, { value: 1, count: 1 }], min: 0.25, max: 1 });
     // An empty text is an empty cell; dates range in calendar order.
     expect(date).toMatchObject({ filled: 3, distinct: 3, min: '2023-12-31', max: '2024-03-01' });
     expect(date.sum).toBeUndefined();
@@ -123,9 +123,42 @@ describe('column statistics', () => {
 
     const html = renderReportHtml(result.report, 'subventions.csv');
     expect(html).toContain('Ce qui est publié, colonne par colonne');
-    expect(html).toMatch(/<code>montant<\/code><\/td><td>3 \(100 %\)<\/td><td>3<\/td><td><\/td><td>999,5 à 2\u202f000<\/td><td>4\u202f500<\/td>/);
+    expect(html).toMatch(/<code>montant<\/code><\/td><td>3 \(100\u00a0%\)<\/td><td>3<\/td><td><\/td><td>999,5 à 2\u202f000<\/td><td>4\u202f500<\/td>/);
     expect(html).toContain('31/12/2023 à 01/06/2024');
     expect(html).toMatch(/<code>rnaBeneficiaire<\/code><\/td><td><strong>vide<\/strong>/);
+  });
+
+  it('totals amounts and counts by the words of their names, not rates, unit prices or a council’s size', () => {
+    expect(['montant', 'montantTTC', 'MONTANT_HT', 'NOMBRE', 'nb_places', 'nombreDePlaces', 'totalDepenses', 'Dépenses', 'quantité'].filter((n) => !summable(n))).toEqual([]);
+    expect(['VOTE_EFFECTIF', 'VOTE_POUR', 'prixUnitaire', 'montantMoyen', 'pourcentageSubvention', 'tauxDeMontant', 'sommet', 'coutances', 'discount', 'valeurGlobale', 'numero', 'lat'].filter(summable)).toEqual([]);
+  });
+
+  it('orders date-times by the instant, whatever their zones', () => {
+    const c = new StatsCollector(['horodatage'], ['datetime']);
+    for (const t of ['2024-03-02T01:00:00+01:00', '2024-03-01T23:30:00-05:00', '2024-03-01T12:00:00Z']) c.add([t]);
+    expect(c.result().columns[0]).toMatchObject({ min: '2024-03-01T12:00:00Z', max: '2024-03-01T23:30:00-05:00' });
+  });
+
+  it('leaves out numbers no JSON holds and a total past the largest number; quotes cut between characters, not inside an emoji', () => {
+    const c = new StatsCollector(['montant', 'nom'], ['number', 'string']);
+    c.add([1.7e308, 'x'.repeat(78) + '\u{1F600}' + 'y']);
+    c.add([1.7e308, 'x'.repeat(78) + '\u{1F600}' + 'y']);
+    c.add([Infinity, 'z']);
+    const [montant, nom] = c.result().columns;
+    expect(montant).toEqual({ name: 'montant', type: 'number', filled: 3, distinct: 1, top: [{ value: 1.7e308, count: 2 }], min: 1.7e308, max: 1.7e308 });
+    expect(nom.top![0].value).toBe('x'.repeat(78) + '…');
+    expect(JSON.stringify(c.result())).not.toContain('null');
+  });
+
+  it('shows numbers as French writes them: the sign of -0,5, years without spaces', () => {
+    expect(frenchNumber(-0.5)).toBe('-0,5');
+    expect(frenchNumber(-1234567.25)).toBe('-1\u202f234\u202f567,25');
+    const report = { valid: true, schema: null, file: { bytes: 1 }, rowCount: 2, errorCount: 0, warningCount: 0, codes: {}, issues: [], truncated: false, summary: 'ok' };
+    const stats: TableStats = { rows: 2, columns: [{ name: 'ANNEE', type: 'year', filled: 2, distinct: 2, min: 2020, max: 2024 }, { name: 'solde', type: 'number', filled: 1, distinct: 1, min: -0.5, max: -0.5 }] };
+    const html = renderReportHtml({ ...report, stats }, 'f.csv');
+    expect(html).toContain('<td>2020 à 2024</td>');
+    expect(html).toContain('<td>-0,5</td>');
+    expect(html).toContain('1 (50,0\u00a0%)');
   });
 
   it('is absent from the report of a refused file (nothing was published)', async () => {
