@@ -17,6 +17,8 @@ const DISTINCT_BUDGET = 100_000;
 const DISTINCT_CAP = 1000;
 /** Longer texts are not counted as values (free text: its distinct values tell nothing). */
 const MAX_COUNTED_LENGTH = 200;
+/** Texts of a column found without a map look-up (a power of 2). */
+const SLOTS = 64;
 /** Most frequent values given, for a column with few distinct values. */
 const TOP = 5;
 const TOP_MAX_DISTINCT = 50;
@@ -103,15 +105,21 @@ export interface TableStats {
 /** What a segment sends back to be merged: counts, ranges, and the values still counted. */
 export interface StatsState {
   rows: number;
-  filled: number[];
-  min: (number | string | null)[];
-  max: (number | string | null)[];
-  sum: number[];
+  filled: Float64Array;
+  /** Numbers: least and greatest (±Infinity when none was seen). */
+  low: Float64Array;
+  high: Float64Array;
+  sum: Float64Array;
   /** Compensation of each sum (Neumaier), so that the total does not depend on how rows were split. */
-  carry: number[];
+  carry: Float64Array;
+  /** Dates: earliest and latest (null when none was seen). */
+  first: (string | null)[];
+  last: (string | null)[];
   /** Per column: its values and their counts; null once not counted (past the cap, a long text, or `skip`). */
   counts: (Map<Value, Counter> | null)[];
 }
+
+const isCell = (v: Value | undefined): v is string | number | boolean => v !== null && v !== undefined && v !== '';
 
 export class StatsCollector {
   rows = 0;
@@ -119,16 +127,23 @@ export class StatsCollector {
   private readonly types: readonly (FieldDescriptor['type'] | undefined)[];
   private readonly kinds: Kind[];
   readonly cap: number;
-  private readonly filled: number[];
-  private readonly min: (number | string | null)[];
-  private readonly max: (number | string | null)[];
-  private readonly sum: number[];
-  private readonly carry: number[];
+  private readonly filled: Float64Array;
+  /** Columns of numbers (amounts first: `amountCount` of them), of dates, and still counted. */
+  private readonly numberColumns: Int32Array;
+  private readonly amountCount: number;
+  private readonly dateColumns: Int32Array;
+  private counted: Int32Array;
+  private readonly low: Float64Array;
+  private readonly high: Float64Array;
+  private readonly sum: Float64Array;
+  private readonly carry: Float64Array;
+  private readonly first: (string | null)[];
+  private readonly last: (string | null)[];
   private readonly counts: (Map<Value, Counter> | null)[];
-  /** Per column, the counter of the value last seen. */
-  private readonly last: (Counter | null)[];
+  /** SLOTS per column: counters of texts seen lately, by a signature of the text (see `add`). */
+  private readonly slots: (Counter | null)[];
 
-  /** `fields`: the published columns (schema descriptors, or bare names without a schema). */
+  /** `names`, `types`: the published columns (types absent without a schema). */
   constructor(
     readonly names: readonly string[],
     types: readonly (FieldDescriptor['type'] | undefined)[],
@@ -138,67 +153,99 @@ export class StatsCollector {
     const n = names.length;
     this.n = n;
     this.types = types;
-    this.kinds = names.map((name, i) => kindOf(types[i], name));
+    const kinds = names.map((name, i) => kindOf(types[i], name));
+    this.kinds = kinds;
     this.cap = Math.max(10, Math.min(DISTINCT_CAP, Math.floor(DISTINCT_BUDGET / Math.max(1, n))));
-    this.filled = new Array<number>(n).fill(0);
-    this.min = new Array<number | string | null>(n).fill(null);
-    this.max = new Array<number | string | null>(n).fill(null);
-    this.sum = new Array<number>(n).fill(0);
-    this.carry = new Array<number>(n).fill(0);
+    const of = (...wanted: Kind[]) => Int32Array.from(kinds.keys()).filter((i) => wanted.includes(kinds[i]));
+    const amounts = of(Kind.Amount);
+    this.amountCount = amounts.length;
+    this.numberColumns = Int32Array.from([...amounts, ...of(Kind.Ordinal)]);
+    this.dateColumns = of(Kind.Calendar, Kind.Instant);
+    this.filled = new Float64Array(n);
+    this.low = new Float64Array(n).fill(Infinity);
+    this.high = new Float64Array(n).fill(-Infinity);
+    this.sum = new Float64Array(n);
+    this.carry = new Float64Array(n);
+    this.first = new Array<string | null>(n).fill(null);
+    this.last = new Array<string | null>(n).fill(null);
     this.counts = names.map((_, i) => (skip?.[i] ? null : new Map<Value, Counter>()));
-    this.last = new Array<Counter | null>(n).fill(null);
+    this.slots = new Array<Counter | null>(n * SLOTS).fill(null);
+    this.counted = Int32Array.from(names.keys()).filter((i) => this.counts[i] !== null);
   }
 
   /** Counts one published row (`values` in the order of `names`). */
   add(values: readonly Value[]): void {
     this.rows++;
-    const { n, kinds, counts } = this;
-    for (let i = 0; i < n; i++) {
+    const { n, filled } = this;
+    for (let i = 0; i < n; i++) if (isCell(values[i])) filled[i]++;
+    const { numberColumns, amountCount, low, high, sum, carry } = this;
+    for (let k = 0; k < numberColumns.length; k++) {
+      const i = numberColumns[k];
       const v = values[i];
-      if (v === null || v === undefined || v === '') continue;
-      this.filled[i]++;
-      const kind = kinds[i];
-      if (kind !== Kind.Plain) this.range(i, kind, v);
-      const seen = counts[i];
-      if (seen === null || (typeof v === 'number' && !Number.isFinite(v))) continue;
-      // A column often repeats the value above it (the same attribuant on every row): counted without a look-up.
-      const last = this.last[i];
-      if (last !== null && last.value === v) {
-        last.n++;
-        continue;
+      // Finite numbers only (x - x is NaN for ±Infinity and NaN).
+      if (typeof v !== 'number' || v - v !== 0) continue;
+      if (v < low[i]) low[i] = v;
+      if (v > high[i]) high[i] = v;
+      if (k < amountCount) {
+        // Neumaier's compensated sum: the total of amounts to the cent, whatever their number.
+        const s = sum[i];
+        const t = s + v;
+        carry[i] += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+        sum[i] = t;
       }
+    }
+    const { dateColumns } = this;
+    for (let k = 0; k < dateColumns.length; k++) {
+      const i = dateColumns[k];
+      const v = values[i];
+      if (typeof v === 'string' && v !== '') this.date(i, v);
+    }
+    const { counted, counts, slots } = this;
+    for (let k = 0; k < counted.length; k++) {
+      const i = counted[k];
+      const v = values[i];
+      if (!isCell(v) || (typeof v === 'number' && v - v !== 0)) continue;
+      // A text is looked for first in a few slots chosen by its length and three of its characters:
+      // one comparison, where the map would hash every character of a string the parser just made.
+      let slot = -1;
+      if (typeof v === 'string') {
+        const len = v.length;
+        slot = i * SLOTS + ((len * 7 + v.charCodeAt(0) * 31 + v.charCodeAt(len >> 1) * 131 + v.charCodeAt(len - 1)) & (SLOTS - 1));
+        const cached = slots[slot];
+        if (cached !== null && cached.value === v) {
+          cached.n++;
+          continue;
+        }
+      }
+      const seen = counts[i]!;
       const counter = seen.get(v);
       if (counter !== undefined) {
         counter.n++;
-        this.last[i] = counter;
+        if (slot >= 0) slots[slot] = counter;
       } else if (seen.size >= this.cap || (typeof v === 'string' && v.length > MAX_COUNTED_LENGTH)) {
-        counts[i] = null;
-        this.last[i] = null;
+        // From the next row on, `counted` is without it (this loop goes on through the list it started with).
+        this.stopCounting(i);
       } else {
         const fresh = { value: v, n: 1 };
         seen.set(v, fresh);
-        this.last[i] = fresh;
+        if (slot >= 0) slots[slot] = fresh;
       }
     }
   }
 
-  private range(i: number, kind: Kind, v: Value): void {
-    if (kind === Kind.Calendar || kind === Kind.Instant) {
-      if (typeof v !== 'string') return;
-    } else if (typeof v !== 'number' || !Number.isFinite(v)) return;
-    const lo = this.min[i];
-    if (lo === null || before(kind, v, lo)) this.min[i] = v;
-    const hi = this.max[i];
-    if (hi === null || before(kind, hi, v)) this.max[i] = v;
-    if (kind === Kind.Amount) this.addToSum(i, v as number, 0);
+  private date(i: number, v: string): void {
+    const kind = this.kinds[i];
+    const lo = this.first[i];
+    if (lo === null || before(kind, v, lo)) this.first[i] = v;
+    const hi = this.last[i];
+    if (hi === null || before(kind, hi, v)) this.last[i] = v;
   }
 
-  /** Neumaier's compensated sum: the total of amounts to the cent, whatever their number. */
-  private addToSum(i: number, v: number, carry: number): void {
-    const s = this.sum[i];
-    const t = s + v;
-    this.carry[i] += (Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s) + carry;
-    this.sum[i] = t;
+  /** Column i is no longer counted (past the cap, a long text). */
+  private stopCounting(i: number): void {
+    this.counts[i] = null;
+    this.slots.fill(null, i * SLOTS, (i + 1) * SLOTS);
+    this.counted = this.counted.filter((c) => c !== i);
   }
 
   /** Which columns are no longer counted (a segment dispatched now need not count them). */
@@ -207,7 +254,8 @@ export class StatsCollector {
   }
 
   state(): StatsState {
-    return { rows: this.rows, filled: this.filled, min: this.min, max: this.max, sum: this.sum, carry: this.carry, counts: this.counts };
+    const { rows, filled, low, high, sum, carry, first, last, counts } = this;
+    return { rows, filled, low, high, sum, carry, first, last, counts };
   }
 
   /** Adds the rows another collector of the same columns counted. */
@@ -215,25 +263,29 @@ export class StatsCollector {
     this.rows += other.rows;
     for (let i = 0; i < this.n; i++) {
       this.filled[i] += other.filled[i];
-      const kind = this.kinds[i];
-      const lo = other.min[i];
-      if (lo !== null && (this.min[i] === null || before(kind, lo, this.min[i]!))) this.min[i] = lo;
-      const hi = other.max[i];
-      if (hi !== null && (this.max[i] === null || before(kind, this.max[i]!, hi))) this.max[i] = hi;
-      if (this.kinds[i] === Kind.Amount) this.addToSum(i, other.sum[i], other.carry[i]);
+      if (other.low[i] < this.low[i]) this.low[i] = other.low[i];
+      if (other.high[i] > this.high[i]) this.high[i] = other.high[i];
+      if (this.kinds[i] === Kind.Amount) {
+        const s = this.sum[i];
+        const v = other.sum[i];
+        const t = s + v;
+        this.carry[i] += (Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s) + other.carry[i];
+        this.sum[i] = t;
+      }
+      if (other.first[i] !== null) this.date(i, other.first[i]!);
+      if (other.last[i] !== null) this.date(i, other.last[i]!);
       const mine = this.counts[i];
       if (mine === null) continue;
       const theirs = other.counts[i];
       if (theirs === null) {
-        this.counts[i] = null;
+        this.stopCounting(i);
         continue;
       }
       for (const [v, c] of theirs) {
         const had = mine.get(v);
         if (had !== undefined) had.n += c.n;
         else if (mine.size >= this.cap) {
-          this.counts[i] = null;
-          this.last[i] = null;
+          this.stopCounting(i);
           break;
         } else mine.set(v, { value: v, n: c.n });
       }
@@ -247,9 +299,15 @@ export class StatsCollector {
       const seen = this.counts[i];
       if (seen !== null) out.distinct = seen.size;
       if (seen !== null && seen.size <= TOP_MAX_DISTINCT && seen.size < this.filled[i]) out.top = topValues(seen);
-      if (this.min[i] !== null) out.min = this.min[i]!;
-      if (this.max[i] !== null) out.max = this.max[i]!;
-      if (this.kinds[i] === Kind.Amount && this.min[i] !== null) {
+      const numbers = this.low[i] <= this.high[i];
+      if (numbers) {
+        out.min = this.low[i];
+        out.max = this.high[i];
+      } else if (this.first[i] !== null) {
+        out.min = this.first[i]!;
+        out.max = this.last[i]!;
+      }
+      if (this.kinds[i] === Kind.Amount && numbers) {
         const sum = total(this.sum[i] + this.carry[i]);
         // Past the largest double (two amounts of 1e308): no total.
         if (Number.isFinite(sum)) out.sum = sum;
