@@ -62,7 +62,10 @@ const LOCAL_FILE = /^(?!#)(?:file:|[a-z]:[\\/]|\\\\|\.{0,2}[\\/]|[^:]*$)/i;
 /** A label that is an address itself: a URI, or `www.…` as typed. */
 const ADDRESS_LIKE = /^(?:[a-z][a-z\d+.-]*:\/\/\S+|www\.\S+)$/i;
 
-/** An address as compared with a label that is one: no scheme, no trailing slash, percent-encoding decoded, case of the host aside. */
+/**
+ * An address as compared with a label that is one: no scheme, no trailing slash, percent-encoding
+ * decoded, accents composed (a label's are: read/open-table.ts › composeCells), case of the host aside.
+ */
 function comparable(address: string): string {
   let s = address.trim().replace(/^[a-z][a-z\d+.-]*:\/\//i, '').replace(/\/$/, '');
   try {
@@ -70,6 +73,7 @@ function comparable(address: string): string {
   } catch {
     // left as written
   }
+  s = s.normalize('NFC');
   const slash = s.indexOf('/');
   return slash < 0 ? s.toLowerCase() : s.slice(0, slash).toLowerCase() + s.slice(slash);
 }

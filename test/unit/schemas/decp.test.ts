@@ -44,8 +44,8 @@ describe('flattenDecp / unflattenDecp', () => {
       'titulaires.id': '55204599900869|FR12345678901',
       'titulaires.typeIdentifiant': 'SIRET|TVA',
       techniques: 'Concours|Accord-cadre',
-      marcheInnovant: 'false',
-      tauxAvance: '0',
+      marcheInnovant: false,
+      tauxAvance: 0,
       'lieuExecution.typeCode': 'Code commune',
       montant: null,
     });

@@ -284,3 +284,12 @@ describe('links a workbook writes in other ways', () => {
     }
   });
 });
+
+describe('a link whose label is its address typed on a Mac (accents as a letter and a combining mark)', () => {
+  it('is the same address: no warning, published composed', async () => {
+    const url = 'https://www.ville.fr/de\u0301libe\u0301ration-2024.pdf';
+    const { report, csv } = await standardize(xlsxBook([{ name: 'Feuille1', rows: [['objet', 'url'], ['Délibération', url]], hyperlinks: [{ ref: 'B2', target: url }] }]));
+    expect(report.issues).toEqual([]);
+    expect(csv).toContain('https://www.ville.fr/d\u00e9lib\u00e9ration-2024.pdf');
+  });
+});

@@ -71,9 +71,17 @@ function asArray(value: unknown): unknown[] {
 }
 
 function cell(value: unknown): Cell {
+  const v = scalar(value);
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+}
+
+/**
+ * A value of one column: a JSON number or boolean stays one (the JSON reader reads it as the
+ * number it is, not as text typed: no `decimal-point-ambiguous` for `999.125`).
+ */
+function scalar(value: unknown): Cell | number | boolean {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return JSON.stringify(value);
 }
 
@@ -83,8 +91,8 @@ function kindOf(item: Json, fallback?: DecpKind): DecpKind {
   return 'autoriteConcedante' in item || 'concessionnaires' in item ? 'Contrat de concession' : 'Marché';
 }
 
-function flattenContract(item: Json, kind: DecpKind): Record<string, Cell> {
-  const row: Record<string, Cell> = Object.fromEntries(COLUMNS.map((c) => [c, null]));
+function flattenContract(item: Json, kind: DecpKind): Record<string, Cell | number | boolean> {
+  const row: Record<string, Cell | number | boolean> = Object.fromEntries(COLUMNS.map((c) => [c, null]));
   row._type = kind;
   for (const column of COLUMNS) {
     if (column === '_type') continue;
@@ -100,11 +108,11 @@ function flattenContract(item: Json, kind: DecpKind): Record<string, Cell> {
       const cells = parties.map((p) => (isObject(p) ? cell(p[tail]) ?? '' : ''));
       row[column] = cells.length ? cells.join(DECP_LIST_SEPARATOR) : null;
     } else if (tail) {
-      row[column] = isObject(value) ? cell(value[tail]) : null;
+      row[column] = isObject(value) ? scalar(value[tail]) : null;
     } else if (JSON_TEXT.has(column)) {
       row[column] = asArray(value).length ? JSON.stringify(value) : null;
     } else {
-      row[column] = cell(value);
+      row[column] = scalar(value);
     }
   }
   return row;

@@ -39,6 +39,8 @@ interface Filling {
   value: string;
   /** The first cell's hyperlink (hyperlinks.ts), copied with its value. */
   link?: string;
+  /** Whether the first cell is text (SheetRow.texts), said of each cell it fills. */
+  text: boolean;
   copied: boolean;
 }
 
@@ -84,7 +86,10 @@ export class MergedCells {
       // A merge whose first row was blank (never given) has nothing to show.
       const value = merge.top === row.row ? (row.cells[merge.col] ?? '') : '';
       if (kept) active.delete(merge.col);
-      if (value !== '') active.set(merge.col, { merge, value, link: merge.top === row.row ? row.links?.get(merge.col) : undefined, copied: false });
+      if (value !== '') {
+        const link = merge.top === row.row ? row.links?.get(merge.col) : undefined;
+        active.set(merge.col, { merge, value, link, text: row.texts?.includes(merge.col) === true, copied: false });
+      }
     }
     if (this.next > 1024 && this.next * 2 > this.pending.length) {
       this.pending = this.pending.slice(this.next);
@@ -109,6 +114,10 @@ export class MergedCells {
         row.links = new Map(row.links);
         row.links.delete(col);
       }
+      // Text or number as the first cell is, whatever the covered cell kept (a copy: rows may share their list).
+      const wasText = row.texts?.includes(col) === true;
+      if (a.text && !wasText) row.texts = [...(row.texts ?? []), col];
+      else if (!a.text && wasText) row.texts = row.texts!.filter((c) => c !== col);
       if (!a.copied) {
         a.copied = true;
         this.copied(a.merge);

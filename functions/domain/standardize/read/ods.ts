@@ -511,7 +511,8 @@ function* readTables(
         inCell = false;
         // One paragraph a line, as shown: a cell whose only paragraph is empty is empty.
         const shown = paragraphs.join('\n');
-        addCell(typed === null ? shown : padZeros ? zeroPadded(typed, shown) : typed, cellRepeat, typed === null);
+        // A covered cell's type is not read (its kept content is hidden): the merge says what it shows (merged-cells.ts).
+        addCell(typed === null ? shown : padZeros ? zeroPadded(typed, shown) : typed, cellRepeat, typed === null && !covered);
       } else if (name === 'table:table-row') {
         const first = rowNum + 1;
         rowNum += rowRepeat;

@@ -381,7 +381,8 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
       const name = localName(qname);
       if (name === 'c') {
         const r = attr(attrs, 'r');
-        col = r ? columnIndex(r) : cells.length;
+        // Without its address (optional), a cell is the one after the previous, empty or not.
+        col = r ? columnIndex(r) : col + 1;
         type = attr(attrs, 't') ?? 'n';
         style = Number(attr(attrs, 's') ?? 0);
         value = '';
@@ -414,6 +415,7 @@ function* readSheet(bytes: Uint8Array, sheet: ZipEntry, budget: InflateBudget, c
         nonEmpty = false;
         links = undefined;
         texts = undefined;
+        col = -1;
         const h = attrs.length > 0 && attrs.includes('hidden') ? attr(attrs, 'hidden') : undefined;
         hiddenRow = h === '1' || h === 'true';
       }
