@@ -133,6 +133,8 @@ export class StatsCollector {
   private readonly amountCount: number;
   private readonly dateColumns: Int32Array;
   private counted: Int32Array;
+  /** NaN: none (NaN equals nothing). */
+  private readonly placeholder: Float64Array;
   private readonly low: Float64Array;
   private readonly high: Float64Array;
   private readonly sum: Float64Array;
@@ -149,6 +151,8 @@ export class StatsCollector {
     types: readonly (FieldDescriptor['type'] | undefined)[],
     /** Columns whose distinct values another thread already found past the cap: not counted here. */
     skip?: readonly boolean[],
+    /** Per column, a number that stands for « none » and is left out of the range (a BAL's `numero` 99999: a place without address). */
+    placeholders?: readonly (number | undefined)[],
   ) {
     const n = names.length;
     this.n = n;
@@ -162,6 +166,7 @@ export class StatsCollector {
     this.numberColumns = Int32Array.from([...amounts, ...of(Kind.Ordinal)]);
     this.dateColumns = of(Kind.Calendar, Kind.Instant);
     this.filled = new Float64Array(n);
+    this.placeholder = Float64Array.from(names, (_, i) => placeholders?.[i] ?? NaN);
     this.low = new Float64Array(n).fill(Infinity);
     this.high = new Float64Array(n).fill(-Infinity);
     this.sum = new Float64Array(n);
@@ -183,7 +188,7 @@ export class StatsCollector {
       const i = numberColumns[k];
       const v = values[i];
       // Finite numbers only (x - x is NaN for ±Infinity and NaN).
-      if (typeof v !== 'number' || v - v !== 0) continue;
+      if (typeof v !== 'number' || v - v !== 0 || v === this.placeholder[i]) continue;
       if (v < low[i]) low[i] = v;
       if (v > high[i]) high[i] = v;
       if (k < amountCount) {

@@ -7,7 +7,7 @@
  */
 import { compileSchema, type BindResult, type CompiledSchema } from '../schema/compile';
 import type { Cell, FieldHelp, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
-import { createBalRowsCheck, type BalRowsCheck } from '../schemas/bal/checks';
+import { createBalRowsCheck, TOPONYME_SANS_ADRESSE, type BalRowsCheck } from '../schemas/bal/checks';
 import {
   balBanIds,
   balHeaderIndex,
@@ -333,7 +333,9 @@ export class RowPipeline {
     if (left.length > 0) this.published = Int32Array.from(this.fields.keys()).filter((i) => !left.includes(i));
     const outFields = this.publishedFields;
     const types = new Map(schema?.fields.map((f) => [f.name, f.type]));
-    this.stats = new StatsCollector(outFields, outFields.map((f) => types.get(f)), opts.statsSkip);
+    // A BAL's `numero` 99999 is a place without address, no number: out of the range of numbers.
+    const placeholders = this.bal ? outFields.map((f) => (f === 'numero' ? TOPONYME_SANS_ADRESSE : undefined)) : undefined;
+    this.stats = new StatsCollector(outFields, outFields.map((f) => types.get(f)), opts.statsSkip, placeholders);
     const outColumns = this.published ? this.published.map((i) => columns[i]) : columns;
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(outFields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(outColumns) });
     const json = new JsonWriter(outFields).copyFrom(outColumns);

@@ -4,6 +4,7 @@
  * threads; small enough for the version's DynamoDB item.
  */
 import type { Value } from '../../../functions/domain/schema/types';
+import { bal14 } from '../../../functions/domain/schemas/builtin/bal';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
 import { boundedStats, StatsCollector, MAX_STATS_BYTES, summable, type TableStats } from '../../../functions/domain/standardize/column-stats';
 import { frenchNumber, renderReportHtml } from '../../../functions/domain/standardize/report-html';
@@ -159,6 +160,17 @@ describe('column statistics', () => {
     expect(html).toContain('<td>2020 à 2024</td>');
     expect(html).toContain('<td>-0,5</td>');
     expect(html).toContain('1 (50,0\u00a0%)');
+  });
+
+  it('a BAL’s numero 99999 (a place without address) is left out of the range of numbers, counted among the values', async () => {
+    const header = 'uid_adresse;cle_interop;commune_insee;commune_nom;commune_deleguee_insee;commune_deleguee_nom;voie_nom;lieudit_complement_nom;numero;suffixe;position;x;y;long;lat;cad_parcelles;source;date_der_maj;certification_commune';
+    const line = (numero: number, voie: string, key: string) =>
+      `;31555_${key}_${String(numero).padStart(5, '0')};31555;Toulouse;;;${voie};;${numero};;${numero === 99999 ? '' : 'entrée'};${numero === 99999 ? ';;;' : '574000.5;6279000.5;1.44;43.6'};;commune;2024-01-15;1`;
+    const csv = [header, line(1, 'Rue de la Paix', 'a001'), line(12, 'Rue de la Paix', 'a001'), line(99999, 'Le Bois', 'b002')].join('\n');
+    const { result } = await standardizeInMemory(Buffer.from(csv), { schema: bal14 });
+    expect(result.report.valid).toBe(true);
+    const numero = result.report.stats!.columns.find((c) => c.name === 'numero')!;
+    expect(numero).toMatchObject({ filled: 3, distinct: 3, min: 1, max: 12 });
   });
 
   it('is absent from the report of a refused file (nothing was published)', async () => {

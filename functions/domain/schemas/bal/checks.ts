@@ -38,7 +38,7 @@ export interface BalRowsState {
   communes: string[];
 }
 
-const TOPONYME_SANS_ADRESSE = 99999;
+export const TOPONYME_SANS_ADRESSE = 99999;
 
 export function createBalRowsCheck(index: BalHeaderIndex): BalRowsCheck {
   let rows = 0;
