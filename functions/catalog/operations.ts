@@ -76,7 +76,7 @@ const getDataset: Operation = async (ctx) => {
     status: dataset.status,
     lastReport: dataset.lastReport ?? null,
     // The current version's columns: filled cells, distinct values, most frequent values, ranges, totals.
-    stats: stats ?? null,
+    stats: stats ? { version: dataset.currentVersion, ...stats } : null,
     versions: versions.map((v) => ({
       version: v.version,
       createdAt: v.createdAt,

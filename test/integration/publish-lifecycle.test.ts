@@ -224,13 +224,18 @@ describe('latest/datapackage.json after a PATCH of the metadata', () => {
 describe('column statistics of a version', () => {
   it('in the catalogue (the version online) and the published report; a restore brings back its own; a version’s record stays small', async () => {
     const p = await publishedOnce('stats');
-    const montant = (stats: { columns: { name: string }[] }) => stats.columns.find((c) => c.name === 'montant');
+    const montant = (stats: { columns: { name: string }[] }) => {
+      // What the schema and the file say of the column, then its figures.
+      const { title, column, required, ...figures } = stats.columns.find((c) => c.name === 'montant') as Record<string, unknown>;
+      expect({ title, column, required }).toEqual({ title: 'Montant total de la subvention', column: expect.stringMatching(/^[A-Z]$/), required: true });
+      return figures;
+    };
     const first = { name: 'montant', type: 'number', filled: 3, distinct: 3, min: 800, max: 12000, sum: 14300.5 };
 
     const detail = async () => (await api('GET', `/v1/catalog/datasets/${p.tenantId}/${SLUG}`)).body;
-    expect((await detail()).stats.rows).toBe(3);
+    expect((await detail()).stats).toMatchObject({ version: 1, rows: 3 });
     expect(montant((await detail()).stats)).toEqual(first);
-    expect((await detail()).stats.columns.find((c: { name: string }) => c.name === 'idRAE')).toEqual({ name: 'idRAE', type: 'string', filled: 1, distinct: 1 });
+    expect((await detail()).stats.columns.find((c: { name: string }) => c.name === 'idRAE')).toMatchObject({ name: 'idRAE', type: 'string', filled: 1, distinct: 1 });
     const report = JSON.parse((await publicFile(p, SLUG, 1, 'report.json')).bytes.toString('utf8'));
     expect(montant(report.stats)).toEqual(first);
 

@@ -40,9 +40,17 @@ const enum Kind {
 }
 
 /** Words of a column's name that make its total mean something: amounts and counts. */
-const SUMMABLE_WORDS = new Set(['montant', 'montants', 'total', 'budget', 'depense', 'depenses', 'recette', 'recettes', 'somme', 'nombre', 'nb', 'quantite', 'amount', 'count']);
-/** Words that make it a rate or a per-unit figure, whose total means nothing (`prixUnitaire`, `montantMoyen`). */
-const UNSUMMABLE_WORDS = new Set(['unitaire', 'moyen', 'moyenne', 'taux', 'pourcentage', 'part', 'ratio', 'prix']);
+const SUMMABLE_WORDS = new Set(['montant', 'montants', 'mt', 'total', 'budget', 'depense', 'depenses', 'recette', 'recettes', 'somme', 'nombre', 'nb', 'quantite', 'amount', 'count']);
+/**
+ * Words that make it something else: a rate or a per-unit figure (`prixUnitaire`,
+ * `montantMoyen`), a year (`annee_budget`), a code, or a count taken again on each row
+ * (`nombre_votants` of each deliberation: the same voters every time).
+ */
+const UNSUMMABLE_WORDS = new Set([
+  'unitaire', 'moyen', 'moyenne', 'taux', 'pourcentage', 'part', 'ratio', 'prix',
+  'annee', 'annees', 'an', 'year', 'exercice', 'mois', 'date', 'code', 'numero', 'id',
+  'vote', 'votes', 'votant', 'votants', 'voix', 'membres', 'elus', 'conseillers', 'presents',
+]);
 
 /** Whether the total of a number column means something, by the words of its name (`montantTTC`, `NOMBRE`, `nb_places`; not `VOTE_EFFECTIF`, `prixUnitaire`). */
 export function summable(name: string): boolean {
@@ -72,19 +80,38 @@ function kindOf(type: FieldDescriptor['type'] | undefined, name: string): Kind {
 
 export interface ColumnStats {
   name: string;
+  /** The schema's title of the column. */
+  title?: string;
   /** The schema's type of the column (absent without a schema: texts). */
   type?: FieldDescriptor['type'];
+  /** Where the file has it: its letter, as a spreadsheet shows it, and its own heading when not the name. */
+  column?: string;
+  heading?: string;
+  /** The file has no such column (published empty). */
+  absent?: true;
+  /** The schema requires a value in every row. */
+  required?: true;
   /** Cells holding a value (not empty). */
   filled: number;
   /**
-   * Distinct values among them, when counted: absent for a column with more than `cap`
-   * distinct values (1,000, less when there are over 100 columns) or a text over 200 characters.
+   * Distinct values among them, when counted; else `distinctOver` (more than that many:
+   * 1,000, fewer for a schema of over 100 columns) or `longText` (a text over 200 characters:
+   * free text, whose values are not counted).
    */
   distinct?: number;
-  /** The most frequent values (count, then value order), for a column with few distinct values of which one repeats. */
+  distinctOver?: number;
+  longText?: true;
+  /**
+   * The values seen more than once, most frequent first (then in natural order: P2 before
+   * P10), five at most, for a column of 50 distinct values at most. Absent when every value
+   * is seen as often as every other: `sameCount` says how often.
+   */
   top?: { value: string | number | boolean; count: number }[];
+  sameCount?: number;
   min?: number | string;
   max?: number | string;
+  /** A number left out of `min`/`max` because it stands for « none » (a BAL's `numero` 99999, a place without address). */
+  rangeLeavesOut?: number;
   /** Amounts and counts (a number column whose name says so: `montant`, `nombre`, `total`…; see `summable`): their total. */
   sum?: number;
 }
@@ -114,6 +141,7 @@ export interface StatsState {
   carry: Float64Array;
   /** Dates: earliest and latest (null when none was seen). */
   first: (string | null)[];
+  longSeen: Uint8Array;
   last: (string | null)[];
   /** Per column: its values and their counts; null once not counted (past the cap, a long text, or `skip`). */
   counts: (Map<Value, Counter> | null)[];
@@ -135,6 +163,10 @@ export class StatsCollector {
   private counted: Int32Array;
   /** NaN: none (NaN equals nothing). */
   private readonly placeholder: Float64Array;
+  /** Whether a text over MAX_COUNTED_LENGTH was seen (any row, counted or not: the reason a column is not counted is the same on any number of threads). */
+  private readonly longSeen: Uint8Array;
+  /** Text columns (the length of their values is looked at). */
+  private readonly textColumns: Int32Array;
   private readonly low: Float64Array;
   private readonly high: Float64Array;
   private readonly sum: Float64Array;
@@ -167,6 +199,8 @@ export class StatsCollector {
     this.dateColumns = of(Kind.Calendar, Kind.Instant);
     this.filled = new Float64Array(n);
     this.placeholder = Float64Array.from(names, (_, i) => placeholders?.[i] ?? NaN);
+    this.longSeen = new Uint8Array(n);
+    this.textColumns = of(Kind.Plain);
     this.low = new Float64Array(n).fill(Infinity);
     this.high = new Float64Array(n).fill(-Infinity);
     this.sum = new Float64Array(n);
@@ -198,6 +232,12 @@ export class StatsCollector {
         carry[i] += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
         sum[i] = t;
       }
+    }
+    const { textColumns, longSeen } = this;
+    for (let k = 0; k < textColumns.length; k++) {
+      const i = textColumns[k];
+      const v = values[i];
+      if (typeof v === 'string' && v.length > MAX_COUNTED_LENGTH) longSeen[i] = 1;
     }
     const { dateColumns } = this;
     for (let k = 0; k < dateColumns.length; k++) {
@@ -259,8 +299,8 @@ export class StatsCollector {
   }
 
   state(): StatsState {
-    const { rows, filled, low, high, sum, carry, first, last, counts } = this;
-    return { rows, filled, low, high, sum, carry, first, last, counts };
+    const { rows, filled, low, high, sum, carry, first, last, longSeen, counts } = this;
+    return { rows, filled, low, high, sum, carry, first, last, longSeen, counts };
   }
 
   /** Adds the rows another collector of the same columns counted. */
@@ -268,6 +308,7 @@ export class StatsCollector {
     this.rows += other.rows;
     for (let i = 0; i < this.n; i++) {
       this.filled[i] += other.filled[i];
+      this.longSeen[i] |= other.longSeen[i];
       if (other.low[i] < this.low[i]) this.low[i] = other.low[i];
       if (other.high[i] > this.high[i]) this.high[i] = other.high[i];
       if (this.kinds[i] === Kind.Amount) {
@@ -302,12 +343,17 @@ export class StatsCollector {
       const type = this.types[i];
       const out: ColumnStats = type === undefined ? { name, filled: this.filled[i] } : { name, type, filled: this.filled[i] };
       const seen = this.counts[i];
-      if (seen !== null) out.distinct = seen.size;
-      if (seen !== null && seen.size <= TOP_MAX_DISTINCT && seen.size < this.filled[i]) out.top = topValues(seen);
+      if (this.longSeen[i]) out.longText = true;
+      else if (seen === null) out.distinctOver = this.cap;
+      else {
+        out.distinct = seen.size;
+        if (seen.size <= TOP_MAX_DISTINCT && seen.size < this.filled[i]) Object.assign(out, topValues(seen));
+      }
       const numbers = this.low[i] <= this.high[i];
       if (numbers) {
         out.min = this.low[i];
         out.max = this.high[i];
+        if (!Number.isNaN(this.placeholder[i])) out.rangeLeavesOut = this.placeholder[i];
       } else if (this.first[i] !== null) {
         out.min = this.first[i]!;
         out.max = this.last[i]!;
@@ -338,16 +384,45 @@ function before(kind: Kind, a: number | string, b: number | string): boolean {
   return a < b;
 }
 
+/** Value order for ties: numbers as numbers, texts in natural order (`P2` before `P10`). */
 function order(a: Value, b: Value): number {
+  if (typeof a === 'string' && typeof b === 'string') return naturalOrder(a, b);
   if (typeof a === typeof b) return a! < b! ? -1 : a! > b! ? 1 : 0;
   return typeof a < typeof b ? -1 : 1;
 }
 
-function topValues(seen: Map<Value, Counter>): { value: string | number | boolean; count: number }[] {
-  return [...seen.values()]
+/** Texts compared with their runs of digits as numbers (`P2` < `P10`), then as written. */
+export function naturalOrder(a: string, b: string): number {
+  const parts = /(\d+)|(\D+)/g;
+  const pa = a.match(parts) ?? [];
+  const pb = b.match(parts) ?? [];
+  for (let k = 0; k < Math.min(pa.length, pb.length); k++) {
+    const x = pa[k];
+    const y = pb[k];
+    if (x === y) continue;
+    const dx = x.charCodeAt(0) <= 57 && x.charCodeAt(0) >= 48;
+    const dy = y.charCodeAt(0) <= 57 && y.charCodeAt(0) >= 48;
+    if (dx && dy && x.length !== y.length) {
+      const nx = x.replace(/^0+/, '');
+      const ny = y.replace(/^0+/, '');
+      if (nx.length !== ny.length) return nx.length - ny.length;
+    }
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The values seen more than once, most frequent first; or, when all are seen as often, how often. */
+function topValues(seen: Map<Value, Counter>): Pick<ColumnStats, 'top' | 'sameCount'> {
+  const counters = [...seen.values()];
+  const n = counters[0].n;
+  if (counters.length > 1 && counters.every((c) => c.n === n)) return { sameCount: n };
+  const top = counters
+    .filter((c) => c.n > 1)
     .sort((a, b) => b.n - a.n || order(a.value, b.value))
     .slice(0, TOP)
     .map(({ value, n: count }) => ({ value: typeof value === 'string' ? clip(value) : value!, count }));
+  return top.length ? { top } : {};
 }
 
 /** A text cut to QUOTED_LENGTH characters, never inside a character written with two UTF-16 units (an emoji). */

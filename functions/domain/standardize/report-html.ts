@@ -1,5 +1,5 @@
 import type { FieldHelp, ValidationIssue } from '../schema/types';
-import type { TableStats } from './column-stats';
+import type { ColumnStats, TableStats } from './column-stats';
 import { frenchCount, plural, type Report } from './report';
 
 const escape = (s: unknown): string =>
@@ -259,12 +259,26 @@ export function frenchNumber(n: number): string {
   return sign + frenchCount(Number(int)) + (decimals ? ',' + decimals : '');
 }
 
-/** A published value as a French reader reads it: dates `31/12/2024`, numbers `1 234,5` (years `2024`), booleans oui/non. */
-function shown(v: string | number | boolean, type?: string): string {
-  if (typeof v === 'number') return type === 'year' ? String(v) : frenchNumber(v);
+/** Columns whose numbers are years (`annee`, `exercice`): written without a space, 2024. */
+const YEAR_NAME = /ann[eé]e|exercice|year|mill[eé]sime/i;
+
+/**
+ * A published value as a French reader reads it: dates `31/12/2024`, months `03/2024`,
+ * date-times `01/03/2024 00:30 (UTC+01:00)`, numbers `1 234,5` (years `2024`), booleans oui/non.
+ */
+function shown(v: string | number | boolean, c: Pick<ColumnStats, 'type' | 'name'>): string {
+  if (typeof v === 'number') return c.type === 'year' || (c.type === 'integer' && YEAR_NAME.test(c.name) && v >= 1000 && v <= 9999) ? String(v) : frenchNumber(v);
   if (typeof v === 'boolean') return v ? 'oui' : 'non';
-  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  return date ? `${date[3]}/${date[2]}/${date[1]}` : v;
+  const date = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(v);
+  if (date) {
+    const day = `${date[3]}/${date[2]}/${date[1]}`;
+    if (date[4] === undefined) return day;
+    const time = date[5] && date[5] !== '00' ? `${date[4]}:${date[5]}` : date[4];
+    const zone = date[6] === undefined ? '' : date[6] === 'Z' ? ' (UTC)' : ` (UTC${date[6]})`;
+    return `${day} ${time}${zone}`;
+  }
+  const month = c.type === 'yearmonth' ? /^(\d{4})-(\d{2})$/.exec(v) : null;
+  return month ? `${month[2]}/${month[1]}` : v;
 }
 
 function percent(part: number, whole: number): string {
@@ -275,18 +289,38 @@ function percent(part: number, whole: number): string {
   return `${text}\u00a0%`;
 }
 
+/** Filled in fewer rows than this share: pointed out (a column perhaps misnamed, or filled by mistake). */
+const SPARSE = 0.1;
+
+function statsColumn(c: ColumnStats, rows: number): string {
+  const where = c.absent ? 'absente du fichier' : c.heading ? `colonne ${escape(c.column)} « ${escape(c.heading)} »` : c.column ? `colonne ${escape(c.column)}` : '';
+  const name = `<code>${escape(c.name)}</code>${c.title ? `<br><small>${escape(c.title)}</small>` : ''}${where ? `<br><small>${where}</small>` : ''}`;
+  let filled: string;
+  if (c.absent) filled = `aucune : colonne absente${c.required ? '' : ' (facultative)'}`;
+  else if (c.filled === 0) filled = '<strong>vide</strong>';
+  else filled = `${frenchCount(c.filled)} (${percent(c.filled, rows)})`;
+  const distinct =
+    c.filled === 0 ? '' : c.distinct !== undefined ? frenchCount(c.distinct) : c.distinctOver !== undefined ? `plus de ${frenchCount(c.distinctOver)}` : c.longText ? 'texte libre, non comptées' : '';
+  const top =
+    c.sameCount !== undefined
+      ? `toutes à égalité (${plural(c.sameCount, 'fois', 'fois')} chacune)`
+      : (c.top ?? []).map((t) => `${escape(shown(t.value, c))} (${frenchCount(t.count)})`).join(' ; ');
+  let range = c.min === undefined ? '' : c.min === c.max ? escape(shown(c.min, c)) : `${escape(shown(c.min, c))} à ${escape(shown(c.max!, c))}`;
+  if (range && c.rangeLeavesOut !== undefined) range += ` <small>(hors ${escape(String(c.rangeLeavesOut))})</small>`;
+  const sum = c.sum === undefined ? '' : escape(frenchNumber(c.sum));
+  const sparse = !c.absent && c.filled < SPARSE * rows;
+  return `<tr${sparse ? ' class="warning"' : ''}><td>${name}</td><td>${filled}</td><td>${distinct}</td><td>${top}</td><td>${range}</td><td>${sum}</td></tr>`;
+}
+
 function statsSection(stats: TableStats): string {
-  const rows = stats.columns.map((c) => {
-    const filled = c.filled === 0 ? '<strong>vide</strong>' : `${frenchCount(c.filled)} (${percent(c.filled, stats.rows)})`;
-    const distinct = c.distinct === undefined ? 'non comptées (trop nombreuses, ou texte long)' : frenchCount(c.distinct);
-    const top = (c.top ?? []).map((t) => `${escape(shown(t.value, c.type))} (${frenchCount(t.count)})`).join(' ; ');
-    const range = c.min === undefined ? '' : c.min === c.max ? escape(shown(c.min, c.type)) : `${escape(shown(c.min, c.type))} à ${escape(shown(c.max!, c.type))}`;
-    const sum = c.sum === undefined ? '' : escape(frenchNumber(c.sum));
-    return `<tr><td><code>${escape(c.name)}</code></td><td>${filled}</td><td>${distinct}</td><td>${top}</td><td>${range}</td><td>${sum}</td></tr>`;
-  });
+  const rows = stats.columns.map((c) => statsColumn(c, stats.rows));
   const left = stats.columnsLeftOut ? `<p>Les ${frenchCount(stats.columnsLeftOut)} dernières colonnes ne sont pas décrites ici (trop de colonnes).</p>` : '';
+  const typed = stats.columns.some((c) => c.type !== undefined);
+  const what = typed
+    ? 'les cellules remplies, les valeurs différentes, les plus fréquentes (vues plus d’une fois), l’étendue des nombres et des dates, le total des montants et des effectifs'
+    : 'les cellules remplies, les valeurs différentes et les plus fréquentes (vues plus d’une fois). Sans schéma, chaque valeur est publiée comme un texte : ni étendue, ni total';
   return `<h2>Ce qui est publié, colonne par colonne</h2>
-<p>Sur ${plural(stats.rows, 'ligne publiée', 'lignes publiées')} : les cellules remplies, les valeurs différentes, les plus fréquentes, l’étendue des nombres et des dates, le total des montants et des effectifs. Une colonne vide ou peu remplie est peut-être mal nommée dans votre fichier.</p>
+<p>Sur ${plural(stats.rows, 'ligne publiée', 'lignes publiées')} : ${what}. Sur fond jaune, une colonne de votre fichier vide ou remplie sur moins d’une ligne sur dix : vérifiez qu’il n’y manque pas des valeurs. Une colonne facultative absente est publiée vide ; si votre fichier l’a sous un autre nom, renommez-la.</p>
 <table><tr><th>Colonne</th><th>Remplie</th><th>Valeurs différentes</th><th>Les plus fréquentes</th><th>De … à …</th><th>Total</th></tr>
 ${rows.join('\n')}
 </table>${left}`;

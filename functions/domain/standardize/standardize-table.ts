@@ -18,7 +18,7 @@ import { blankRowsIssue, openTable, type OpenedTable, type OpenTableOptions, typ
 import { prepareSegmentWorkers, SEGMENT_BYTES, standardizeSegments, standardizeThreads } from './parallel';
 import { columnHelp, IssueCollector, summarize, type Report } from './report';
 import { headerScore, headingField, namedColumns, RowPipeline, versionForHeader, type OutputName, type RowSink } from './row-pipeline';
-import { boundedStats } from './column-stats';
+import { boundedStats, type ColumnStats, type TableStats } from './column-stats';
 import { ByteBuffer } from './write/byte-buffer';
 import type { RowSource, TableWriter } from './write/table-writer';
 
@@ -323,7 +323,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     const digest = await src.digest(src.stream);
     const report = buildReport(schema, table, pipeline.rowCount, issues, digest, pipeline);
     // What was published, column by column (column-stats.ts).
-    if (writing) report.stats = boundedStats(pipeline.stats.result());
+    if (writing) report.stats = boundedStats(describedStats(pipeline.stats.result(), pipeline, schema));
     return { report, outputs: infos, sourceSha256: digest.sha256, fields, schema };
   } catch (error) {
     await stopWriting();
@@ -334,6 +334,24 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
     const read = table ?? (error.format ? { format: error.format as OpenedTable['format'] } : undefined);
     return { report: buildReport(schema, read, pipeline?.rowCount ?? 0, issues, digest, pipeline), outputs: [], sourceSha256: digest.sha256, fields, schema };
   }
+}
+
+/** The statistics with what the schema and the file say of each column: its title, where the file has it, whether it is required. */
+function describedStats(stats: TableStats, pipeline: RowPipeline, schema: TableSchemaDescriptor | null): TableStats {
+  if (!schema) return stats;
+  const required = new Set(schema.fields.filter((f) => f.constraints?.required).map((f) => f.name));
+  const columns = stats.columns.map(({ name, ...figures }): ColumnStats => {
+    const help = pipeline.help(name);
+    return {
+      name,
+      ...(help?.title ? { title: help.title } : {}),
+      ...(figures.type ? { type: figures.type } : {}),
+      ...(help?.column ? { column: help.column, ...(help.heading ? { heading: help.heading } : {}) } : { absent: true as const }),
+      ...(required.has(name) ? { required: true as const } : {}),
+      ...figures,
+    };
+  });
+  return { ...stats, columns };
 }
 
 async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {

@@ -6,7 +6,7 @@
 import type { Value } from '../../../functions/domain/schema/types';
 import { bal14 } from '../../../functions/domain/schemas/builtin/bal';
 import { subventions } from '../../../functions/domain/schemas/builtin/subventions';
-import { boundedStats, StatsCollector, MAX_STATS_BYTES, summable, type TableStats } from '../../../functions/domain/standardize/column-stats';
+import { boundedStats, naturalOrder, StatsCollector, MAX_STATS_BYTES, summable, type TableStats } from '../../../functions/domain/standardize/column-stats';
 import { frenchNumber, renderReportHtml } from '../../../functions/domain/standardize/report-html';
 import { prng } from '../../../bench/generate';
 import { standardizeInMemory } from './helpers';
@@ -31,29 +31,27 @@ describe('column statistics', () => {
     ]).result();
     expect(stats.rows).toBe(5);
     const [nom, montant, taux, date, annee, ok] = stats.columns;
-    // Ties by value order: a before b; c once.
-    expect(nom).toEqual({ name: 'nom', type: 'string', filled: 5, distinct: 3, top: [{ value: 'a', count: 2 }, { value: 'b', count: 2 }, { value: 'c', count: 1 }] });
+    // Ties by value order: a before b; c, seen once, is no « most frequent » value.
+    expect(nom).toEqual({ name: 'nom', type: 'string', filled: 5, distinct: 3, top: [{ value: 'a', count: 2 }, { value: 'b', count: 2 }] });
     // An amount: its total to the cent (0.1 + 0.2 is not 0.30000000000000004); no top (no value repeats).
     expect(montant).toEqual({ name: 'montant', type: 'number', filled: 4, distinct: 4, min: -5, max: 1234.56, sum: 1229.86 });
     // A rate is not summed; its values repeat.
-    expect(taux).toEqual({ name: 'taux', type: 'number', filled: 4, distinct: 3, top: [{ value: 0.5, count: 2 }, { value: 0.25, count: 1 }, { value: 1, count: 1 }], min: 0.25, max: 1 });
+    expect(taux).toEqual({ name: 'taux', type: 'number', filled: 4, distinct: 3, top: [{ value: 0.5, count: 2 }], min: 0.25, max: 1 });
     // An empty text is an empty cell; dates range in calendar order.
     expect(date).toMatchObject({ filled: 3, distinct: 3, min: '2023-12-31', max: '2024-03-01' });
     expect(date.sum).toBeUndefined();
     expect(annee).toMatchObject({ filled: 4, min: 2020, max: 2024 });
     expect(annee.sum).toBeUndefined();
-    expect(ok).toMatchObject({ filled: 4, distinct: 2, top: [{ value: true, count: 3 }, { value: false, count: 1 }] });
+    expect(ok).toEqual({ name: 'ok', type: 'boolean', filled: 4, distinct: 2, top: [{ value: true, count: 3 }] });
   });
 
   it('gives the distinct values of a column only while they are few and short', () => {
     const many = new StatsCollector(['id', 'objet', 'ville'], ['string', 'string', 'string']);
     for (let i = 0; i < 5000; i++) many.add([`id-${i}`, i === 4000 ? 'x'.repeat(201) : 'Fonctionnement', i % 7 === 0 ? 'Rennes' : 'Brest']);
     const [id, objet, ville] = many.result().columns;
-    expect(id.distinct).toBeUndefined();
-    expect(id.top).toBeUndefined();
-    expect(id.filled).toBe(5000);
+    expect(id).toEqual({ name: 'id', type: 'string', filled: 5000, distinctOver: 1000 });
     // One long text: free text, not counted.
-    expect(objet.distinct).toBeUndefined();
+    expect(objet).toEqual({ name: 'objet', type: 'string', filled: 5000, longText: true });
     expect(ville).toMatchObject({ distinct: 2, top: [{ value: 'Brest', count: 4285 }, { value: 'Rennes', count: 715 }] });
     // The cap is shared out among many columns: memory stays bounded.
     expect(new StatsCollector(Array.from({ length: 1000 }, (_, i) => `c${i}`), []).cap).toBe(100);
@@ -116,7 +114,9 @@ describe('column statistics', () => {
     const col = (name: string) => stats.columns.find((c) => c.name === name)!;
     expect(col('montant')).toMatchObject({ min: 999.5, max: 2000, sum: 4500 });
     expect(col('dateConvention')).toMatchObject({ min: '2023-12-31', max: '2024-06-01' });
-    expect(col('nature')).toMatchObject({ distinct: 2, top: [{ value: 'aide en numéraire', count: 2 }, { value: 'aide en nature', count: 1 }] });
+    expect(col('nature')).toMatchObject({ distinct: 2, top: [{ value: 'aide en numéraire', count: 2 }] });
+    // One value on every row: it is the most frequent.
+    expect(col('nomAttribuant')).toMatchObject({ distinct: 1, top: [{ value: 'Commune de Montréjeau', count: 3 }] });
     expect(col('pourcentageSubvention').sum).toBeUndefined();
     // Columns of the schema the file has not: published empty, said so.
     expect(col('rnaBeneficiaire').filled).toBe(0);
@@ -124,14 +124,28 @@ describe('column statistics', () => {
 
     const html = renderReportHtml(result.report, 'subventions.csv');
     expect(html).toContain('Ce qui est publié, colonne par colonne');
-    expect(html).toMatch(/<code>montant<\/code><\/td><td>3 \(100\u00a0%\)<\/td><td>3<\/td><td><\/td><td>999,5 à 2\u202f000<\/td><td>4\u202f500<\/td>/);
+    expect(html).toMatch(/<code>montant<\/code><br><small>Montant total de la subvention<\/small><br><small>colonne G<\/small><\/td><td>3 \(100\u00a0%\)<\/td><td>3<\/td><td><\/td><td>999,5 à 2\u202f000<\/td><td>4\u202f500<\/td>/);
     expect(html).toContain('31/12/2023 à 01/06/2024');
-    expect(html).toMatch(/<code>rnaBeneficiaire<\/code><\/td><td><strong>vide<\/strong>/);
+    // A column of the schema the file has not: said so, not « vide ».
+    expect(html).toMatch(/<code>rnaBeneficiaire<\/code>.*?absente du fichier<\/small><\/td><td>aucune : colonne absente \(facultative\)<\/td><td><\/td>/);
+    expect(col('rnaBeneficiaire')).toMatchObject({ absent: true, filled: 0 });
+    expect(col('montant')).toMatchObject({ title: 'Montant total de la subvention', column: 'G', required: true });
   });
 
-  it('totals amounts and counts by the words of their names, not rates, unit prices or a council’s size', () => {
-    expect(['montant', 'montantTTC', 'MONTANT_HT', 'NOMBRE', 'nb_places', 'nombreDePlaces', 'totalDepenses', 'Dépenses', 'quantité'].filter((n) => !summable(n))).toEqual([]);
-    expect(['VOTE_EFFECTIF', 'VOTE_POUR', 'prixUnitaire', 'montantMoyen', 'pourcentageSubvention', 'tauxDeMontant', 'sommet', 'coutances', 'discount', 'valeurGlobale', 'numero', 'lat'].filter(summable)).toEqual([]);
+  it('totals amounts and counts by the words of their names, not rates, unit prices, years or counts taken again on each row', () => {
+    expect(['montant', 'montantTTC', 'MONTANT_HT', 'NOMBRE', 'nb_places', 'nombreDePlaces', 'totalDepenses', 'Dépenses', 'quantité', 'budget', 'MT_HT'].filter((n) => !summable(n))).toEqual([]);
+    const not = ['VOTE_EFFECTIF', 'VOTE_POUR', 'prixUnitaire', 'montantMoyen', 'pourcentageSubvention', 'tauxDeMontant', 'sommet', 'coutances', 'discount', 'valeurGlobale', 'numero', 'lat'];
+    expect([...not, 'annee_budget', 'nombre_votants', 'exerciceBudget', 'code_montant'].filter(summable)).toEqual([]);
+  });
+
+  it('says when every value is seen as often as every other, and orders ties naturally', () => {
+    const c = new StatsCollector(['paire', 'code'], ['string', 'string']);
+    for (let k = 0; k < 3; k++) for (let i = 0; i < 12; i++) c.add([`P${i}`, i < 6 ? `P${i % 2 ? 10 : 2}` : `Q${i}`]);
+    const [paire, code] = c.result().columns;
+    expect(paire).toEqual({ name: 'paire', type: 'string', filled: 36, distinct: 12, sameCount: 3 });
+    // P2 and P10 nine times each, Q6 to Q11 three times each: in natural order (Q10 after Q9).
+    expect(code.top!.map((t) => t.value)).toEqual(['P2', 'P10', 'Q6', 'Q7', 'Q8']);
+    expect(['P10', 'P2', 'p1', 'P02', 'A', ''].sort(naturalOrder)).toEqual(['', 'A', 'P02', 'P2', 'P10', 'p1']);
   });
 
   it('orders date-times by the instant, whatever their zones', () => {
@@ -170,7 +184,35 @@ describe('column statistics', () => {
     const { result } = await standardizeInMemory(Buffer.from(csv), { schema: bal14 });
     expect(result.report.valid).toBe(true);
     const numero = result.report.stats!.columns.find((c) => c.name === 'numero')!;
-    expect(numero).toMatchObject({ filled: 3, distinct: 3, min: 1, max: 12 });
+    expect(numero).toMatchObject({ filled: 3, distinct: 3, min: 1, max: 12, rangeLeavesOut: 99999 });
+  });
+
+  it('says in French what the figures mean: more than the cap, free text, ties, months and date-times, years, a number left out', () => {
+    const report = { valid: true, schema: null, file: { bytes: 1 }, rowCount: 100, errorCount: 0, warningCount: 0, codes: {}, issues: [], truncated: false, summary: 'ok' };
+    const stats: TableStats = {
+      rows: 100,
+      columns: [
+        { name: 'id', type: 'string', column: 'A', filled: 100, distinctOver: 1000 },
+        { name: 'commentaire', type: 'string', column: 'B', filled: 5, longText: true },
+        { name: 'paire', type: 'string', column: 'C', filled: 100, distinct: 20, sameCount: 5 },
+        { name: 'mois', type: 'yearmonth', column: 'D', filled: 100, distinct: 2, min: '2020-01', max: '2024-12' },
+        { name: 'horodatage', type: 'datetime', column: 'E', filled: 100, distinct: 100, min: '2024-03-01T00:30:00Z', max: '2024-03-28T23:30:05+01:00' },
+        { name: 'annee_budget', type: 'integer', column: 'F', filled: 100, distinct: 2, min: 2020, max: 2024 },
+        { name: 'numero', type: 'integer', column: 'G', filled: 100, distinct: 9, min: 1, max: 16, rangeLeavesOut: 99999 },
+      ],
+    };
+    const html = renderReportHtml({ ...report, stats }, 'f.csv');
+    expect(html).toContain('<td>plus de 1\u202f000</td>');
+    expect(html).toContain('<td>texte libre, non comptées</td>');
+    // Filled in 5 rows of 100: pointed out.
+    expect(html).toMatch(/<tr class="warning"><td><code>commentaire<\/code>/);
+    expect(html).toContain('<td>toutes à égalité (5 fois chacune)</td>');
+    expect(html).toContain('<td>01/2020 à 12/2024</td>');
+    expect(html).toContain('<td>01/03/2024 00:30 (UTC) à 28/03/2024 23:30:05 (UTC+01:00)</td>');
+    expect(html).toContain('<td>2020 à 2024</td>');
+    expect(html).toContain('<td>1 à 16 <small>(hors 99999)</small></td>');
+    const plain = renderReportHtml({ ...report, stats: { rows: 1, columns: [{ name: 'Montant voté', filled: 1, distinct: 1 }] } }, 'f.csv');
+    expect(plain).toContain('Sans schéma, chaque valeur est publiée comme un texte : ni étendue, ni total');
   });
 
   it('is absent from the report of a refused file (nothing was published)', async () => {
