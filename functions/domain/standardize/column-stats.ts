@@ -112,6 +112,8 @@ export interface ColumnStats {
   max?: number | string;
   /** A number left out of `min`/`max` because it stands for « none » (a BAL's `numero` 99999, a place without address). */
   rangeLeavesOut?: number;
+  /** A share the schema bounds by 1 (0.05 is 5 %): shown in per cents. */
+  proportion?: true;
   /** Amounts and counts (a number column whose name says so: `montant`, `nombre`, `total`…; see `summable`): their total. */
   sum?: number;
 }
@@ -127,6 +129,13 @@ export interface TableStats {
   columns: ColumnStats[];
   /** Columns whose statistics were left out to keep them small (boundedStats): the last ones. */
   columnsLeftOut?: number;
+}
+
+export interface StatsOptions {
+  /** Per column, a number that stands for « none » and is left out of the range (a BAL's `numero` 99999: a place without address). */
+  placeholders?: readonly (number | undefined)[];
+  /** Columns of text whose values are numbers (a BAL's coordinates, text in its schema): ranged as numbers. */
+  numericText?: readonly boolean[];
 }
 
 /** What a segment sends back to be merged: counts, ranges, and the values still counted. */
@@ -183,13 +192,13 @@ export class StatsCollector {
     types: readonly (FieldDescriptor['type'] | undefined)[],
     /** Columns whose distinct values another thread already found past the cap: not counted here. */
     skip?: readonly boolean[],
-    /** Per column, a number that stands for « none » and is left out of the range (a BAL's `numero` 99999: a place without address). */
-    placeholders?: readonly (number | undefined)[],
+    opts: StatsOptions = {},
   ) {
+    const { placeholders, numericText } = opts;
     const n = names.length;
     this.n = n;
     this.types = types;
-    const kinds = names.map((name, i) => kindOf(types[i], name));
+    const kinds = names.map((name, i) => (numericText?.[i] ? Kind.Ordinal : kindOf(types[i], name)));
     this.kinds = kinds;
     this.cap = Math.max(10, Math.min(DISTINCT_CAP, Math.floor(DISTINCT_BUDGET / Math.max(1, n))));
     const of = (...wanted: Kind[]) => Int32Array.from(kinds.keys()).filter((i) => wanted.includes(kinds[i]));
@@ -220,7 +229,9 @@ export class StatsCollector {
     const { numberColumns, amountCount, low, high, sum, carry } = this;
     for (let k = 0; k < numberColumns.length; k++) {
       const i = numberColumns[k];
-      const v = values[i];
+      let v = values[i];
+      // A number written as text (StatsOptions.numericText): its value.
+      if (typeof v === 'string' && v !== '') v = Number(v);
       // Finite numbers only (x - x is NaN for ±Infinity and NaN).
       if (typeof v !== 'number' || v - v !== 0 || v === this.placeholder[i]) continue;
       if (v < low[i]) low[i] = v;

@@ -266,7 +266,9 @@ const YEAR_NAME = /ann[eé]e|exercice|year|mill[eé]sime/i;
  * A published value as a French reader reads it: dates `31/12/2024`, months `03/2024`,
  * date-times `01/03/2024 00:30 (UTC+01:00)`, numbers `1 234,5` (years `2024`), booleans oui/non.
  */
-function shown(v: string | number | boolean, c: Pick<ColumnStats, 'type' | 'name'>): string {
+function shown(v: string | number | boolean, c: Pick<ColumnStats, 'type' | 'name' | 'proportion'>): string {
+  // A share: 0.05 is 5 % (as the cell was likely typed).
+  if (typeof v === 'number' && c.proportion) return `${frenchNumber(Number((v * 100).toPrecision(12)))}\u00a0%`;
   if (typeof v === 'number') return c.type === 'year' || (c.type === 'integer' && YEAR_NAME.test(c.name) && v >= 1000 && v <= 9999) ? String(v) : frenchNumber(v);
   if (typeof v === 'boolean') return v ? 'oui' : 'non';
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(v);

@@ -219,6 +219,9 @@ function project(at: Int32Array, values: readonly Value[], into: Value[]): Value
   return into;
 }
 
+/** A BAL's coordinates (projected and WGS 84). */
+const BAL_COORDINATES = new Set(['x', 'y', 'long', 'lat']);
+
 /** A BAL's BAN ids: published together or not at all. */
 const BAN_ID_FIELDS = ['id_ban_commune', 'id_ban_toponyme', 'id_ban_adresse'] as const;
 
@@ -334,8 +337,11 @@ export class RowPipeline {
     const outFields = this.publishedFields;
     const types = new Map(schema?.fields.map((f) => [f.name, f.type]));
     // A BAL's `numero` 99999 is a place without address, no number: out of the range of numbers.
-    const placeholders = this.bal ? outFields.map((f) => (f === 'numero' ? TOPONYME_SANS_ADRESSE : undefined)) : undefined;
-    this.stats = new StatsCollector(outFields, outFields.map((f) => types.get(f)), opts.statsSkip, placeholders);
+    // Its coordinates are text in its schema: ranged as the numbers they are (the commune's bounding box).
+    const stats = this.bal
+      ? { placeholders: outFields.map((f) => (f === 'numero' ? TOPONYME_SANS_ADRESSE : undefined)), numericText: outFields.map((f) => BAL_COORDINATES.has(f)) }
+      : {};
+    this.stats = new StatsCollector(outFields, outFields.map((f) => types.get(f)), opts.statsSkip, stats);
     const outColumns = this.published ? this.published.map((i) => columns[i]) : columns;
     this.writers.push({ name: 'data.csv', writer: new CsvWriter(outFields, { delimiter: schema?.outputDelimiter ?? ',' }).copyFrom(outColumns) });
     const json = new JsonWriter(outFields).copyFrom(outColumns);

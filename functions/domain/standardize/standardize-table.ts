@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Cell, TableSchemaDescriptor, ValidationIssue, Value } from '../schema/types';
+import { isProportion } from '../schema/field-parsers';
 import { builtinSchemas } from '../schemas/registry';
 import { flattenDecp } from '../schemas/decp/flatten';
 import { isTableReadError } from './read/errors';
@@ -340,6 +341,7 @@ export async function standardizeTable(source: AsyncIterable<Uint8Array>, opts: 
 function describedStats(stats: TableStats, pipeline: RowPipeline, schema: TableSchemaDescriptor | null): TableStats {
   if (!schema) return stats;
   const required = new Set(schema.fields.filter((f) => f.constraints?.required).map((f) => f.name));
+  const shares = new Set(schema.fields.filter(isProportion).map((f) => f.name));
   const columns = stats.columns.map(({ name, ...figures }): ColumnStats => {
     const help = pipeline.help(name);
     return {
@@ -349,6 +351,7 @@ function describedStats(stats: TableStats, pipeline: RowPipeline, schema: TableS
       ...(help?.column ? { column: help.column, ...(help.heading ? { heading: help.heading } : {}) } : { absent: true as const }),
       ...(required.has(name) ? { required: true as const } : {}),
       ...figures,
+      ...(shares.has(name) ? { proportion: true as const } : {}),
     };
   });
   return { ...stats, columns };

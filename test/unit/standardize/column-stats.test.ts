@@ -117,6 +117,7 @@ describe('column statistics', () => {
     expect(col('nature')).toMatchObject({ distinct: 2, top: [{ value: 'aide en numéraire', count: 2 }] });
     // One value on every row: it is the most frequent.
     expect(col('nomAttribuant')).toMatchObject({ distinct: 1, top: [{ value: 'Commune de Montréjeau', count: 3 }] });
+    expect(col('pourcentageSubvention')).toMatchObject({ min: 0.5, max: 1, proportion: true });
     expect(col('pourcentageSubvention').sum).toBeUndefined();
     // Columns of the schema the file has not: published empty, said so.
     expect(col('rnaBeneficiaire').filled).toBe(0);
@@ -126,6 +127,8 @@ describe('column statistics', () => {
     expect(html).toContain('Ce qui est publié, colonne par colonne');
     expect(html).toMatch(/<code>montant<\/code><br><small>Montant total de la subvention<\/small><br><small>colonne G<\/small><\/td><td>3 \(100\u00a0%\)<\/td><td>3<\/td><td><\/td><td>999,5 à 2\u202f000<\/td><td>4\u202f500<\/td>/);
     expect(html).toContain('31/12/2023 à 01/06/2024');
+    // A share is shown as it was typed: in per cents.
+    expect(html).toContain('<td>50\u00a0% à 100\u00a0%</td>');
     // A column of the schema the file has not: said so, not « vide ».
     expect(html).toMatch(/<code>rnaBeneficiaire<\/code>.*?absente du fichier<\/small><\/td><td>aucune : colonne absente \(facultative\)<\/td><td><\/td>/);
     expect(col('rnaBeneficiaire')).toMatchObject({ absent: true, filled: 0 });
@@ -185,6 +188,10 @@ describe('column statistics', () => {
     expect(result.report.valid).toBe(true);
     const numero = result.report.stats!.columns.find((c) => c.name === 'numero')!;
     expect(numero).toMatchObject({ filled: 3, distinct: 3, min: 1, max: 12, rangeLeavesOut: 99999 });
+    // Its coordinates, text in its schema, ranged as numbers: the commune's bounding box.
+    const coordinate = (name: string) => result.report.stats!.columns.find((c) => c.name === name)!;
+    expect(coordinate('long')).toMatchObject({ type: 'string', filled: 2, min: 1.44, max: 1.44 });
+    expect(coordinate('y')).toMatchObject({ min: 6279000.5, max: 6279000.5 });
   });
 
   it('says in French what the figures mean: more than the cap, free text, ties, months and date-times, years, a number left out', () => {
