@@ -17,6 +17,8 @@ const DISTINCT_BUDGET = 100_000;
 const DISTINCT_CAP = 1000;
 /** Longer texts are not counted as values (free text: its distinct values tell nothing). */
 const MAX_COUNTED_LENGTH = 200;
+/** A number as a data file writes it (numericText columns: `6774090.50`, `-1.588`). */
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
 /** Texts of a column found without a map look-up (a power of 2). */
 const SLOTS = 64;
 /** Most frequent values given, for a column with few distinct values. */
@@ -52,12 +54,17 @@ const UNSUMMABLE_WORDS = new Set([
   'vote', 'votes', 'votant', 'votants', 'voix', 'membres', 'elus', 'conseillers', 'presents',
 ]);
 
-/** Whether the total of a number column means something, by the words of its name (`montantTTC`, `NOMBRE`, `nb_places`; not `VOTE_EFFECTIF`, `prixUnitaire`). */
-export function summable(name: string): boolean {
-  const words = name
+/** The words of a column's name, folded: `montantTTC` → montant, ttc; `VOTE_EFFECTIF` → vote, effectif. */
+export function nameWords(name: string): string[] {
+  return name
     .replace(/([a-z\u00e0-\u00ff])([A-Z])/g, '$1 $2')
     .split(/[\s_\-.]+/)
     .map((w) => foldName(w));
+}
+
+/** Whether the total of a number column means something, by the words of its name (`montantTTC`, `NOMBRE`, `nb_places`; not `VOTE_EFFECTIF`, `prixUnitaire`). */
+export function summable(name: string): boolean {
+  const words = nameWords(name);
   return words.some((w) => SUMMABLE_WORDS.has(w)) && !words.some((w) => UNSUMMABLE_WORDS.has(w));
 }
 
@@ -151,6 +158,7 @@ export interface StatsState {
   /** Dates: earliest and latest (null when none was seen). */
   first: (string | null)[];
   longSeen: Uint8Array;
+  placeheld: Float64Array;
   last: (string | null)[];
   /** Per column: its values and their counts; null once not counted (past the cap, a long text, or `skip`). */
   counts: (Map<Value, Counter> | null)[];
@@ -172,6 +180,9 @@ export class StatsCollector {
   private counted: Int32Array;
   /** NaN: none (NaN equals nothing). */
   private readonly placeholder: Float64Array;
+  /** Cells holding the placeholder, per column (`rangeLeavesOut` only when some did). */
+  private readonly placeheld: Float64Array;
+  private readonly numericText: Uint8Array;
   /** Whether a text over MAX_COUNTED_LENGTH was seen (any row, counted or not: the reason a column is not counted is the same on any number of threads). */
   private readonly longSeen: Uint8Array;
   /** Text columns (the length of their values is looked at). */
@@ -208,6 +219,8 @@ export class StatsCollector {
     this.dateColumns = of(Kind.Calendar, Kind.Instant);
     this.filled = new Float64Array(n);
     this.placeholder = Float64Array.from(names, (_, i) => placeholders?.[i] ?? NaN);
+    this.placeheld = new Float64Array(n);
+    this.numericText = Uint8Array.from(names, (_, i) => (numericText?.[i] ? 1 : 0));
     this.longSeen = new Uint8Array(n);
     this.textColumns = of(Kind.Plain);
     this.low = new Float64Array(n).fill(Infinity);
@@ -230,10 +243,14 @@ export class StatsCollector {
     for (let k = 0; k < numberColumns.length; k++) {
       const i = numberColumns[k];
       let v = values[i];
-      // A number written as text (StatsOptions.numericText): its value.
-      if (typeof v === 'string' && v !== '') v = Number(v);
+      // A number written as text (StatsOptions.numericText): its value, when written as a plain decimal.
+      if (typeof v === 'string' && this.numericText[i] === 1 && PLAIN_DECIMAL.test(v)) v = Number(v);
       // Finite numbers only (x - x is NaN for ±Infinity and NaN).
-      if (typeof v !== 'number' || v - v !== 0 || v === this.placeholder[i]) continue;
+      if (typeof v !== 'number' || v - v !== 0) continue;
+      if (v === this.placeholder[i]) {
+        this.placeheld[i]++;
+        continue;
+      }
       if (v < low[i]) low[i] = v;
       if (v > high[i]) high[i] = v;
       if (k < amountCount) {
@@ -310,8 +327,8 @@ export class StatsCollector {
   }
 
   state(): StatsState {
-    const { rows, filled, low, high, sum, carry, first, last, longSeen, counts } = this;
-    return { rows, filled, low, high, sum, carry, first, last, longSeen, counts };
+    const { rows, filled, low, high, sum, carry, first, last, longSeen, placeheld, counts } = this;
+    return { rows, filled, low, high, sum, carry, first, last, longSeen, placeheld, counts };
   }
 
   /** Adds the rows another collector of the same columns counted. */
@@ -320,6 +337,7 @@ export class StatsCollector {
     for (let i = 0; i < this.n; i++) {
       this.filled[i] += other.filled[i];
       this.longSeen[i] |= other.longSeen[i];
+      this.placeheld[i] += other.placeheld[i];
       if (other.low[i] < this.low[i]) this.low[i] = other.low[i];
       if (other.high[i] > this.high[i]) this.high[i] = other.high[i];
       if (this.kinds[i] === Kind.Amount) {
@@ -364,7 +382,7 @@ export class StatsCollector {
       if (numbers) {
         out.min = this.low[i];
         out.max = this.high[i];
-        if (!Number.isNaN(this.placeholder[i])) out.rangeLeavesOut = this.placeholder[i];
+        if (this.placeheld[i] > 0) out.rangeLeavesOut = this.placeholder[i];
       } else if (this.first[i] !== null) {
         out.min = this.first[i]!;
         out.max = this.last[i]!;
@@ -417,6 +435,8 @@ export function naturalOrder(a: string, b: string): number {
       const nx = x.replace(/^0+/, '');
       const ny = y.replace(/^0+/, '');
       if (nx.length !== ny.length) return nx.length - ny.length;
+      // Same digits once the zeros are left aside (`002`, `2`): by value, then as written.
+      if (nx !== ny) return nx < ny ? -1 : 1;
     }
     return x < y ? -1 : 1;
   }

@@ -1,5 +1,5 @@
 import type { FieldHelp, ValidationIssue } from '../schema/types';
-import type { ColumnStats, TableStats } from './column-stats';
+import { nameWords, summable, type ColumnStats, type TableStats } from './column-stats';
 import { frenchCount, plural, type Report } from './report';
 
 const escape = (s: unknown): string =>
@@ -259,17 +259,24 @@ export function frenchNumber(n: number): string {
   return sign + frenchCount(Number(int)) + (decimals ? ',' + decimals : '');
 }
 
-/** Columns whose numbers are years (`annee`, `exercice`): written without a space, 2024. */
-const YEAR_NAME = /ann[eé]e|exercice|year|mill[eé]sime/i;
+/** Words of the name of an integer column of years (`annee`, `exercice`). */
+const YEAR_WORDS = new Set(['annee', 'exercice', 'year', 'millesime']);
+
+/** A column of years, written without a space (2024): a `year` column, or integers from 1000 to 9999 named so (`annee`, not `nb_annees` nor `budget_annee`). */
+function yearColumn(c: ColumnStats): boolean {
+  if (c.type === 'year') return true;
+  if (c.type !== 'integer' || typeof c.min !== 'number' || typeof c.max !== 'number' || c.min < 1000 || c.max > 9999) return false;
+  return nameWords(c.name).some((w) => YEAR_WORDS.has(w)) && !summable(c.name);
+}
 
 /**
  * A published value as a French reader reads it: dates `31/12/2024`, months `03/2024`,
  * date-times `01/03/2024 00:30 (UTC+01:00)`, numbers `1 234,5` (years `2024`), booleans oui/non.
  */
-function shown(v: string | number | boolean, c: Pick<ColumnStats, 'type' | 'name' | 'proportion'>): string {
+function shown(v: string | number | boolean, c: Pick<ColumnStats, 'type' | 'proportion'>, years = false): string {
   // A share: 0.05 is 5 % (as the cell was likely typed).
   if (typeof v === 'number' && c.proportion) return `${frenchNumber(Number((v * 100).toPrecision(12)))}\u00a0%`;
-  if (typeof v === 'number') return c.type === 'year' || (c.type === 'integer' && YEAR_NAME.test(c.name) && v >= 1000 && v <= 9999) ? String(v) : frenchNumber(v);
+  if (typeof v === 'number') return years ? String(v) : frenchNumber(v);
   if (typeof v === 'boolean') return v ? 'oui' : 'non';
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(v);
   if (date) {
@@ -303,11 +310,12 @@ function statsColumn(c: ColumnStats, rows: number): string {
   else filled = `${frenchCount(c.filled)} (${percent(c.filled, rows)})`;
   const distinct =
     c.filled === 0 ? '' : c.distinct !== undefined ? frenchCount(c.distinct) : c.distinctOver !== undefined ? `plus de ${frenchCount(c.distinctOver)}` : c.longText ? 'texte libre, non comptées' : '';
+  const years = yearColumn(c);
   const top =
     c.sameCount !== undefined
       ? `toutes à égalité (${plural(c.sameCount, 'fois', 'fois')} chacune)`
-      : (c.top ?? []).map((t) => `${escape(shown(t.value, c))} (${frenchCount(t.count)})`).join(' ; ');
-  let range = c.min === undefined ? '' : c.min === c.max ? escape(shown(c.min, c)) : `${escape(shown(c.min, c))} à ${escape(shown(c.max!, c))}`;
+      : (c.top ?? []).map((t) => `${escape(shown(t.value, c, years))} (${frenchCount(t.count)})`).join(' ; ');
+  let range = c.min === undefined ? '' : c.min === c.max ? escape(shown(c.min, c, years)) : `${escape(shown(c.min, c, years))} à ${escape(shown(c.max!, c, years))}`;
   if (range && c.rangeLeavesOut !== undefined) range += ` <small>(hors ${escape(String(c.rangeLeavesOut))})</small>`;
   const sum = c.sum === undefined ? '' : escape(frenchNumber(c.sum));
   const sparse = !c.absent && c.filled < SPARSE * rows;

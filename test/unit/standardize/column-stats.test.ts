@@ -149,6 +149,8 @@ describe('column statistics', () => {
     // P2 and P10 nine times each, Q6 to Q11 three times each: in natural order (Q10 after Q9).
     expect(code.top!.map((t) => t.value)).toEqual(['P2', 'P10', 'Q6', 'Q7', 'Q8']);
     expect(['P10', 'P2', 'p1', 'P02', 'A', ''].sort(naturalOrder)).toEqual(['', 'A', 'P02', 'P2', 'P10', 'p1']);
+    // By value whatever the zeros before: 1 < 02 < 2 < 003 < 10.
+    expect(['P1', 'P02', 'P10', 'P003', 'P2'].sort(naturalOrder)).toEqual(['P1', 'P02', 'P2', 'P003', 'P10']);
   });
 
   it('orders date-times by the instant, whatever their zones', () => {
@@ -188,6 +190,9 @@ describe('column statistics', () => {
     expect(result.report.valid).toBe(true);
     const numero = result.report.stats!.columns.find((c) => c.name === 'numero')!;
     expect(numero).toMatchObject({ filled: 3, distinct: 3, min: 1, max: 12, rangeLeavesOut: 99999 });
+    // Said only when some row holds it.
+    const without = await standardizeInMemory(Buffer.from(csv.split('\n').slice(0, 3).join('\n')), { schema: bal14 });
+    expect(without.result.report.stats!.columns.find((c) => c.name === 'numero')!.rangeLeavesOut).toBeUndefined();
     // Its coordinates, text in its schema, ranged as numbers: the commune's bounding box.
     const coordinate = (name: string) => result.report.stats!.columns.find((c) => c.name === name)!;
     expect(coordinate('long')).toMatchObject({ type: 'string', filled: 2, min: 1.44, max: 1.44 });
@@ -205,6 +210,9 @@ describe('column statistics', () => {
         { name: 'mois', type: 'yearmonth', column: 'D', filled: 100, distinct: 2, min: '2020-01', max: '2024-12' },
         { name: 'horodatage', type: 'datetime', column: 'E', filled: 100, distinct: 100, min: '2024-03-01T00:30:00Z', max: '2024-03-28T23:30:05+01:00' },
         { name: 'annee_budget', type: 'integer', column: 'F', filled: 100, distinct: 2, min: 2020, max: 2024 },
+        // Years decided for the whole column: not a count of years, nor a range past 9999.
+        { name: 'nb_annees', type: 'integer', column: 'H', filled: 100, distinct: 2, min: 1000, max: 1500 },
+        { name: 'anneeDebut', type: 'integer', column: 'I', filled: 100, distinct: 2, min: 2019, max: 12000 },
         { name: 'numero', type: 'integer', column: 'G', filled: 100, distinct: 9, min: 1, max: 16, rangeLeavesOut: 99999 },
       ],
     };
@@ -217,6 +225,8 @@ describe('column statistics', () => {
     expect(html).toContain('<td>01/2020 à 12/2024</td>');
     expect(html).toContain('<td>01/03/2024 00:30 (UTC) à 28/03/2024 23:30:05 (UTC+01:00)</td>');
     expect(html).toContain('<td>2020 à 2024</td>');
+    expect(html).toContain('<td>1\u202f000 à 1\u202f500</td>');
+    expect(html).toContain('<td>2\u202f019 à 12\u202f000</td>');
     expect(html).toContain('<td>1 à 16 <small>(hors 99999)</small></td>');
     const plain = renderReportHtml({ ...report, stats: { rows: 1, columns: [{ name: 'Montant voté', filled: 1, distinct: 1 }] } }, 'f.csv');
     expect(plain).toContain('Sans schéma, chaque valeur est publiée comme un texte : ni étendue, ni total');
