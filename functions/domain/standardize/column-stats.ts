@@ -157,9 +157,10 @@ export interface StatsState {
   carry: Float64Array;
   /** Dates: earliest and latest (null when none was seen). */
   first: (string | null)[];
+  last: (string | null)[];
+  /** Whether a text over MAX_COUNTED_LENGTH was seen, and how many cells held the placeholder, per column. */
   longSeen: Uint8Array;
   placeheld: Float64Array;
-  last: (string | null)[];
   /** Per column: its values and their counts; null once not counted (past the cap, a long text, or `skip`). */
   counts: (Map<Value, Counter> | null)[];
 }
@@ -253,13 +254,7 @@ export class StatsCollector {
       }
       if (v < low[i]) low[i] = v;
       if (v > high[i]) high[i] = v;
-      if (k < amountCount) {
-        // Neumaier's compensated sum: the total of amounts to the cent, whatever their number.
-        const s = sum[i];
-        const t = s + v;
-        carry[i] += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
-        sum[i] = t;
-      }
+      if (k < amountCount) addCompensated(sum, carry, i, v);
     }
     const { textColumns, longSeen } = this;
     for (let k = 0; k < textColumns.length; k++) {
@@ -341,11 +336,8 @@ export class StatsCollector {
       if (other.low[i] < this.low[i]) this.low[i] = other.low[i];
       if (other.high[i] > this.high[i]) this.high[i] = other.high[i];
       if (this.kinds[i] === Kind.Amount) {
-        const s = this.sum[i];
-        const v = other.sum[i];
-        const t = s + v;
-        this.carry[i] += (Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s) + other.carry[i];
-        this.sum[i] = t;
+        addCompensated(this.sum, this.carry, i, other.sum[i]);
+        this.carry[i] += other.carry[i];
       }
       if (other.first[i] !== null) this.date(i, other.first[i]!);
       if (other.last[i] !== null) this.date(i, other.last[i]!);
@@ -396,6 +388,17 @@ export class StatsCollector {
     });
     return { rows: this.rows, columns };
   }
+}
+
+/**
+ * Adds `v` to the sum of column i, keeping what rounding loses in `carry` (Neumaier): the
+ * total of amounts to the cent, whatever their number, and whatever the rows' split.
+ */
+function addCompensated(sum: Float64Array, carry: Float64Array, i: number, v: number): void {
+  const s = sum[i];
+  const t = s + v;
+  carry[i] += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+  sum[i] = t;
 }
 
 /** A total without the binary noise of decimal amounts (`0.1 + 0.2`): 15 significant digits, as they were typed. */
@@ -465,7 +468,7 @@ function clip(s: string): string {
   return s.slice(0, end) + '…';
 }
 
-/** Bytes of JSON the statistics of a version take at most (they go into its DynamoDB item, 400 KB at most). */
+/** Bytes of JSON the statistics of a version take at most (an item of their own in DynamoDB, beside the version's: 400 KB at most). */
 export const MAX_STATS_BYTES = 32 * 1024;
 
 /**

@@ -256,7 +256,6 @@ class BesideTable {
   }
 }
 
-/** Fits a spreadsheet row to the header's width: a short one is padded with `''` (trailing empty cells are not stored), values past it go to `beside`. */
 /** Combining diacritical marks: « é » typed on a Mac, or copied from a PDF, is « e » and U+0301. */
 const COMBINING_MARK = /[\u0300-\u036f]/;
 
@@ -272,6 +271,7 @@ export function composeCells(cells: Cell[]): Cell[] {
   return cells;
 }
 
+/** Fits a spreadsheet row to the header's width: a short one is padded with `''` (trailing empty cells are not stored), values past it go to `beside`. */
 function fitSheetRow({ cells, row, links, hidden, texts }: SheetRow, width: number, beside: BesideTable): TableRow {
   if (cells.length < width) for (let i = cells.length; i < width; i++) cells.push('');
   else if (cells.length > width) {
