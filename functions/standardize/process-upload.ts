@@ -27,7 +27,7 @@ import { standardizeTable, type OutputInfo, type OutputName } from '../domain/st
 import { datapackage } from '../domain/standardize/datapackage';
 import type { CoreDeps } from '../http/deps';
 import { ensureVersionFiles, publicBucket, publishInUploadOrder, uploadBucket } from '../publish/publication';
-import { deletePrefix, getObjectStream, headObject, listKeys, putObject, s3Sink } from '../store/s3/objects';
+import { deleteKeys, deletePrefix, getObjectStream, headObject, listKeys, putObject, s3Sink } from '../store/s3/objects';
 
 const LEASE_MS = 15 * 60 * 1000;
 
@@ -264,9 +264,8 @@ async function takeBackVersion(store: CoreDeps['datasets'], upload: Upload, n: n
 async function dropOtherArchives(upload: Upload, keep: string): Promise<void> {
   const parent = archivePrefix(upload);
   if (!keep.startsWith(parent)) return;
-  for (const key of await listKeys(uploadBucket(), parent)) {
-    if (!key.startsWith(keep)) await deletePrefix(uploadBucket(), key);
-  }
+  const others = (await listKeys(uploadBucket(), parent)).filter((key) => !key.startsWith(keep));
+  await deleteKeys(uploadBucket(), others);
 }
 
 /**

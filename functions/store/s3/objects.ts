@@ -104,8 +104,13 @@ export async function listKeys(bucket: string, prefix: string): Promise<string[]
  */
 export async function deletePrefix(bucket: string, prefix: string): Promise<number> {
   const found = await listKeys(bucket, prefix);
-  for (const key of found) await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  await deleteKeys(bucket, found);
   return found.length;
+}
+
+/** Deletes these objects, one DeleteObject per key (see deletePrefix). */
+export async function deleteKeys(bucket: string, keys: readonly string[]): Promise<void> {
+  for (const key of keys) await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }
 
 /**
